@@ -223,3 +223,19 @@ export function formatZodError(err: z.ZodError, fileName: string, json?: unknown
   const more = err.issues.length > 5 ? ` (+${err.issues.length - 5} more)` : "";
   return lines.join("; ") + more;
 }
+
+/** Min River reaches derived from district boundaries by tools/data/import-districts.ts (approximate, not surveyed). */
+export const RiverFeature = z.object({
+  type: z.literal("Feature"),
+  properties: z.object({ name: z.string(), nameEn: z.string(), derived: z.literal(true) }),
+  geometry: z.object({ type: z.literal("MultiLineString"), coordinates: z.array(z.array(LonLat).min(2)) }),
+});
+export const RiverFile = z.object({
+  type: z.literal("FeatureCollection"),
+  schema: z.literal("rongtwin.river/1"),
+  derived: z.literal(true),
+  note: z.string(),
+  attribution: z.string(),
+  features: z.array(RiverFeature).min(1),
+});
+export type RiverFile = z.infer<typeof RiverFile>;
