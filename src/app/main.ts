@@ -1,0 +1,132 @@
+/**
+ * Entry point: read ?mode= and ?config=, load and validate the config and data, build the twin, mount the shared
+ * panels, start the mode. Exposes `window.__rt` for e2e tests and diagnostics.
+ */
+import "../ui/style.css";
+import { DEFAULT_CONFIG, loadConfig, type SceneConfig } from "../config/schema";
+import { loadAll } from "../layers/load-data";
+import type { LayerId, LonLat } from "../protocol/data";
+import { createTwin, type Twin, type TwinData } from "./twin";
+import { addBanner, select, uiStore } from "../state/ui-store";
+import { t, setLang } from "../ui/i18n";
+import { mountHeader } from "../ui/panels/header";
+import { mountLayerPanel } from "../ui/panels/layer-panel";
+import { mountBanners } from "../ui/panels/banner";
+import { mountInspector } from "../ui/panels/inspector";
+import { mountSearch } from "../ui/panels/search";
+import { mountViews } from "../ui/panels/views";
+import { h } from "../ui/dom";
+import { parseMode, type Mode } from "../modes/mode";
+import { exposeTestHooks } from "./test-hooks";
+
+async function loadRiver(url: string | null): Promise<LonLat[][] | null> {
+  if (!url) return null;
+  try {
+    const res = await fetch(url);
+    if (!res.ok) return null;
+    const gj = (await res.json()) as { features?: Array<{ geometry?: { type: string; coordinates: unknown } }> };
+    const lines: LonLat[][] = [];
+    for (const f of gj.features ?? []) {
+      const g = f.geometry;
+      if (!g) continue;
+      if (g.type === "LineString") lines.push(g.coordinates as LonLat[]);
+      else if (g.type === "MultiLineString" || g.type === "Polygon") lines.push(...(g.coordinates as LonLat[][]));
+      else if (g.type === "MultiPolygon") for (const p of g.coordinates as LonLat[][][]) lines.push(...p);
+    }
+    return lines.length ? lines : null;
+  } catch {
+    return null;
+  }
+}
+
+async function loadData(config: SceneConfig): Promise<TwinData> {
+  const [r, river] = await Promise.all([loadAll(config.data), loadRiver(config.data.river)]);
+  const take = <T,>(key: string, res: { ok: true; value: T } | { ok: false; error: string }): T | null => {
+    if (res.ok) return res.value;
+    addBanner({ id: `data-${key}`, level: "error", text: `${t("dataError")}${res.error}` });
+    return null;
+  };
+  return {
+    districts: take("districts", r.districts),
+    river,
+    landmarks: take("landmarks", r.landmarks)?.items ?? [],
+    roads: take("roads", r.roads)?.items ?? [],
+    sites: take("sites", r.sites)?.items ?? [],
+    datacentres: take("datacentres", r.datacentres)?.items ?? [],
+    chargers: take("chargers", r.chargers)?.items ?? [],
+    sensors: take("sensors", r.sensors)?.items ?? [],
+  };
+}
+
+export interface App {
+  mode: Mode;
+  config: SceneConfig;
+  twin: Twin;
+  shell: Shell;
+}
+
+export interface Shell {
+  root: HTMLElement;
+  globe: HTMLElement;
+  top: HTMLElement;
+  left: HTMLElement;
+  right: HTMLElement;
+  bottom: HTMLElement;
+  overlay: HTMLElement;
+}
+
+function buildShell(root: HTMLElement, mode: Mode): Shell {
+  root.className = `app mode-${mode}`;
+  const globe = h("div", { class: "globe", "data-testid": "globe" });
+  const top = h("div", { class: "top" });
+  const left = h("div", { class: "side left" });
+  const right = h("div", { class: "side right" });
+  const bottom = h("div", { class: "bottom" });
+  const overlay = h("div", { class: "overlay" });
+  root.append(globe, top, left, right, bottom, overlay);
+  return { root, globe, top, left, right, bottom, overlay };
+}
+
+async function boot(): Promise<void> {
+  const params = new URLSearchParams(location.search);
+  const mode = parseMode(params.get("mode"));
+  if (params.get("lang") === "en") setLang("en");
+  const root = document.getElementById("app")!;
+  const shell = buildShell(root, mode);
+  mountBanners(shell.overlay);
+  const header = mountHeader(shell.top, `mode.${mode}`);
+
+  const cfgUrl = params.get("config") ?? "config/scene.json";
+  const cfg = await loadConfig(cfgUrl);
+  if (cfg.error) addBanner({ id: "config", level: "error", text: `${t("configError")}${cfg.error}` });
+  const config = cfg.error ? DEFAULT_CONFIG : cfg.config;
+
+  const data = await loadData(config);
+  const msaaSamples = navigator.webdriver || params.get("msaa") === "1" ? 1 : 4;
+  const twin = createTwin({ container: shell.globe, config, data, msaaSamples });
+
+  const app: App = { mode, config, twin, shell };
+  const hooks = exposeTestHooks(app);
+
+  if (mode !== "kiosk") {
+    mountSearch(shell.top, twin.layers, (hit) => {
+      select({ kind: "object", layer: hit.layer, index: hit.index });
+      void twin.flyToObject(hit, hit.layer === "sites" ? 1500 : 3000);
+    });
+    mountLayerPanel(shell.left, twin.layers, { setVisible: (v) => twin.buildings && (twin.buildings.show = v, twin.scene.requestRender()) });
+    mountViews(shell.bottom, twin.scene.camera, config.camera.presets);
+  }
+  mountInspector(shell.right, { layers: twin.layers, live: null });
+  header.setConnection({ state: "offline", since: Date.now() });
+  void uiStore;
+  const { startMode } = await import("../modes/start");
+  await startMode(mode, app);
+  hooks.markReady();
+}
+
+boot().catch((e: unknown) => {
+  console.error(e);
+  addBanner({ id: "boot", level: "error", text: String((e as Error).message ?? e) });
+});
+
+export type { LayerId };

@@ -1,0 +1,121 @@
+/**
+ * The twin: one Cesium widget with the city basemap, CIM buildings and the four live layers, plus the shared panels.
+ * Modes (command / planner / kiosk) receive a Twin and add their own panels and behaviour. Built from data that was
+ * loaded and validated once, so the whole scene can be rebuilt (e.g. after WebGL context loss) without refetching.
+ */
+import type { Cesium3DTileset, CesiumWidget, Scene } from "cesium";
+import type { SceneConfig } from "../config/schema";
+import type { Charger, DataCentre, DistrictsFile, Landmark, LayerId, LonLat, Road, Sensor, Site } from "../protocol/data";
+import { createViewer } from "../scene/viewer";
+import { drawDistricts, type DistrictsView } from "../scene/districts";
+import { loadBuildings } from "../scene/buildings";
+import { fenceCamera, flyToPoint, setView } from "../scene/camera";
+import { installInteraction } from "../scene/interaction";
+import { createSitesLayer } from "../layers/sites";
+import { createDataCentresLayer } from "../layers/datacentres";
+import { createChargersLayer } from "../layers/chargers";
+import { SensorsLayer } from "../layers/sensors";
+import type { Layer, PickRef } from "../layers/types";
+import { addBanner, select, uiStore } from "../state/ui-store";
+import { uiLang } from "../ui/i18n";
+
+export interface TwinData {
+  districts: DistrictsFile | null;
+  river: LonLat[][] | null;
+  landmarks: Landmark[];
+  roads: Road[];
+  sites: Site[];
+  datacentres: DataCentre[];
+  chargers: Charger[];
+  sensors: Sensor[];
+}
+
+export interface Twin {
+  readonly widget: CesiumWidget;
+  readonly scene: Scene;
+  readonly config: SceneConfig;
+  readonly data: TwinData;
+  readonly layers: readonly Layer[];
+  layer(id: LayerId): Layer | undefined;
+  buildings: Cesium3DTileset | null;
+  readonly districts: DistrictsView | null;
+  readonly interaction: ReturnType<typeof installInteraction>;
+  flyToObject(ref: PickRef, range?: number): Promise<boolean>;
+  destroy(): void;
+}
+
+export interface TwinOptions {
+  container: HTMLElement;
+  config: SceneConfig;
+  data: TwinData;
+  msaaSamples: number;
+}
+
+export function createTwin(opts: TwinOptions): Twin {
+  const { config, data } = opts;
+  const widget = createViewer({ container: opts.container, config, msaaSamples: opts.msaaSamples });
+  const scene = widget.scene;
+  const districts = data.districts ? drawDistricts(scene, data.districts, data.landmarks, data.river) : null;
+
+  const layers: Layer[] = [
+    createSitesLayer(scene, data.sites),
+    createDataCentresLayer(scene, data.datacentres),
+    createChargersLayer(scene, data.chargers),
+    new SensorsLayer(scene, data.sensors, data.roads),
+  ];
+  const vis = uiStore.getState().visible;
+  for (const l of layers) if (!vis[l.id]) l.setVisible(false);
+
+  const twin: Twin = {
+    widget,
+    scene,
+    config,
+    data,
+    layers,
+    layer: (id) => layers.find((l) => l.id === id),
+    buildings: null,
+    districts,
+    interaction: installInteraction(scene, layers),
+    flyToObject(ref, range = 2500) {
+      const l = twin.layer(ref.layer);
+      if (!l) return Promise.resolve(false);
+      const p = l.position(ref.index);
+      return flyToPoint(scene.camera, p.lon, p.lat, range);
+    },
+    destroy() {
+      unfence();
+      unLang();
+      twin.interaction.destroy();
+      for (const l of layers) l.destroy();
+      districts?.destroy();
+      if (!widget.isDestroyed()) widget.destroy();
+    },
+  };
+
+  if (config.buildingsTileset) {
+    loadBuildings(scene, config.buildingsTileset)
+      .then((ts) => {
+        if (widget.isDestroyed()) return;
+        twin.buildings = ts;
+        ts.show = uiStore.getState().buildingsVisible;
+        scene.requestRender();
+      })
+      .catch((e: unknown) => addBanner({ id: "buildings", level: "warning", text: `3D Tiles ${config.buildingsTileset}: ${(e as Error).message}` }));
+  }
+  for (const url of config.extraTilesets) {
+    loadBuildings(scene, url).catch((e: unknown) => addBanner({ id: `tiles-${url}`, level: "warning", text: `3D Tiles ${url}: ${(e as Error).message}` }));
+  }
+
+  const unfence = fenceCamera(scene, config.camera);
+  setView(scene.camera, config.camera.presets[0]);
+  const applyLang = () => {
+    const lang = uiLang.getState().lang;
+    districts?.setLang(lang);
+    for (const l of layers) l.setLang(lang);
+  };
+  applyLang();
+  const unLang = uiLang.subscribe(applyLang);
+  select(null);
+  scene.requestRender();
+  return twin;
+}

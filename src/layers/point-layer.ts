@@ -1,0 +1,206 @@
+/**
+ * A bulk point layer on one PointPrimitiveCollection (one draw call for tens of thousands of objects), with an
+ * optional LabelCollection for the few objects worth naming. Live status changes a point's colour in place; the
+ * collection is never rebuilt. Each layer module (sites, datacentres, chargers, sensors) is a spec over this.
+ */
+import {
+  Cartesian2,
+  Cartesian3,
+  Color,
+  DistanceDisplayCondition,
+  HorizontalOrigin,
+  LabelCollection,
+  LabelStyle,
+  NearFarScalar,
+  PointPrimitiveCollection,
+  VerticalOrigin,
+  type Label,
+  type PointPrimitive,
+  type Scene,
+} from "cesium";
+import type { LayerId } from "../protocol/data";
+import type { StringKey } from "../ui/i18n";
+import { FONT_STACK, STATUS_CSS } from "../ui/theme";
+import type { FieldValue, Layer, LegendItem, LiveView, PickRef } from "./types";
+
+export interface PointLayerSpec<T extends { id: string; lon: number; lat: number }> {
+  id: LayerId;
+  titleKey: StringKey;
+  items: readonly T[];
+  nameOf(item: T, lang: "zh" | "en"): string;
+  height(item: T): number;
+  /** colour before any live data arrives and for status "ok" when the layer has no finer rule */
+  baseColor(item: T): Color;
+  pixelSize(item: T): number;
+  /** finer colour for status ok from live metrics (e.g. site load); default baseColor */
+  okColor?(item: T, index: number, live: LiveView): Color;
+  fields(item: T): Array<[StringKey, FieldValue]>;
+  legend: LegendItem[];
+  /** objects that get a text label (few!) */
+  labelled?(item: T): boolean;
+  scaleByDistance?: NearFarScalar;
+}
+
+const STATUS_COLORS = STATUS_CSS.map((c) => Color.fromCssColorString(c));
+const HOVER = Color.fromCssColorString("#ffffff");
+const SELECT = Color.fromCssColorString("#ffe066");
+
+export class PointLayer<T extends { id: string; lon: number; lat: number }> implements Layer {
+  readonly id: LayerId;
+  readonly titleKey: StringKey;
+  private readonly points = new PointPrimitiveCollection();
+  private readonly labels: LabelCollection;
+  private readonly prims: PointPrimitive[] = [];
+  private readonly labelOf = new Map<number, Label>();
+  private readonly colors: Color[];
+  private hovered: number | null = null;
+  private selected: number | null = null;
+  private _visible = true;
+
+  constructor(
+    private readonly scene: Scene,
+    private readonly spec: PointLayerSpec<T>,
+  ) {
+    this.id = spec.id;
+    this.titleKey = spec.titleKey;
+    this.labels = new LabelCollection({ scene });
+    this.colors = spec.items.map((it) => spec.baseColor(it));
+    const sbd = spec.scaleByDistance ?? new NearFarScalar(2000, 1.6, 250000, 0.6);
+    spec.items.forEach((it, i) => {
+      const position = Cartesian3.fromDegrees(it.lon, it.lat, spec.height(it));
+      this.prims.push(
+        this.points.add({
+          position,
+          pixelSize: spec.pixelSize(it),
+          color: this.colors[i],
+          outlineColor: Color.fromCssColorString("#04101f"),
+          outlineWidth: 1,
+          scaleByDistance: sbd,
+          id: { layer: spec.id, index: i } satisfies PickRef,
+        }),
+      );
+      if (spec.labelled?.(it)) {
+        this.labelOf.set(
+          i,
+          this.labels.add({
+            position,
+            text: spec.nameOf(it, "zh"),
+            font: `14px ${FONT_STACK}`,
+            fillColor: Color.fromCssColorString("#e6f7ff"),
+            outlineColor: Color.fromCssColorString("#04101f"),
+            outlineWidth: 3,
+            style: LabelStyle.FILL_AND_OUTLINE,
+            pixelOffset: new Cartesian2(10, -4),
+            horizontalOrigin: HorizontalOrigin.LEFT,
+            verticalOrigin: VerticalOrigin.BOTTOM,
+            distanceDisplayCondition: new DistanceDisplayCondition(0, 60000),
+            id: { layer: spec.id, index: i } satisfies PickRef,
+          }),
+        );
+      }
+    });
+    scene.primitives.add(this.points);
+    scene.primitives.add(this.labels);
+  }
+
+  get count(): number {
+    return this.spec.items.length;
+  }
+  get visible(): boolean {
+    return this._visible;
+  }
+  item(index: number): T {
+    return this.spec.items[index];
+  }
+
+  setVisible(v: boolean): void {
+    this._visible = v;
+    this.points.show = v;
+    this.labels.show = v;
+    this.scene.requestRender();
+  }
+  legend(): LegendItem[] {
+    return this.spec.legend;
+  }
+  idOf(i: number): string {
+    return this.spec.items[i].id;
+  }
+  nameOf(i: number, lang: "zh" | "en" = "zh"): string {
+    return this.spec.nameOf(this.spec.items[i], lang);
+  }
+  position(i: number) {
+    const it = this.spec.items[i];
+    return { lon: it.lon, lat: it.lat, height: this.spec.height(it) };
+  }
+  fields(i: number): Array<[StringKey, FieldValue]> {
+    return this.spec.fields(this.spec.items[i]);
+  }
+  pick(picked: unknown): PickRef | null {
+    const id = (picked as { id?: unknown } | undefined)?.id as PickRef | undefined;
+    if (id && typeof id === "object" && id.layer === this.id && typeof id.index === "number") return id;
+    return null;
+  }
+  colorOf(i: number): Color {
+    return this.colors[i];
+  }
+
+  applyLive(indices: ArrayLike<number>, live: LiveView): void {
+    for (let k = 0; k < indices.length; k++) {
+      const i = indices[k];
+      const p = this.prims[i];
+      if (!p) continue;
+      const st = live.status(this.id, i);
+      const c = st === 0 ? (this.spec.okColor ? this.spec.okColor(this.spec.items[i], i, live) : this.spec.baseColor(this.spec.items[i])) : STATUS_COLORS[st] ?? STATUS_COLORS[4];
+      this.colors[i] = c;
+      if (i !== this.hovered && i !== this.selected) p.color = c;
+    }
+    if (indices.length) this.scene.requestRender();
+  }
+
+  highlight(index: number | null, kind: "hover" | "select"): void {
+    const prev = kind === "hover" ? this.hovered : this.selected;
+    if (prev === index) return;
+    if (kind === "hover") this.hovered = index;
+    else this.selected = index;
+    if (prev !== null) this.restyle(prev);
+    if (index !== null) this.restyle(index);
+    this.scene.requestRender();
+  }
+
+  private restyle(i: number): void {
+    const p = this.prims[i];
+    if (!p) return;
+    const base = this.spec.pixelSize(this.spec.items[i]);
+    if (i === this.selected) {
+      p.color = SELECT;
+      p.pixelSize = base * 2.2;
+      p.outlineColor = Color.WHITE;
+      p.outlineWidth = 2;
+    } else if (i === this.hovered) {
+      p.color = HOVER;
+      p.pixelSize = base * 1.8;
+      p.outlineColor = Color.WHITE;
+      p.outlineWidth = 1;
+    } else {
+      p.color = this.colors[i];
+      p.pixelSize = base;
+      p.outlineColor = Color.fromCssColorString("#04101f");
+      p.outlineWidth = 1;
+    }
+  }
+
+  setLang(lang: "zh" | "en"): void {
+    for (const [i, l] of this.labelOf) l.text = this.spec.nameOf(this.spec.items[i], lang);
+    this.scene.requestRender();
+  }
+
+  /** number of Cesium primitives this layer holds (for leak checks) */
+  primitiveCount(): number {
+    return this.points.length + this.labels.length;
+  }
+
+  destroy(): void {
+    this.scene.primitives.remove(this.points);
+    this.scene.primitives.remove(this.labels);
+  }
+}

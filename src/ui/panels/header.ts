@@ -1,0 +1,54 @@
+/** Header bar: title, SAMPLE-data badge, mode, clock, connection badge, language toggle. */
+import { h } from "../dom";
+import { setLang, t, uiLang, type StringKey } from "../i18n";
+
+export type ConnState = { state: "connected" | "reconnecting" | "offline" | "connecting"; since: number };
+
+export interface HeaderHandle {
+  setConnection(c: ConnState): void;
+  destroy(): void;
+}
+
+export function mountHeader(host: HTMLElement, modeKey: StringKey): HeaderHandle {
+  const title = h("h1", { class: "app-title" });
+  const sample = h("span", { class: "sample-badge", "data-testid": "sample-badge" });
+  const mode = h("span", { class: "mode-name" });
+  const clock = h("time", { class: "clock", "data-testid": "clock" });
+  const badge = h("span", { class: "conn-badge", "data-testid": "connection-badge", "data-state": "connecting", role: "status" });
+  const langBtn = h("button", { type: "button", class: "lang-btn", "data-testid": "lang-toggle" });
+  langBtn.addEventListener("click", () => setLang(uiLang.getState().lang === "zh" ? "en" : "zh"));
+  const bar = h("header", { class: "app-header" }, title, sample, mode, h("span", { class: "spacer" }), badge, clock, langBtn);
+  host.append(bar);
+  let conn: ConnState = { state: "connecting", since: Date.now() };
+
+  const renderConn = () => {
+    badge.dataset.state = conn.state;
+    const time = new Date(conn.since).toLocaleTimeString("en-GB");
+    badge.textContent =
+      conn.state === "connected" ? `● ${t("connected")}` : conn.state === "offline" ? `● ${t("offlineSince")} ${time}` : `● ${t("reconnecting")}`;
+  };
+  const render = () => {
+    title.textContent = t("appTitle");
+    sample.textContent = t("sampleBadge");
+    mode.textContent = t(modeKey);
+    langBtn.textContent = t("language");
+    langBtn.setAttribute("aria-label", t("languageLabel"));
+    renderConn();
+  };
+  const tick = () => (clock.textContent = new Date().toLocaleTimeString("en-GB"));
+  tick();
+  const timer = setInterval(tick, 1000);
+  render();
+  const un = uiLang.subscribe(render);
+  return {
+    setConnection(c) {
+      conn = c;
+      renderConn();
+    },
+    destroy() {
+      clearInterval(timer);
+      un();
+      bar.remove();
+    },
+  };
+}

@@ -1,0 +1,62 @@
+/** Layer panel: one checkbox per layer (accessible name = Chinese + English name + object count) and the legend. */
+import type { Layer } from "../../layers/types";
+import { setLayerVisible, subscribeSlice, uiStore } from "../../state/ui-store";
+import { clear, h } from "../dom";
+import { both, t, uiLang } from "../i18n";
+
+export function mountLayerPanel(host: HTMLElement, layers: readonly Layer[], buildings: { setVisible(v: boolean): void } | null): () => void {
+  const list = h("div", { class: "layer-list", role: "group" });
+  const legend = h("div", { class: "legend", "data-testid": "legend" });
+  const title = h("h2", { class: "panel-title" });
+  const legendTitle = h("h3", { class: "panel-subtitle" });
+  const panel = h("section", { class: "panel layer-panel", "data-testid": "layer-panel" }, title, list, legendTitle, legend);
+  host.append(panel);
+
+  const render = () => {
+    title.textContent = t("layers");
+    legendTitle.textContent = t("legend");
+    list.setAttribute("aria-label", t("layers"));
+    clear(list);
+    for (const l of layers) {
+      const count = l.count.toLocaleString("en-US");
+      const box = h("input", {
+        type: "checkbox",
+        "data-layer": l.id,
+        "aria-label": `${both(l.titleKey)} (${count})`,
+      });
+      box.checked = uiStore.getState().visible[l.id];
+      box.addEventListener("change", () => setLayerVisible(l.id, box.checked));
+      list.append(
+        h("label", { class: "layer-row" }, box, h("span", { class: "layer-name" }, t(l.titleKey)), h("span", { class: "layer-count", "data-testid": `count-${l.id}` }, count)),
+      );
+    }
+    if (buildings) {
+      const box = h("input", { type: "checkbox", "data-layer": "buildings", "aria-label": both("buildings") });
+      box.checked = uiStore.getState().buildingsVisible;
+      box.addEventListener("change", () => {
+        uiStore.setState({ buildingsVisible: box.checked });
+        buildings.setVisible(box.checked);
+      });
+      list.append(h("label", { class: "layer-row" }, box, h("span", { class: "layer-name" }, t("buildings"))));
+    }
+    clear(legend);
+    for (const l of layers) {
+      if (!uiStore.getState().visible[l.id]) continue;
+      legend.append(h("div", { class: "legend-layer" }, t(l.titleKey)));
+      for (const item of l.legend()) {
+        legend.append(h("div", { class: "legend-item" }, h("span", { class: `swatch ${item.shape}`, style: `--c:${item.color}` }), t(item.key)));
+      }
+    }
+  };
+  render();
+  const un1 = uiLang.subscribe(render);
+  const un2 = subscribeSlice(uiStore, (s) => s.visible, (vis) => {
+    for (const l of layers) if (l.visible !== vis[l.id]) l.setVisible(vis[l.id]);
+    render();
+  });
+  return () => {
+    un1();
+    un2();
+    panel.remove();
+  };
+}
