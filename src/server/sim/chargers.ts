@@ -1,0 +1,204 @@
+/**
+ * EV charging stations. Every connector is a small state machine: idle -> charging (on an arrival) -> idle
+ * (session ends), any -> fault (connector MTBF) -> idle (repair). Arrivals are Poisson with a rate following
+ * commute peaks; an arrival finding no idle connector leaves. Whole-station communication loss (station MTBF)
+ * reports every connector offline. Power = sum of charging connectors x connector kW x session taper factor.
+ * Super stations: solar output by sun elevation and cloud cover; storage charges from solar surplus and in the
+ * night valley tariff, discharges in peak-tariff hours. Counts always sum to the station's connectors.
+ * Alarms: charger-fault (minor for a few connectors, major when half or more), charger-offline (major).
+ */
+import type { Charger } from "../../protocol/data";
+import { CHARGING_ARRIVALS, clamp, interpHourly, localHour, sunElevation } from "./curves";
+import { hash01, ouStep, type Rng } from "./rng";
+import { DAY, HOUR, MIN, type LayerModel, type SimContext, type UpdateCollector } from "./types";
+
+export const CONN = { idle: 0, charging: 1, fault: 2 } as const;
+
+export interface ChargerModelOptions {
+  connectorMtbfMs: number;
+  connectorMttrMs: number;
+  stationMtbfMs: number;
+  stationMttrMs: number;
+  /** peak-hour arrivals per connector per hour */
+  superPeakRate: number;
+  ordinaryPeakRate: number;
+  superSessionMs: number;
+  ordinarySessionMs: number;
+}
+export const CHARGER_DEFAULTS: ChargerModelOptions = {
+  connectorMtbfMs: 25 * DAY, connectorMttrMs: 6 * HOUR, stationMtbfMs: 90 * DAY, stationMttrMs: 40 * MIN,
+  superPeakRate: 1.3, ordinaryPeakRate: 0.5, superSessionMs: 32 * MIN, ordinarySessionMs: 95 * MIN,
+};
+
+export class ChargerModel implements LayerModel {
+  readonly layer = "chargers" as const;
+  readonly n: number;
+  readonly offset: Int32Array;
+  /** per connector: state, session end / repair time, taper factor */
+  readonly conn: Uint8Array;
+  readonly connUntil: Float64Array;
+  readonly connNextFault: Float64Array;
+  readonly taper: Float32Array;
+  readonly offline: Uint8Array;
+  readonly offlineUntil: Float64Array;
+  readonly nextOffline: Float64Array;
+  readonly soc: Float32Array;
+  readonly nextReport: Float64Array;
+  readonly lastT: Float64Array;
+  cloud = 0;
+  private lastCloudT: number;
+  arrivals = 0;
+  lost = 0;
+
+  constructor(readonly stations: readonly Charger[], t0: number, rng: Rng, readonly opts: ChargerModelOptions = CHARGER_DEFAULTS) {
+    const n = (this.n = stations.length);
+    this.offset = new Int32Array(n + 1);
+    stations.forEach((s, i) => (this.offset[i + 1] = this.offset[i] + s.connectors));
+    const total = this.offset[n];
+    this.conn = new Uint8Array(total);
+    this.connUntil = new Float64Array(total).fill(Infinity);
+    this.connNextFault = new Float64Array(total);
+    this.taper = new Float32Array(total);
+    for (let c = 0; c < total; c++) this.connNextFault[c] = t0 + rng.exp(opts.connectorMtbfMs);
+    this.offline = new Uint8Array(n);
+    this.offlineUntil = new Float64Array(n).fill(Infinity);
+    this.nextOffline = new Float64Array(n);
+    this.soc = new Float32Array(n);
+    this.nextReport = new Float64Array(n);
+    this.lastT = new Float64Array(n).fill(t0);
+    this.lastCloudT = t0;
+    stations.forEach((s, i) => {
+      this.nextOffline[i] = t0 + rng.exp(opts.stationMtbfMs);
+      this.soc[i] = s.storageKwh > 0 ? 40 + 40 * hash01(s.id, 1) : 0;
+      this.nextReport[i] = t0 + hash01(s.id, 2) * 1000;
+      // start near the expected occupancy for the hour so the map is not empty at t0
+      const occ = clamp(0.5 * interpHourly(CHARGING_ARRIVALS, localHour(t0)), 0, 0.9);
+      for (let c = this.offset[i]; c < this.offset[i + 1]; c++) {
+        if (rng.next() < occ) {
+          this.conn[c] = CONN.charging;
+          this.connUntil[c] = t0 + rng.exp(this.sessionMs(s));
+          this.taper[c] = 0.45 + 0.5 * rng.next();
+        }
+      }
+    });
+  }
+
+  sessionMs(s: Charger): number {
+    return s.kind === "super" ? this.opts.superSessionMs : this.opts.ordinarySessionMs;
+  }
+
+  counts(i: number): { charging: number; idle: number; fault: number; offline: number } {
+    const c = { charging: 0, idle: 0, fault: 0, offline: 0 };
+    if (this.offline[i]) {
+      c.offline = this.stations[i].connectors;
+      return c;
+    }
+    for (let k = this.offset[i]; k < this.offset[i + 1]; k++) {
+      if (this.conn[k] === CONN.charging) c.charging++;
+      else if (this.conn[k] === CONN.fault) c.fault++;
+      else c.idle++;
+    }
+    return c;
+  }
+
+  step(t: number, dtMs: number, ctx: SimContext, out: UpdateCollector): void {
+    const { rng, alarms } = ctx;
+    const o = this.opts;
+    this.cloud = ouStep(this.cloud, Math.max(0, t - this.lastCloudT), 3 * HOUR, 0.25, rng);
+    this.lastCloudT = t;
+    const arrivalShape = interpHourly(CHARGING_ARRIVALS, localHour(t));
+    for (let i = 0; i < this.n; i++) {
+      const s = this.stations[i];
+      const dt = Math.max(0, t - this.lastT[i]);
+      this.lastT[i] = t;
+      let changed = false;
+      // station communication loss
+      if (this.offline[i] && this.offlineUntil[i] <= t) {
+        this.offline[i] = 0;
+        this.nextOffline[i] = this.offlineUntil[i] + rng.exp(o.stationMtbfMs);
+        alarms.clear("chargers", s.id, "charger-offline", this.offlineUntil[i]);
+        this.offlineUntil[i] = Infinity;
+        changed = true;
+      } else if (!this.offline[i] && this.nextOffline[i] <= t) {
+        this.offline[i] = 1;
+        this.offlineUntil[i] = this.nextOffline[i] + rng.exp(o.stationMttrMs);
+        alarms.raise("chargers", s.id, i, "charger-offline", "major", this.nextOffline[i], `${s.name} 通信中断`, `${s.id}: station offline (no communication)`);
+        changed = true;
+      }
+      // connectors: session ends, faults, repairs
+      const beforeFault = this.faultCount(i);
+      for (let c = this.offset[i]; c < this.offset[i + 1]; c++) {
+        if (this.conn[c] !== CONN.fault && this.connNextFault[c] <= t) {
+          this.conn[c] = CONN.fault;
+          this.connUntil[c] = this.connNextFault[c] + rng.exp(o.connectorMttrMs);
+          changed = true;
+        } else if (this.connUntil[c] <= t) {
+          if (this.conn[c] === CONN.fault) this.connNextFault[c] = this.connUntil[c] + rng.exp(o.connectorMtbfMs);
+          this.conn[c] = CONN.idle;
+          this.connUntil[c] = Infinity;
+          changed = true;
+        }
+      }
+      // arrivals
+      const rate = (s.kind === "super" ? o.superPeakRate : o.ordinaryPeakRate) * arrivalShape * s.connectors; // per hour
+      const k = rng.poisson((rate * dt) / HOUR);
+      for (let a = 0; a < k; a++) {
+        this.arrivals++;
+        let free = -1;
+        for (let c = this.offset[i]; c < this.offset[i + 1]; c++) if (this.conn[c] === CONN.idle) { free = c; break; }
+        if (free < 0) {
+          this.lost++;
+          continue;
+        }
+        this.conn[free] = CONN.charging;
+        this.connUntil[free] = t + Math.max(8 * MIN, rng.exp(this.sessionMs(s)));
+        this.taper[free] = 0.45 + 0.5 * rng.next();
+        changed = true;
+      }
+      // solar + storage (energy balance over dt)
+      const solarKw = s.solarKwp > 0 ? this.solar(s, t) : 0;
+      let powerKw = 0;
+      for (let c = this.offset[i]; c < this.offset[i + 1]; c++) if (this.conn[c] === CONN.charging) powerKw += s.connectorKw * this.taper[c];
+      if (s.storageKwh > 0) {
+        const h = localHour(t);
+        let flowKw = Math.min(solarKw, 0.5 * s.storageKwh); // solar surplus into storage
+        if (h < 7) flowKw += 0.2 * s.storageKwh; // valley tariff
+        if ((h >= 8 && h < 11) || (h >= 18 && h < 21)) flowKw -= Math.min(0.25 * s.storageKwh, powerKw); // peak shaving
+        this.soc[i] = clamp(this.soc[i] + ((flowKw * dt) / HOUR / s.storageKwh) * 100, 5, 98);
+      }
+      const fault = this.faultCount(i);
+      if (fault !== beforeFault) changed = true;
+      if (!changed && this.nextReport[i] > t) continue;
+      this.nextReport[i] = t + ctx.reportEverySimMs * (0.75 + 0.5 * rng.next());
+      const cnt = this.counts(i);
+      const half = Math.ceil(s.connectors / 2);
+      const status = this.offline[i] ? 3 : fault >= half ? 2 : fault > 0 ? 1 : 0;
+      out.push(i, status, [cnt.charging, cnt.idle, cnt.fault, cnt.offline, this.offline[i] ? null : powerKw, solarKw, s.storageKwh > 0 ? this.soc[i] : 0]);
+      if (fault === 0) alarms.clear("chargers", s.id, "charger-fault", t);
+      else if (fault >= half) alarms.raise("chargers", s.id, i, "charger-fault", "major", t, `${s.name} ${fault}/${s.connectors} 个充电枪故障`, `${s.id}: ${fault} of ${s.connectors} connectors faulty`, fault);
+      else alarms.raise("chargers", s.id, i, "charger-fault", "minor", t, `${s.name} ${fault}个充电枪故障`, `${s.id}: ${fault} connector(s) faulty`, fault);
+    }
+  }
+
+  faultCount(i: number): number {
+    let f = 0;
+    for (let c = this.offset[i]; c < this.offset[i + 1]; c++) if (this.conn[c] === CONN.fault) f++;
+    return f;
+  }
+
+  solar(s: Charger, t: number): number {
+    const elev = sunElevation(t);
+    if (elev <= 0) return 0;
+    const clear = 0.85 * Math.pow(Math.sin(elev), 1.15);
+    const cloud = clamp(0.78 + this.cloud, 0.15, 1);
+    return s.solarKwp * clear * cloud;
+  }
+
+  /** connector states of one station for the detail stream */
+  connectorStates(i: number): ("idle" | "charging" | "fault" | "offline")[] {
+    const out: ("idle" | "charging" | "fault" | "offline")[] = [];
+    for (let c = this.offset[i]; c < this.offset[i + 1]; c++)
+      out.push(this.offline[i] ? "offline" : this.conn[c] === CONN.charging ? "charging" : this.conn[c] === CONN.fault ? "fault" : "idle");
+    return out;
+  }
+}
