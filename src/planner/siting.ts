@@ -3,6 +3,8 @@
  * maximum coverage (each step takes the position adding the most people newly brought to good coverage),
  * for N sites or until a coverage target. Lazy evaluation (CELF): coverage is monotone submodular here (no
  * interference term), so a position's marginal gain can only shrink and stale gains are upper bounds.
+ * For a fixed count, the greedy pick is then improved by 1-swap local search (pure greedy reached 94 % of the
+ * brute-force optimum on one of 20 small test instances; greedy + swap ≥ 95 % on all, see siting.test.ts).
  */
 import type { Candidate } from "../protocol/scenario";
 import { DEFAULT_CANDIDATE } from "./candidates";
@@ -35,6 +37,8 @@ export interface SitingOptions {
   template: Omit<Candidate, "id" | "lon" | "lat" | "heightM">;
   /** id prefix of proposed sites */
   idPrefix: string;
+  /** improve the greedy pick with 1-swap local search (passes; 0 = pure greedy) */
+  swapPasses: number;
 }
 export const DEFAULT_SITING: Readonly<SitingOptions> = {
   count: 5,
@@ -46,6 +50,7 @@ export const DEFAULT_SITING: Readonly<SitingOptions> = {
   minSeparationM: 100,
   template: { azimuths: DEFAULT_CANDIDATE.azimuths, tiltDeg: DEFAULT_CANDIDATE.tiltDeg, txPowerDbm: DEFAULT_CANDIDATE.txPowerDbm, band: DEFAULT_CANDIDATE.band, source: "auto" },
   idPrefix: "AUTO",
+  swapPasses: 10,
 };
 
 export interface CandidatePosition {
@@ -145,6 +150,55 @@ export function greedyMaxCoverage(
   return { order, gains, total: total - coveredWeight0 };
 }
 
+/**
+ * 1-swap local search after greedy: replace a chosen set by an unchosen one while that raises the covered
+ * weight (best improving swap per pass, at most `maxPasses` passes). Keeps coverage counts so a trial swap
+ * costs |t| + |s|. Returns the improved selection re-ranked greedily (marginal gains in pick order).
+ */
+export function swapRefine(
+  sets: readonly Int32Array[],
+  weights: ArrayLike<number>,
+  covered0: Uint8Array,
+  chosen: readonly number[],
+  maxPasses = 10,
+): GreedyResult & { swaps: number } {
+  const sel = chosen.slice();
+  const count = new Int32Array(covered0.length);
+  const inSel = new Uint8Array(sets.length);
+  for (let e = 0; e < covered0.length; e++) if (covered0[e]) count[e] = 1 << 20; // never "only covered by s"
+  const add = (s: number, d: number) => { for (const e of sets[s]) count[e] += d; };
+  for (const s of sel) { add(s, 1); inSel[s] = 1; }
+  const markS = new Uint8Array(covered0.length);
+  let swaps = 0;
+  for (let pass = 0; pass < maxPasses; pass++) {
+    let bestDelta = 1e-9, bestI = -1, bestT = -1;
+    for (let i = 0; i < sel.length; i++) {
+      const s = sel[i];
+      let loss = 0;
+      for (const e of sets[s]) if (count[e] === 1) { loss += weights[e]; markS[e] = 1; }
+      for (let t = 0; t < sets.length; t++) {
+        if (inSel[t]) continue;
+        let gain = 0;
+        const a = sets[t];
+        for (let q = 0; q < a.length; q++) {
+          const e = a[q];
+          if (count[e] === 0 || markS[e]) gain += weights[e];
+        }
+        if (gain - loss > bestDelta) { bestDelta = gain - loss; bestI = i; bestT = t; }
+      }
+      for (const e of sets[s]) markS[e] = 0;
+    }
+    if (bestI < 0) break;
+    const s = sel[bestI];
+    add(s, -1); inSel[s] = 0;
+    add(bestT, 1); inSel[bestT] = 1;
+    sel[bestI] = bestT;
+    swaps++;
+  }
+  const ranked = greedyMaxCoverage(sel.map((s) => sets[s]), weights, covered0, sel.length);
+  return { order: ranked.order.map((k) => sel[k]), gains: ranked.gains, total: ranked.total, swaps };
+}
+
 /** Exhaustive optimum over all k-subsets (for tests on small instances). */
 export function bruteForceMaxCoverage(sets: readonly Int32Array[], weights: ArrayLike<number>, covered: Uint8Array, k: number): { best: number; combo: number[] } {
   let best = -1, bestCombo: number[] = [];
@@ -237,7 +291,9 @@ export function proposeSites(
     cands.push(cand);
   });
   const target = o.targetCoveredPct !== undefined ? (o.targetCoveredPct / 100) * areaPeople : Infinity;
-  const res = greedyMaxCoverage(sets, people, covered, o.count, target, base);
+  const greedy = greedyMaxCoverage(sets, people, covered, o.count, target, base);
+  // with a target the greedy stop is what we want; otherwise refine the fixed-size pick by 1-swaps
+  const res = o.swapPasses > 0 && o.targetCoveredPct === undefined ? swapRefine(sets, people, covered, greedy.order, o.swapPasses) : greedy;
   let cum = base;
   const proposals = res.order.map((s, r) => {
     cum += res.gains[r];
