@@ -7,7 +7,7 @@ import type { PolygonGeometry } from "./geo";
 import { makeProjection, mulberry32, toLonLat } from "./geo";
 
 /** A square lon/lat polygon of side `sideM` metres centred at (lon, lat). */
-export function squareArea(lon: number, lat: number, sideM: number): PolygonGeometry {
+export function squareArea(lon: number, lat: number, sideM: number): PolygonGeometry & { coordinates: [number, number][][] } {
   const p = makeProjection(lon, lat);
   const h = sideM / 2;
   const ring = [toLonLat(p, -h, -h), toLonLat(p, h, -h), toLonLat(p, h, h), toLonLat(p, -h, h), toLonLat(p, -h, -h)];

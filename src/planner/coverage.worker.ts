@@ -1,0 +1,17 @@
+/// <reference lib="webworker" />
+/**
+ * Planner analysis Web Worker: receives PlannerRequest messages, answers PlannerResponse messages with the
+ * typed arrays transferred (not copied). Created by coverage-client.ts.
+ */
+import { PlannerHost, type PlannerRequest } from "./worker-protocol";
+
+const host = new PlannerHost();
+const scope = self as unknown as {
+  onmessage: ((ev: MessageEvent<PlannerRequest>) => void) | null;
+  postMessage(message: unknown, transfer: Transferable[]): void;
+};
+
+scope.onmessage = (ev) => {
+  const { response, transfer } = host.handle(ev.data);
+  scope.postMessage(response, transfer);
+};
