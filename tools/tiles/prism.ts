@@ -18,9 +18,9 @@ export interface MeshArrays {
 }
 
 /** ENU -> glTF y-up */
-export const enuToGltf = ([e, n, u]: Vec3): Vec3 => [e, u, -n];
+export const enuToGltf = ([e, n, u]: Vec3): Vec3 => [e, u, 0 - n];
 /** glTF y-up -> ENU */
-export const gltfToEnu = ([x, y, z]: Vec3): Vec3 => [x, -z, y];
+export const gltfToEnu = ([x, y, z]: Vec3): Vec3 => [x, 0 - z, y];
 
 export function prismCounts(footprintVertices: number): { vertices: number; triangles: number } {
   const n = footprintVertices;
@@ -52,7 +52,7 @@ export function buildPrisms(buildings: readonly Building[], frame: EnuFrame): Me
     // make the ring counter-clockwise seen from above
     let area = 0;
     for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) area += (ring[j][0] - ring[i][0]) * (ring[j][1] + ring[i][1]);
-    if (area > 0) ring.reverse();
+    if (area < 0) ring.reverse(); // this edge sum is positive for counter-clockwise rings
     const h = b.heightM;
     const n = ring.length;
     for (let i = 0; i < n; i++) {

@@ -4,9 +4,9 @@ export function triangulate(pts: readonly [number, number][]): [number, number, 
   if (n < 3) return [];
   let area = 0;
   for (let i = 0, j = n - 1; i < n; j = i++) area += (pts[j][0] - pts[i][0]) * (pts[j][1] + pts[i][1]);
-  // area > 0 here means clockwise; work on a CCW index list
+  // with this edge sum, area > 0 means counter-clockwise; work on a CCW index list
   const idx = Array.from({ length: n }, (_, i) => i);
-  if (area > 0) idx.reverse();
+  if (area < 0) idx.reverse();
   const cross = (a: number, b: number, c: number) =>
     (pts[b][0] - pts[a][0]) * (pts[c][1] - pts[a][1]) - (pts[b][1] - pts[a][1]) * (pts[c][0] - pts[a][0]);
   const inside = (p: number, a: number, b: number, c: number) =>
