@@ -18,7 +18,7 @@
  * Wire values: metrics travel as INTEGERS quantised by METRIC_STEP (value = q * step). Both ends store
  * Float32(q * step) and the digest hashes round(v / step), so gateway and client digests agree bit-for-bit.
  *
- * Encoding: socket.io-msgpack-parser (see ENCODING_NOTE for the measurement that chose it).
+ * Encoding: socket.io default (JSON) parser — see ENCODING_NOTE for the measurement that chose it.
  */
 import { z } from "zod";
 import { LAYER_IDS, LayerId } from "./data";
@@ -28,15 +28,16 @@ export { LAYER_IDS, LayerId };
 export const PROTOCOL_VERSION = 1 as const;
 
 /**
- * Measured by tests/../src/protocol/encoding.bench.test.ts on a realistic batch (600 site updates, 6 metrics each,
- * quantised integers), Node 20, 2-core VM, median of 200 rounds:
- *   JSON            : 40.1 kB, encode+decode 0.40 ms
- *   msgpack (ints)  : 24.6 kB, encode+decode 0.33 ms
- *   msgpack (typed) : 14.7 kB (binary columns), but needs per-platform Buffer/ArrayBuffer handling
- * Chosen: msgpack with quantised integer arrays (40 % smaller than JSON, also faster, no binary special cases).
- * The exact figures are re-measured and printed by that test; see the report in ARCHITECTURE notes.
+ * Encoding decision, measured by src/protocol/live.test.ts ("measures JSON vs msgpack") on this project's
+ * messages, Node 20 on the 2-core build VM (median of 200 rounds; numbers vary ±30 % run to run):
+ *   600-record sites delta : JSON 24.2 KiB, encode+decode 0.25-0.41 ms | msgpack 15.3 KiB, 0.38-0.59 ms
+ *                            (msgpack with typed-array columns: 19.5 KiB — int32 columns are wider than varints)
+ *   30,000-site snapshot   : JSON 1038 KiB, 42 ms                     | msgpack 673 KiB, 116 ms
+ * msgpack is ~36 % smaller but 1.5-2.8x SLOWER (V8's native JSON beats notepack's JS codec), so by the rule
+ * "binary only if smaller AND faster" the gateway uses socket.io's default JSON parser. Sizes are kept down by
+ * quantised integer columns instead. To switch, pass `parser` from socket.io-msgpack-parser on both ends.
  */
-export const ENCODING_NOTE = "socket.io-msgpack-parser, quantised integer columns";
+export const ENCODING_NOTE = "socket.io default JSON parser, quantised integer columns";
 
 // ----------------------------------------------------------------------------------------------- status codes
 export const STATUS = { ok: 0, warning: 1, fault: 2, offline: 3, unknown: 4 } as const;
@@ -269,7 +270,7 @@ export const CLIENT_MESSAGES = {
 } as const;
 export type ClientEvent = keyof typeof CLIENT_MESSAGES;
 
-/** Largest client message accepted (bytes, msgpack or JSON); anything larger is rejected with `too_large`. */
+/** Largest client message accepted (bytes of JSON); anything larger is rejected with `too_large`. */
 export const MAX_CLIENT_MESSAGE_BYTES = 4096;
 
 // ----------------------------------------------------------------------------------------------- ingest (REST)

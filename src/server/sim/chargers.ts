@@ -44,6 +44,8 @@ export class ChargerModel implements LayerModel {
   readonly nextOffline: Float64Array;
   readonly soc: Float32Array;
   readonly nextReport: Float64Array;
+  /** false until the first step: the first reports are then spread uniformly over one period */
+  started = false;
   readonly lastT: Float64Array;
   cloud = 0;
   private lastCloudT: number;
@@ -102,6 +104,11 @@ export class ChargerModel implements LayerModel {
   }
 
   step(t: number, dtMs: number, ctx: SimContext, out: UpdateCollector): void {
+    this.stepInner(t, dtMs, ctx, out);
+    this.started = true;
+  }
+
+  private stepInner(t: number, dtMs: number, ctx: SimContext, out: UpdateCollector): void {
     const { rng, alarms } = ctx;
     const o = this.opts;
     this.cloud = ouStep(this.cloud, Math.max(0, t - this.lastCloudT), 3 * HOUR, 0.25, rng);
@@ -169,7 +176,7 @@ export class ChargerModel implements LayerModel {
       const fault = this.faultCount(i);
       if (fault !== beforeFault) changed = true;
       if (!changed && this.nextReport[i] > t) continue;
-      this.nextReport[i] = t + ctx.reportEverySimMs * (0.75 + 0.5 * rng.next());
+      this.nextReport[i] = t + ctx.reportEverySimMs * (this.started ? 0.75 + 0.5 * rng.next() : rng.next());
       const cnt = this.counts(i);
       const half = Math.ceil(s.connectors / 2);
       const status = this.offline[i] ? 3 : fault >= half ? 2 : fault > 0 ? 1 : 0;

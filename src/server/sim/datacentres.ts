@@ -33,6 +33,8 @@ export class DataCentreModel implements LayerModel {
   readonly nextFault: Float64Array;
   readonly faultEnd: Float64Array;
   readonly nextReport: Float64Array;
+  /** false until the first step: the first reports are then spread uniformly over one period */
+  started = false;
   readonly lastReport: Float64Array;
   weather = 0;
   lastWeatherT: number;
@@ -61,6 +63,11 @@ export class DataCentreModel implements LayerModel {
   }
 
   step(t: number, dtMs: number, ctx: SimContext, out: UpdateCollector): void {
+    this.stepInner(t, dtMs, ctx, out);
+    this.started = true;
+  }
+
+  private stepInner(t: number, dtMs: number, ctx: SimContext, out: UpdateCollector): void {
     const { rng, alarms } = ctx;
     this.weather = ouStep(this.weather, Math.max(0, t - this.lastWeatherT), 6 * HOUR, 1.5, rng);
     this.lastWeatherT = t;
@@ -82,7 +89,7 @@ export class DataCentreModel implements LayerModel {
       if (!changed && this.nextReport[i] > t) continue;
       const dt = Math.max(0, t - this.lastReport[i]);
       this.lastReport[i] = t;
-      this.nextReport[i] = t + ctx.reportEverySimMs * (0.75 + 0.5 * rng.next());
+      this.nextReport[i] = t + ctx.reportEverySimMs * (this.started ? 0.75 + 0.5 * rng.next() : rng.next());
       this.noise[i] = ouStep(this.noise[i], dt, d.kind === "ai-computing" ? 2 * HOUR : 30 * MIN, d.kind === "ai-computing" ? 0.06 : 0.03, rng);
       const swing = d.kind === "carrier" || d.kind === "enterprise" || d.kind === "government" ? 0.1 * interpHourly(BUSINESS_SWING, localHour(t)) - 0.05 : 0;
       const util = clamp(this.util0[i] + swing + this.noise[i], 0.05, 0.98);

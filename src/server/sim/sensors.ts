@@ -48,6 +48,8 @@ export class SensorModel implements LayerModel {
   readonly deviceEnd: Float64Array;
   readonly nextDevice: Float64Array;
   readonly nextReport: Float64Array;
+  /** false until the first step: the first reports are then spread uniformly over one period */
+  started = false;
   readonly level: Uint8Array;
   readonly speed: Float32Array;
   readonly occupancy: Float32Array;
@@ -109,6 +111,11 @@ export class SensorModel implements LayerModel {
   }
 
   step(t: number, dtMs: number, ctx: SimContext, out: UpdateCollector): void {
+    this.stepInner(t, dtMs, ctx, out);
+    this.started = true;
+  }
+
+  private stepInner(t: number, dtMs: number, ctx: SimContext, out: UpdateCollector): void {
     const { rng, alarms } = ctx;
     const o = this.opts;
     const shape = interpHourly(ROAD_DEMAND, localHour(t));
@@ -174,7 +181,7 @@ export class SensorModel implements LayerModel {
     // 3) reports
     for (let i = 0; i < this.n; i++) {
       if (this.nextReport[i] > t) continue;
-      this.nextReport[i] = t + ctx.reportEverySimMs * (0.75 + 0.5 * rng.next());
+      this.nextReport[i] = t + ctx.reportEverySimMs * (this.started ? 0.75 + 0.5 * rng.next() : rng.next());
       if (this.device[i] === 3) {
         out.push(i, 3, [null, null, null, null]);
         continue;

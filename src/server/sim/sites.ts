@@ -40,6 +40,8 @@ export class SiteModel implements LayerModel {
   readonly nextDegrade: Float64Array;
   readonly degradeEnd: Float64Array;
   readonly nextReport: Float64Array;
+  /** false until the first step: the first reports are then spread uniformly over one period */
+  started = false;
   readonly lastReport: Float64Array;
   readonly lastStatus: Uint8Array;
   /** counts for statistics tests */
@@ -82,6 +84,11 @@ export class SiteModel implements LayerModel {
   }
 
   step(t: number, dtMs: number, ctx: SimContext, out: UpdateCollector): void {
+    this.stepInner(t, dtMs, ctx, out);
+    this.started = true;
+  }
+
+  private stepInner(t: number, dtMs: number, ctx: SimContext, out: UpdateCollector): void {
     const { rng, alarms } = ctx;
     const o = this.opts;
     for (let i = 0; i < this.n; i++) {
@@ -135,7 +142,7 @@ export class SiteModel implements LayerModel {
       }
       if (!changed && this.nextReport[i] > t) continue;
       this.report(i, t, ctx, out);
-      this.nextReport[i] = t + ctx.reportEverySimMs * (0.75 + 0.5 * rng.next());
+      this.nextReport[i] = t + ctx.reportEverySimMs * (this.started ? 0.75 + 0.5 * rng.next() : rng.next());
     }
   }
 
@@ -144,7 +151,7 @@ export class SiteModel implements LayerModel {
     this.lastReport[i] = t;
     if (this.down[i] === 3) {
       // unreachable: only the status is known
-      if (this.lastStatus[i] !== 3) out.push(i, 3, [null, null, null, null, null]);
+      out.push(i, 3, [null, null, null, null, null]);
       this.lastStatus[i] = 3;
       return;
     }

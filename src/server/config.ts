@@ -1,0 +1,119 @@
+/**
+ * Gateway configuration from the environment, and access tokens.
+ *
+ * Tokens: env RONGTWIN_TOKENS (JSON) or var/tokens.json, shape
+ *   { "tokens": [{ "token": "…", "role": "operator", "name": "ops-desk-1" }, …], "anonymous": "viewer" | null }
+ * `anonymous` is the role of a client that presents no token (default "viewer": wall screens and the browser
+ * need nothing). With no config at all, development defaults are used and printed at startup:
+ *   dev-viewer-token, dev-operator-token, dev-planner-token, dev-ingest-token
+ * In production (NODE_ENV=production) with no config, random tokens are generated instead and written to
+ * var/tokens.json (mode 600). Secrets never go to the client bundle.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { z } from "zod";
+
+export const Role = z.enum(["viewer", "operator", "planner", "ingest"]);
+export type Role = z.infer<typeof Role>;
+
+export const TokensConfig = z.object({
+  tokens: z.array(z.object({ token: z.string().min(12).max(200), role: Role, name: z.string().min(1).max(64) })).max(1000),
+  anonymous: Role.nullable().default("viewer"),
+});
+export type TokensConfig = z.infer<typeof TokensConfig>;
+
+export interface Principal {
+  role: Role;
+  name: string;
+}
+
+export class TokenBook {
+  private readonly map = new Map<string, Principal>();
+  constructor(readonly config: TokensConfig) {
+    for (const t of config.tokens) this.map.set(t.token, { role: t.role, name: t.name });
+  }
+  /** undefined = rejected (bad token, or no token while anonymous access is off) */
+  resolve(token: string | undefined | null): Principal | undefined {
+    if (token === undefined || token === null || token === "") return this.config.anonymous ? { role: this.config.anonymous, name: "anonymous" } : undefined;
+    return this.map.get(token);
+  }
+}
+
+export const DEV_TOKENS: TokensConfig = {
+  tokens: [
+    { token: "dev-viewer-token", role: "viewer", name: "dev-viewer" },
+    { token: "dev-operator-token", role: "operator", name: "dev-operator" },
+    { token: "dev-planner-token", role: "planner", name: "dev-planner" },
+    { token: "dev-ingest-token", role: "ingest", name: "dev-ingest" },
+  ],
+  anonymous: "viewer",
+};
+
+/** Load tokens: env JSON > file > defaults. Throws with a clear message if a config is present but invalid. */
+export function loadTokens(env: NodeJS.ProcessEnv = process.env, file = resolve("var/tokens.json")): { book: TokenBook; source: string } {
+  const parse = (raw: string, where: string) => {
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch (e) {
+      throw new Error(`${where}: not valid JSON (${(e as Error).message})`);
+    }
+    const r = TokensConfig.safeParse(json);
+    if (!r.success) throw new Error(`${where}: ${r.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`);
+    return r.data;
+  };
+  if (env.RONGTWIN_TOKENS) return { book: new TokenBook(parse(env.RONGTWIN_TOKENS, "RONGTWIN_TOKENS")), source: "env RONGTWIN_TOKENS" };
+  if (existsSync(file)) return { book: new TokenBook(parse(readFileSync(file, "utf8"), file)), source: file };
+  if (env.NODE_ENV === "production") {
+    const gen = (role: Role) => ({ token: randomBytes(24).toString("base64url"), role, name: `generated-${role}` });
+    const cfg: TokensConfig = { tokens: [gen("operator"), gen("planner"), gen("ingest")], anonymous: "viewer" };
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify(cfg, null, 2), { mode: 0o600 });
+    return { book: new TokenBook(cfg), source: `${file} (generated)` };
+  }
+  return { book: new TokenBook(DEV_TOKENS), source: "development defaults" };
+}
+
+export interface GatewayEnv {
+  port: number;
+  host: string;
+  simSpeed: number;
+  simSeed: number;
+  simStartMs: number;
+  redisUrl?: string;
+  dataDir: string;
+  staticDir?: string;
+  source: "sim" | "ingest" | "both";
+  origins: string[];
+}
+
+/** Parse the gateway's environment variables, naming the variable in any error. */
+export function readEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
+  const num = (name: string, def: number, min: number, max: number) => {
+    const raw = env[name];
+    if (raw === undefined || raw === "") return def;
+    const v = Number(raw);
+    if (!Number.isFinite(v) || v < min || v > max) throw new Error(`${name}=${raw}: expected a number in [${min}, ${max}]`);
+    return v;
+  };
+  const source = (env.LIVE_SOURCE ?? "sim") as GatewayEnv["source"];
+  if (!["sim", "ingest", "both"].includes(source)) throw new Error(`LIVE_SOURCE=${env.LIVE_SOURCE}: expected sim, ingest or both`);
+  let simStartMs = Date.now();
+  if (env.SIM_START) {
+    simStartMs = Date.parse(env.SIM_START);
+    if (!Number.isFinite(simStartMs)) throw new Error(`SIM_START=${env.SIM_START}: expected an ISO date-time`);
+  }
+  return {
+    port: num("PORT", 8787, 0, 65535),
+    host: env.HOST ?? "0.0.0.0",
+    simSpeed: num("SIM_SPEED", 1, 0.001, 100000),
+    simSeed: num("SIM_SEED", 20260101, 0, 2 ** 32 - 1),
+    simStartMs,
+    redisUrl: env.REDIS_URL || undefined,
+    dataDir: resolve(env.DATA_DIR ?? "public/data"),
+    staticDir: env.STATIC_DIR === "" ? undefined : resolve(env.STATIC_DIR ?? "dist"),
+    source,
+    origins: (env.RONGTWIN_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+  };
+}

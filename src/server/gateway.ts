@@ -1,0 +1,170 @@
+/**
+ * createGateway: fastify 5 + socket.io on the same http server, the live state, the event bus (local or
+ * Redis), the simulator (leader only), the broadcaster (leader only), REST API and — when a built app exists —
+ * static files with SPA fallback. Tests run it in-process on port 0.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import fastifyStatic from "@fastify/static";
+import { createAdapter } from "@socket.io/redis-streams-adapter";
+import Fastify, { type FastifyInstance } from "fastify";
+import { createClient } from "redis";
+import { Server } from "socket.io";
+import { LocalBus, RedisBus, type Bus } from "./bus";
+import { DEV_TOKENS, TokenBook, type TokensConfig } from "./config";
+import { loadLayerData, layerIds, type LayerData } from "./data";
+import { registerRest } from "./rest";
+import { ROUTES, type RoutePlugin } from "./routes";
+import { installSecurityHeaders, OriginPolicy } from "./security";
+import { SimRunner } from "./sim/runner";
+import { attachSocketHandlers, Broadcaster, DEFAULT_SOCKET_LIMITS, type SocketLimits } from "./socket";
+import { LiveState } from "./state";
+
+export interface GatewayOptions {
+  /** default 0 (random) */
+  port?: number;
+  host?: string;
+  /** layer data directory (default public/data) or the data itself */
+  dataDir?: string;
+  data?: LayerData;
+  /** serve the built app from here if it exists (production) */
+  staticDir?: string;
+  /** sim | ingest | both (default sim; ingest API is accepted for "ingest" and "both") */
+  source?: "sim" | "ingest" | "both";
+  simSpeed?: number;
+  simSeed?: number;
+  simStartMs?: number;
+  /** real ms between routine reports of one simulated object (default 3000) */
+  simReportMs?: number;
+  redisUrl?: string;
+  /** Redis key prefix (several independent deployments / tests on one Redis) */
+  redisPrefix?: string;
+  tokens?: TokensConfig | TokenBook;
+  origins?: string[];
+  /** development mode: vite dev-server origins allowed (default: NODE_ENV !== "production") */
+  dev?: boolean;
+  /** delta batching period, ms (default 100 = 10 Hz) */
+  batchMs?: number;
+  limits?: Partial<SocketLimits>;
+  /** fastify bodyLimit for REST (default 1 MiB) */
+  bodyLimit?: number;
+  /** socket.io maxHttpBufferSize (default 64 KiB) */
+  maxHttpBufferSize?: number;
+  /** connection-state-recovery window (default 2 min) */
+  recoveryMs?: number;
+  extraRoutes?: (app: FastifyInstance) => void | Promise<void>;
+  log?: (m: string) => void;
+}
+
+export interface Gateway {
+  app: FastifyInstance;
+  io: Server;
+  state: LiveState;
+  bus: Bus;
+  data: LayerData;
+  port: number;
+  url: string;
+  runner?: SimRunner;
+  close(): Promise<void>;
+}
+
+export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway> {
+  const log = opts.log ?? ((m: string) => console.log(`[gateway] ${m}`));
+  const data = opts.data ?? loadLayerData(opts.dataDir ?? "public/data");
+  const tokens = opts.tokens instanceof TokenBook ? opts.tokens : new TokenBook(opts.tokens ?? DEV_TOKENS);
+  const dev = opts.dev ?? process.env.NODE_ENV !== "production";
+  const origins = new OriginPolicy(opts.origins ?? [], dev);
+  const source = opts.source ?? "sim";
+  const simSpeed = opts.simSpeed ?? 1;
+  const state = new LiveState(layerIds(data));
+  const bus: Bus = opts.redisUrl ? new RedisBus({ url: opts.redisUrl, prefix: opts.redisPrefix, log }) : new LocalBus();
+  const startedAt = Date.now();
+
+  const app = Fastify({ logger: false, bodyLimit: opts.bodyLimit ?? 1024 * 1024, forceCloseConnections: true });
+  installSecurityHeaders(app);
+
+  let adapterClient: ReturnType<typeof createClient> | undefined;
+  if (opts.redisUrl) {
+    adapterClient = createClient({ url: opts.redisUrl, socket: { reconnectStrategy: (n: number) => Math.min(100 * 2 ** n, 2000) } });
+    adapterClient.on("error", (e: Error) => log(`redis (adapter): ${e.message}`));
+    await adapterClient.connect();
+  }
+  const io = new Server(app.server, {
+    maxHttpBufferSize: opts.maxHttpBufferSize ?? 64 * 1024,
+    allowRequest: (req, cb) => cb(origins.allowsRequest(req) ? null : "origin not allowed", origins.allowsRequest(req)),
+    connectionStateRecovery: { maxDisconnectionDuration: opts.recoveryMs ?? 2 * 60_000, skipMiddlewares: true },
+    ...(adapterClient ? { adapter: createAdapter(adapterClient, { streamName: `${opts.redisPrefix ?? "rongtwin:"}sio` }) } : {}),
+    serveClient: false,
+  });
+
+  const runner = source === "ingest" ? undefined : new SimRunner(data, bus, {
+    seed: opts.simSeed ?? 20260101, speed: simSpeed, startMs: opts.simStartMs ?? Date.now(), reportRealMs: opts.simReportMs, log,
+  }, () => state.paused, () => state.alarms.list().filter((a) => a.clearedAt === undefined));
+
+  attachSocketHandlers({ io, state, bus, data, tokens, limits: { ...DEFAULT_SOCKET_LIMITS, ...opts.limits }, simSpeed: () => (runner ? simSpeed : 0), log });
+  const broadcaster = new Broadcaster(io, state, bus, opts.batchMs ?? 100);
+
+  registerRest(app, {
+    state, bus, tokens, origins, startedAt, acceptIngest: source !== "sim",
+    sim: () => ({ enabled: !!runner, running: !!runner?.running, speed: simSpeed, simTime: runner?.simNow() }),
+    clients: () => io.engine.clientsCount,
+  });
+  for (const plugin of ROUTES as RoutePlugin[]) await plugin(app, { tokens, state, log });
+  if (opts.extraRoutes) await opts.extraRoutes(app);
+
+  const staticDir = opts.staticDir;
+  if (staticDir && existsSync(join(staticDir, "index.html"))) {
+    await app.register(fastifyStatic, {
+      root: staticDir,
+      wildcard: true,
+      setHeaders: (res, path) => {
+        if (/[\\/]assets[\\/]/.test(path)) res.header("cache-control", "public, max-age=31536000, immutable");
+        else res.header("cache-control", "no-cache");
+      },
+    });
+    app.setNotFoundHandler((req, reply) => {
+      const url = req.url.split("?")[0];
+      if (req.method === "GET" && !url.startsWith("/api/") && !url.startsWith("/socket.io") && !/\.[a-z0-9]+$/i.test(url))
+        return reply.header("cache-control", "no-cache").sendFile("index.html");
+      return reply.code(404).send({ error: "not_found", reason: `${req.method} ${url}` });
+    });
+  } else if (staticDir) log(`no built app in ${staticDir} (run vite build); serving the API only`);
+
+  await bus.start({
+    apply: (ev) => state.apply(ev),
+    checkpoint: () => state.toCheckpoint(),
+    load: (c) => state.loadCheckpoint(c),
+    onLeader: (leader) => {
+      if (!runner) return;
+      if (leader) void runner.start().catch((e) => log(`simulator start failed: ${(e as Error).message}`));
+      else runner.stop();
+    },
+  });
+  broadcaster.start();
+
+  await app.listen({ port: opts.port ?? 0, host: opts.host ?? "127.0.0.1" });
+  const addr = app.server.address();
+  const port = typeof addr === "object" && addr ? addr.port : opts.port ?? 0;
+
+  let closed = false;
+  return {
+    app, io, state, bus, data, port, url: `http://127.0.0.1:${port}`, runner,
+    async close() {
+      if (closed) return;
+      closed = true;
+      runner?.stop();
+      broadcaster.stop();
+      io.local.disconnectSockets(true);
+      io.engine.close();
+      await app.close().catch(() => {});
+      await bus.close().catch(() => {});
+      if (adapterClient) {
+        try {
+          adapterClient.destroy();
+        } catch {
+          /* ignore */
+        }
+      }
+    },
+  };
+}

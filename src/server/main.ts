@@ -1,0 +1,44 @@
+/**
+ * Gateway entry: `tsx src/server/main.ts`. Environment:
+ *   PORT (8787), HOST (0.0.0.0), SIM_SPEED (1; 60 = one real second is one simulated minute), SIM_SEED,
+ *   SIM_START (ISO, default now), SIM_REPORT_MS (3000), LIVE_SOURCE (sim | ingest | both), REDIS_URL,
+ *   DATA_DIR (public/data), STATIC_DIR (dist; "" to disable), RONGTWIN_TOKENS (JSON) or var/tokens.json,
+ *   RONGTWIN_ORIGINS (comma-separated extra allowed origins), NODE_ENV=production (no dev origins/tokens).
+ */
+import { existsSync } from "node:fs";
+import { loadTokens, readEnv } from "./config";
+import { createGateway } from "./gateway";
+
+async function main(): Promise<void> {
+  const env = readEnv();
+  const { book, source } = loadTokens();
+  const gw = await createGateway({
+    port: env.port, host: env.host, dataDir: env.dataDir, staticDir: env.staticDir, source: env.source,
+    simSpeed: env.simSpeed, simSeed: env.simSeed, simStartMs: env.simStartMs, redisUrl: env.redisUrl, tokens: book,
+    origins: env.origins, simReportMs: process.env.SIM_REPORT_MS ? Number(process.env.SIM_REPORT_MS) : undefined,
+  });
+  const log = (m: string) => console.log(`[gateway] ${m}`);
+  log(`tokens from ${source}; anonymous clients get role ${book.config.anonymous ?? "(none: token required)"}`);
+  if (source === "development defaults") log("dev tokens: viewer=dev-viewer-token operator=dev-operator-token planner=dev-planner-token ingest=dev-ingest-token");
+  log(`bus ${gw.bus.kind}${env.redisUrl ? ` (${env.redisUrl.replace(/\/\/[^@]*@/, "//***@")})` : ""}, source ${env.source}, sim speed x${env.simSpeed}, seed ${env.simSeed}`);
+  log(`layers: ${Object.entries(gw.state.layers).map(([l, s]) => `${l} ${s.count}`).join(", ")}`);
+  if (env.staticDir && existsSync(env.staticDir)) log(`serving app from ${env.staticDir}`);
+  console.log(`RongTwin running at http://localhost:${gw.port}/`);
+  let stopping = false;
+  const stop = async (sig: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${sig}: shutting down`);
+    const t = setTimeout(() => process.exit(0), 3000);
+    t.unref();
+    await gw.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+main().catch((e: unknown) => {
+  console.error(`[gateway] failed to start: ${(e as Error).message}`);
+  process.exit(1);
+});

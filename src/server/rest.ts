@@ -1,0 +1,83 @@
+/**
+ * Built-in REST API:
+ *   GET  /api/health                 liveness + per-layer seq, leader, sim state
+ *   GET  /api/digest?layers=a,b      {digest, layers: {l: {seq, digest}}, paused} — same function as the client's
+ *   GET  /api/alarms                 {v, epoch, alarms}
+ *   POST /api/ingest                 role ingest; body {records: IngestRecord[]} -> {accepted, rejected: [{index, reason}]}
+ *                                    (a record may carry `alarm: {kind, severity, text, ...}` to inject/clear an alarm)
+ *   POST /api/alarms/:id/ack         role operator
+ *   POST /api/sim/pause | /resume    role operator; freezes the simulator (used by e2e to compare digests)
+ */
+import type { FastifyInstance } from "fastify";
+import { LAYER_IDS, LayerId } from "../protocol/data";
+import { IngestBatch, PROTOCOL_VERSION, zodReason } from "../protocol/live";
+import type { Bus } from "./bus";
+import type { TokenBook } from "./config";
+import { validateIngest } from "./ingest";
+import { requireRole, type OriginPolicy } from "./security";
+import type { LiveState } from "./state";
+
+export interface RestDeps {
+  state: LiveState;
+  bus: Bus;
+  tokens: TokenBook;
+  origins: OriginPolicy;
+  startedAt: number;
+  sim: () => { enabled: boolean; running: boolean; speed: number; simTime?: number };
+  clients: () => number;
+  acceptIngest: boolean;
+}
+
+export function registerRest(app: FastifyInstance, d: RestDeps): void {
+  // origin allow-list for state-changing requests
+  app.addHook("onRequest", async (req, reply) => {
+    if (req.method !== "GET" && req.method !== "HEAD" && req.method !== "OPTIONS" && !d.origins.allows(req.headers.origin, req.headers.host))
+      return reply.code(403).send({ error: "forbidden", reason: `origin ${req.headers.origin} not allowed` });
+  });
+
+  app.get("/api/health", async () => ({
+    ok: true, v: PROTOCOL_VERSION, serverId: d.bus.serverId, epoch: d.bus.epoch, bus: d.bus.kind, leader: d.bus.isLeader(),
+    uptimeS: Math.round((Date.now() - d.startedAt) / 1000), clients: d.clients(), paused: d.state.paused, sim: d.sim(),
+    layers: Object.fromEntries(LAYER_IDS.map((l) => [l, { count: d.state.layers[l].count, seq: d.state.layers[l].seq, idsHash: d.state.layers[l].idsHash }])),
+    alarms: { active: d.state.alarms.activeCount() },
+  }));
+
+  app.get<{ Querystring: { layers?: string } }>("/api/digest", async (req, reply) => {
+    let layers: LayerId[] = [...LAYER_IDS];
+    if (req.query.layers) {
+      const parts = req.query.layers.split(",").filter(Boolean);
+      const bad = parts.filter((p) => !LayerId.safeParse(p).success);
+      if (bad.length) return reply.code(400).send({ error: "invalid", reason: `layers: unknown layer(s) ${bad.join(", ")}` });
+      layers = parts as LayerId[];
+    }
+    return { ...d.state.digest(layers), epoch: d.bus.epoch, paused: d.state.paused };
+  });
+
+  app.get("/api/alarms", async () => ({ v: PROTOCOL_VERSION, epoch: d.bus.epoch, alarms: d.state.alarms.list() }));
+
+  app.post("/api/ingest", async (req, reply) => {
+    if (!requireRole(d.tokens, req, reply, ["ingest"])) return;
+    if (!d.acceptIngest) return reply.code(409).send({ error: "disabled", reason: "ingest is disabled (LIVE_SOURCE=sim); set LIVE_SOURCE=ingest or both" });
+    const body = IngestBatch.safeParse(req.body);
+    if (!body.success) return reply.code(400).send({ error: "invalid", reason: zodReason(body.error) });
+    const { events, result } = validateIngest(d.state, body.data.records);
+    if (events.length) await d.bus.publish(events);
+    return reply.code(result.accepted ? 200 : 400).send(result);
+  });
+
+  app.post<{ Params: { id: string } }>("/api/alarms/:id/ack", async (req, reply) => {
+    const who = requireRole(d.tokens, req, reply, ["operator"]);
+    if (!who) return;
+    const a = d.state.alarms.get(req.params.id);
+    if (!a) return reply.code(404).send({ error: "not_found", reason: `alarm ${req.params.id} not found` });
+    if (a.ackedAt === undefined) await d.bus.publish([{ t: "a", op: "ack", alarm: { ...a, ackedAt: Date.now(), ackedBy: who.name } }]);
+    return { ok: true, alarm: d.state.alarms.get(req.params.id) };
+  });
+
+  for (const [path, paused] of [["/api/sim/pause", true], ["/api/sim/resume", false]] as const)
+    app.post(path, async (req, reply) => {
+      if (!requireRole(d.tokens, req, reply, ["operator"])) return;
+      await d.bus.publish([{ t: "c", paused }]);
+      return { ok: true, paused };
+    });
+}

@@ -1,0 +1,29 @@
+/**
+ * Extra REST route plugins, registered by createGateway after the built-in /api routes. Other engineers append
+ * here (e.g. the planner's scenario routes). Each entry gets the fastify app and the gateway context (tokens
+ * for role checks, state for reads). Example:
+ *
+ *   import { scenarioRoutes } from "./scenarios";
+ *   export const ROUTES: RoutePlugin[] = [scenarioRoutes];
+ *
+ *   // in scenarios.ts
+ *   export const scenarioRoutes: RoutePlugin = (app, ctx) => {
+ *     app.post("/api/scenarios", async (req, reply) => {
+ *       const who = requireRole(ctx.tokens, req, reply, ["planner"]); // from ./security
+ *       if (!who) return;
+ *       ...
+ *     });
+ *   };
+ */
+import type { FastifyInstance } from "fastify";
+import type { TokenBook } from "./config";
+import type { LiveState } from "./state";
+
+export interface RouteContext {
+  tokens: TokenBook;
+  state: LiveState;
+  log: (m: string) => void;
+}
+export type RoutePlugin = (app: FastifyInstance, ctx: RouteContext) => void | Promise<void>;
+
+export const ROUTES: RoutePlugin[] = [];

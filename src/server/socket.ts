@@ -1,0 +1,190 @@
+/**
+ * socket.io side of the gateway: authentication, origin check, per-connection rate limit and message size
+ * limit, validation of every client message (zod, version first), subscriptions (rooms L:<layer>), snapshots,
+ * resyncs, alarm acks (operator only), per-object detail streams. A rejected message earns an `error` message
+ * naming the reason; after `maxStrikes` rejections the connection is dropped. Nothing a client sends can
+ * throw out of these handlers.
+ */
+import type { Server, Socket } from "socket.io";
+import { LAYER_IDS, type LayerId } from "../protocol/data";
+import {
+  CLIENT_MESSAGES, EVENTS, MAX_CLIENT_MESSAGE_BYTES, PROTOCOL_VERSION, parseMessage,
+  type AckRequest, type ClientEvent, type DetailSubscribe, type ErrorCode, type ErrorMsg, type Hello, type Resync, type Subscribe, type Unsubscribe,
+} from "../protocol/live";
+import type { Bus } from "./bus";
+import type { Principal, TokenBook } from "./config";
+import type { LayerData } from "./data";
+import { buildDetail } from "./detail";
+import { TokenBucket } from "./ratelimit";
+import type { LiveState } from "./state";
+
+export interface SocketLimits {
+  /** sustained client messages per second */
+  rate: number;
+  burst: number;
+  /** rejected messages before the connection is dropped */
+  maxStrikes: number;
+  detailEveryMs: number;
+}
+export const DEFAULT_SOCKET_LIMITS: SocketLimits = { rate: 10, burst: 30, maxStrikes: 20, detailEveryMs: 1000 };
+
+export interface SocketDeps {
+  io: Server;
+  state: LiveState;
+  bus: Bus;
+  data: LayerData;
+  tokens: TokenBook;
+  limits: SocketLimits;
+  simSpeed: () => number;
+  log: (m: string) => void;
+}
+
+interface ConnState {
+  principal: Principal;
+  bucket: TokenBucket;
+  strikes: number;
+  detailTimer?: NodeJS.Timeout;
+  lastResync: Map<LayerId, number>;
+}
+
+export const room = (l: LayerId) => `L:${l}`;
+export const ALARM_ROOM = "alarms";
+
+function approxSize(args: unknown[]): number {
+  try {
+    return JSON.stringify(args)?.length ?? 0;
+  } catch {
+    return Infinity;
+  }
+}
+
+export function attachSocketHandlers(d: SocketDeps): void {
+  const { io, state } = d;
+  io.use((socket, next) => {
+    const auth = socket.handshake.auth as { token?: unknown } | undefined;
+    const raw = auth?.token ?? socket.handshake.query?.token;
+    const token = typeof raw === "string" ? raw : undefined;
+    const p = d.tokens.resolve(token);
+    if (!p) return next(new Error(token ? "unauthorized: unknown token" : "unauthorized: a token is required"));
+    socket.data.principal = p;
+    next();
+  });
+
+  io.on("connection", (socket: Socket) => {
+    const principal: Principal = socket.data.principal ?? d.tokens.resolve(undefined) ?? { role: "viewer", name: "recovered" };
+    socket.data.principal = principal;
+    const c: ConnState = { principal, bucket: new TokenBucket(d.limits.rate, d.limits.burst), strikes: 0, lastResync: new Map() };
+
+    const reject = (code: ErrorCode, reason: string, event?: string) => {
+      const msg: ErrorMsg = { v: PROTOCOL_VERSION, code, reason, ...(event ? { event: event.slice(0, 64) } : {}) };
+      socket.emit(EVENTS.error, msg);
+      c.strikes++;
+      if (c.strikes >= d.limits.maxStrikes) {
+        socket.emit(EVENTS.error, { v: PROTOCOL_VERSION, code: "rate_limited", reason: `too many rejected messages (${c.strikes}); disconnecting` } satisfies ErrorMsg);
+        socket.disconnect(true);
+      }
+    };
+
+    if (!socket.recovered) {
+      const hello: Hello = {
+        v: PROTOCOL_VERSION, serverId: d.bus.serverId, epoch: d.bus.epoch, role: principal.role, layers: [...LAYER_IDS],
+        simSpeed: d.simSpeed(), idsHash: Object.fromEntries(LAYER_IDS.map((l) => [l, state.layers[l].idsHash])),
+      };
+      socket.emit(EVENTS.hello, hello);
+      void socket.join(ALARM_ROOM);
+      socket.emit(EVENTS.alarms, { v: PROTOCOL_VERSION, epoch: d.bus.epoch, alarms: state.alarms.list() });
+    }
+
+    const handlers: { [E in ClientEvent]: (msg: never) => void } = {
+      [EVENTS.subscribe]: (m: Subscribe) => {
+        for (const l of m.layers) {
+          void socket.join(room(l));
+          const mine = state.layers[l].idsHash;
+          const theirs = m.idsHash?.[l];
+          if (theirs !== undefined && theirs !== mine)
+            socket.emit(EVENTS.error, { v: PROTOCOL_VERSION, code: "ids_mismatch", reason: `${l}: client data ${theirs} differs from gateway data ${mine}; reload the page`, event: EVENTS.subscribe } satisfies ErrorMsg);
+          socket.emit(EVENTS.snapshot, state.layers[l].snapshot(d.bus.epoch, Date.now()));
+        }
+        socket.emit(EVENTS.alarms, { v: PROTOCOL_VERSION, epoch: d.bus.epoch, alarms: state.alarms.list() });
+      },
+      [EVENTS.unsubscribe]: (m: Unsubscribe) => {
+        for (const l of m.layers) void socket.leave(room(l));
+      },
+      [EVENTS.resync]: (m: Resync) => {
+        if (!socket.rooms.has(room(m.layer))) return reject("invalid", `resync ${m.layer}: not subscribed to this layer`, EVENTS.resync);
+        const last = c.lastResync.get(m.layer) ?? 0;
+        const now = Date.now();
+        if (now - last < 250) return reject("rate_limited", `resync ${m.layer}: at most 4 per second`, EVENTS.resync);
+        c.lastResync.set(m.layer, now);
+        socket.emit(EVENTS.snapshot, state.layers[m.layer].snapshot(d.bus.epoch, now));
+      },
+      [EVENTS.ack]: (m: AckRequest) => {
+        if (principal.role !== "operator") return reject("forbidden", `role ${principal.role} may not acknowledge alarms (needs operator)`, EVENTS.ack);
+        const a = state.alarms.get(m.alarmId);
+        if (!a) return reject("not_found", `alarm ${m.alarmId} not found`, EVENTS.ack);
+        if (a.ackedAt !== undefined) return;
+        void d.bus.publish([{ t: "a", op: "ack", alarm: { ...a, ackedAt: Date.now(), ackedBy: principal.name } }]).catch((e) => d.log(`ack publish: ${(e as Error).message}`));
+      },
+      [EVENTS.detailSubscribe]: (m: DetailSubscribe) => {
+        const i = state.layers[m.layer].index.get(m.objectId);
+        if (i === undefined) return reject("unknown_object", `${m.layer}: no object ${m.objectId}`, EVENTS.detailSubscribe);
+        if (c.detailTimer) clearInterval(c.detailTimer);
+        const send = () => socket.emit(EVENTS.detail, buildDetail(state, d.data, m.layer, i, Date.now()));
+        send();
+        c.detailTimer = setInterval(send, d.limits.detailEveryMs);
+      },
+      [EVENTS.detailUnsubscribe]: () => {
+        if (c.detailTimer) clearInterval(c.detailTimer);
+        c.detailTimer = undefined;
+      },
+    };
+
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      try {
+        if (!c.bucket.take()) return reject("rate_limited", "too many messages (limit " + d.limits.rate + "/s)", String(event));
+        if (typeof event !== "string" || !(event in CLIENT_MESSAGES)) return reject("unknown_event", `unknown event ${JSON.stringify(String(event)).slice(0, 64)}`, String(event));
+        if (approxSize(args) > MAX_CLIENT_MESSAGE_BYTES) return reject("too_large", `message larger than ${MAX_CLIENT_MESSAGE_BYTES} bytes`, event);
+        if (args.length !== 1 && !(args.length === 2 && typeof args[1] === "function"))
+          return reject("invalid", "expected exactly one message object", event);
+        const ev = event as ClientEvent;
+        const r = parseMessage(CLIENT_MESSAGES[ev], args[0]);
+        if (!r.ok) return reject(r.code, `${event}: ${r.reason}`, event);
+        (handlers[ev] as (m: unknown) => void)(r.value);
+      } catch (e) {
+        d.log(`socket handler error (${String(event)}): ${(e as Error).message}`);
+        reject("invalid", "message could not be processed", String(event));
+      }
+    });
+
+    socket.on("disconnect", () => {
+      if (c.detailTimer) clearInterval(c.detailTimer);
+    });
+  });
+}
+
+/** Leader-only broadcasting: per-layer deltas every tick, alarm events as they are applied. */
+export class Broadcaster {
+  private timer?: NodeJS.Timeout;
+  private readonly offAlarm: () => void;
+  constructor(private readonly io: Server, private readonly state: LiveState, private readonly bus: Bus, private readonly everyMs = 100) {
+    this.offAlarm = state.onAlarm((op, alarm) => {
+      if (this.bus.isLeader()) io.to(ALARM_ROOM).emit(EVENTS.alarm, { v: PROTOCOL_VERSION, op, alarm });
+    });
+  }
+  start(): void {
+    this.timer = setInterval(() => this.flush(), this.everyMs);
+  }
+  /** Emit (leader) or discard (follower) the pending delta of every layer. */
+  flush(): void {
+    const now = Date.now();
+    const leader = this.bus.isLeader();
+    for (const l of LAYER_IDS) {
+      const delta = this.state.layers[l].flush(this.bus.epoch, now);
+      if (delta && leader) this.io.to(room(l)).emit(EVENTS.delta, delta);
+    }
+  }
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.offAlarm();
+  }
+}

@@ -1,0 +1,287 @@
+/**
+ * Live status store (zustand vanilla). Typed arrays per layer, mutated in place by applySnapshot/applyDelta;
+ * each applied frame bumps the layer's `version` (one setState per frame), so selectors can watch a number
+ * while renderers read the arrays and call drainChanges(layer) to recolour only the changed primitives.
+ *
+ * Two status arrays: `reported` is exactly what the gateway said (digest uses it); `status` is what to draw:
+ * the reported status, or 4 (unknown) once an object has had no update for `staleMs` (lastSeen is kept).
+ */
+import { createStore, type StoreApi } from "zustand/vanilla";
+import type { LayerId } from "../protocol/data";
+import { combineDigest, idsHash, layerDigest } from "../protocol/digest";
+import {
+  LAYER_METRICS, SEVERITY_RANK, deltaAction, metricSpec,
+  type Alarm, type AlarmEvent, type Delta, type Detail, type ErrorMsg, type Hello, type Snapshot,
+} from "../protocol/live";
+
+export type ConnectionState = "connecting" | "connected" | "reconnecting" | "offline";
+
+export interface LayerLive {
+  readonly layer: LayerId;
+  readonly ids: readonly string[];
+  readonly idsHash: string;
+  /** last applied seq (0 before the first snapshot) */
+  seq: number;
+  epoch: string | null;
+  /** a snapshot has been applied */
+  ready: boolean;
+  /** displayed status per object: reported, or 4 when stale */
+  status: Uint8Array;
+  /** status as last reported by the gateway */
+  reported: Uint8Array;
+  /** gateway timestamp (ms epoch; simulated clock when the simulator runs) of each object's last report, 0 = never */
+  lastSeen: Float64Array;
+  /** local Date.now() when each object was last updated (stale detection) */
+  receivedAt: Float64Array;
+  /** metric name -> value per object (see LAYER_METRICS) */
+  metrics: Record<string, Float32Array>;
+  /** number of objects currently drawn as stale */
+  staleCount: number;
+  /** increments on every applied frame that changed this layer */
+  version: number;
+  /** set when the gateway's object list differs from ours (nothing is applied then) */
+  mismatch: string | null;
+}
+
+export interface LiveStats {
+  snapshots: number;
+  deltas: number;
+  duplicates: number;
+  gaps: number;
+  resyncs: number;
+  rejected: number;
+}
+
+export interface LiveStoreState {
+  layers: Partial<Record<LayerId, LayerLive>>;
+  /** layers the client wants (subscribed on every (re)connect) */
+  subscribed: LayerId[];
+  connection: { state: ConnectionState; since: number; reason?: string };
+  server: { serverId: string; epoch: string; role: Hello["role"]; simSpeed: number } | null;
+  /** active first (critical > major > minor, newest first), then cleared newest first */
+  alarms: Alarm[];
+  detail: Detail | null;
+  lastError: ErrorMsg | null;
+  stats: LiveStats;
+}
+
+export type LiveStore = StoreApi<LiveStoreState>;
+
+export interface LiveModel {
+  store: LiveStore;
+  /** create the layer's arrays for this object list (order = public/data/<layer>.json items) */
+  ensureLayer(layer: LayerId, ids: readonly string[]): LayerLive;
+  /** apply a validated snapshot; returns false (and sets mismatch) if its object list differs from ours */
+  applySnapshot(s: Snapshot, now?: number): boolean;
+  /** apply a validated delta; returns what happened ("gap" = caller must request a resync) */
+  applyDelta(d: Delta, now?: number): "apply" | "duplicate" | "gap" | "epoch" | "not-ready";
+  /** indices changed since the previous drain (status, metrics or staleness) */
+  drainChanges(layer: LayerId): Uint32Array;
+  /** mark objects with no update for staleMs as unknown (4); returns how many changed */
+  markStale(now?: number): number;
+  /** publish all in-place changes made since the last commit (one setState) */
+  commit(): void;
+  applyAlarmList(alarms: Alarm[]): void;
+  applyAlarmEvent(e: AlarmEvent): void;
+  /** digest over the given (default: subscribed & ready) layers, same function as GET /api/digest */
+  digest(layers?: readonly LayerId[]): string;
+}
+
+interface Pending {
+  mark: Uint8Array;
+  list: number[];
+  dirty: boolean;
+}
+
+export function createLiveModel(opts: { staleMs?: number } = {}): LiveModel {
+  const staleMs = opts.staleMs ?? 30_000;
+  const store = createStore<LiveStoreState>(() => ({
+    layers: {},
+    subscribed: [],
+    connection: { state: "connecting", since: Date.now() },
+    server: null,
+    alarms: [],
+    detail: null,
+    lastError: null,
+    stats: { snapshots: 0, deltas: 0, duplicates: 0, gaps: 0, resyncs: 0, rejected: 0 },
+  }));
+  const pending = new Map<LayerId, Pending>();
+  const stats: LiveStats = { ...store.getState().stats };
+
+  const touch = (layer: LayerId, i: number) => {
+    const p = pending.get(layer)!;
+    p.dirty = true;
+    if (!p.mark[i]) {
+      p.mark[i] = 1;
+      p.list.push(i);
+    }
+  };
+
+  function ensureLayer(layer: LayerId, ids: readonly string[]): LayerLive {
+    const cur = store.getState().layers[layer];
+    const h = idsHash(ids);
+    if (cur && cur.idsHash === h) return cur;
+    const n = ids.length;
+    const L: LayerLive = {
+      layer, ids, idsHash: h, seq: 0, epoch: null, ready: false,
+      status: new Uint8Array(n).fill(4), reported: new Uint8Array(n).fill(4), lastSeen: new Float64Array(n), receivedAt: new Float64Array(n),
+      metrics: Object.fromEntries(LAYER_METRICS[layer].map((m) => [m, new Float32Array(n)])), staleCount: 0, version: 0, mismatch: null,
+    };
+    pending.set(layer, { mark: new Uint8Array(n), list: [], dirty: true });
+    store.setState((s) => ({ layers: { ...s.layers, [layer]: L } }));
+    return L;
+  }
+
+  const steps = (layer: LayerId) => LAYER_METRICS[layer].map((m) => metricSpec(layer, m)!.step);
+
+  function applySnapshot(s: Snapshot, now = Date.now()): boolean {
+    const L = store.getState().layers[s.layer];
+    if (!L) return false;
+    if (s.idsHash !== L.idsHash || s.count !== L.ids.length) {
+      L.mismatch = `gateway ${s.layer} objects ${s.idsHash} differ from this page's ${L.idsHash}; reload`;
+      pending.get(s.layer)!.dirty = true;
+      return false;
+    }
+    L.mismatch = null;
+    const names = LAYER_METRICS[s.layer];
+    const st = steps(s.layer);
+    for (let i = 0; i < s.count; i++) {
+      L.reported[i] = s.status[i];
+      L.status[i] = s.status[i];
+      L.lastSeen[i] = s.lastSeen[i];
+      L.receivedAt[i] = now;
+      touch(s.layer, i);
+    }
+    names.forEach((name, k) => {
+      const col = L.metrics[name];
+      const src = s.metrics[name];
+      for (let i = 0; i < s.count; i++) col[i] = Math.fround(src[i] * st[k]);
+    });
+    L.seq = s.seq;
+    L.epoch = s.epoch;
+    L.ready = true;
+    L.staleCount = 0;
+    stats.snapshots++;
+    return true;
+  }
+
+  function applyDelta(d: Delta, now = Date.now()): ReturnType<LiveModel["applyDelta"]> {
+    const L = store.getState().layers[d.layer];
+    if (!L || !L.ready || L.mismatch) return "not-ready";
+    if (d.epoch !== L.epoch) {
+      stats.gaps++;
+      return "epoch";
+    }
+    const action = deltaAction(L.seq, d.prev, d.seq);
+    if (action === "duplicate") {
+      stats.duplicates++;
+      return action;
+    }
+    if (action === "gap") {
+      stats.gaps++;
+      return action;
+    }
+    const names = LAYER_METRICS[d.layer];
+    const st = steps(d.layer);
+    const n = L.ids.length;
+    for (let r = 0; r < d.idx.length; r++) {
+      const i = d.idx[r];
+      if (i < 0 || i >= n) continue;
+      if (L.status[i] === 4 && L.reported[i] !== 4) L.staleCount = Math.max(0, L.staleCount - 1);
+      L.reported[i] = d.status[r];
+      L.status[i] = d.status[r];
+      L.lastSeen[i] = d.lastSeen[r];
+      L.receivedAt[i] = now;
+      for (let k = 0; k < names.length; k++) L.metrics[names[k]][i] = Math.fround(d.metrics[names[k]][r] * st[k]);
+      touch(d.layer, i);
+    }
+    L.seq = d.seq;
+    stats.deltas++;
+    return "apply";
+  }
+
+  function markStale(now = Date.now()): number {
+    let changed = 0;
+    const layers = store.getState().layers;
+    for (const L of Object.values(layers)) {
+      if (!L || !L.ready) continue;
+      const limit = now - staleMs;
+      for (let i = 0; i < L.ids.length; i++) {
+        if (L.status[i] !== 4 && L.receivedAt[i] < limit) {
+          L.status[i] = 4;
+          L.staleCount++;
+          touch(L.layer, i);
+          changed++;
+        }
+      }
+    }
+    return changed;
+  }
+
+  function drainChanges(layer: LayerId): Uint32Array {
+    const p = pending.get(layer);
+    if (!p || !p.list.length) return new Uint32Array(0);
+    const out = Uint32Array.from(p.list);
+    for (const i of p.list) p.mark[i] = 0;
+    p.list = [];
+    return out;
+  }
+
+  function commit(): void {
+    const s = store.getState();
+    const layers = { ...s.layers };
+    let any = false;
+    for (const [layer, p] of pending) {
+      if (!p.dirty) continue;
+      p.dirty = false;
+      const L = layers[layer];
+      if (!L) continue;
+      // same arrays, new object identity + version so selectors re-run
+      layers[layer] = { ...L, version: L.version + 1 };
+      any = true;
+    }
+    const statsChanged = JSON.stringify(stats) !== JSON.stringify(s.stats);
+    if (any || statsChanged) store.setState({ ...(any ? { layers } : {}), ...(statsChanged ? { stats: { ...stats } } : {}) });
+  }
+
+  const sortAlarms = (list: Alarm[]) =>
+    list.sort((a, b) => {
+      const ac = a.clearedAt === undefined ? 0 : 1;
+      const bc = b.clearedAt === undefined ? 0 : 1;
+      if (ac !== bc) return ac - bc;
+      if (!ac && a.severity !== b.severity) return SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity];
+      return b.raisedAt - a.raisedAt || (a.id < b.id ? -1 : 1);
+    });
+
+  function applyAlarmList(alarms: Alarm[]): void {
+    store.setState({ alarms: sortAlarms([...alarms]).slice(0, 2000) });
+  }
+
+  function applyAlarmEvent(e: AlarmEvent): void {
+    const list = store.getState().alarms.slice();
+    const at = list.findIndex((a) => a.id === e.alarm.id);
+    if (e.op === "raise") {
+      if (at >= 0) return;
+      // a raise replaces an active alarm of the same kind on the same object
+      const prev = list.findIndex((a) => a.clearedAt === undefined && a.layer === e.alarm.layer && a.objectId === e.alarm.objectId && a.kind === e.alarm.kind);
+      if (prev >= 0) list[prev] = { ...list[prev], clearedAt: e.alarm.raisedAt };
+      list.push(e.alarm);
+    } else if (at >= 0) list[at] = { ...list[at], ...e.alarm };
+    else list.push(e.alarm);
+    store.setState({ alarms: sortAlarms(list).slice(0, 2000) });
+  }
+
+  function digest(layers?: readonly LayerId[]): string {
+    const s = store.getState();
+    const which = layers ?? s.subscribed;
+    const parts: Partial<Record<LayerId, { seq: number; digest: string }>> = {};
+    for (const l of which) {
+      const L = s.layers[l];
+      if (!L || !L.ready) continue;
+      parts[l] = { seq: L.seq, digest: layerDigest(l, { seq: L.seq, status: L.reported, metrics: L.metrics }) };
+    }
+    return combineDigest(parts);
+  }
+
+  return { store, ensureLayer, applySnapshot, applyDelta, drainChanges, markStale, commit, applyAlarmList, applyAlarmEvent, digest };
+}
