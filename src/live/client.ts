@@ -127,8 +127,7 @@ export function connectLive(opts: ConnectLiveOptions): LiveConnection {
     lastResync.set(layer, now);
     const L = store.getState().layers[layer];
     if (socket.connected) socket.emit(EVENTS.resync, { v: PROTOCOL_VERSION, layer, seq: L?.seq ?? 0, reason });
-    const st = store.getState().stats;
-    store.setState({ stats: { ...st, resyncs: st.resyncs + 1 } });
+    model.stats.resyncs++;
   }
 
   function process() {
@@ -189,8 +188,9 @@ export function connectLive(opts: ConnectLiveOptions): LiveConnection {
     socket.on(event, (raw: unknown) => {
       const r = decodeServerMessage(event, raw);
       if (!r.ok) {
-        const st = store.getState().stats;
-        store.setState({ stats: { ...st, rejected: st.rejected + 1 }, lastError: { v: PROTOCOL_VERSION, code: r.code, reason: `server ${event}: ${r.reason}`.slice(0, 500) } });
+        model.stats.rejected++;
+        model.commit();
+        store.setState({ lastError: { v: PROTOCOL_VERSION, code: r.code, reason: `server ${event}: ${r.reason}`.slice(0, 500) } });
         return;
       }
       const m = r.value;

@@ -69,6 +69,8 @@ export type LiveStore = StoreApi<LiveStoreState>;
 
 export interface LiveModel {
   store: LiveStore;
+  /** counters (mutable; published to store.stats on commit) */
+  stats: LiveStats;
   /** create the layer's arrays for this object list (order = public/data/<layer>.json items) */
   ensureLayer(layer: LayerId, ids: readonly string[]): LayerLive;
   /** apply a validated snapshot; returns false (and sets mismatch) if its object list differs from ours */
@@ -283,5 +285,5 @@ export function createLiveModel(opts: { staleMs?: number } = {}): LiveModel {
     return combineDigest(parts);
   }
 
-  return { store, ensureLayer, applySnapshot, applyDelta, drainChanges, markStale, commit, applyAlarmList, applyAlarmEvent, digest };
+  return { store, stats, ensureLayer, applySnapshot, applyDelta, drainChanges, markStale, commit, applyAlarmList, applyAlarmEvent, digest };
 }
