@@ -18,6 +18,7 @@
 import type { FastifyInstance } from "fastify";
 import type { TokenBook } from "./config";
 import type { LiveState } from "./state";
+import { scenarioRoutes } from "./scenarios";
 
 export interface RouteContext {
   tokens: TokenBook;
@@ -26,4 +27,6 @@ export interface RouteContext {
 }
 export type RoutePlugin = (app: FastifyInstance, ctx: RouteContext) => void | Promise<void>;
 
-export const ROUTES: RoutePlugin[] = [];
+export const ROUTES: RoutePlugin[] = [
+  scenarioRoutes, // planner scenarios: /api/scenarios (SQLite at $SCENARIO_DB, default var/scenarios.db)
+];
