@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { CoverageClient, type WorkerLike } from "./coverage-client";
 import { makeCandidate } from "./candidates";
 import { randomSites, squareArea } from "./fixtures";
@@ -13,8 +13,8 @@ class FakeWorker implements WorkerLike {
   postMessage(message: unknown): void {
     const req = structuredClone(message) as PlannerRequest;
     this.sent.push(req.method);
-    setTimeout(() => {
-      const { response, transfer } = this.host.handle(req);
+    setTimeout(async () => {
+      const { response, transfer } = await this.host.handle(req);
       this.transferred += transfer.length;
       const data = structuredClone(response, { transfer });
       for (const l of this.onMessage) l({ data } as MessageEvent<PlannerResponse>);
@@ -67,5 +67,25 @@ describe("coverage client ↔ worker protocol", () => {
   it("transferablesOf finds nested typed-array buffers", () => {
     const f = new Float32Array(4), i = new Int32Array(2);
     expect(transferablesOf({ grid: { f, i }, rgba: new Uint8ClampedArray(1), list: [1, 2] }).length).toBe(3);
+  });
+});
+
+describe("initFromUrls", () => {
+  afterEach(() => vi.unstubAllGlobals());
+  it("fetches and validates the data files in the worker, naming the bad record", async () => {
+    const sites = randomSites(5, LON, LAT, 2000, 9).map((s, i) => ({
+      ...s, name: `站${i}`, operator: "CMCC", district: "鼓楼区", commissioned: "2024-01-01",
+    }));
+    const file = (items: unknown[]) => ({ schema: "rongtwin.sites/1", sample: true, generator: { name: "t", version: "1", seed: 1 }, items });
+    const served: Record<string, unknown> = { "/data/sites.json": file(sites), "/data/bad.json": file([{ ...sites[0], lat: 123 }]) };
+    vi.stubGlobal("fetch", async (url: string) =>
+      served[url] ? { ok: true, status: 200, json: async () => structuredClone(served[url]) } : { ok: false, status: 404, json: async () => null });
+    const c = new CoverageClient(new FakeWorker());
+    const r = await c.initFromUrls({ sites: "/data/sites.json" });
+    expect(r).toMatchObject({ sites: 5, buildings: 0, districts: 0 });
+    const snap = await c.setArea({ kind: "polygon", geometry: area });
+    expect(snap.baseSiteCount).toBe(5);
+    await expect(c.initFromUrls({ sites: "/data/bad.json" })).rejects.toThrow(/\/data\/bad.json: items\[0\] \(S0\)\.lat/);
+    await expect(c.initFromUrls({ sites: "/data/none.json" })).rejects.toThrow(/none.json: HTTP 404/);
   });
 });

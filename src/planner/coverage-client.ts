@@ -15,7 +15,7 @@ import type { CandidateDelta } from "./candidates";
 import type { CoverageParams } from "./coverage";
 import type { PlannerInit, PlannerSnapshot } from "./session";
 import type { SitingOptions, SitingResult } from "./siting";
-import type { PlannerMethod, PlannerMethods, PlannerRequest, PlannerResponse } from "./worker-protocol";
+import type { PlannerDataUrls, PlannerMethod, PlannerMethods, PlannerRequest, PlannerResponse } from "./worker-protocol";
 
 /** The part of Worker the client uses (a real Worker, or a stand-in in tests). */
 export interface WorkerLike {
@@ -78,6 +78,10 @@ export class CoverageClient {
   /** Load sites, buildings (for LOS and demand) and district polygons; must come first. */
   init(data: PlannerInit): Promise<PlannerMethods["init"]["result"]> {
     return this.call("init", data);
+  }
+  /** Let the worker fetch and validate the data files itself (preferred: no 12 MB clone from the UI thread). */
+  initFromUrls(urls: PlannerDataUrls): Promise<PlannerMethods["initFromUrls"]["result"]> {
+    return this.call("initFromUrls", urls);
   }
   /** Analyse a district or a drawn polygon: full computation. */
   setArea(area: PlannerArea): Promise<PlannerSnapshot> {

@@ -663,6 +663,13 @@ export class CoverageEngine {
   }
 }
 
+/** Grid cell index holding lon/lat (row-major from the south row), or −1 outside the grid rectangle. */
+export function cellIndexAt(g: GridGeometry, lon: number, lat: number): number {
+  const i = Math.floor(((lon - g.west) / (g.east - g.west)) * g.nx);
+  const j = Math.floor(((lat - g.south) / (g.north - g.south)) * g.ny);
+  return i < 0 || j < 0 || i >= g.nx || j >= g.ny ? -1 : j * g.nx + i;
+}
+
 export interface CandidateUpdate {
   /** grid cell indices whose best or second server changed */
   cells: Int32Array;

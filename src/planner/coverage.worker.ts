@@ -11,7 +11,11 @@ const scope = self as unknown as {
   postMessage(message: unknown, transfer: Transferable[]): void;
 };
 
+// requests are handled one at a time, in arrival order (initFromUrls awaits its fetches before the next runs)
+let queue: Promise<void> = Promise.resolve();
 scope.onmessage = (ev) => {
-  const { response, transfer } = host.handle(ev.data);
-  scope.postMessage(response, transfer);
+  queue = queue.then(async () => {
+    const { response, transfer } = await host.handle(ev.data);
+    scope.postMessage(response, transfer);
+  });
 };

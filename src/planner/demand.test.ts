@@ -87,3 +87,24 @@ describe("coverage KPIs", () => {
     expect(byD.台江区!.sitesPer10k).toBeCloseTo(20 / 7000 * 1e4, 9);
   });
 });
+
+describe("scenario KPI record and A/B comparison", async () => {
+  const { flattenKpis, compareScenarioKpis } = await import("./scenario-kpis");
+  const k = (coveredPct: number, weakPeople: number) => ({
+    people: 1000, coveredPeople: coveredPct * 10, coveredPct, weakPeople, weakPct: weakPeople / 10, cells: 4, coveredCells: 2, weakCells: 1,
+    sites: 3, sitesPer10k: 30, targetPer10k: 35, sitesShort: 1,
+  });
+  it("flattens area and per-district KPIs and says which scenario is better", () => {
+    const a = flattenKpis({ area: k(90, 50), districts: { 鼓楼区: k(90, 50) } });
+    expect(a.coveredPct).toBe(90);
+    expect(a["鼓楼区.weakPeople"]).toBe(50);
+    const b = flattenKpis({ area: k(95.5, 20), districts: {} });
+    const rows = compareScenarioKpis(a, b);
+    const cov = rows.find((r) => r.key === "coveredPct")!;
+    expect(cov).toMatchObject({ a: 90, b: 95.5, delta: 5.5, better: "b" });
+    expect(rows.find((r) => r.key === "weakPeople")).toMatchObject({ delta: -30, better: "b" });
+    expect(rows.find((r) => r.key === "sites")!.better).toBeNull();
+    expect(rows.find((r) => r.key === "sitesPer10k")!.better).toBe("same");
+    expect(rows.find((r) => r.key === "鼓楼区.coveredPct")).toMatchObject({ district: "鼓楼区", a: 90, b: null, delta: null });
+  });
+});

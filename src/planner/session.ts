@@ -43,7 +43,12 @@ export interface PlannerSnapshot {
   legend: LegendStop[];
   kpis: PlannerKpis;
   candidates: Candidate[];
-  /** slot → site id for slots that appear in bestIdx/secondIdx (candidates use their own ids) */
+  /**
+   * How to read bestIdx / secondIdx: a value below `baseSiteCount` is an index into the `sites` given to init;
+   * candidate ids map to their slot in `candidateSlots`; −1 = no server.
+   */
+  baseSiteCount: number;
+  candidateSlots: Record<string, number>;
   stats: { kind: "full" | "incremental"; ms: number; cells: number; links: number };
 }
 
@@ -192,6 +197,8 @@ export class PlannerSession {
       legend,
       kpis: this.kpis(),
       candidates: this.candidates(),
+      baseSiteCount: this.eng.nBase,
+      candidateSlots: Object.fromEntries(this.candidates().map((c) => [c.id, this.eng.slotOfCandidate(c.id)!])),
       stats,
     };
   }

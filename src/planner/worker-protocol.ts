@@ -2,6 +2,7 @@
  * Messages between the planner UI thread (coverage-client.ts) and the planner worker (coverage.worker.ts),
  * and the host that executes them (also usable in-process, e.g. in Node tests).
  */
+import { BuildingsFile, DistrictsFile, SitesFile, parseDataFile } from "../protocol/data";
 import type { PlannerArea } from "../protocol/scenario";
 import type { CandidateDelta } from "./candidates";
 import type { CoverageParams } from "./coverage";
@@ -9,8 +10,26 @@ import { type PlannerInit, type PlannerSnapshot, PlannerSession } from "./sessio
 import type { SitingOptions, SitingResult } from "./siting";
 
 /** Every method the worker serves: argument → result. */
+export interface PlannerDataUrls {
+  /** e.g. "/data/sites.json" (rongtwin.sites/1) */
+  sites: string;
+  /** e.g. "/data/buildings.json" (rongtwin.buildings/1) */
+  buildings?: string;
+  /** e.g. "/data/districts.geojson" (rongtwin.districts/1) */
+  districts?: string;
+  params?: PlannerInit["params"];
+}
+export interface InitResult {
+  sites: number;
+  buildings: number;
+  districts: number;
+  /** time to fetch + validate (initFromUrls only), ms */
+  loadMs?: number;
+}
+
 export interface PlannerMethods {
-  init: { arg: PlannerInit; result: { sites: number; buildings: number; districts: number } };
+  init: { arg: PlannerInit; result: InitResult };
+  initFromUrls: { arg: PlannerDataUrls; result: InitResult };
   setArea: { arg: { area: PlannerArea }; result: PlannerSnapshot };
   setParams: { arg: { params: Partial<CoverageParams> }; result: PlannerSnapshot };
   upsertCandidate: { arg: { candidate: unknown }; result: { snapshot: PlannerSnapshot; delta: CandidateDelta } };
@@ -50,14 +69,32 @@ export function transferablesOf(result: unknown): ArrayBuffer[] {
 export class PlannerHost {
   private session: PlannerSession | null = null;
 
-  handle(req: PlannerRequest): { response: PlannerResponse; transfer: ArrayBuffer[] } {
+  async handle(req: PlannerRequest): Promise<{ response: PlannerResponse; transfer: ArrayBuffer[] }> {
     const t0 = performance.now();
     try {
-      const result = this.dispatch(req);
+      const result = req.method === "initFromUrls" ? await this.initFromUrls(req.arg as PlannerDataUrls) : this.dispatch(req);
       return { response: { id: req.id, ok: true, result, ms: performance.now() - t0 }, transfer: transferablesOf(result) };
     } catch (e) {
       return { response: { id: req.id, ok: false, error: e instanceof Error ? e.message : String(e) }, transfer: [] };
     }
+  }
+
+  /** Fetch and validate the data files inside the worker (keeps ~12 MB of JSON off the UI thread). */
+  private async initFromUrls(a: PlannerDataUrls): Promise<InitResult> {
+    const t0 = performance.now();
+    const get = async (url: string) => {
+      const r = await fetch(url);
+      if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
+      return (await r.json()) as unknown;
+    };
+    const [sitesJ, bJ, dJ] = await Promise.all([get(a.sites), a.buildings ? get(a.buildings) : null, a.districts ? get(a.districts) : null]);
+    const sites = parseDataFile(SitesFile, sitesJ, a.sites).items;
+    const buildings = bJ ? parseDataFile(BuildingsFile, bJ, a.buildings!).items : [];
+    const districts = dJ
+      ? parseDataFile(DistrictsFile, dJ, a.districts!).features.map((f) => ({ name: f.properties.name, geometry: f.geometry, population: f.properties.population }))
+      : [];
+    this.session = new PlannerSession({ sites, buildings, districts, params: a.params });
+    return { sites: sites.length, buildings: buildings.length, districts: districts.length, loadMs: performance.now() - t0 };
   }
 
   private s(): PlannerSession {
