@@ -6,7 +6,7 @@
  * public/data/districts.geojson and clear of the derived Min River (river.geojson); every file is validated
  * with the zod schemas of src/protocol/data.ts before it is written.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as turf from "@turf/turf";
@@ -348,6 +348,13 @@ export function loadIndex(dataDir = DATA_DIR): { index: DistrictIndex; districts
   return { index: new DistrictIndex(districts, river), districts };
 }
 
+/** write to a temporary file and rename, so readers never see a half-written file */
+function writeAtomic(file: string, text: string): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
 export interface Manifest {
   schema: "rongtwin.manifest/1";
   sample: true;
@@ -371,7 +378,7 @@ export function writeAll(opts: GenerateOptions, outDir = DATA_DIR, log: (s: stri
   for (const key of Object.keys(FILES) as FileKey[]) {
     const { file } = FILES[key];
     const text = texts.get(file)!;
-    writeFileSync(path.join(outDir, file), text);
+    writeAtomic(path.join(outDir, file), text);
     files[file] = { count: data[key].items.length, bytes: Buffer.byteLength(text) };
     log(`  ${file.padEnd(17)} ${String(data[key].items.length).padStart(6)} items ${(Buffer.byteLength(text) / 1024).toFixed(0).padStart(6)} KB`);
   }
@@ -382,7 +389,7 @@ export function writeAll(opts: GenerateOptions, outDir = DATA_DIR, log: (s: stri
     scale: opts.scale,
     files,
   };
-  writeFileSync(path.join(outDir, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
+  writeAtomic(path.join(outDir, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
   log(`generated in ${t1 - t0} ms, checked+validated in ${t2 - t1} ms, written in ${Date.now() - t2} ms (seed ${opts.seed}, scale ${opts.scale})`);
   return manifest;
 }

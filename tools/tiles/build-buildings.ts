@@ -8,7 +8,7 @@
  * `feature.getProperty("id")` works on pick. Output is deterministic: same buildings.json -> same bytes.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Document, NodeIO } from "@gltf-transform/core";
@@ -165,6 +165,9 @@ export async function buildTileset(
   opts: TilerOptions = DEFAULT_TILER_OPTIONS,
 ): Promise<BuildResult> {
   if (buildings.length === 0) throw new Error("build-buildings: no buildings to tile");
+  // build next to the target and swap it in at the end, so a reader never sees a half-written tileset
+  const finalDir = outDir;
+  outDir = `${finalDir}.tmp-${process.pid}`;
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(path.join(outDir, "tiles"), { recursive: true });
   const parts = partition(buildings, opts);
@@ -197,6 +200,10 @@ export async function buildTileset(
     },
   };
   writeFileSync(path.join(outDir, "tileset.json"), JSON.stringify(tileset, null, 1) + "\n");
+  const old = `${finalDir}.old-${process.pid}`;
+  if (existsSync(finalDir)) renameSync(finalDir, old);
+  renameSync(outDir, finalDir);
+  rmSync(old, { recursive: true, force: true });
   return { tileset, tiles };
 }
 
