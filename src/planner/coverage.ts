@@ -532,18 +532,22 @@ export class CoverageEngine {
     return { cells, prevBest, ms: performance.now() - t0, links: this.linkCount };
   }
 
-  private growSlots(): void {
-    const old = this.s!, n = this.sites.length;
-    const grow = <T extends Float64Array | Uint8Array>(a: T, per = 1): T => {
-      const b = new (a.constructor as new (n: number) => T)(n * per);
-      b.set(a.subarray(0, Math.min(a.length, n * per)));
-      return b;
-    };
-    this.s = {
-      n, id: old.id.concat(new Array<string>(n - old.n).fill("")),
-      x: grow(old.x), y: grow(old.y), h: grow(old.h), fc: grow(old.fc), base: grow(old.base),
-      az: grow(old.az, 3), tilt: grow(old.tilt), active: grow(old.active),
-    };
+  /** Make the slot arrays hold `this.sites.length` slots plus `extra` scratch slots (capacity doubles). */
+  private growSlots(extra = 0): void {
+    const old = this.s!, n = this.sites.length, need = n + extra;
+    if (old.x.length < need) {
+      const cap = Math.max(need, Math.ceil(old.x.length * 1.5) + 8);
+      const grow = <T extends Float64Array | Uint8Array>(a: T, per = 1): T => {
+        const b = new (a.constructor as new (n: number) => T)(cap * per);
+        b.set(a);
+        return b;
+      };
+      this.s = {
+        n, id: old.id,
+        x: grow(old.x), y: grow(old.y), h: grow(old.h), fc: grow(old.fc), base: grow(old.base),
+        az: grow(old.az, 3), tilt: grow(old.tilt), active: grow(old.active),
+      };
+    } else this.s = { ...old, n };
   }
 
   // ------------------------------------------------------------------ queries
@@ -595,9 +599,9 @@ export class CoverageEngine {
   probeSite(site: RadioSite, radiusM = this.params.maxRangeM): { cells: Int32Array; rsrp: Float32Array } {
     const g = this.getGrid();
     const tmp = this.sites.length;
-    // evaluate through a scratch slot so the same code path (and LOS tracing) is used
-    this.sites.push(site);
-    this.growSlots();
+    // evaluate through a scratch slot past the last real one (never visited by computeCell), so the same
+    // code path (and LOS tracing) is used
+    this.growSlots(1);
     this.writeSlot(this.s!, tmp, site);
     this.s!.active[tmp] = 0;
     const s = this.s!, R = Math.min(radiusM, this.params.maxRangeM), cs = g.cellSizeM;
@@ -614,8 +618,7 @@ export class CoverageEngine {
         const r = this.linkRsrp(tmp, this.cellX[k], this.cellY[k]);
         if (r > NO_SIGNAL) { cells.push(c); rsrp.push(r); }
       }
-    this.sites.pop();
-    this.s = { ...s, n: tmp };
+    s.id.length = tmp;
     return { cells: Int32Array.from(cells), rsrp: Float32Array.from(rsrp) };
   }
 
