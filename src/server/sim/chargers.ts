@@ -10,7 +10,7 @@
 import type { Charger } from "../../protocol/data";
 import { CHARGING_ARRIVALS, clamp, interpHourly, localHour, sunElevation } from "./curves";
 import { hash01, ouStep, type Rng } from "./rng";
-import { DAY, HOUR, MIN, type LayerModel, type SimContext, type UpdateCollector } from "./types";
+import { DAY, HOUR, MIN, warm, type LayerModel, type SimContext, type UpdateCollector } from "./types";
 
 export const CONN = { idle: 0, charging: 1, fault: 2 } as const;
 
@@ -61,7 +61,7 @@ export class ChargerModel implements LayerModel {
     this.connUntil = new Float64Array(total).fill(Infinity);
     this.connNextFault = new Float64Array(total);
     this.taper = new Float32Array(total);
-    for (let c = 0; c < total; c++) this.connNextFault[c] = t0 + rng.exp(opts.connectorMtbfMs);
+    for (let c = 0; c < total; c++) this.connNextFault[c] = warm(rng, t0, opts.connectorMtbfMs, opts.connectorMttrMs);
     this.offline = new Uint8Array(n);
     this.offlineUntil = new Float64Array(n).fill(Infinity);
     this.nextOffline = new Float64Array(n);
@@ -70,7 +70,7 @@ export class ChargerModel implements LayerModel {
     this.lastT = new Float64Array(n).fill(t0);
     this.lastCloudT = t0;
     stations.forEach((s, i) => {
-      this.nextOffline[i] = t0 + rng.exp(opts.stationMtbfMs);
+      this.nextOffline[i] = warm(rng, t0, opts.stationMtbfMs, opts.stationMttrMs);
       this.soc[i] = s.storageKwh > 0 ? 40 + 40 * hash01(s.id, 1) : 0;
       this.nextReport[i] = t0 + hash01(s.id, 2) * 1000;
       // start near the expected occupancy for the hour so the map is not empty at t0

@@ -9,7 +9,7 @@
 import type { DataCentre } from "../../protocol/data";
 import { clamp, interpHourly, localHour, outdoorTempC } from "./curves";
 import { hash01, ouStep, type Rng } from "./rng";
-import { DAY, HOUR, MIN, type LayerModel, type SimContext, type UpdateCollector } from "./types";
+import { DAY, HOUR, MIN, warm, type LayerModel, type SimContext, type UpdateCollector } from "./types";
 
 const BASE_UTIL: Record<DataCentre["kind"], number> = { "ai-computing": 0.78, government: 0.55, carrier: 0.66, enterprise: 0.52, edge: 0.46 };
 const BUSINESS_SWING = [0, 0, 0, 0, 0, 0, 0.1, 0.3, 0.6, 0.8, 0.9, 0.95, 0.9, 0.95, 1, 1, 0.95, 0.9, 0.85, 0.9, 0.85, 0.6, 0.3, 0.1];
@@ -53,7 +53,7 @@ export class DataCentreModel implements LayerModel {
     dcs.forEach((d, i) => {
       this.util0[i] = clamp(BASE_UTIL[d.kind] + 0.12 * (hash01(d.id, 1) - 0.5), 0.25, 0.92);
       this.tempOffset[i] = (d.inPark ? -0.3 : 0.4) + 0.6 * (hash01(d.id, 2) - 0.5);
-      this.nextFault[i] = t0 + rng.exp(mtbfMs);
+      this.nextFault[i] = warm(rng, t0, mtbfMs, mttrMs);
       this.nextReport[i] = t0 + hash01(d.id, 3) * 1000;
     });
   }

@@ -11,7 +11,7 @@
 import type { Road, Sensor } from "../../protocol/data";
 import { ROAD_DEMAND, clamp, interpHourly, localHour } from "./curves";
 import { hash01, ouStep, type Rng } from "./rng";
-import { DAY, HOUR, MIN, type LayerModel, type SimContext, type UpdateCollector } from "./types";
+import { DAY, HOUR, MIN, warm, type LayerModel, type SimContext, type UpdateCollector } from "./types";
 
 export interface SensorModelOptions {
   incidentMtbfMs: number;
@@ -91,8 +91,8 @@ export class SensorModel implements LayerModel {
       this.capacity[i] = lanes * (cls === "arterial" ? 1700 : 2000);
       // peak-hour demand relative to capacity: busy urban roads run close to capacity at rush hour
       this.demand0[i] = 0.72 + 0.3 * hash01(s.roadId, 2) + 0.08 * (hash01(s.id, 3) - 0.5);
-      this.nextIncident[i] = t0 + rng.exp(opts.incidentMtbfMs);
-      this.nextDevice[i] = t0 + rng.exp(opts.deviceMtbfMs);
+      this.nextIncident[i] = warm(rng, t0, opts.incidentMtbfMs, opts.incidentMttrMs);
+      this.nextDevice[i] = warm(rng, t0, opts.deviceMtbfMs, opts.deviceMttrMs);
       this.nextReport[i] = t0 + hash01(s.id, 4) * 1000;
     });
     for (const list of byRoad.values()) {

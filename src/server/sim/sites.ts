@@ -8,7 +8,7 @@
 import type { Site } from "../../protocol/data";
 import { MOBILE_BUSINESS, MOBILE_RESIDENTIAL, clamp, interpHourly, localHour } from "./curves";
 import { hash01, ouStep, type Rng } from "./rng";
-import { DAY, HOUR, MIN, type LayerModel, type SimContext, type UpdateCollector } from "./types";
+import { DAY, HOUR, MIN, warm, type LayerModel, type SimContext, type UpdateCollector } from "./types";
 
 export interface SiteModelOptions {
   mtbfMs: number;
@@ -70,8 +70,8 @@ export class SiteModel implements LayerModel {
       const bandUsers = s.band === "n28" ? 420 : s.band === "n41" ? 700 : s.band === "n79" ? 520 : 800;
       this.maxUsers[i] = bandUsers * (0.8 + 0.4 * hash01(s.id, 3));
       for (let k = 0; k < 3; k++) this.sectorW[i * 3 + k] = 0.7 + 0.6 * hash01(s.id, 10 + k);
-      this.nextFail[i] = t0 + rng.exp(opts.mtbfMs);
-      this.nextDegrade[i] = t0 + rng.exp(opts.degradeMtbfMs);
+      this.nextFail[i] = warm(rng, t0, opts.mtbfMs, opts.mttrMs);
+      this.nextDegrade[i] = warm(rng, t0, opts.degradeMtbfMs, opts.degradeMttrMs);
       this.nextReport[i] = t0 + hash01(s.id, 4) * 1000; // first reports spread over the first second
     });
   }

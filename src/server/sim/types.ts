@@ -93,3 +93,13 @@ export interface LayerModel {
 }
 
 export { PROTOCOL_VERSION };
+
+/**
+ * Time of an object's first failure, starting the renewal process in steady state: with probability
+ * MTTR / (MTBF + MTTR) the object is already failed at t0 (failure processed at the first step, with a fresh
+ * exponential — memoryless — repair time); otherwise it fails after an exponential time with mean MTBF.
+ * So a freshly started gateway shows the expected number of outages and alarms at once.
+ */
+export function warm(rng: Rng, t0: number, mtbfMs: number, mttrMs: number): number {
+  return rng.next() < mttrMs / (mtbfMs + mttrMs) ? t0 : t0 + rng.exp(mtbfMs);
+}
