@@ -7,7 +7,9 @@ import { DEFAULT_CONFIG, loadConfig, type SceneConfig } from "../config/schema";
 import { loadAll } from "../layers/load-data";
 import type { LayerId, LonLat } from "../protocol/data";
 import { createTwin, type Twin, type TwinData } from "./twin";
-import { addBanner, select, uiStore } from "../state/ui-store";
+import { addBanner, select, subscribeSlice } from "../state/ui-store";
+import { bindLive, takeToken, type LiveBinding } from "./live-wiring";
+import { mountAlarms } from "../ui/panels/alarms";
 import { t, setLang } from "../ui/i18n";
 import { mountHeader } from "../ui/panels/header";
 import { mountLayerPanel } from "../ui/panels/layer-panel";
@@ -63,6 +65,7 @@ export interface App {
   config: SceneConfig;
   twin: Twin;
   shell: Shell;
+  live: LiveBinding | null;
 }
 
 export interface Shell {
@@ -105,7 +108,7 @@ async function boot(): Promise<void> {
   const msaaSamples = navigator.webdriver || params.get("msaa") === "1" ? 1 : 4;
   const twin = createTwin({ container: shell.globe, config, data, msaaSamples });
 
-  const app: App = { mode, config, twin, shell };
+  const app: App = { mode, config, twin, shell, live: null };
   const hooks = exposeTestHooks(app);
 
   if (mode !== "kiosk") {
@@ -116,9 +119,23 @@ async function boot(): Promise<void> {
     mountLayerPanel(shell.left, twin.layers, { setVisible: (v) => twin.buildings && (twin.buildings.show = v, twin.scene.requestRender()) });
     mountViews(shell.bottom, twin.scene.camera, config.camera.presets);
   }
-  mountInspector(shell.right, { layers: twin.layers, live: null });
-  header.setConnection({ state: "offline", since: Date.now() });
-  void uiStore;
+  const live = bindLive(twin, { url: config.gatewayUrl, token: takeToken(), staleMs: config.staleAfterS * 1000 });
+  app.live = live;
+  hooks.attachLive(live);
+  mountInspector(shell.right, { layers: twin.layers, live: live.view, onLiveTick: live.onTick });
+  subscribeSlice(live.conn.store, (s) => s.connection, (c) => header.setConnection({ state: c.state, since: c.since }));
+  header.setConnection(live.conn.store.getState().connection);
+  if (mode === "default") {
+    mountAlarms(shell.right, {
+      store: live.conn.store,
+      nameOf: (a) => twin.layer(a.layer)?.nameOf(a.objectIndex) ?? a.objectId,
+      onChoose: (a) => {
+        select({ kind: "object", layer: a.layer, index: a.objectIndex });
+        void twin.flyToObject({ layer: a.layer, index: a.objectIndex });
+      },
+      ack: (a) => live.conn.ack(a.id),
+    });
+  }
   const { startMode } = await import("../modes/start");
   await startMode(mode, app);
   hooks.markReady();

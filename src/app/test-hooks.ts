@@ -4,6 +4,8 @@
  */
 import { Cartesian3, SceneTransforms } from "cesium";
 import type { App } from "./main";
+import type { LiveBinding } from "./live-wiring";
+import { setView } from "../scene/camera";
 import type { LayerId } from "../protocol/data";
 
 export interface RtHooks {
@@ -16,6 +18,8 @@ export interface RtHooks {
   cameraState(): { lon: number; lat: number; height: number; heading: number; pitch: number };
   primitiveCount(): number;
   requestRender(): void;
+  /** put the camera over a point at once (no flight) */
+  lookAt(lon: number, lat: number, range: number, pitchDeg?: number): void;
   app: App;
 }
 
@@ -34,7 +38,7 @@ function countPrimitives(coll: { length: number; get(i: number): unknown }): num
   return n;
 }
 
-export function exposeTestHooks(app: App): { markReady(): void } {
+export function exposeTestHooks(app: App): { markReady(): void; attachLive(live: LiveBinding): void } {
   let resolveReady: () => void = () => {};
   let ready = false;
   const readyP = new Promise<void>((r) => (resolveReady = r));
@@ -64,9 +68,21 @@ export function exposeTestHooks(app: App): { markReady(): void } {
     },
     primitiveCount: () => countPrimitives(app.twin.scene.primitives),
     requestRender: () => app.twin.scene.requestRender(),
+    lookAt(lon, lat, range, pitchDeg = -89.9) {
+      setView(app.twin.scene.camera, { id: "t", name_zh: "", name_en: "", lon, lat, range, heading: 0, pitch: pitchDeg, dwellS: 1 });
+      app.twin.scene.requestRender();
+    },
   };
   window.__rt = hooks as RtHooks & Record<string, unknown>;
   return {
+    attachLive(live) {
+      const w = window.__rt!;
+      w.liveDigest = () => live.conn.digest();
+      w.connection = () => live.conn.store.getState().connection;
+      w.liveReady = live.conn.ready;
+      w.liveStats = () => live.conn.store.getState().stats;
+      w.alarms = () => live.conn.store.getState().alarms;
+    },
     markReady() {
       ready = true;
       document.body.dataset.ready = "true";

@@ -63,6 +63,7 @@ export function createTwin(opts: TwinOptions): Twin {
     createChargersLayer(scene, data.chargers),
     new SensorsLayer(scene, data.sensors, data.roads),
   ];
+  districts?.raiseLabels();
   const vis = uiStore.getState().visible;
   for (const l of layers) if (!vis[l.id]) l.setVisible(false);
 

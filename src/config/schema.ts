@@ -91,7 +91,7 @@ export const SceneConfig = z.object({
 export type SceneConfig = z.infer<typeof SceneConfig>;
 
 const presets: CameraView[] = [
-  { id: "city", name_zh: "全市", name_en: "Whole city", lon: 119.36, lat: 25.98, range: 230000, heading: 0, pitch: -70, dwellS: 20 },
+  { id: "city", name_zh: "全市", name_en: "Whole city", lon: 119.22, lat: 25.98, range: 240000, heading: 0, pitch: -75, dwellS: 20 },
   { id: "core", name_zh: "主城区", name_en: "Urban core", lon: 119.31, lat: 26.06, range: 32000, heading: 0, pitch: -45, dwellS: 20 },
   { id: "binhai", name_zh: "滨海新城", name_en: "Binhai New City", lon: 119.60, lat: 25.875, range: 16000, heading: 20, pitch: -40, dwellS: 20 },
 ];

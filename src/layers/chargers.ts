@@ -15,7 +15,7 @@ export function createChargersLayer(scene: Scene, items: readonly Charger[]): Po
     nameOf: (c) => c.name,
     height: () => 30,
     baseColor: (c) => (c.kind === "super" ? SUPER : ORDINARY),
-    pixelSize: (c) => (c.kind === "super" ? 9 : 5),
+    pixelSize: (c) => (c.kind === "super" ? 9 : 4),
     fields: (c) => [
       ["field.id", c.id],
       ["field.name", c.name],

@@ -16,6 +16,8 @@ export function createDataCentresLayer(scene: Scene, items: readonly DataCentre[
     baseColor: () => NORMAL,
     pixelSize: () => 14,
     labelled: () => true,
+    // the park holds most centres within a kilometre: name them only when the camera is close enough to separate them
+    labelRange: (d) => (d.inPark ? 5000 : 60000),
     scaleByDistance: new NearFarScalar(2000, 1.3, 250000, 0.8),
     fields: (d) => [
       ["field.id", d.id],

@@ -38,6 +38,8 @@ export interface PointLayerSpec<T extends { id: string; lon: number; lat: number
   legend: LegendItem[];
   /** objects that get a text label (few!) */
   labelled?(item: T): boolean;
+  /** farthest camera distance at which an object's label shows (default 60 km) */
+  labelRange?(item: T): number;
   scaleByDistance?: NearFarScalar;
 }
 
@@ -76,6 +78,8 @@ export class PointLayer<T extends { id: string; lon: number; lat: number }> impl
           outlineColor: Color.fromCssColorString("#04101f"),
           outlineWidth: 1,
           scaleByDistance: sbd,
+          // dots are markers, not solids: never half-buried in the ground plane
+          disableDepthTestDistance: Number.POSITIVE_INFINITY,
           id: { layer: spec.id, index: i } satisfies PickRef,
         }),
       );
@@ -93,7 +97,7 @@ export class PointLayer<T extends { id: string; lon: number; lat: number }> impl
             pixelOffset: new Cartesian2(10, -4),
             horizontalOrigin: HorizontalOrigin.LEFT,
             verticalOrigin: VerticalOrigin.BOTTOM,
-            distanceDisplayCondition: new DistanceDisplayCondition(0, 60000),
+            distanceDisplayCondition: new DistanceDisplayCondition(0, spec.labelRange?.(it) ?? 60000),
             id: { layer: spec.id, index: i } satisfies PickRef,
           }),
         );

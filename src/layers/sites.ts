@@ -1,5 +1,5 @@
 /** 5G base stations: ~30,000 points coloured by live load and status. */
-import { Color, type Scene } from "cesium";
+import { Color, NearFarScalar, type Scene } from "cesium";
 import type { Site } from "../protocol/data";
 import { STATUS_CSS } from "../ui/theme";
 import { PointLayer } from "./point-layer";
@@ -16,6 +16,8 @@ export function createSitesLayer(scene: Scene, items: readonly Site[]): PointLay
     height: (s) => s.heightM,
     baseColor: () => NORMAL,
     pixelSize: () => 4,
+    // 30,000 dots: a fine haze from afar, distinct points close up
+    scaleByDistance: new NearFarScalar(500, 1.3, 40000, 0.5),
     okColor: (_s, i, live) => ((live.metric("sites", "load", i) ?? 0) >= 0.85 ? BUSY : NORMAL),
     fields: (s) => [
       ["field.id", s.id],

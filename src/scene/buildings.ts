@@ -3,16 +3,16 @@
  * config) styled as translucent blue-cyan blocks with a height gradient. Features are pickable; their properties
  * (id, usage, floors, heightM, district) feed the inspector.
  */
-import { Cesium3DTileFeature, Cesium3DTileStyle, Cesium3DTileset, type Scene } from "cesium";
+import { Cesium3DTileColorBlendMode, Cesium3DTileFeature, Cesium3DTileStyle, Cesium3DTileset, type Scene } from "cesium";
 
 export const BUILDING_STYLE = new Cesium3DTileStyle({
   color: {
     conditions: [
       ["${usage} === 'datacentre'", "color('#7cf3c8', 0.95)"],
-      ["${heightM} >= 100", "color('#7fe3ff', 0.92)"],
-      ["${heightM} >= 50", "color('#3fb8f0', 0.88)"],
-      ["${heightM} >= 20", "color('#2b8fd6', 0.85)"],
-      ["true", "color('#1f6cb0', 0.82)"],
+      ["${heightM} >= 100", "color('#9beeff', 0.95)"],
+      ["${heightM} >= 50", "color('#5cc8f5', 0.92)"],
+      ["${heightM} >= 20", "color('#3aa0e0', 0.9)"],
+      ["true", "color('#2c7fc4', 0.88)"],
     ],
   },
 });
@@ -25,6 +25,9 @@ export async function loadBuildings(scene: Scene, url: string): Promise<Cesium3D
     maximumCacheOverflowBytes: 128 * 1024 * 1024,
   });
   tileset.style = BUILDING_STYLE;
+  // mostly the style's colour, a little of the model's shading so walls and roofs still read apart
+  tileset.colorBlendMode = Cesium3DTileColorBlendMode.MIX;
+  tileset.colorBlendAmount = 0.75;
   scene.primitives.add(tileset);
   return tileset;
 }

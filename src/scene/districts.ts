@@ -39,6 +39,8 @@ const toCartesians = (ring: Ring, h = 0): Cartesian3[] => ring.map(([lo, la]) =>
 export interface DistrictsView {
   show(v: boolean): void;
   setLang(lang: "zh" | "en"): void;
+  /** draw the names after everything added since (the live layers) */
+  raiseLabels(): void;
   destroy(): void;
 }
 
@@ -93,6 +95,8 @@ export function drawDistricts(scene: Scene, file: DistrictsFile, landmarks: Land
       horizontalOrigin: HorizontalOrigin.CENTER,
       verticalOrigin: VerticalOrigin.CENTER,
       scaleByDistance: new NearFarScalar(20000, 1.1, 400000, 0.7),
+      // names stay readable above the point layers
+      disableDepthTestDistance: Number.POSITIVE_INFINITY,
       distanceDisplayCondition: new DistanceDisplayCondition(0, 600000),
     }),
   );
@@ -129,6 +133,9 @@ export function drawDistricts(scene: Scene, file: DistrictsFile, landmarks: Land
       outlines.show = v;
       labels.show = v;
       scene.requestRender();
+    },
+    raiseLabels() {
+      scene.primitives.raiseToTop(labels);
     },
     setLang(lang) {
       districtLabels.forEach((l, i) => (l.text = names[i][lang]));

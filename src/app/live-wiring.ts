@@ -1,0 +1,96 @@
+/**
+ * Connects the twin to the gateway: subscribes to the layers that are shown (rooms), recolours only the changed
+ * points each frame, feeds the connection badge, the inspector and the alarm list. Hiding a layer unsubscribes it.
+ */
+import type { LayerId } from "../protocol/data";
+import { LAYER_IDS } from "../protocol/data";
+import { metricNames } from "../protocol/live";
+import { connectLive, type LiveConnection } from "../live/client";
+import type { LiveStoreState } from "../state/live-store";
+import type { LiveView } from "../layers/types";
+import { subscribeSlice, uiStore } from "../state/ui-store";
+import type { Twin } from "./twin";
+
+export interface LiveBinding {
+  conn: LiveConnection;
+  view: LiveView;
+  /** fires once per applied live frame */
+  onTick(cb: () => void): () => void;
+  destroy(): void;
+}
+
+/** A token handed over in the URL (?token=) is kept for this tab only and removed from the address bar. */
+export function takeToken(): string | undefined {
+  const u = new URL(location.href);
+  const fromUrl = u.searchParams.get("token");
+  if (fromUrl) {
+    sessionStorage.setItem("rongtwin.token", fromUrl);
+    u.searchParams.delete("token");
+    history.replaceState(null, "", u.toString());
+    return fromUrl;
+  }
+  return sessionStorage.getItem("rongtwin.token") ?? undefined;
+}
+
+export function bindLive(twin: Twin, opts: { url?: string; token?: string; staleMs: number }): LiveBinding {
+  const ids: Partial<Record<LayerId, string[]>> = {};
+  for (const l of twin.layers) ids[l.id] = Array.from({ length: l.count }, (_, i) => l.idOf(i));
+  const vis = uiStore.getState().visible;
+  const wanted = LAYER_IDS.filter((id) => vis[id] && (ids[id]?.length ?? 0) > 0);
+  const conn = connectLive({ url: opts.url || location.origin, token: opts.token, layers: wanted, ids, staleMs: opts.staleMs });
+  const store = conn.store;
+
+  const view: LiveView = {
+    status(layer, i) {
+      const L = store.getState().layers[layer];
+      return L && L.ready ? L.status[i] : 4;
+    },
+    lastSeen(layer, i) {
+      return store.getState().layers[layer]?.lastSeen[i] ?? 0;
+    },
+    metric(layer, name, i) {
+      const L = store.getState().layers[layer];
+      if (!L || !L.ready) return undefined;
+      return L.metrics[name]?.[i];
+    },
+    metricNames: (layer) => metricNames(layer),
+  };
+
+  const tickers = new Set<() => void>();
+  const versions = new Map<LayerId, number>();
+  const onStore = (s: LiveStoreState) => {
+    let any = false;
+    for (const l of twin.layers) {
+      const L = s.layers[l.id];
+      if (!L || versions.get(l.id) === L.version) continue;
+      versions.set(l.id, L.version);
+      const changed = conn.drainChanges(l.id);
+      if (changed.length) l.applyLive(changed, view);
+      any = true;
+    }
+    if (any) for (const t of tickers) t();
+  };
+  const unStore = store.subscribe(onStore);
+
+  const unVis = subscribeSlice(uiStore, (s) => s.visible, (v, prev) => {
+    const on = LAYER_IDS.filter((id) => v[id] && !prev[id]);
+    const off = LAYER_IDS.filter((id) => !v[id] && prev[id]);
+    if (on.length) conn.subscribe(on, ids);
+    if (off.length) conn.unsubscribe(off);
+  });
+
+  return {
+    conn,
+    view,
+    onTick(cb) {
+      tickers.add(cb);
+      return () => tickers.delete(cb);
+    },
+    destroy() {
+      unStore();
+      unVis();
+      tickers.clear();
+      conn.close();
+    },
+  };
+}
