@@ -17,7 +17,7 @@ import { registerRest } from "./rest";
 import { ROUTES, type RoutePlugin } from "./routes";
 import { installSecurityHeaders, OriginPolicy } from "./security";
 import { SimRunner } from "./sim/runner";
-import { attachSocketHandlers, Broadcaster, DEFAULT_SOCKET_LIMITS, type SocketLimits } from "./socket";
+import { attachSocketHandlers, BackpressureGuard, Broadcaster, DEFAULT_SOCKET_LIMITS, type SocketLimits } from "./socket";
 import { LiveState } from "./state";
 
 export interface GatewayOptions {
@@ -65,6 +65,7 @@ export interface Gateway {
   port: number;
   url: string;
   runner?: SimRunner;
+  guard: BackpressureGuard;
   close(): Promise<void>;
 }
 
@@ -101,8 +102,10 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     seed: opts.simSeed ?? 20260101, speed: simSpeed, startMs: opts.simStartMs ?? Date.now(), reportRealMs: opts.simReportMs, log,
   }, () => state.paused, () => state.alarms.list().filter((a) => a.clearedAt === undefined));
 
-  attachSocketHandlers({ io, state, bus, data, tokens, limits: { ...DEFAULT_SOCKET_LIMITS, ...opts.limits }, simSpeed: () => (runner ? simSpeed : 0), log });
+  const limits: SocketLimits = { ...DEFAULT_SOCKET_LIMITS, ...opts.limits };
+  attachSocketHandlers({ io, state, bus, data, tokens, limits, simSpeed: () => (runner ? simSpeed : 0), log });
   const broadcaster = new Broadcaster(io, state, bus, opts.batchMs ?? 100);
+  const guard = new BackpressureGuard(io, state, bus, limits);
 
   registerRest(app, {
     state, bus, tokens, origins, startedAt, acceptIngest: source !== "sim",
@@ -141,6 +144,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     },
   });
   broadcaster.start();
+  guard.start();
 
   await app.listen({ port: opts.port ?? 0, host: opts.host ?? "127.0.0.1" });
   const addr = app.server.address();
@@ -148,12 +152,13 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
 
   let closed = false;
   return {
-    app, io, state, bus, data, port, url: `http://127.0.0.1:${port}`, runner,
+    app, io, state, bus, data, port, url: `http://127.0.0.1:${port}`, runner, guard,
     async close() {
       if (closed) return;
       closed = true;
       runner?.stop();
       broadcaster.stop();
+      guard.stop();
       io.local.disconnectSockets(true);
       io.engine.close();
       await app.close().catch(() => {});

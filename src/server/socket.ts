@@ -25,8 +25,12 @@ export interface SocketLimits {
   /** rejected messages before the connection is dropped */
   maxStrikes: number;
   detailEveryMs: number;
+  /** a client whose outgoing backlog exceeds this many packets stops receiving deltas ... */
+  backlogHigh: number;
+  /** ... until it drains below this, then gets fresh snapshots (bounded memory instead of an endless queue) */
+  backlogLow: number;
 }
-export const DEFAULT_SOCKET_LIMITS: SocketLimits = { rate: 10, burst: 30, maxStrikes: 20, detailEveryMs: 1000 };
+export const DEFAULT_SOCKET_LIMITS: SocketLimits = { rate: 10, burst: 30, maxStrikes: 20, detailEveryMs: 1000, backlogHigh: 300, backlogLow: 20 };
 
 export interface SocketDeps {
   io: Server;
@@ -98,7 +102,10 @@ export function attachSocketHandlers(d: SocketDeps): void {
     const handlers: { [E in ClientEvent]: (msg: never) => void } = {
       [EVENTS.subscribe]: (m: Subscribe) => {
         for (const l of m.layers) {
-          void socket.join(room(l));
+          const lagging = socket.data.lagging as LayerId[] | undefined;
+          if (lagging) {
+            if (!lagging.includes(l)) lagging.push(l);
+          } else void socket.join(room(l));
           const mine = state.layers[l].idsHash;
           const theirs = m.idsHash?.[l];
           if (theirs !== undefined && theirs !== mine)
@@ -108,9 +115,13 @@ export function attachSocketHandlers(d: SocketDeps): void {
         socket.emit(EVENTS.alarms, { v: PROTOCOL_VERSION, epoch: d.bus.epoch, alarms: state.alarms.list() });
       },
       [EVENTS.unsubscribe]: (m: Unsubscribe) => {
+        const lagging = socket.data.lagging as LayerId[] | undefined;
+        if (lagging) socket.data.lagging = lagging.filter((l) => !m.layers.includes(l));
         for (const l of m.layers) void socket.leave(room(l));
       },
       [EVENTS.resync]: (m: Resync) => {
+        const lagging = socket.data.lagging as LayerId[] | undefined;
+        if (lagging?.includes(m.layer)) return; // a snapshot follows when its backlog has drained
         if (!socket.rooms.has(room(m.layer))) return reject("invalid", `resync ${m.layer}: not subscribed to this layer`, EVENTS.resync);
         const last = c.lastResync.get(m.layer) ?? 0;
         const now = Date.now();
@@ -160,6 +171,47 @@ export function attachSocketHandlers(d: SocketDeps): void {
       if (c.detailTimer) clearInterval(c.detailTimer);
     });
   });
+}
+
+/** Outgoing backlog of one connection: engine.io packets not yet handed to the transport, plus ws bytes / 16 KiB. */
+export function backlogOf(socket: Socket): number {
+  const conn = socket.conn as unknown as { writeBuffer?: unknown[]; transport?: { socket?: { bufferedAmount?: number } } };
+  return (conn.writeBuffer?.length ?? 0) + Math.floor((conn.transport?.socket?.bufferedAmount ?? 0) / 16384);
+}
+
+/**
+ * Slow-client guard (runs on every gateway for its own sockets): a client that cannot keep up is taken out of
+ * its layer rooms (no more deltas pile up for it); once its backlog has drained it rejoins and gets a fresh
+ * snapshot per layer. Memory stays bounded and the client ends equal to the gateway.
+ */
+export class BackpressureGuard {
+  private timer?: NodeJS.Timeout;
+  lagged = 0;
+  constructor(private readonly io: Server, private readonly state: LiveState, private readonly bus: Bus, private readonly limits: SocketLimits, private readonly everyMs = 250) {}
+  start(): void {
+    this.timer = setInterval(() => this.check(), this.everyMs);
+  }
+  check(): void {
+    for (const socket of this.io.of("/").sockets.values()) {
+      const backlog = backlogOf(socket);
+      const lagging = socket.data.lagging as LayerId[] | undefined;
+      if (!lagging && backlog > this.limits.backlogHigh) {
+        const layers = LAYER_IDS.filter((l) => socket.rooms.has(room(l)));
+        socket.data.lagging = layers;
+        for (const l of layers) void socket.leave(room(l));
+        this.lagged++;
+      } else if (lagging && backlog <= this.limits.backlogLow) {
+        socket.data.lagging = undefined;
+        for (const l of lagging) {
+          void socket.join(room(l));
+          socket.emit(EVENTS.snapshot, this.state.layers[l].snapshot(this.bus.epoch, Date.now()));
+        }
+      }
+    }
+  }
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
 }
 
 /** Leader-only broadcasting: per-layer deltas every tick, alarm events as they are applied. */
