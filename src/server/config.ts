@@ -7,7 +7,8 @@
  * need nothing). With no config at all, development defaults are used and printed at startup:
  *   dev-viewer-token, dev-operator-token, dev-planner-token, dev-ingest-token
  * In production (NODE_ENV=production) with no config, random tokens are generated instead and written to
- * var/tokens.json (mode 600). Secrets never go to the client bundle.
+ * var/tokens.json (mode 600, marked "generated": true; such a file is ignored outside production, so a
+ * production-mode test run does not lock developers out of the dev tokens). Secrets never go to the client bundle.
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -20,6 +21,8 @@ export type Role = z.infer<typeof Role>;
 export const TokensConfig = z.object({
   tokens: z.array(z.object({ token: z.string().min(12).max(200), role: Role, name: z.string().min(1).max(64) })).max(1000),
   anonymous: Role.nullable().default("viewer"),
+  /** written by the gateway itself (production, no config); ignored outside production */
+  generated: z.boolean().optional(),
 });
 export type TokensConfig = z.infer<typeof TokensConfig>;
 
@@ -64,10 +67,15 @@ export function loadTokens(env: NodeJS.ProcessEnv = process.env, file = resolve(
     return r.data;
   };
   if (env.RONGTWIN_TOKENS) return { book: new TokenBook(parse(env.RONGTWIN_TOKENS, "RONGTWIN_TOKENS")), source: "env RONGTWIN_TOKENS" };
-  if (existsSync(file)) return { book: new TokenBook(parse(readFileSync(file, "utf8"), file)), source: file };
-  if (env.NODE_ENV === "production") {
+  const prod = env.NODE_ENV === "production";
+  if (existsSync(file)) {
+    const cfg = parse(readFileSync(file, "utf8"), file);
+    // a file the gateway generated for a production run must not lock developers out of the dev tokens
+    if (!cfg.generated || prod) return { book: new TokenBook(cfg), source: file };
+  }
+  if (prod) {
     const gen = (role: Role) => ({ token: randomBytes(24).toString("base64url"), role, name: `generated-${role}` });
-    const cfg: TokensConfig = { tokens: [gen("operator"), gen("planner"), gen("ingest")], anonymous: "viewer" };
+    const cfg: TokensConfig = { tokens: [gen("operator"), gen("planner"), gen("ingest")], anonymous: "viewer", generated: true };
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, JSON.stringify(cfg, null, 2), { mode: 0o600 });
     return { book: new TokenBook(cfg), source: `${file} (generated)` };
