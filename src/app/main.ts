@@ -20,6 +20,7 @@ import { mountViews } from "../ui/panels/views";
 import { h } from "../ui/dom";
 import { parseMode, type Mode } from "../modes/mode";
 import { exposeTestHooks } from "./test-hooks";
+import { installInspect } from "../inspect";
 
 async function loadRiver(url: string | null): Promise<LonLat[][] | null> {
   if (!url) return null;
@@ -122,7 +123,8 @@ async function boot(): Promise<void> {
   const live = bindLive(twin, { url: config.gatewayUrl, token: takeToken(), staleMs: config.staleAfterS * 1000 });
   app.live = live;
   hooks.attachLive(live);
-  mountInspector(shell.right, { layers: twin.layers, live: live.view, onLiveTick: live.onTick });
+  const inspect = installInspect(app); // facility drill-down ("look inside"), three.js loaded on first open
+  mountInspector(shell.right, { layers: twin.layers, live: live.view, onLiveTick: live.onTick, actions: inspect.actions });
   subscribeSlice(live.conn.store, (s) => s.connection, (c) => header.setConnection({ state: c.state, since: c.since }));
   header.setConnection(live.conn.store.getState().connection);
   if (mode === "default") {
