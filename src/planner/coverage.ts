@@ -11,7 +11,7 @@
  * Candidates (sites the planner adds) live in slots after the base sites and are evaluated linearly; adding,
  * moving or removing one touches only cells within its range (and cells it served, on a move/remove).
  */
-import { type AreaGeometry, type LocalProjection, bboxOf, makeProjection, pointInGeometry, toLocal, toLonLat } from "./geo";
+import { type AreaGeometry, type LocalProjection, bboxOf, makeProjection, rasterizeGeometry, toLocal, toLonLat } from "./geo";
 import { type FootprintBuilding, type HeightRaster, buildHeightRaster, isLineOfSight } from "./heights";
 import {
   type AntennaPattern,
@@ -22,7 +22,12 @@ import {
   DEFAULT_ANTENNA,
   DEFAULT_LOSSES,
   DEFAULT_PROPAGATION,
-  linkPathLoss,
+  LOS_NO,
+  LOS_YES,
+  PLC_STRIDE,
+  compilePathLoss,
+  compiledPathLoss,
+  defaultLosArg,
   perReDbm,
   sectorGain,
   totalLossDb,
@@ -61,7 +66,10 @@ export interface CoverageParams {
   losCheckRangeM: number;
   /** height raster cell, metres (losMode 'buildings') */
   heightRasterM: number;
-  /** spatial index bucket edge, metres */
+  /**
+   * spatial index bucket edge, metres; 0 = automatic (≈ 1.5 × the mean site spacing around the area, clamped
+   * to 150…1000 m: small buckets where sites are dense, few ring steps where they are sparse)
+   */
   bucketM: number;
 }
 export const DEFAULT_COVERAGE_PARAMS: Readonly<CoverageParams> = {
@@ -73,7 +81,7 @@ export const DEFAULT_COVERAGE_PARAMS: Readonly<CoverageParams> = {
   thresholds: DEFAULT_THRESHOLDS,
   losCheckRangeM: 1000,
   heightRasterM: 15,
-  bucketM: 200,
+  bucketM: 0,
 };
 
 export function resolveParams(p: Partial<CoverageParams> = {}): CoverageParams {
@@ -142,6 +150,8 @@ interface SiteArrays {
   az: Float64Array; // 3 per site
   tilt: Float64Array;
   active: Uint8Array;
+  /** compiled path-loss coefficients, PLC_STRIDE per site */
+  plc: Float64Array;
 }
 
 const RAD2DEG = 180 / Math.PI;
@@ -172,8 +182,13 @@ export class CoverageEngine {
   private slotOf = new Map<string, number>();
   private linkCount = 0;
 
+  /** LOS argument of links not traced through buildings */
+  private losArg: number;
+
   constructor(baseSites: readonly RadioSite[], params: Partial<CoverageParams> = {}, buildings: readonly FootprintBuilding[] = []) {
     this.params = resolveParams(params);
+    // 'buildings' mode without a height raster (or beyond losCheckRange) is NLOS, as linkPathLoss does
+    this.losArg = this.params.propagation.losMode === "buildings" ? LOS_NO : defaultLosArg(this.params.propagation.losMode);
     this.sites = baseSites.slice();
     this.nBase = baseSites.length;
     this.buildings = buildings;
@@ -194,16 +209,9 @@ export class CoverageEngine {
     const [west, south] = toLonLat(proj, x0, y0);
     const [east, north] = toLonLat(proj, x0 + nx * cs, y0 + ny * cs);
     const size = nx * ny;
-    const mask = new Uint8Array(size);
+    const mask = rasterizeGeometry(area, { west, south, east, north }, nx, ny) as Uint8Array;
     const list: number[] = [];
-    for (let j = 0; j < ny; j++)
-      for (let i = 0; i < nx; i++) {
-        const [lon, lat] = toLonLat(proj, x0 + (i + 0.5) * cs, y0 + (j + 0.5) * cs);
-        if (pointInGeometry(lon, lat, area)) {
-          mask[j * nx + i] = 1;
-          list.push(j * nx + i);
-        }
-      }
+    for (let c = 0; c < size; c++) if (mask[c]) list.push(c);
     this.proj = proj;
     this.kOfCache = null;
     this.grid = {
@@ -237,6 +245,7 @@ export class CoverageEngine {
       n, id: all.map((x) => x.id),
       x: new Float64Array(n), y: new Float64Array(n), h: new Float64Array(n), fc: new Float64Array(n),
       base: new Float64Array(n), az: new Float64Array(3 * n), tilt: new Float64Array(n), active: new Uint8Array(n),
+      plc: new Float64Array(PLC_STRIDE * n),
     };
     for (let i = 0; i < n; i++) this.writeSlot(s, i, all[i]);
     this.s = s;
@@ -258,13 +267,28 @@ export class CoverageEngine {
     for (let k = 0; k < 3; k++) s.az[3 * i + k] = site.azimuths[Math.min(k, site.azimuths.length - 1)];
     s.tilt[i] = site.tiltDeg;
     s.active[i] = 1;
+    compilePathLoss(s.plc, i * PLC_STRIDE, site.heightM, band.fcGHz, this.params.propagation);
   }
 
   /** Bucket base sites near the area and tabulate the RSRP upper bound by distance. */
+  /** Bucket edge in use (resolved from params.bucketM). */
+  bucketM = 200;
+
   private buildIndex(): void {
-    const g = this.grid!, s = this.s!, B = this.params.bucketM, R = this.params.maxRangeM;
+    const g = this.grid!, s = this.s!, R = this.params.maxRangeM;
     this.bx0 = g.originX - R;
     this.by0 = g.originY - R;
+    const w = g.nx * g.cellSizeM + 2 * R, h = g.ny * g.cellSizeM + 2 * R;
+    let B = this.params.bucketM;
+    if (!(B > 0)) {
+      let n = 0;
+      for (let i = 0; i < this.nBase; i++) {
+        const dx = s.x[i] - this.bx0, dy = s.y[i] - this.by0;
+        if (dx >= 0 && dy >= 0 && dx < w && dy < h) n++;
+      }
+      B = Math.min(1000, Math.max(150, Math.round(1.5 * Math.sqrt((w * h) / Math.max(1, n)))));
+    }
+    this.bucketM = B;
     this.bnx = Math.ceil((g.nx * g.cellSizeM + 2 * R) / B) + 1;
     this.bny = Math.ceil((g.ny * g.cellSizeM + 2 * R) / B) + 1;
     const nb = this.bnx * this.bny;
@@ -308,11 +332,13 @@ export class CoverageEngine {
     this.bound = bound;
   }
 
+  private plcScratch = new Float64Array(PLC_STRIDE);
   /** Lowest path loss the model can give at 2D distance d (any LOS state the mode allows). */
   private minPathLoss(d: number, h: number, fc: number): number {
     const o = this.params.propagation;
-    if (o.losMode === "buildings") return linkPathLoss(d, h, fc, o, d <= this.params.losCheckRangeM ? "LOS" : "NLOS");
-    return linkPathLoss(d, h, fc, o, null);
+    compilePathLoss(this.plcScratch, 0, h, fc, o);
+    const los = o.losMode === "buildings" ? (d <= this.params.losCheckRangeM ? LOS_YES : LOS_NO) : defaultLosArg(o.losMode);
+    return compiledPathLoss(this.plcScratch, 0, d, los, o.hUT);
   }
 
   // ------------------------------------------------------------------ evaluation
@@ -335,12 +361,9 @@ export class CoverageEngine {
     }
     const dep = Math.atan2(h - o.hUT, Math.max(d, 1)) * RAD2DEG;
     const gain = sectorGain(off, dep, s.tilt[i], p.antenna);
-    let pl: number;
-    if (o.losMode === "buildings" && this.raster) {
-      const los = d <= p.losCheckRangeM && isLineOfSight(this.raster, x, y, o.hUT, s.x[i], s.y[i], h);
-      pl = linkPathLoss(d, h, s.fc[i], o, los ? "LOS" : "NLOS");
-    } else pl = linkPathLoss(d, h, s.fc[i], o, null);
-    return s.base[i] + gain - pl;
+    let los = this.losArg;
+    if (this.raster) los = d <= p.losCheckRangeM && isLineOfSight(this.raster, x, y, o.hUT, s.x[i], s.y[i], h) ? LOS_YES : LOS_NO;
+    return s.base[i] + gain - compiledPathLoss(s.plc, i * PLC_STRIDE, d, los, o.hUT);
   }
 
   /** Recompute best/second of one cell (k = index into the in-area cell list) from all active sites. */
@@ -352,7 +375,7 @@ export class CoverageEngine {
       const r = this.linkRsrp(i, x, y);
       if (r > b1) { b2 = b1; i2 = i1; b1 = r; i1 = i; } else if (r > b2) { b2 = r; i2 = i; }
     }
-    const B = this.params.bucketM;
+    const B = this.bucketM;
     const ci = Math.floor((x - this.bx0) / B), cj = Math.floor((y - this.by0) / B);
     const bound = this.bound, lastBin = bound.length - 1;
     for (let ring = 0; ring <= this.maxRing; ring++) {
@@ -545,7 +568,7 @@ export class CoverageEngine {
       this.s = {
         n, id: old.id,
         x: grow(old.x), y: grow(old.y), h: grow(old.h), fc: grow(old.fc), base: grow(old.base),
-        az: grow(old.az, 3), tilt: grow(old.tilt), active: grow(old.active),
+        az: grow(old.az, 3), tilt: grow(old.tilt), active: grow(old.active), plc: grow(old.plc, PLC_STRIDE),
       };
     } else this.s = { ...old, n };
   }

@@ -3,7 +3,7 @@
  * every coverage cell carries people; and the coverage KPIs weighted by those people.
  */
 import { DISTRICTS, type DistrictName, type BuildingUsage } from "../protocol/data";
-import { type AreaGeometry, type Ring, bboxOf, lonLatRingAreaM2, makeProjection, pointInGeometry, ringCentroid, toLocal } from "./geo";
+import { type AreaGeometry, type Ring, bboxOf, lonLatRingAreaM2, makeProjection, rasterizeGeometry, ringCentroid, toLocal } from "./geo";
 import type { GridGeometry, Thresholds } from "./coverage";
 
 /**
@@ -103,19 +103,12 @@ export function buildDemand(
   const popOf = Object.fromEntries(
     DISTRICTS.map((d) => [d, districts.find((x) => x.name === d)?.population ?? DISTRICT_POPULATION_2018[d]]),
   ) as Record<DistrictName, number>;
-  // district of each in-area cell
-  const boxes = districts.map((d) => ({ d, box: bboxOf(d.geometry), idx: DISTRICTS.indexOf(d.name) }));
-  for (let j = 0; j < grid.ny; j++)
-    for (let i = 0; i < grid.nx; i++) {
-      const c = j * grid.nx + i;
-      if (!mask[c]) continue;
-      const lon = grid.west + ((i + 0.5) / grid.nx) * (grid.east - grid.west);
-      const lat = grid.south + ((j + 0.5) / grid.ny) * (grid.north - grid.south);
-      for (const { d, box, idx } of boxes) {
-        if (lon < box[0] || lon > box[2] || lat < box[1] || lat > box[3]) continue;
-        if (pointInGeometry(lon, lat, d.geometry)) { district[c] = idx; break; }
-      }
-    }
+  // district of each in-area cell (scanline fill per district whose bbox meets the grid)
+  for (const d of districts) {
+    const box = bboxOf(d.geometry);
+    if (box[2] < grid.west || box[0] > grid.east || box[3] < grid.south || box[1] > grid.north) continue;
+    rasterizeGeometry(d.geometry, grid, grid.nx, grid.ny, district, DISTRICTS.indexOf(d.name), mask);
+  }
   const { people: pb, residentialFloorM2 } = peoplePerBuilding(buildings, popOf);
   buildings.forEach((b, k) => {
     if (pb[k] <= 0) return;

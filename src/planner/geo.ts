@@ -129,3 +129,47 @@ export function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * Scanline fill: mark the cells of an nx × ny lon/lat grid (row-major from the south row) whose centre lies
+ * inside the geometry (even-odd over all rings, so holes and multipolygon parts work). O(rows × edges + cells),
+ * far cheaper than a point-in-polygon test per cell for detailed district outlines.
+ */
+export function rasterizeGeometry(
+  g: AreaGeometry,
+  rect: { west: number; south: number; east: number; north: number },
+  nx: number,
+  ny: number,
+  out: Uint8Array | Int8Array = new Uint8Array(nx * ny),
+  value = 1,
+  onlyWhere?: Uint8Array,
+): Uint8Array | Int8Array {
+  const dLon = (rect.east - rect.west) / nx, dLat = (rect.north - rect.south) / ny;
+  const edges: number[] = []; // ax, ay, bx, by flattened
+  for (const poly of polygonsOf(g))
+    for (const ring of poly)
+      for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) edges.push(ring[j][0], ring[j][1], ring[i][0], ring[i][1]);
+  const xs: number[] = [];
+  for (let r = 0; r < ny; r++) {
+    const y = rect.south + (r + 0.5) * dLat;
+    xs.length = 0;
+    for (let e = 0; e < edges.length; e += 4) {
+      const ay = edges[e + 1], by = edges[e + 3];
+      if (ay > y !== by > y) {
+        const ax = edges[e], bx = edges[e + 2];
+        xs.push(ax + ((y - ay) * (bx - ax)) / (by - ay));
+      }
+    }
+    if (xs.length < 2) continue;
+    xs.sort((a, b) => a - b);
+    for (let k = 0; k + 1 < xs.length; k += 2) {
+      const i0 = Math.max(0, Math.ceil((xs[k] - rect.west) / dLon - 0.5));
+      const i1 = Math.min(nx - 1, Math.ceil((xs[k + 1] - rect.west) / dLon - 0.5) - 1);
+      for (let i = i0; i <= i1; i++) {
+        const c = r * nx + i;
+        if (!onlyWhere || onlyWhere[c]) out[c] = value;
+      }
+    }
+  }
+  return out;
+}

@@ -115,3 +115,25 @@ describe("antenna pattern and link budget", () => {
     expect(rsrpDbm(53, 273, 8, 120, 5)).toBeCloseTo(53 - 35.1535 + 8 - 120 - 5, 3);
   });
 });
+
+describe("compiled path loss (coverage hot loop) equals linkPathLoss", () => {
+  it("for every band, env and LOS mode over 1 m … 6 km", async () => {
+    const { compilePathLoss, compiledPathLoss, PLC_STRIDE, LOS_YES, LOS_NO, defaultLosArg } = await import("./radio");
+    const c = new Float64Array(PLC_STRIDE);
+    let n = 0;
+    for (const band of Object.values(BANDS))
+      for (const h of [6, 10, 15, 25, 40, 120])
+        for (const hUT of [1.5, 20])
+          for (const losMode of ["probabilistic", "nlos", "los"] as const) {
+            const o = { ...DEFAULT_PROPAGATION, hUT, losMode };
+            compilePathLoss(c, 0, h, band.fcGHz, o);
+            for (const d of [1, 9, 10, 17, 18, 19, 50, 150, 209, 211, 559, 561, 1000, 2500, 6000]) {
+              expect(compiledPathLoss(c, 0, d, defaultLosArg(losMode), hUT)).toBeCloseTo(linkPathLoss(d, h, band.fcGHz, o), 9);
+              expect(compiledPathLoss(c, 0, d, LOS_YES, hUT)).toBeCloseTo(linkPathLoss(d, h, band.fcGHz, o, "LOS"), 9);
+              expect(compiledPathLoss(c, 0, d, LOS_NO, hUT)).toBeCloseTo(linkPathLoss(d, h, band.fcGHz, o, "NLOS"), 9);
+              n++;
+            }
+          }
+    expect(n).toBe(4 * 6 * 2 * 3 * 15);
+  });
+});

@@ -86,8 +86,9 @@ export function pathLoss38901(
 export function losProbability(scenario: Scenario38901, d2D: number, hUT = 1.5): number {
   if (d2D <= 18) return 1;
   if (scenario === "UMi") return 18 / d2D + Math.exp(-d2D / 36) * (1 - 18 / d2D);
-  const cPrime = hUT <= 13 ? 0 : Math.pow((hUT - 13) / 10, 1.5);
   const base = 18 / d2D + Math.exp(-d2D / 63) * (1 - 18 / d2D);
+  if (hUT <= 13) return base; // C'(hUT) = 0
+  const cPrime = Math.pow((hUT - 13) / 10, 1.5);
   return base * (1 + cPrime * 1.25 * Math.pow(d2D / 100, 3) * Math.exp(-d2D / 150));
 }
 
@@ -97,9 +98,15 @@ export function losProbability(scenario: Scenario38901, d2D: number, hUT = 1.5):
  */
 export function expectedPathLoss38901(scenario: Scenario38901, d2D: number, hBS: number, hUT: number, fcGHz: number): number {
   const p = losProbability(scenario, d2D, hUT);
-  const los = pathLoss38901(scenario, "LOS", d2D, hBS, hUT, fcGHz);
+  const los = scenario === "UMa" ? umaLos(d2D, hBS, hUT, fcGHz) : umiLos(d2D, hBS, hUT, fcGHz);
   if (p >= 1) return los;
-  const nlos = pathLoss38901(scenario, "NLOS", d2D, hBS, hUT, fcGHz);
+  // NLOS = max(LOS, NLOS') — computed here without re-evaluating the LOS formula
+  const d3 = distance3D(Math.max(d2D, 10), hBS, hUT);
+  const prime =
+    scenario === "UMa"
+      ? 13.54 + 39.08 * log10(d3) + 20 * log10(fcGHz) - 0.6 * (hUT - 1.5)
+      : 35.3 * log10(d3) + 22.4 + 21.3 * log10(fcGHz) - 0.3 * (hUT - 1.5);
+  const nlos = prime > los ? prime : los;
   return p * los + (1 - p) * nlos;
 }
 
@@ -309,4 +316,62 @@ export function linkPathLoss(d2D: number, hBS: number, fcGHz: number, opts: Prop
     default:
       return expectedPathLoss38901(sc, d2D, hBS, opts.hUT, fcGHz);
   }
+}
+
+// ---------------------------------------------------------------- compiled per-site path loss (hot loop)
+
+/**
+ * Per-site path-loss coefficients, so the coverage hot loop needs one sqrt + one log10 (+ one exp for the LOS
+ * probability) per link instead of re-deriving constants. Same formulas as linkPathLoss (tests check equality
+ * to 1e-9 dB). Layout per site (PLC_STRIDE numbers):
+ *   [kind (0 UMa, 1 UMi, 2 Hata), a1, s1, a2, a3, s3, d'BP, (hBS − hUT)², generalLosProb (hUT > 13 in UMa)]
+ * 38.901: LOS = d ≤ d'BP ? a1 + s1·log10(d3D) : a2 + 40·log10(d3D); NLOS' = a3 + s3·log10(d3D).
+ * Hata: PL = a1 + s1·log10(max(d, 20 m) / 1 km).
+ */
+export const PLC_STRIDE = 9;
+export const LOS_EXPECTED = -1;
+export const LOS_NO = 0;
+export const LOS_YES = 1;
+
+export function compilePathLoss(out: Float64Array, o: number, hBS: number, fcGHz: number, opts: PropagationOptions): void {
+  const hUT = opts.hUT;
+  if (fcGHz < opts.hataBelowGHz) {
+    const fMHz = fcGHz * 1000, hb = Math.max(hBS, 1.5);
+    // value at 1 km is the intercept; the slope is per decade of km
+    const a = fMHz >= 1500 ? cost231Hata(fMHz, hb, hUT, 1, opts.hataCity) : okumuraHata(fMHz, hb, hUT, 1, opts.hataCity);
+    out.set([2, a, 44.9 - 6.55 * log10(hb), 0, 0, 0, 0, 0, 0], o);
+    return;
+  }
+  const sc = scenarioFor(hBS, opts);
+  const f = 20 * log10(fcGHz);
+  const dBP = breakpointDistance(hBS, hUT, fcGHz);
+  const dh2 = (hBS - hUT) * (hBS - hUT);
+  if (sc === "UMa") {
+    out.set([0, 28.0 + f, 22, 28.0 + f - 9 * log10(dBP * dBP + dh2), 13.54 + f - 0.6 * (hUT - 1.5), 39.08, dBP, dh2, hUT > 13 ? 1 : 0], o);
+  } else {
+    out.set([1, 32.4 + f, 21, 32.4 + f - 9.5 * log10(dBP * dBP + dh2), 22.4 + 21.3 * log10(fcGHz) - 0.3 * (hUT - 1.5), 35.3, dBP, dh2, 0], o);
+  }
+}
+
+/** Path loss (dB) from compiled coefficients; `los` is LOS_YES, LOS_NO or LOS_EXPECTED (probability-weighted). */
+export function compiledPathLoss(c: Float64Array, o: number, d2D: number, los: number, hUT: number): number {
+  const kind = c[o];
+  if (kind === 2) return c[o + 1] + c[o + 2] * log10((d2D < 20 ? 20 : d2D) / 1000);
+  const d = d2D < 10 ? 10 : d2D;
+  const L = log10(Math.sqrt(d * d + c[o + 7]));
+  const pLos = d <= c[o + 6] ? c[o + 1] + c[o + 2] * L : c[o + 3] + 40 * L;
+  if (los === LOS_YES) return pLos;
+  const prime = c[o + 4] + c[o + 5] * L;
+  const pNlos = prime > pLos ? prime : pLos;
+  if (los === LOS_NO) return pNlos;
+  let p: number;
+  if (d2D <= 18) p = 1;
+  else if (kind === 0) p = c[o + 8] ? losProbability("UMa", d2D, hUT) : 18 / d2D + Math.exp(-d2D / 63) * (1 - 18 / d2D);
+  else p = 18 / d2D + Math.exp(-d2D / 36) * (1 - 18 / d2D);
+  return p >= 1 ? pLos : p * pLos + (1 - p) * pNlos;
+}
+
+/** The LOS argument for compiledPathLoss implied by a LosMode when no ray trace decides it. */
+export function defaultLosArg(mode: LosMode): number {
+  return mode === "los" ? LOS_YES : mode === "probabilistic" ? LOS_EXPECTED : LOS_NO;
 }
