@@ -54,6 +54,8 @@ export interface LiveConnection {
   drainChanges(layer: LayerId): Uint32Array;
   /** same digest as GET /api/digest?layers=<subscribed> */
   digest(): string;
+  /** current twin time (simulated clock when the gateway simulates, else Date.now()) for "last seen" / alarm ages */
+  twinNow(): number;
   /** resolves when every subscribed layer has its first snapshot */
   ready: Promise<void>;
   close(): void;
@@ -199,7 +201,7 @@ export function connectLive(opts: ConnectLiveOptions): LiveConnection {
         case "delta":
           return enqueue(m);
         case "hello":
-          store.setState({ server: { serverId: m.msg.serverId, epoch: m.msg.epoch, role: m.msg.role, simSpeed: m.msg.simSpeed } });
+          store.setState({ server: { serverId: m.msg.serverId, epoch: m.msg.epoch, role: m.msg.role, simSpeed: m.msg.simSpeed, ...(m.msg.clock ? { clock: m.msg.clock } : {}) } });
           return;
         case "alarms":
           return model.applyAlarmList(m.msg.alarms);
@@ -218,8 +220,14 @@ export function connectLive(opts: ConnectLiveOptions): LiveConnection {
   let offlineTimer: ReturnType<typeof setTimeout> | undefined;
   socket.on("connect", () => {
     if (offlineTimer) clearTimeout(offlineTimer);
+    const first = store.getState().server === null && model.stats.snapshots === 0;
     setConn("connected");
-    if (!socket.recovered) sendSubscribe([...subscribed]);
+    if (socket.recovered) model.stats.recovered++;
+    else {
+      if (!first) model.stats.resubscribed++;
+      sendSubscribe([...subscribed]);
+    }
+    model.commit();
     if (detailTarget) socket.emit(EVENTS.detailSubscribe, { v: PROTOCOL_VERSION, ...detailTarget });
   });
   socket.on("disconnect", (reason) => {
@@ -273,6 +281,10 @@ export function connectLive(opts: ConnectLiveOptions): LiveConnection {
       if (socket.connected) socket.emit(EVENTS.detailSubscribe, { v: PROTOCOL_VERSION, layer, objectId });
     },
     drainChanges: (layer) => model.drainChanges(layer),
+    twinNow() {
+      const c = store.getState().server?.clock;
+      return c ? c.simMs + (Date.now() - c.wallMs) * c.speed : Date.now();
+    },
     digest: () => model.digest(),
     close() {
       closed = true;

@@ -116,6 +116,11 @@ export const Hello = z.object({
   simSpeed: z.number().min(0),
   /** ids hash per layer the gateway serves, so a client with other data knows before subscribing */
   idsHash: z.record(z.string(), z.string()),
+  /**
+   * The twin clock: timestamps in snapshots, deltas and alarms are simulated time when the simulator runs.
+   * Current twin time = simMs + (Date.now() - wallMs) * speed (approximately; clocks of client and gateway differ).
+   */
+  clock: z.object({ simMs: z.number(), wallMs: z.number(), speed: z.number().min(0) }).optional(),
 });
 export type Hello = z.infer<typeof Hello>;
 

@@ -103,7 +103,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
   }, () => state.paused, () => state.alarms.list().filter((a) => a.clearedAt === undefined));
 
   const limits: SocketLimits = { ...DEFAULT_SOCKET_LIMITS, ...opts.limits };
-  attachSocketHandlers({ io, state, bus, data, tokens, limits, simSpeed: () => (runner ? simSpeed : 0), log });
+  attachSocketHandlers({ io, state, bus, data, tokens, limits, simSpeed: () => (runner ? simSpeed : 0), simNow: () => (runner?.running ? runner.simNow() : undefined), log });
   const broadcaster = new Broadcaster(io, state, bus, opts.batchMs ?? 100);
   const guard = new BackpressureGuard(io, state, bus, limits);
 

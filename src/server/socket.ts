@@ -40,6 +40,8 @@ export interface SocketDeps {
   tokens: TokenBook;
   limits: SocketLimits;
   simSpeed: () => number;
+  /** current simulated time (ms epoch), undefined when no simulator runs here */
+  simNow: () => number | undefined;
   log: (m: string) => void;
 }
 
@@ -94,6 +96,8 @@ export function attachSocketHandlers(d: SocketDeps): void {
         v: PROTOCOL_VERSION, serverId: d.bus.serverId, epoch: d.bus.epoch, role: principal.role, layers: [...LAYER_IDS],
         simSpeed: d.simSpeed(), idsHash: Object.fromEntries(LAYER_IDS.map((l) => [l, state.layers[l].idsHash])),
       };
+      const simMs = d.simNow();
+      if (simMs !== undefined) hello.clock = { simMs, wallMs: Date.now(), speed: d.simSpeed() };
       socket.emit(EVENTS.hello, hello);
       void socket.join(ALARM_ROOM);
       socket.emit(EVENTS.alarms, { v: PROTOCOL_VERSION, epoch: d.bus.epoch, alarms: state.alarms.list() });

@@ -50,6 +50,10 @@ export interface LiveStats {
   gaps: number;
   resyncs: number;
   rejected: number;
+  /** reconnects that socket.io connection-state recovery resumed (missed packets replayed, no snapshot needed) */
+  recovered: number;
+  /** reconnects that needed fresh snapshots */
+  resubscribed: number;
 }
 
 export interface LiveStoreState {
@@ -57,7 +61,7 @@ export interface LiveStoreState {
   /** layers the client wants (subscribed on every (re)connect) */
   subscribed: LayerId[];
   connection: { state: ConnectionState; since: number; reason?: string };
-  server: { serverId: string; epoch: string; role: Hello["role"]; simSpeed: number } | null;
+  server: { serverId: string; epoch: string; role: Hello["role"]; simSpeed: number; clock?: Hello["clock"] } | null;
   /** active first (critical > major > minor, newest first), then cleared newest first */
   alarms: Alarm[];
   detail: Detail | null;
@@ -105,7 +109,7 @@ export function createLiveModel(opts: { staleMs?: number } = {}): LiveModel {
     alarms: [],
     detail: null,
     lastError: null,
-    stats: { snapshots: 0, deltas: 0, duplicates: 0, gaps: 0, resyncs: 0, rejected: 0 },
+    stats: { snapshots: 0, deltas: 0, duplicates: 0, gaps: 0, resyncs: 0, rejected: 0, recovered: 0, resubscribed: 0 },
   }));
   const pending = new Map<LayerId, Pending>();
   const stats: LiveStats = { ...store.getState().stats };

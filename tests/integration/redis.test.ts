@@ -8,6 +8,7 @@ import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "redis";
 import { connectLive, type LiveConnection } from "../../src/live/client";
+import { DEV_TOKENS } from "../../src/server/config";
 import { makeFixture, writeFixture } from "./fixture";
 
 const hasRedis = spawnSync("redis-server", ["--version"]).status === 0;
@@ -58,7 +59,7 @@ describe.skipIf(!hasRedis)("redis scale-out (two gateway processes)", () => {
   function startGateway(name: string, port: number): Promise<void> {
     const log: string[] = [];
     const proc = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
-      env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", REDIS_URL: redisUrl, DATA_DIR: dataDir, STATIC_DIR: "", SIM_SPEED: "120", SIM_SEED: "77", SIM_REPORT_MS: "400", LIVE_SOURCE: "both", NODE_ENV: "test" },
+      env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", REDIS_URL: redisUrl, DATA_DIR: dataDir, STATIC_DIR: "", SIM_SPEED: "120", SIM_SEED: "77", SIM_REPORT_MS: "400", LIVE_SOURCE: "both", NODE_ENV: "test", RONGTWIN_TOKENS: JSON.stringify(DEV_TOKENS) },
       stdio: ["ignore", "pipe", "pipe"],
     });
     proc.stdout!.on("data", (b: Buffer) => log.push(b.toString()));
@@ -126,6 +127,9 @@ describe.skipIf(!hasRedis)("redis scale-out (two gateway processes)", () => {
     await sleep(1500); // the stream moves on while B is down
     await startGateway("B", gws.B.port);
     await until(() => c.store.getState().connection.state === "connected", 20000, "reconnected");
+    const st = c.store.getState().stats;
+    console.log(`[redis.test] after B restart: recovered by socket.io ${st.recovered}, re-subscribed ${st.resubscribed}, snapshots ${st.snapshots}, gaps ${st.gaps}`);
+    expect(st.recovered + st.resubscribed).toBe(1);
     const seq1 = c.store.getState().layers.sites!.seq;
     await until(() => c.store.getState().layers.sites!.seq > seq1 + 3, 10000, "deltas after restart");
     await fetch(`${url("A")}/api/sim/pause`, { method: "POST", headers: { authorization: "Bearer dev-operator-token" } });
@@ -135,5 +139,23 @@ describe.skipIf(!hasRedis)("redis scale-out (two gateway processes)", () => {
     }, 10000, "digests to agree after restart");
     expect(c.store.getState().alarms.some((a) => a.kind === "injected")).toBe(true);
     await fetch(`${url("A")}/api/sim/resume`, { method: "POST", headers: { authorization: "Bearer dev-operator-token" } });
+  });
+
+  it("when the leader A dies, B takes over the simulator and the stream goes on", async () => {
+    const c = client!;
+    const simA = (await getJson<{ sim: { simTime: number } }>(`${url("A")}/api/health`)).sim.simTime;
+    gws.A.proc.kill("SIGKILL");
+    await until(async () => (await getJson<Health>(`${url("B")}/api/health`)).leader, 10000, "B to take the leader lock");
+    const hb = await getJson<{ sim: { running: boolean; simTime: number } }>(`${url("B")}/api/health`);
+    expect(hb.sim.running).toBe(true);
+    expect(hb.sim.simTime).toBeGreaterThanOrEqual(simA); // the simulated clock continues, it does not restart
+    const seq = c.store.getState().layers.sites!.seq;
+    await until(() => c.store.getState().layers.sites!.seq > seq + 3, 10000, "deltas from the new leader");
+    await fetch(`${url("B")}/api/sim/pause`, { method: "POST", headers: { authorization: "Bearer dev-operator-token" } });
+    await until(async () => (await digest("B")) === c.digest(), 10000, "client equal to B");
+    // alarms raised by A's simulator were cleared by B's (no orphan alarms that can never clear)
+    const active = (await getJson<{ alarms: { id: string; clearedAt?: number }[] }>(`${url("B")}/api/alarms`)).alarms.filter((a) => a.clearedAt === undefined);
+    const prefixes = new Set(active.filter((a) => a.id.startsWith("S")).map((a) => a.id.split("-").slice(0, 2).join("-")));
+    expect(prefixes.size).toBeLessThanOrEqual(1);
   });
 });
