@@ -253,6 +253,7 @@ export function connectLive(opts: ConnectLiveOptions): LiveConnection {
   }, 1000);
 
   addLayers(opts.layers);
+  checkReady(); // no layers requested: ready at once
   const conn: LiveConnection = {
     store, model, socket, ready,
     subscribe(layers, ids) {
