@@ -53,6 +53,20 @@ describe("candidate delta report", () => {
     expect(removed.candidates).toEqual([]);
   });
 
+  it("weak spots point at uncovered people; a candidate there covers them", () => {
+    const s = new PlannerSession({ sites: [existing], districts });
+    const before = s.setArea(area).kpis.area;
+    const spots = s.weakSpots(5);
+    expect(spots.length).toBeGreaterThan(0);
+    for (const w of spots) expect(w.rsrpDbm).toBeLessThan(-105);
+    for (let i = 1; i < spots.length; i++) expect(haversineM(spots[0].lon, spots[0].lat, spots[i].lon, spots[i].lat)).toBeGreaterThan(290);
+    const weakest = s.weakSpots(1, "rsrp")[0];
+    expect(weakest.rsrpDbm).toBeLessThanOrEqual(Math.min(...spots.map((w) => w.rsrpDbm)));
+    const { snapshot, delta } = s.upsertCandidate(makeCandidate(spots[0].lon, spots[0].lat, { id: "W" }));
+    expect(delta.peopleNewlyCovered).toBeGreaterThanOrEqual(spots[0].people);
+    expect(snapshot.kpis.area.coveredPeople).toBeGreaterThan(before.coveredPeople);
+  });
+
   it("rejects an invalid candidate naming the field, and keeps the state", () => {
     const s = new PlannerSession({ sites: [existing], districts });
     s.setArea(area);

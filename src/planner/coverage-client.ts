@@ -13,7 +13,7 @@
 import type { PlannerArea } from "../protocol/scenario";
 import type { CandidateDelta } from "./candidates";
 import type { CoverageParams } from "./coverage";
-import type { PlannerInit, PlannerSnapshot } from "./session";
+import type { PlannerInit, PlannerSnapshot, WeakSpot } from "./session";
 import type { SitingOptions, SitingResult } from "./siting";
 import type { PlannerDataUrls, PlannerMethod, PlannerMethods, PlannerRequest, PlannerResponse } from "./worker-protocol";
 
@@ -108,6 +108,11 @@ export class CoverageClient {
   /** Automatic siting: ranked proposals (not placed; accept them with setCandidates/upsertCandidate). */
   propose(options: Partial<SitingOptions> = {}): Promise<SitingResult> {
     return this.call("propose", { options });
+  }
+
+  /** Populated cells below the good threshold (most people first by default), ≥ minSpacingM apart. */
+  weakSpots(limit = 10, by: "people" | "rsrp" = "people", minSpacingM = 300): Promise<WeakSpot[]> {
+    return this.call("weakSpots", { limit, by, minSpacingM });
   }
 
   private dragBusy = false;

@@ -52,6 +52,14 @@ export interface PlannerSnapshot {
   stats: { kind: "full" | "incremental"; ms: number; cells: number; links: number };
 }
 
+export interface WeakSpot {
+  cell: number;
+  lon: number;
+  lat: number;
+  rsrpDbm: number;
+  people: number;
+}
+
 export class PlannerSession {
   private init: PlannerInit;
   private params: CoverageParams;
@@ -172,6 +180,28 @@ export class PlannerSession {
     if (i < 0 || j < 0 || i >= g.nx || j >= g.ny) return undefined;
     const k = this.demand!.district[j * g.nx + i];
     return k >= 0 ? DISTRICTS[k] : undefined;
+  }
+
+  /**
+   * Populated cells below the good threshold, most people first (or weakest RSRP first), at least
+   * `minSpacingM` apart — "where to put the next site" hints and e2e click targets.
+   */
+  weakSpots(limit = 10, by: "people" | "rsrp" = "people", minSpacingM = 300): WeakSpot[] {
+    const g = this.eng.getGrid(), people = this.demand!.people, good = this.params.thresholds.goodDbm;
+    const list: number[] = [];
+    for (const c of this.eng.areaCells()) if (people[c] > 0 && g.best[c] < good) list.push(c);
+    list.sort(by === "people" ? (a, b) => people[b] - people[a] || g.best[a] - g.best[b] : (a, b) => g.best[a] - g.best[b] || people[b] - people[a]);
+    const out: WeakSpot[] = [];
+    const picked: [number, number][] = [];
+    for (const c of list) {
+      if (out.length >= limit) break;
+      const [x, y] = this.eng.cellCentre(c);
+      if (picked.some(([px, py]) => (px - x) ** 2 + (py - y) ** 2 < minSpacingM * minSpacingM)) continue;
+      picked.push([x, y]);
+      const [lon, lat] = this.eng.cellLonLat(c);
+      out.push({ cell: c, lon, lat, rsrpDbm: g.best[c], people: people[c] });
+    }
+    return out;
   }
 
   candidates(): Candidate[] {

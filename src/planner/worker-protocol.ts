@@ -6,7 +6,7 @@ import { BuildingsFile, DistrictsFile, SitesFile, parseDataFile } from "../proto
 import type { PlannerArea } from "../protocol/scenario";
 import type { CandidateDelta } from "./candidates";
 import type { CoverageParams } from "./coverage";
-import { type PlannerInit, type PlannerSnapshot, PlannerSession } from "./session";
+import { type PlannerInit, type PlannerSnapshot, type WeakSpot, PlannerSession } from "./session";
 import type { SitingOptions, SitingResult } from "./siting";
 
 /** Every method the worker serves: argument → result. */
@@ -37,6 +37,7 @@ export interface PlannerMethods {
   setCandidates: { arg: { candidates: readonly unknown[] }; result: PlannerSnapshot };
   candidateDelta: { arg: { id: string }; result: CandidateDelta };
   propose: { arg: { options: Partial<SitingOptions> }; result: SitingResult };
+  weakSpots: { arg: { limit?: number; by?: "people" | "rsrp"; minSpacingM?: number }; result: WeakSpot[] };
 }
 export type PlannerMethod = keyof PlannerMethods;
 
@@ -123,6 +124,10 @@ export class PlannerHost {
         return this.s().candidateDelta((req.arg as PlannerMethods["candidateDelta"]["arg"]).id);
       case "propose":
         return this.s().propose((req.arg as PlannerMethods["propose"]["arg"]).options);
+      case "weakSpots": {
+        const a = req.arg as PlannerMethods["weakSpots"]["arg"];
+        return this.s().weakSpots(a.limit, a.by, a.minSpacingM);
+      }
       default:
         throw new Error(`planner worker: unknown method ${String((req as { method: unknown }).method)}`);
     }
