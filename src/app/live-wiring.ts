@@ -16,6 +16,8 @@ export interface LiveBinding {
   view: LiveView;
   /** fires once per applied live frame */
   onTick(cb: () => void): () => void;
+  /** re-attach to a rebuilt twin (same data, e.g. after WebGL context loss): recolours every point of its layers */
+  attach(next: Twin): void;
   destroy(): void;
 }
 
@@ -32,7 +34,8 @@ export function takeToken(): string | undefined {
   return sessionStorage.getItem("rongtwin.token") ?? undefined;
 }
 
-export function bindLive(twin: Twin, opts: { url?: string; token?: string; staleMs: number }): LiveBinding {
+export function bindLive(twin: Twin, opts: { url?: string; token?: string; staleMs: number; frameMs?: number }): LiveBinding {
+  let current = twin;
   const ids: Partial<Record<LayerId, string[]>> = {};
   for (const l of twin.layers) ids[l.id] = Array.from({ length: l.count }, (_, i) => l.idOf(i));
   const vis = uiStore.getState().visible;
@@ -60,7 +63,7 @@ export function bindLive(twin: Twin, opts: { url?: string; token?: string; stale
   const versions = new Map<LayerId, number>();
   const onStore = (s: LiveStoreState) => {
     let any = false;
-    for (const l of twin.layers) {
+    for (const l of current.layers) {
       const L = s.layers[l.id];
       if (!L || versions.get(l.id) === L.version) continue;
       versions.set(l.id, L.version);
@@ -70,7 +73,20 @@ export function bindLive(twin: Twin, opts: { url?: string; token?: string; stale
     }
     if (any) for (const t of tickers) t();
   };
-  const unStore = store.subscribe(onStore);
+  // coalesce: at most one recolour pass per frameMs, however often the store commits
+  const frameMs = opts.frameMs ?? 250;
+  let lastApply = 0;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const schedule = () => {
+    if (timer) return;
+    const wait = Math.max(0, frameMs - (performance.now() - lastApply));
+    timer = setTimeout(() => {
+      timer = null;
+      lastApply = performance.now();
+      onStore(store.getState());
+    }, wait);
+  };
+  const unStore = store.subscribe(schedule);
 
   const unVis = subscribeSlice(uiStore, (s) => s.visible, (v, prev) => {
     const on = LAYER_IDS.filter((id) => v[id] && !prev[id]);
@@ -86,7 +102,20 @@ export function bindLive(twin: Twin, opts: { url?: string; token?: string; stale
       tickers.add(cb);
       return () => tickers.delete(cb);
     },
+    attach(next) {
+      current = next;
+      const s = store.getState();
+      for (const l of next.layers) {
+        const L = s.layers[l.id];
+        if (!L || !L.ready) continue;
+        conn.drainChanges(l.id);
+        l.applyLive(Uint32Array.from({ length: l.count }, (_, i) => i), view);
+        versions.set(l.id, L.version);
+      }
+      for (const t of tickers) t();
+    },
     destroy() {
+      if (timer) clearTimeout(timer);
       unStore();
       unVis();
       tickers.clear();

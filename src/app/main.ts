@@ -112,7 +112,7 @@ async function boot(): Promise<void> {
   const app: App = { mode, config, twin, shell, live: null };
   const hooks = exposeTestHooks(app);
 
-  if (mode !== "kiosk") {
+  if (mode !== "kiosk" && mode !== "command") {
     mountSearch(shell.top, twin.layers, (hit) => {
       select({ kind: "object", layer: hit.layer, index: hit.index });
       void twin.flyToObject(hit, hit.layer === "sites" ? 1500 : 3000);
@@ -120,7 +120,7 @@ async function boot(): Promise<void> {
     mountLayerPanel(shell.left, twin.layers, { setVisible: (v) => twin.buildings && (twin.buildings.show = v, twin.scene.requestRender()) });
     mountViews(shell.bottom, twin.scene.camera, config.camera.presets);
   }
-  const live = bindLive(twin, { url: config.gatewayUrl, token: takeToken(), staleMs: config.staleAfterS * 1000 });
+  const live = bindLive(twin, { url: config.gatewayUrl, token: takeToken(), staleMs: config.staleAfterS * 1000, frameMs: Number(params.get("liveMs") ?? config.liveFrameMs) });
   app.live = live;
   hooks.attachLive(live);
   const inspect = installInspect(app); // facility drill-down ("look inside"), three.js loaded on first open

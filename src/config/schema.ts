@@ -78,6 +78,8 @@ export const SceneConfig = z.object({
   gatewayUrl: z.string().max(2048).default(""),
   /** seconds without an update before an object is drawn grey as stale */
   staleAfterS: z.number().min(5).max(86400).default(120),
+  /** at most one live recolour (and so one redraw caused by live data) per this many ms; status is not animation */
+  liveFrameMs: z.number().int().min(0).max(10000).default(250),
   camera: z.object({
     /** the camera is kept inside this lon/lat box [west, south, east, north] */
     limit: z.tuple([z.number(), z.number(), z.number(), z.number()]),
