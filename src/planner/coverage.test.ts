@@ -72,6 +72,17 @@ describe("coverage grid", () => {
       expect(full.links).toBeLessThan(naive.links / 5);
     });
 
+  it("pruning stays exact with mixed bands (per-carrier layers, n28 on Hata) and sparse sites", () => {
+    const bands = ["n78", "n41", "n79", "n28"] as const;
+    const sites = randomSites(300, LON, LAT, 9000, 21).map((x, k) => ({ ...x, band: bands[k % 4], heightM: 8 + (k % 40) }));
+    const e = new CoverageEngine(sites, { cellSizeM: 50, maxRangeM: 4000 });
+    const full = e.setArea(squareArea(LON, LAT, 2500));
+    const a = snapshot(e);
+    const naive = e.computeNaive();
+    expect(snapshot(e)).toEqual(a);
+    expect(full.links).toBeLessThan(naive.links);
+  });
+
   it("incremental add / move / remove equals a from-scratch computation", () => {
     const sites = randomSites(250, LON, LAT, 4000, 11);
     const p = makeProjection(LON, LAT);

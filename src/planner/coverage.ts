@@ -170,9 +170,8 @@ export class CoverageEngine {
   private by0 = 0;
   private bnx = 0;
   private bny = 0;
-  private bStart = new Int32Array(1);
-  private bItems = new Int32Array(0);
-  private bound = new Float64Array(0);
+  /** one bucket index + RSRP bound per carrier frequency (so far-reaching n28 sites do not loosen the n78 bound) */
+  private layers: { fc: number; bStart: Int32Array; bItems: Int32Array; bound: Float64Array }[] = [];
   private maxRing = 0;
   private grid: CoverageGrid | null = null;
   private cells = new Int32Array(0);
@@ -292,44 +291,49 @@ export class CoverageEngine {
     this.bnx = Math.ceil((g.nx * g.cellSizeM + 2 * R) / B) + 1;
     this.bny = Math.ceil((g.ny * g.cellSizeM + 2 * R) / B) + 1;
     const nb = this.bnx * this.bny;
-    const counts = new Int32Array(nb + 1);
+    this.maxRing = Math.ceil(R / B) + 1;
     const bucketOf = new Int32Array(this.nBase).fill(-1);
+    const byFc = new Map<number, number[]>();
     for (let i = 0; i < this.nBase; i++) {
       const bi = Math.floor((s.x[i] - this.bx0) / B), bj = Math.floor((s.y[i] - this.by0) / B);
       if (bi < 0 || bj < 0 || bi >= this.bnx || bj >= this.bny) continue;
       bucketOf[i] = bj * this.bnx + bi;
-      counts[bucketOf[i] + 1]++;
+      const list = byFc.get(s.fc[i]);
+      if (list) list.push(i);
+      else byFc.set(s.fc[i], [i]);
     }
-    for (let b = 0; b < nb; b++) counts[b + 1] += counts[b];
-    const fill = counts.slice(0, nb);
-    const items = new Int32Array(counts[nb]);
-    for (let i = 0; i < this.nBase; i++) if (bucketOf[i] >= 0) items[fill[bucketOf[i]]++] = i;
-    this.bStart = counts;
-    this.bItems = items;
-    this.maxRing = Math.ceil(R / B) + 1;
-    // upper bound of RSRP at distance ≥ d, over the distinct (fc, h) of indexed sites
     const nBins = Math.ceil(R / BOUND_BIN_M) + 2;
-    const minPl = new Float64Array(nBins).fill(Infinity);
-    const seen = new Set<string>();
-    let maxBase = -Infinity;
-    for (let k = 0; k < items.length; k++) {
-      const i = items[k];
-      if (s.base[i] > maxBase) maxBase = s.base[i];
-      const key = `${s.fc[i]}|${s.h[i]}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      for (let b = 0; b < nBins; b++) {
-        const pl = this.minPathLoss(b * BOUND_BIN_M, s.h[i], s.fc[i]);
-        if (pl < minPl[b]) minPl[b] = pl;
-      }
-    }
-    const bound = new Float64Array(nBins);
-    let run = Infinity;
-    for (let b = nBins - 1; b >= 0; b--) {
-      run = Math.min(run, minPl[b]);
-      bound[b] = maxBase + this.params.antenna.maxGainDbi - run;
-    }
-    this.bound = bound;
+    this.layers = [...byFc.entries()]
+      .sort((a, b) => b[1].length - a[1].length) // densest layer first: it sets a high second-best early
+      .map(([fc, members]) => {
+        const counts = new Int32Array(nb + 1);
+        for (const i of members) counts[bucketOf[i] + 1]++;
+        for (let b = 0; b < nb; b++) counts[b + 1] += counts[b];
+        const fill = counts.slice(0, nb);
+        const items = new Int32Array(members.length);
+        for (const i of members) items[fill[bucketOf[i]]++] = i;
+        // upper bound of RSRP at distance ≥ d over this layer: best per-RE power + max gain − the lowest path
+        // loss of any antenna height present (suffix minimum, so it holds for every distance beyond d)
+        const minPl = new Float64Array(nBins).fill(Infinity);
+        const seen = new Set<number>();
+        let maxBase = -Infinity;
+        for (const i of members) {
+          if (s.base[i] > maxBase) maxBase = s.base[i];
+          if (seen.has(s.h[i])) continue;
+          seen.add(s.h[i]);
+          for (let b = 0; b < nBins; b++) {
+            const pl = this.minPathLoss(b * BOUND_BIN_M, s.h[i], fc);
+            if (pl < minPl[b]) minPl[b] = pl;
+          }
+        }
+        const bound = new Float64Array(nBins);
+        let run = Infinity;
+        for (let b = nBins - 1; b >= 0; b--) {
+          run = Math.min(run, minPl[b]);
+          bound[b] = maxBase + this.params.antenna.maxGainDbi - run + 1e-6;
+        }
+        return { fc, bStart: counts, bItems: items, bound };
+      });
   }
 
   private plcScratch = new Float64Array(PLC_STRIDE);
@@ -377,26 +381,28 @@ export class CoverageEngine {
     }
     const B = this.bucketM;
     const ci = Math.floor((x - this.bx0) / B), cj = Math.floor((y - this.by0) / B);
-    const bound = this.bound, lastBin = bound.length - 1;
-    for (let ring = 0; ring <= this.maxRing; ring++) {
-      if (ring > 0) {
-        const dMin = (ring - 1) * B;
-        if (dMin > this.params.maxRangeM) break;
-        const bin = Math.min(lastBin, Math.floor(dMin / BOUND_BIN_M));
-        if (bound[bin] < b2) break;
-      }
-      const jLo = cj - ring, jHi = cj + ring, iLo = ci - ring, iHi = ci + ring;
-      for (let bj = jLo; bj <= jHi; bj++) {
-        if (bj < 0 || bj >= this.bny) continue;
-        const edgeRow = bj === jLo || bj === jHi;
-        for (let bi = iLo; bi <= iHi; bi += edgeRow ? 1 : iHi - iLo || 1) {
-          if (bi >= 0 && bi < this.bnx) {
-            const b = bj * this.bnx + bi;
-            for (let t = this.bStart[b], e = this.bStart[b + 1]; t < e; t++) {
-              const i = this.bItems[t];
-              if (!s.active[i]) continue;
-              const r = this.linkRsrp(i, x, y);
-              if (r > b1) { b2 = b1; i2 = i1; b1 = r; i1 = i; } else if (r > b2) { b2 = r; i2 = i; }
+    for (const layer of this.layers) {
+      const { bound, bStart, bItems } = layer, lastBin = bound.length - 1;
+      for (let ring = 0; ring <= this.maxRing; ring++) {
+        if (ring > 0) {
+          const dMin = (ring - 1) * B;
+          if (dMin > this.params.maxRangeM) break;
+          const bin = Math.min(lastBin, Math.floor(dMin / BOUND_BIN_M));
+          if (bound[bin] < b2) break;
+        }
+        const jLo = cj - ring, jHi = cj + ring, iLo = ci - ring, iHi = ci + ring;
+        for (let bj = jLo; bj <= jHi; bj++) {
+          if (bj < 0 || bj >= this.bny) continue;
+          const edgeRow = bj === jLo || bj === jHi;
+          for (let bi = iLo; bi <= iHi; bi += edgeRow ? 1 : iHi - iLo || 1) {
+            if (bi >= 0 && bi < this.bnx) {
+              const b = bj * this.bnx + bi;
+              for (let t = bStart[b], e = bStart[b + 1]; t < e; t++) {
+                const i = bItems[t];
+                if (!s.active[i]) continue;
+                const r = this.linkRsrp(i, x, y);
+                if (r > b1) { b2 = b1; i2 = i1; b1 = r; i1 = i; } else if (r > b2) { b2 = r; i2 = i; }
+              }
             }
           }
         }
