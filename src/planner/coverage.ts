@@ -381,16 +381,21 @@ export class CoverageEngine {
     }
     const B = this.bucketM;
     const ci = Math.floor((x - this.bx0) / B), cj = Math.floor((y - this.by0) / B);
-    for (const layer of this.layers) {
-      const { bound, bStart, bItems } = layer, lastBin = bound.length - 1;
-      for (let ring = 0; ring <= this.maxRing; ring++) {
-        if (ring > 0) {
-          const dMin = (ring - 1) * B;
-          if (dMin > this.params.maxRangeM) break;
-          const bin = Math.min(lastBin, Math.floor(dMin / BOUND_BIN_M));
-          if (bound[bin] < b2) break;
+    // rings outermost, layers inside: nearby sites of every carrier raise the second-best early; a layer drops
+    // out once its bound at the ring's minimum distance is below the second-best
+    const layers = this.layers, nL = layers.length;
+    let live = (1 << nL) - 1;
+    for (let ring = 0; ring <= this.maxRing && live; ring++) {
+      const dMin = ring > 0 ? (ring - 1) * B : 0;
+      if (dMin > this.params.maxRangeM) break;
+      const jLo = cj - ring, jHi = cj + ring, iLo = ci - ring, iHi = ci + ring;
+      for (let l = 0; l < nL; l++) {
+        if (!(live & (1 << l))) continue;
+        const { bound, bStart, bItems } = layers[l];
+        if (ring > 0 && bound[Math.min(bound.length - 1, Math.floor(dMin / BOUND_BIN_M))] < b2) {
+          live &= ~(1 << l);
+          continue;
         }
-        const jLo = cj - ring, jHi = cj + ring, iLo = ci - ring, iHi = ci + ring;
         for (let bj = jLo; bj <= jHi; bj++) {
           if (bj < 0 || bj >= this.bny) continue;
           const edgeRow = bj === jLo || bj === jHi;
