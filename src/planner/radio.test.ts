@@ -92,6 +92,8 @@ describe("Hata family and model selection", () => {
     expect(linkPathLoss(1000, 30, BANDS.n28.fcGHz, o)).toBeCloseTo(okumuraHata(700, 30, 1.5, 1), 10);
     expect(linkPathLoss(1000, 25, 3.5, o)).toBeCloseTo(umaNlos(1000, 25, 1.5, 3.5), 10);
     expect(linkPathLoss(200, 10, 3.5, o)).toBeCloseTo(umiNlos(200, 10, 1.5, 3.5), 10); // auto → UMi below 15 m
+    expect(linkPathLoss(1000, 30, 0.7, { ...o, hataModel: "cost231" })).toBeCloseTo(cost231Hata(700, 30, 1.5, 1), 10);
+    expect(linkPathLoss(1000, 30, 1.8, o)).toBeCloseTo(136.2, 2);
   });
 });
 
@@ -124,8 +126,9 @@ describe("compiled path loss (coverage hot loop) equals linkPathLoss", () => {
     for (const band of Object.values(BANDS))
       for (const h of [6, 10, 15, 25, 40, 120])
         for (const hUT of [1.5, 20])
+          for (const hataModel of ["auto", "cost231"] as const)
           for (const losMode of ["probabilistic", "nlos", "los"] as const) {
-            const o = { ...DEFAULT_PROPAGATION, hUT, losMode };
+            const o = { ...DEFAULT_PROPAGATION, hUT, losMode, hataModel };
             compilePathLoss(c, 0, h, band.fcGHz, o);
             for (const d of [1, 9, 10, 17, 18, 19, 50, 150, 209, 211, 559, 561, 1000, 2500, 6000]) {
               expect(compiledPathLoss(c, 0, d, defaultLosArg(losMode), hUT)).toBeCloseTo(linkPathLoss(d, h, band.fcGHz, o), 9);
@@ -134,6 +137,6 @@ describe("compiled path loss (coverage hot loop) equals linkPathLoss", () => {
               n++;
             }
           }
-    expect(n).toBe(4 * 6 * 2 * 3 * 15);
+    expect(n).toBe(4 * 6 * 2 * 2 * 3 * 15);
   });
 });

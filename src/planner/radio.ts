@@ -274,6 +274,11 @@ export interface PropagationOptions {
   hataBelowGHz: number;
   hataCity: HataCity;
   /**
+   * 'auto': Okumura–Hata below 1.5 GHz (its validity range, e.g. n28 700 MHz) and COST-231 Hata from 1.5 GHz;
+   * 'cost231': COST-231 Hata at every sub-`hataBelowGHz` frequency (extrapolated below 1.5 GHz).
+   */
+  hataModel: "auto" | "cost231";
+  /**
    * How the LOS state is decided: 'probabilistic' weights LOS/NLOS by the 38.901 LOS probability;
    * 'buildings' traces a ray through the building height raster (NLOS if blocked); 'nlos'/'los' force one state.
    */
@@ -285,6 +290,7 @@ export const DEFAULT_PROPAGATION: Readonly<PropagationOptions> = {
   hUT: 1.5,
   hataBelowGHz: 2,
   hataCity: "medium",
+  hataModel: "auto",
   losMode: "probabilistic",
 };
 
@@ -296,14 +302,15 @@ export function scenarioFor(hBS: number, opts: PropagationOptions): Scenario3890
 /**
  * Path loss (dB) for one link. `los` is the known LOS state (from a building ray trace), or null to use the
  * option's losMode ('probabilistic' expected value, or the forced state). Sub-`hataBelowGHz` carriers use
- * COST-231 Hata (≥ 1.5 GHz) or Okumura–Hata (< 1.5 GHz), which are median (non-LOS-resolved) models.
+ * COST-231 Hata (≥ 1.5 GHz, or everywhere with hataModel 'cost231') or Okumura–Hata (< 1.5 GHz), which are
+ * median (non-LOS-resolved) models.
  */
 export function linkPathLoss(d2D: number, hBS: number, fcGHz: number, opts: PropagationOptions, los: LosState | null = null): number {
   if (fcGHz < opts.hataBelowGHz) {
     const fMHz = fcGHz * 1000;
     const dKm = Math.max(d2D, 10) / 1000;
     const hb = Math.max(hBS, 1.5);
-    return fMHz >= 1500 ? cost231Hata(fMHz, hb, opts.hUT, dKm, opts.hataCity) : okumuraHata(fMHz, hb, opts.hUT, dKm, opts.hataCity);
+    return fMHz >= 1500 || opts.hataModel === "cost231" ? cost231Hata(fMHz, hb, opts.hUT, dKm, opts.hataCity) : okumuraHata(fMHz, hb, opts.hUT, dKm, opts.hataCity);
   }
   const sc = scenarioFor(hBS, opts);
   if (los) return pathLoss38901(sc, los, d2D, hBS, opts.hUT, fcGHz);
@@ -338,7 +345,7 @@ export function compilePathLoss(out: Float64Array, o: number, hBS: number, fcGHz
   if (fcGHz < opts.hataBelowGHz) {
     const fMHz = fcGHz * 1000, hb = Math.max(hBS, 1.5);
     // value at 1 km is the intercept; the slope is per decade of km
-    const a = fMHz >= 1500 ? cost231Hata(fMHz, hb, hUT, 1, opts.hataCity) : okumuraHata(fMHz, hb, hUT, 1, opts.hataCity);
+    const a = fMHz >= 1500 || opts.hataModel === "cost231" ? cost231Hata(fMHz, hb, hUT, 1, opts.hataCity) : okumuraHata(fMHz, hb, hUT, 1, opts.hataCity);
     out.set([2, a, 44.9 - 6.55 * log10(hb), 0, 0, 0, 0, 0, 0], o);
     return;
   }
