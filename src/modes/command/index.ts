@@ -1,6 +1,208 @@
-/** Command mode — placeholder until its issue lands: the shared scene with the mode's name in the header. */
+/**
+ * Command-centre wall mode (?mode=command): a 3840x2160 design stage scaled to the screen (wall.ts), the plan's KPI
+ * board with measured 5G density (plan-board.ts), live infrastructure KPIs with last-hour trends (live-board.ts), an
+ * alarm board with acknowledgement (alarm-board.ts), a camera director that follows new critical alarms and tours
+ * when idle (director.ts), and the 24/7 watchdog that rebuilds the scene after context loss or render errors
+ * (src/app/resilience.ts).
+ *
+ * URL options: dwell=<s> (alarm dwell, default 12), idle=<s> (tour after, default 60), tour=0 (no tour).
+ */
+import "./command.css";
 import type { App } from "../../app/main";
+import { installResilience, type Resilience } from "../../app/resilience";
+import { decodeServerMessage } from "../../live/decode";
+import type { Alarm } from "../../protocol/live";
+import type { LayerId } from "../../protocol/data";
+import { select, setLayerVisible, uiStore, type Selection } from "../../state/ui-store";
+import { h } from "../../ui/dom";
+import { t, uiLang } from "../../ui/i18n";
+import { mountAlarmBoard } from "./alarm-board";
+import { cesiumCameraPort } from "./camera-port";
+import { createDirector, type Director, type DirectorState } from "./director";
+import { sitesPer10k, type SitesDensity } from "./kpi";
+import { mountLiveBoard } from "./live-board";
+import { mountPlanBoard } from "./plan-board";
+import { mountWall } from "./wall";
+
+const num = (v: string | null, def: number, min: number, max: number) => {
+  const n = v === null ? NaN : Number(v);
+  return Number.isFinite(n) ? Math.min(max, Math.max(min, n)) : def;
+};
+
+export interface CommandHandle {
+  director: Director;
+  resilience: Resilience;
+  density: SitesDensity | null;
+  destroy(): void;
+}
 
 export function startCommand(app: App): void {
+  createCommand(app);
+}
+
+/** Mounts command mode and returns its handle (teardown, director, resilience). */
+export function createCommand(app: App): CommandHandle {
+  const params = new URLSearchParams(location.search);
+  const dwellMs = num(params.get("dwell"), 12, 1, 600) * 1000;
+  const idleMs = num(params.get("idle"), 60, 2, 86400) * 1000;
+  const tour = params.get("tour") === "0" ? [] : app.config.camera.tour;
+  const live = app.live;
+  const cleanups: (() => void)[] = [];
+
+  let lastTick: number | null = null;
+  if (live) cleanups.push(live.onTick(() => (lastTick = Date.now())));
+  const wall = mountWall(app, () => (lastTick === null ? null : Date.now() - lastTick));
+  cleanups.push(() => wall.destroy());
+
+  // ---- plan board + measured 5G density (from the sites layer and the district populations)
+  const data = app.twin.data;
+  let density: SitesDensity | null = null;
+  if (data.districts) {
+    density = sitesPer10k(
+      data.sites.map((s) => s.district),
+      data.districts.features.map((f) => ({ name: f.properties.name, nameEn: f.properties.nameEn, population: f.properties.population })),
+      35,
+    );
+  }
+  const plan = mountPlanBoard(wall.left, () => ({ measured: density ? { "5g_sites_per_10k_people": density.per10k } : {}, density }));
+  cleanups.push(plan.destroy);
+
+  if (!live) {
+    app.shell.root.dataset.modeReady = "command";
+    return { director: createDirector({ camera: cesiumCameraPort(app), getSelection: () => null, setSelection: () => {}, selectObject: () => {}, stillActive: () => false }), resilience: installResilience(app), density, destroy: () => cleanups.forEach((c) => c()) };
+  }
+  const store = live.conn.store;
+
+  // ---- live KPIs + trends
+  const board = mountLiveBoard(wall.right, store, () => app.twin.data);
+  cleanups.push(board.destroy);
+  cleanups.push(wall.onLayout(board.resize));
+
+  // ---- camera director
+  const stillActive = (id: string) => {
+    const a = store.getState().alarms.find((x) => x.id === id);
+    return !a || (a.clearedAt === undefined && a.ackedAt === undefined);
+  };
+  const director = createDirector<ReturnType<ReturnType<typeof cesiumCameraPort>["save"]>, Selection>(
+    {
+      camera: cesiumCameraPort(app),
+      getSelection: () => uiStore.getState().selection,
+      setSelection: (s) => select(s),
+      selectObject: (r) => select({ kind: "object", layer: r.layer, index: r.index }),
+      stillActive,
+    },
+    { dwellMs, idleMs, tour },
+  );
+  cleanups.push(director.destroy);
+
+  // new alarms: raise events that arrive while the page is open (the initial list is history, not news)
+  const onAlarm = (raw: unknown) => {
+    const r = decodeServerMessage("alarm", raw);
+    if (r.ok && r.value.event === "alarm" && r.value.msg.op === "raise") director.offer(r.value.msg.alarm);
+  };
+  live.conn.socket.on("alarm", onAlarm);
+  cleanups.push(() => live.conn.socket.off("alarm", onAlarm));
+  let prevAlarms = store.getState().alarms;
+  cleanups.push(
+    store.subscribe((s) => {
+      if (s.alarms === prevAlarms) return;
+      prevAlarms = s.alarms;
+      director.alarmsChanged();
+    }),
+  );
+
+  const alarms = mountAlarmBoard(wall.right, {
+    store,
+    nameOf: (a: Alarm) => app.twin.layer(a.layer)?.nameOf(a.objectIndex) ?? a.objectId,
+    ack: (a) => live.conn.ack(a.id),
+    choose: (a) => {
+      director.input("camera");
+      select({ kind: "object", layer: a.layer, index: a.objectIndex });
+      void app.twin.flyToObject({ layer: a.layer, index: a.objectIndex });
+    },
+    following: () => director.state().current?.alarm.id ?? null,
+  });
+  cleanups.push(alarms.destroy);
+
+  // ---- follow / tour status card
+  const card = h("div", { class: "cmd-panel follow-card", "data-testid": "cmd-follow", "data-activity": "idle" });
+  wall.center.append(card);
+  let lastCardText = "";
+  const renderCard = (s: DirectorState) => {
+    card.dataset.activity = s.activity;
+    const lang = uiLang.getState().lang;
+    let text: string;
+    if (s.activity === "alarm" && s.current) {
+      const a = s.current.alarm;
+      text = `${t("cmd.following")} · ${app.twin.layer(a.layer)?.nameOf(a.objectIndex) ?? a.objectId} · ${lang === "zh" ? a.text_zh : a.text_en}${s.current.count > 1 ? ` ×${s.current.count}` : ""}`;
+      card.dataset.alarmId = a.id;
+    } else if (s.activity === "returning") text = t("cmd.returning");
+    else if (s.activity === "tour") {
+      const v = tour[s.tourIndex];
+      text = `${t("cmd.touring")} · ${v ? (lang === "zh" ? v.name_zh : v.name_en) : ""}`;
+    } else text = s.tourInMs === null ? "" : `${t("cmd.tourIn")} ${Math.ceil(s.tourInMs / 1000)} s`;
+    const extra = s.queued || s.merged || s.dropped ? ` · ${t("cmd.queued")} ${s.queued} · ${t("cmd.merged")} ${s.merged} · ${t("cmd.dropped")} ${s.dropped}` : "";
+    const full = text + extra;
+    if (full !== lastCardText) {
+      card.textContent = full;
+      lastCardText = full;
+    }
+    card.hidden = !full;
+    if (s.activity !== "alarm") delete card.dataset.alarmId;
+  };
+  cleanups.push(director.subscribe(renderCard));
+  renderCard(director.state());
+
+  // ---- input: any pointer / key stops the tour; pointer or wheel on the globe is manual camera control
+  let lastMove = 0;
+  const onInput = (e: Event) => {
+    if (e.type === "pointermove") {
+      const now = performance.now();
+      if (now - lastMove < 500) return;
+      lastMove = now;
+    }
+    const onGlobe = e.target === app.twin.scene.canvas && e.type !== "pointermove";
+    director.input(onGlobe ? "camera" : "other");
+  };
+  const evs = ["pointerdown", "pointermove", "wheel", "keydown", "touchstart"] as const;
+  for (const ev of evs) window.addEventListener(ev, onInput, { capture: true, passive: true });
+  cleanups.push(() => evs.forEach((ev) => window.removeEventListener(ev, onInput, { capture: true })));
+
+  // ---- 24/7: rebuild on context loss / render error
+  const resilience = installResilience(app, {
+    onRebuilt: () => {
+      board.resize();
+      alarms.render();
+    },
+  });
+  cleanups.push(resilience.destroy);
+
+  const handle: CommandHandle = {
+    director,
+    resilience,
+    density,
+    destroy: () => {
+      for (const c of cleanups.splice(0).reverse()) c();
+    },
+  };
+  if (window.__rt) {
+    window.__rt.command = {
+      state: () => director.state(),
+      kpis: () => board.kpis(),
+      density: () => density,
+      rebuilds: () => resilience.history(),
+      rebuild: (reason = "test") => resilience.rebuild(reason),
+      layout: () => wall.layout(),
+      historyLength: () => board.history.length,
+      setLayerVisible: (id: LayerId, v: boolean) => {
+        setLayerVisible(id, v);
+        app.twin.layer(id)?.setVisible(v);
+      },
+      select: (layer: LayerId, index: number) => select({ kind: "object", layer, index }),
+      selection: () => uiStore.getState().selection,
+      destroy: handle.destroy,
+    };
+  }
   app.shell.root.dataset.modeReady = "command";
+  return handle;
 }

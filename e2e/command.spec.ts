@@ -1,0 +1,291 @@
+/**
+ * Issue 4 acceptance: the command-centre wall (?mode=command).
+ *  - layout at 1920x1080, 5760x1080, 3840x2160 (+ 7680x2160 checked without a picture): panels inside the screen,
+ *    no two panels overlap, no panel overflows horizontally; screenshots in e2e-artifacts/
+ *  - a critical alarm injected through the ingest API flies the camera to its object; acknowledging it on one page
+ *    (operator) shows it acknowledged on a second page (runs against its own gateway at SIM_SPEED=1 so the
+ *    simulator's own critical alarms — ~20 a minute at x30 — do not crowd the queue)
+ *  - WebGL context loss and a render error each rebuild the scene with the same camera, layers and selection
+ */
+import { expect, test, type Page } from "@playwright/test";
+import { spawn, type ChildProcess } from "node:child_process";
+import { sampleFile, shot } from "./helpers";
+
+/** the development tokens, given explicitly (a production-mode gateway would otherwise use generated ones) */
+const DEV_TOKENS = JSON.stringify({
+  tokens: [
+    { token: "dev-operator-token", role: "operator", name: "dev-operator" },
+    { token: "dev-ingest-token", role: "ingest", name: "dev-ingest" },
+  ],
+  anonymous: "viewer",
+});
+
+const PANELS = ["cmd-header", "plan-board", "density-board", "live-board", "trend-board", "alarm-board", "cmd-follow", "inspector"];
+
+async function openCommand(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.waitForFunction(() => document.body.dataset.ready === "true", null, { timeout: 150_000 });
+  // live KPIs are in once every layer has its snapshot
+  await page.waitForFunction(() => {
+    const k = (window.__rt as { command?: { kpis(): { siteAvailability: number | null; pueAvg: number | null; congestion: number | null } | null } }).command?.kpis();
+    return !!k && k.siteAvailability !== null && k.pueAvg !== null && k.congestion !== null;
+  }, null, { timeout: 200_000 });
+}
+
+interface Box { id: string; x: number; y: number; w: number; h: number; sw: number; cw: number }
+
+async function panelBoxes(page: Page): Promise<Box[]> {
+  return page.evaluate((ids) => {
+    const out: Box[] = [];
+    for (const id of ids) {
+      const el = document.querySelector<HTMLElement>(`[data-testid="${id}"]`);
+      if (!el || el.hidden || el.offsetParent === null) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) continue;
+      out.push({ id, x: r.left, y: r.top, w: r.width, h: r.height, sw: el.scrollWidth, cw: el.clientWidth });
+    }
+    return out;
+  }, PANELS);
+}
+
+async function checkLayout(page: Page, w: number, h: number): Promise<void> {
+  const boxes = await panelBoxes(page);
+  const ids = boxes.map((b) => b.id);
+  for (const need of ["cmd-header", "plan-board", "density-board", "live-board", "trend-board", "alarm-board"]) expect(ids, `${w}x${h}`).toContain(need);
+  for (const b of boxes) {
+    expect(b.x, `${b.id} left @${w}x${h}`).toBeGreaterThanOrEqual(-0.5);
+    expect(b.y, `${b.id} top @${w}x${h}`).toBeGreaterThanOrEqual(-0.5);
+    expect(b.x + b.w, `${b.id} right @${w}x${h}`).toBeLessThanOrEqual(w + 0.5);
+    expect(b.y + b.h, `${b.id} bottom @${w}x${h}`).toBeLessThanOrEqual(h + 0.5);
+    expect(b.sw, `${b.id} overflows horizontally @${w}x${h}`).toBeLessThanOrEqual(b.cw);
+  }
+  for (let i = 0; i < boxes.length; i++)
+    for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i];
+      const b = boxes[j];
+      const ox = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x);
+      const oy = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
+      expect(ox > 0.5 && oy > 0.5, `${a.id} overlaps ${b.id} @${w}x${h}`).toBe(false);
+    }
+  // nothing inside a panel spills out sideways either (rows, tiles, the measured-vs-plan line)
+  const spill = await page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>(".cmd-panel .plan-row, .cmd-panel .plan-measured, .cmd-panel .density-row, .flop-tile, .cmd-alarm, .density-head")]
+      .filter((e) => e.scrollWidth > e.clientWidth + 1)
+      .map((e) => `${e.className}: ${e.scrollWidth} > ${e.clientWidth}`),
+  );
+  expect(spill, `@${w}x${h}`).toEqual([]);
+}
+
+test.describe.configure({ mode: "serial" });
+
+test("wall layout at 1920x1080, 5760x1080, 3840x2160 and 7680x2160: no overlap, no overflow; plan and live KPIs shown", async ({ page }) => {
+  test.setTimeout(360_000);
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await openCommand(page, "/?mode=command&tour=0");
+
+  // plan KPI board: ten indicators; measured 5G density beside the plan value, computed from the layer data
+  await expect(page.locator(".plan-row[data-indicator]")).toHaveCount(10);
+  const sites = sampleFile<{ items: { district: string }[] }>("sites.json").items;
+  const districts = JSON.parse((await import("node:fs")).readFileSync("public/data/districts.geojson", "utf8")) as { features: { properties: { name: string; population: number } }[] };
+  const pop = districts.features.reduce((a, f) => a + f.properties.population, 0);
+  const city = (sites.length / pop) * 10000;
+  await expect(page.getByTestId("density-city")).toHaveAttribute("data-value", city.toFixed(2));
+  await expect(page.getByTestId("measured-5g_sites_per_10k_people")).toContainText(city.toFixed(1));
+  const rows = page.locator(".density-row");
+  await expect(rows).toHaveCount(13);
+  const first = await rows.first().getAttribute("data-district");
+  const counts = new Map<string, number>();
+  for (const s of sites) counts.set(s.district, (counts.get(s.district) ?? 0) + 1);
+  const best = districts.features.map((f) => ({ n: f.properties.name, v: (counts.get(f.properties.name) ?? 0) / f.properties.population })).sort((a, b) => b.v - a.v)[0];
+  expect(first).toBe(best.n);
+  // live KPI flops have numbers
+  await expect(page.getByTestId("kpi-availability")).toHaveText(/^\d+\.\d\d%$/);
+  await expect(page.getByTestId("kpi-racks")).toHaveText(/^\d{1,3}(,\d{3})*$/);
+  await expect(page.getByTestId("kpi-pueAvg")).toHaveText(/^1\.\d{3}$/);
+  await expect(page.getByTestId("cmd-freshness")).toHaveAttribute("data-stale", "false");
+
+  const sizes: [number, number, string | null][] = [
+    [1920, 1080, "command-1920x1080"],
+    [5760, 1080, "command-5760x1080"],
+    [3840, 2160, "command-3840x2160"],
+    [7680, 2160, null],
+  ];
+  for (const [w, h, name] of sizes) {
+    await page.setViewportSize({ width: w, height: h });
+    await page.waitForFunction(([sw]) => Math.abs(Number(document.querySelector<HTMLElement>('[data-testid="cmd-wall"]')!.dataset.scale) - sw) < 1e-3, [h / 2160]);
+    await checkLayout(page, w, h);
+    if (name) {
+      await page.evaluate(() => window.__rt!.requestRender());
+      await page.waitForTimeout(name.includes("3840") ? 6000 : 2500); // software WebGL: let a frame at this size land
+      await shot(page, name);
+    }
+  }
+  expect(errors).toEqual([]);
+});
+
+test("context loss and a render error rebuild the scene with the same camera, layers and selection", async ({ page }) => {
+  test.setTimeout(240_000);
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await openCommand(page, "/?mode=command&tour=0");
+  // a state worth restoring: a camera of our own, a hidden layer, a selected object
+  await page.evaluate(() => {
+    const rt = window.__rt as unknown as { lookAt(a: number, b: number, c: number, d: number): void; command: { setLayerVisible(l: string, v: boolean): void; select(l: string, i: number): void } };
+    rt.lookAt(119.31, 26.07, 9000, -60);
+    rt.command.setLayerVisible("chargers", false);
+    rt.command.select("datacentres", 2);
+  });
+  const snap = () =>
+    page.evaluate(() => {
+      const rt = window.__rt as unknown as {
+        cameraState(): { lon: number; lat: number; height: number; heading: number; pitch: number };
+        counts(): Record<string, number>;
+        primitiveCount(): number;
+        app: { twin: { layers: { id: string; visible: boolean }[]; scene: { canvas: HTMLCanvasElement } } };
+        command: { selection(): unknown; rebuilds(): unknown[] };
+      };
+      return {
+        cam: rt.cameraState(),
+        counts: rt.counts(),
+        visible: Object.fromEntries(rt.app.twin.layers.map((l) => [l.id, l.visible])),
+        prims: rt.primitiveCount(),
+        selection: rt.command.selection(),
+        rebuilds: rt.command.rebuilds().length,
+        canvases: document.querySelectorAll(".globe canvas").length,
+      };
+    });
+  const before = await snap();
+  expect(before.visible.chargers).toBe(false);
+  await page.evaluate(() => {
+    const c = document.querySelector<HTMLCanvasElement>(".globe canvas")!;
+    const gl = c.getContext("webgl2") ?? c.getContext("webgl");
+    gl!.getExtension("WEBGL_lose_context")!.loseContext();
+  });
+  await page.waitForFunction(() => (window.__rt as unknown as { command: { rebuilds(): unknown[] } }).command.rebuilds().length === 1, null, { timeout: 60_000 });
+  const compare = async (label: string) => {
+    const after = await snap();
+    expect(after.counts, label).toEqual(before.counts);
+    expect(after.visible, label).toEqual(before.visible);
+    expect(after.selection, label).toEqual(before.selection);
+    expect(after.prims, `${label}: primitive count`).toBe(before.prims);
+    expect(after.canvases, label).toBe(1);
+    expect(Math.abs(after.cam.lon - before.cam.lon), label).toBeLessThan(1e-6);
+    expect(Math.abs(after.cam.lat - before.cam.lat), label).toBeLessThan(1e-6);
+    expect(Math.abs(after.cam.height - before.cam.height), label).toBeLessThan(1);
+    expect(Math.abs(after.cam.heading - before.cam.heading), label).toBeLessThan(1e-6);
+    expect(Math.abs(after.cam.pitch - before.cam.pitch), label).toBeLessThan(1e-6);
+    // the new scene renders: its context is alive and frames advance
+    const frames = await page.evaluate(async () => {
+      const s = (window.__rt as unknown as { app: { twin: { scene: { frameState: { frameNumber: number }; requestRender(): void; context: { _gl: WebGL2RenderingContext } } } } }).app.twin.scene;
+      const f0 = s.frameState.frameNumber;
+      s.requestRender();
+      const t0 = performance.now();
+      while (s.frameState.frameNumber === f0 && performance.now() - t0 < 20000) await new Promise((r) => setTimeout(r, 100));
+      return { advanced: s.frameState.frameNumber > f0, lost: s.context._gl.isContextLost() };
+    });
+    expect(frames, label).toEqual({ advanced: true, lost: false });
+    // the live layers are recoloured on the new scene (the selected data centre keeps its highlight)
+    await expect(page.getByTestId("inspector")).toBeVisible();
+  };
+  await compare("after context loss");
+  await shot(page, "command-after-context-loss");
+
+  // a render error (a primitive whose update throws) stops Cesium's render loop: the scene is rebuilt too
+  await page.evaluate(() => {
+    const s = (window.__rt as unknown as { app: { twin: { scene: { primitives: { add(p: unknown): void }; requestRender(): void } } } }).app.twin.scene;
+    s.primitives.add({ update() { throw new Error("e2e render error"); }, isDestroyed: () => false, destroy() {} });
+    s.requestRender();
+  });
+  await page.waitForFunction(() => (window.__rt as unknown as { command: { rebuilds(): unknown[] } }).command.rebuilds().length === 2, null, { timeout: 60_000 });
+  await compare("after render error");
+  const reasons = await page.evaluate(() => (window.__rt as unknown as { command: { rebuilds(): { reason: string }[] } }).command.rebuilds().map((r) => r.reason));
+  expect(reasons).toEqual(["webgl-context-lost", "render-error"]);
+  expect(errors).toEqual([]);
+});
+
+test.describe("alarms (own gateway at SIM_SPEED=1)", () => {
+  const PORT = 8796;
+  const base = `http://127.0.0.1:${PORT}`;
+  let gw: ChildProcess | null = null;
+  test.beforeAll(async () => {
+    gw = spawn("npx", ["tsx", "src/server/main.ts"], {
+      env: { ...process.env, PORT: String(PORT), HOST: "127.0.0.1", STATIC_DIR: "dist", SIM_SPEED: "1", SIM_SEED: "11", RONGTWIN_DB: "var/e2e-command.db", RONGTWIN_TOKENS: DEV_TOKENS },
+      stdio: "ignore",
+      detached: true,
+    });
+    const t0 = Date.now();
+    while (Date.now() - t0 < 90_000) {
+      try {
+        if ((await fetch(`${base}/api/health`)).ok) return;
+      } catch {
+        /* not up yet */
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    throw new Error("command e2e gateway did not start");
+  });
+  test.afterAll(() => {
+    if (gw?.pid) process.kill(-gw.pid, "SIGTERM");
+  });
+
+  test("a critical alarm from the ingest API flies the camera to its object; an ack on one page reaches another", async ({ browser }) => {
+    test.setTimeout(300_000);
+    const dcs = sampleFile<{ items: { id: string; lon: number; lat: number; name: string }[] }>("datacentres.json").items;
+    const target = dcs[dcs.length - 1];
+    const ctxA = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const ctxB = await browser.newContext({ viewport: { width: 960, height: 540 } });
+    const a = await ctxA.newPage();
+    const b = await ctxB.newPage();
+    await openCommand(a, `${base}/?mode=command&tour=0&dwell=120&token=dev-operator-token`);
+    await openCommand(b, `${base}/?mode=command&tour=0`);
+    const far = await a.evaluate(([lon, lat]) => {
+      const c = window.__rt!.cameraState();
+      return Math.abs(c.lon - lon) > 0.05 || Math.abs(c.lat - lat) > 0.05 || c.height > 20000;
+    }, [target.lon, target.lat]);
+    expect(far).toBe(true);
+    await expect.poll(() => a.evaluate(() => window.__rt!.app.live?.conn.store.getState().server?.role)).toBe("operator");
+
+    const res = await fetch(`${base}/api/ingest`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "Bearer dev-ingest-token" },
+      body: JSON.stringify({ records: [{ layer: "datacentres", id: target.id, ts: Date.now(), alarm: { kind: "e2e-fire", severity: "critical", text: "e2e 机房火警", text_en: "e2e fire alarm" } }] }),
+    });
+    expect(res.ok, await res.clone().text()).toBe(true);
+    expect((await res.json()).accepted).toBe(1);
+
+    // page A's camera flies to the data centre and selects it
+    await a.waitForFunction(
+      ([lon, lat]) => {
+        const c = window.__rt!.cameraState();
+        return Math.abs(c.lon - lon) < 0.05 && Math.abs(c.lat - lat) < 0.05 && c.height < 6000;
+      },
+      [target.lon, target.lat],
+      { timeout: 60_000 },
+    );
+    await expect(a.getByTestId("cmd-follow")).toHaveAttribute("data-activity", "alarm");
+    await expect(a.getByTestId("inspector")).toHaveAttribute("data-object-id", target.id);
+    await shot(a, "command-alarm-follow");
+    const alarmId = await a.evaluate((id) => (window.__rt!.alarms as () => { id: string; objectId: string; kind: string }[])().find((x) => x.objectId === id && x.kind === "e2e-fire")!.id, target.id);
+    await expect(a.getByTestId("cmd-follow")).toHaveAttribute("data-alarm-id", alarmId);
+
+    // both boards list it, unacknowledged; page B (viewer) has no ack button
+    const rowA = a.locator(`.cmd-alarm[data-alarm-id="${alarmId}"]`);
+    const rowB = b.locator(`.cmd-alarm[data-alarm-id="${alarmId}"]`);
+    await expect(rowA).toHaveAttribute("data-acked", "false");
+    await expect(rowB).toHaveAttribute("data-acked", "false", { timeout: 30_000 });
+    await expect(rowB.getByTestId("cmd-ack")).toHaveCount(0);
+    await rowA.getByTestId("cmd-ack").click();
+
+    // the gateway broadcasts the ack: page B shows it acknowledged (with time and who); page A returns home
+    await expect(rowB).toHaveAttribute("data-acked", "true", { timeout: 30_000 });
+    await expect(rowB.getByTestId("acked-at")).toContainText(/\d\d:\d\d:\d\d/);
+    const acked = await b.evaluate((id) => (window.__rt!.alarms as () => { id: string; ackedAt?: number }[])().find((x) => x.id === id)?.ackedAt, alarmId);
+    expect(typeof acked).toBe("number");
+    await a.waitForFunction(() => window.__rt!.cameraState().height > 20000, null, { timeout: 60_000 });
+    await shot(b, "command-ack-second-page");
+    await ctxA.close();
+    await ctxB.close();
+  });
+});

@@ -1,0 +1,66 @@
+/**
+ * The director's camera port over Cesium. Always uses the app's CURRENT twin (it may have been rebuilt after a
+ * context loss), and every flight promise settles: on completion, on cancel, or after a timeout if the scene it was
+ * flying in has been destroyed meanwhile.
+ */
+import { Cartesian3 } from "cesium";
+import type { App } from "../../app/main";
+import type { CameraView } from "../../config/schema";
+import { flyToView } from "../../scene/camera";
+import type { CameraPort, ObjectRef } from "./director";
+
+export interface Pose {
+  position: Cartesian3;
+  heading: number;
+  pitch: number;
+  roll: number;
+}
+
+function settle(p: Promise<unknown>, maxMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, maxMs);
+    void p.finally(() => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+}
+
+export function cesiumCameraPort(app: App, opts: { flightS?: number; tourFlightS?: number } = {}): CameraPort<Pose> {
+  const flightS = opts.flightS ?? 3;
+  const tourS = opts.tourFlightS ?? 5;
+  const cam = () => app.twin.scene.camera;
+  const fly = (v: CameraView, s: number) => {
+    app.twin.scene.requestRender();
+    return settle(flyToView(cam(), v, s), (s + 3) * 1000);
+  };
+  return {
+    save() {
+      const c = cam();
+      return { position: Cartesian3.clone(c.positionWC), heading: c.heading, pitch: c.pitch, roll: c.roll };
+    },
+    restore(p) {
+      const c = cam();
+      app.twin.scene.requestRender();
+      return settle(
+        new Promise<void>((resolve) =>
+          c.flyTo({ destination: p.position, orientation: { heading: p.heading, pitch: p.pitch, roll: p.roll }, duration: flightS, complete: resolve, cancel: resolve }),
+        ),
+        (flightS + 3) * 1000,
+      );
+    },
+    flyToObject(ref: ObjectRef) {
+      const l = app.twin.layer(ref.layer);
+      if (!l || ref.index < 0 || ref.index >= l.count) return Promise.resolve();
+      const p = l.position(ref.index);
+      const range = ref.layer === "sites" ? 1800 : ref.layer === "sensors" ? 2200 : 3000;
+      return fly({ id: "alarm", name_zh: "告警", name_en: "alarm", lon: p.lon, lat: p.lat, range, heading: 0, pitch: -45, dwellS: 10 }, flightS);
+    },
+    flyToView(v) {
+      return fly(v, tourS);
+    },
+    cancel() {
+      cam().cancelFlight();
+    },
+  };
+}

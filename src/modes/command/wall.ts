@@ -1,0 +1,82 @@
+/**
+ * Wall layout: a stage designed at 3840 x 2160, scaled by the screen's height (scale = innerHeight / 2160) with its
+ * width flexing (design width = innerWidth / scale), so a 16:9 screen of any size shows the same layout and an
+ * ultra-wide one (5760 x 1080, 7680 x 2160) keeps the side columns at its edges with more globe between them.
+ * The shared header (title, sample badge, clock, connection) and the inspector are moved onto the stage.
+ */
+import type { App } from "../../app/main";
+import { h } from "../../ui/dom";
+import { t, uiLang } from "../../ui/i18n";
+
+export const DESIGN_H = 2160;
+
+export interface Wall {
+  stage: HTMLElement;
+  left: HTMLElement;
+  right: HTMLElement;
+  center: HTMLElement;
+  /** current scale (screen px per design px) and design width */
+  layout(): { scale: number; width: number };
+  onLayout(cb: () => void): () => void;
+  destroy(): void;
+}
+
+export function mountWall(app: App, freshness: () => number | null): Wall {
+  const left = h("div", { class: "cmd-col cmd-left", "data-testid": "cmd-left" });
+  const right = h("div", { class: "cmd-col cmd-right", "data-testid": "cmd-right" });
+  const center = h("div", { class: "cmd-center", "data-testid": "cmd-center" });
+  const header = h("div", { class: "cmd-header", "data-testid": "cmd-header" });
+  const stage = h("div", { class: "cmd-stage" }, header, left, center, right);
+  const wall = h("div", { class: "cmd-wall", "data-testid": "cmd-wall" }, stage);
+  app.shell.root.append(wall);
+
+  // the shared header and inspector join the stage
+  const appHeader = app.shell.top.querySelector<HTMLElement>(".app-header");
+  if (appHeader) header.append(appHeader);
+  const inspector = app.shell.right.querySelector<HTMLElement>('[data-testid="inspector"]');
+  if (inspector) center.append(inspector);
+  const fresh = h("span", { class: "cmd-fresh", "data-testid": "cmd-freshness" });
+  appHeader?.querySelector(".clock")?.before(fresh);
+
+  const renderFresh = () => {
+    const age = freshness();
+    fresh.dataset.stale = String(age === null || age > 10_000);
+    fresh.textContent = `${t("cmd.freshness")} ${age === null ? t("cmd.noData") : `${Math.round(age / 1000)} ${t("cmd.secondsAgo")}`}`;
+  };
+  renderFresh();
+  const freshTimer = setInterval(renderFresh, 1000);
+  const unLang = uiLang.subscribe(renderFresh);
+
+  const listeners = new Set<() => void>();
+  let current = { scale: 1, width: 3840 };
+  const apply = () => {
+    const scale = window.innerHeight / DESIGN_H;
+    const width = window.innerWidth / scale;
+    current = { scale, width };
+    stage.style.width = `${width}px`;
+    stage.style.transform = `scale(${scale})`;
+    wall.dataset.scale = scale.toFixed(4);
+    for (const l of listeners) l();
+  };
+  apply();
+  window.addEventListener("resize", apply);
+
+  return {
+    stage,
+    left,
+    right,
+    center,
+    layout: () => current,
+    onLayout(cb) {
+      listeners.add(cb);
+      return () => listeners.delete(cb);
+    },
+    destroy() {
+      window.removeEventListener("resize", apply);
+      clearInterval(freshTimer);
+      unLang();
+      listeners.clear();
+      wall.remove();
+    },
+  };
+}
