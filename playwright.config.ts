@@ -45,8 +45,19 @@ export default defineConfig({
       STATIC_DIR: "dist",
       SIM_SPEED: "30",
       SIM_SEED: "7",
-      RONGTWIN_DB: "var/e2e-scenarios.db",
-      NODE_ENV: "production",
+      SCENARIO_DB: "var/e2e-scenarios.db",
+      // the simulator runs and real feeds may also post (tests inject alarms through the ingest API)
+      LIVE_SOURCE: "both",
+      // known test tokens, one per role
+      RONGTWIN_TOKENS: JSON.stringify({
+        tokens: [
+          { token: "e2e-viewer-token", role: "viewer", name: "e2e-viewer" },
+          { token: "dev-operator-token", role: "operator", name: "e2e-operator" },
+          { token: "dev-planner-token", role: "planner", name: "e2e-planner" },
+          { token: "dev-ingest-token", role: "ingest", name: "e2e-ingest" },
+        ],
+        anonymous: "viewer",
+      }),
     },
   },
 });

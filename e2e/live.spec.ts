@@ -17,6 +17,9 @@ const INGEST = "e2e-ingest-token-0123456789";
 /** the live part of window.__rt (the app declares the full type) */
 type LiveHooks = { ready?: Promise<void>; liveDigest?: () => string; connection?: () => { state: string; since: number } };
 
+// this spec is about the stream, not the picture: a small viewport keeps software WebGL from starving the page
+test.use({ viewport: { width: 640, height: 360 } });
+
 async function freePort(): Promise<number> {
   return new Promise((res, rej) => {
     const s = createServer();
@@ -60,8 +63,6 @@ test("live status survives a gateway SIGKILL + restart and ends equal to the gat
   try {
     await page.goto(`${base}/`);
     await page.waitForFunction(() => document.body.dataset.ready === "true", null, { timeout: 120_000 });
-    const hooks = await page.evaluate(() => typeof (window as unknown as { __rt?: LiveHooks }).__rt?.liveDigest === "function" && typeof (window as unknown as { __rt?: LiveHooks }).__rt?.connection === "function");
-    test.skip(!hooks, "the app does not expose window.__rt.liveDigest()/connection() yet");
     await page.evaluate(() => (window as unknown as { __rt: Required<LiveHooks> }).__rt.ready);
     await expect.poll(() => page.evaluate(() => (window as unknown as { __rt: Required<LiveHooks> }).__rt.connection().state), { timeout: 30_000 }).toBe("connected");
     const badge = page.getByTestId("connection-badge");
@@ -97,7 +98,7 @@ test("live status survives a gateway SIGKILL + restart and ends equal to the gat
     console.log(`[live.spec] ${new Date().toISOString()} SIGKILL gateway pid ${gw.pid}`);
     gw.kill("SIGKILL");
     await new Promise((r) => gw.once("exit", r));
-    await expect(badge, await connLog()).toHaveAttribute("data-state", /reconnecting|offline/, { timeout: 15_000 }).catch(async (e) => {
+    await expect(badge, await connLog()).toHaveAttribute("data-state", /reconnecting|offline/, { timeout: 45_000 }).catch(async (e) => {
       throw new Error(`${(e as Error).message}\nconnection log: ${await connLog()}`);
     });
     expect(["reconnecting", "offline"]).toContain(await page.evaluate(() => (window as unknown as { __rt: Required<LiveHooks> }).__rt.connection().state));
