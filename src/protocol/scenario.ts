@@ -43,6 +43,8 @@ export const PlannerParams = z.object({
   weakDbm: z.number().min(-160).max(-30).optional(),
   losMode: z.enum(["probabilistic", "nlos", "los", "buildings"]).optional(),
   maxRangeM: z.number().positive().max(20000).optional(),
+  /** building penetration loss, dB (0 = outdoor view; ~20 = indoor users) */
+  penetrationDb: z.number().min(0).max(60).optional(),
 });
 export type PlannerParams = z.infer<typeof PlannerParams>;
 
