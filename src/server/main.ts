@@ -3,7 +3,8 @@
  *   PORT (8787), HOST (0.0.0.0), SIM_SPEED (1; 60 = one real second is one simulated minute), SIM_SEED,
  *   SIM_START (ISO, default now), SIM_REPORT_MS (3000), LIVE_SOURCE (sim | ingest | both), REDIS_URL,
  *   DATA_DIR (public/data), STATIC_DIR (dist; "" to disable), RONGTWIN_TOKENS (JSON) or var/tokens.json,
- *   RONGTWIN_ORIGINS (comma-separated extra allowed origins), NODE_ENV=production (no dev origins/tokens).
+ *   RONGTWIN_ORIGINS (comma-separated extra allowed origins), NODE_ENV=production (no dev origins/tokens),
+ *   RECOVERY_MS (socket.io connection-state-recovery window, default 120000).
  */
 import { existsSync } from "node:fs";
 import { loadTokens, readEnv } from "./config";
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
     port: env.port, host: env.host, dataDir: env.dataDir, staticDir: env.staticDir, source: env.source,
     simSpeed: env.simSpeed, simSeed: env.simSeed, simStartMs: env.simStartMs, redisUrl: env.redisUrl, tokens: book,
     origins: env.origins, simReportMs: process.env.SIM_REPORT_MS ? Number(process.env.SIM_REPORT_MS) : undefined,
+    recoveryMs: process.env.RECOVERY_MS ? Number(process.env.RECOVERY_MS) : undefined,
   });
   const log = (m: string) => console.log(`[gateway] ${m}`);
   log(`tokens from ${source}; anonymous clients get role ${book.config.anonymous ?? "(none: token required)"}`);

@@ -29,8 +29,10 @@ export interface SocketLimits {
   backlogHigh: number;
   /** ... until it drains below this, then gets fresh snapshots (bounded memory instead of an endless queue) */
   backlogLow: number;
+  /** a client still lagging after this long is disconnected (its reconnect starts from snapshots); 0 = never */
+  laggingMaxMs: number;
 }
-export const DEFAULT_SOCKET_LIMITS: SocketLimits = { rate: 10, burst: 30, maxStrikes: 20, detailEveryMs: 1000, backlogHigh: 300, backlogLow: 20 };
+export const DEFAULT_SOCKET_LIMITS: SocketLimits = { rate: 10, burst: 30, maxStrikes: 20, detailEveryMs: 1000, backlogHigh: 300, backlogLow: 20, laggingMaxMs: 60_000 };
 
 export interface SocketDeps {
   io: Server;
@@ -185,12 +187,16 @@ export function backlogOf(socket: Socket): number {
 
 /**
  * Slow-client guard (runs on every gateway for its own sockets): a client that cannot keep up is taken out of
- * its layer rooms (no more deltas pile up for it); once its backlog has drained it rejoins and gets a fresh
- * snapshot per layer. Memory stays bounded and the client ends equal to the gateway.
+ * its layer rooms and the alarm room (no more deltas or alarm events pile up for it); once its backlog has
+ * drained it rejoins, gets a fresh snapshot per layer and the full alarm list. A client that stays stuck for
+ * `laggingMaxMs` is disconnected (a dead peer's queue is freed; a live one reconnects and starts from
+ * snapshots). Memory stays bounded and the client ends equal to the gateway.
  */
 export class BackpressureGuard {
   private timer?: NodeJS.Timeout;
   lagged = 0;
+  /** clients disconnected for lagging longer than laggingMaxMs */
+  dropped = 0;
   constructor(private readonly io: Server, private readonly state: LiveState, private readonly bus: Bus, private readonly limits: SocketLimits, private readonly everyMs = 250) {}
   start(): void {
     this.timer = setInterval(() => this.check(), this.everyMs);
@@ -202,7 +208,10 @@ export class BackpressureGuard {
       if (!lagging && backlog > this.limits.backlogHigh) {
         const layers = LAYER_IDS.filter((l) => socket.rooms.has(room(l)));
         socket.data.lagging = layers;
+        socket.data.laggingSince = Date.now();
+        socket.data.laggingAlarms = socket.rooms.has(ALARM_ROOM);
         for (const l of layers) void socket.leave(room(l));
+        void socket.leave(ALARM_ROOM);
         this.lagged++;
       } else if (lagging && backlog <= this.limits.backlogLow) {
         socket.data.lagging = undefined;
@@ -210,6 +219,13 @@ export class BackpressureGuard {
           void socket.join(room(l));
           socket.emit(EVENTS.snapshot, this.state.layers[l].snapshot(this.bus.epoch, Date.now()));
         }
+        if (socket.data.laggingAlarms) {
+          void socket.join(ALARM_ROOM);
+          socket.emit(EVENTS.alarms, { v: PROTOCOL_VERSION, epoch: this.bus.epoch, alarms: this.state.alarms.list() });
+        }
+      } else if (lagging && this.limits.laggingMaxMs > 0 && Date.now() - (socket.data.laggingSince as number) > this.limits.laggingMaxMs) {
+        this.dropped++;
+        socket.disconnect(true);
       }
     }
   }

@@ -95,6 +95,16 @@ describe("network drop and gateway SIGKILL (one gateway process, default 2-min r
     expect(states[states.length - 1]).toBe("connected");
     await resume(gw.url);
   }, 90_000);
+
+  it("graceful restart (SIGTERM: the gateway disconnects its clients on purpose): the client still comes back", async () => {
+    // socket.io does not auto-reconnect after a server-side disconnect ("io server disconnect"); connectLive must
+    await gw.kill("SIGTERM");
+    await until(() => c.store.getState().connection.state !== "connected", 5000, "client to notice the shutdown");
+    gw = await startGateway(port);
+    await until(() => c.store.getState().connection.state === "connected", 20_000, "reconnect after a graceful restart");
+    await freezeAndCompare(c, gw.url, LAYERS);
+    await resume(gw.url);
+  }, 60_000);
 });
 
 describe("network drop beyond the recovery window (RECOVERY_MS=4000, drop 10 s = 2.5x the window, like 5 min vs 2 min)", () => {
