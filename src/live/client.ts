@@ -218,8 +218,12 @@ export function connectLive(opts: ConnectLiveOptions): LiveConnection {
   }
 
   let offlineTimer: ReturnType<typeof setTimeout> | undefined;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let serverDrops = 0;
+  let connectedAt = 0;
   socket.on("connect", () => {
     if (offlineTimer) clearTimeout(offlineTimer);
+    connectedAt = Date.now();
     const first = store.getState().server === null && model.stats.snapshots === 0;
     setConn("connected");
     if (socket.recovered) model.stats.recovered++;
@@ -233,13 +237,19 @@ export function connectLive(opts: ConnectLiveOptions): LiveConnection {
   socket.on("disconnect", (reason) => {
     if (closed || reason === "io client disconnect") return setConn("offline", reason);
     setConn("reconnecting", reason);
+    if (reason === "io server disconnect") {
+      // the gateway closed this connection on purpose (graceful shutdown for a restart, or a client that lagged
+      // too long): socket.io does not retry by itself, so reconnect with backoff (1 s, 2 s, ... 30 s)
+      if (Date.now() - connectedAt > 30_000) serverDrops = 0;
+      const delay = Math.min(30_000, 1000 * 2 ** Math.min(serverDrops++, 5));
+      if (retryTimer) clearTimeout(retryTimer);
+      retryTimer = setTimeout(() => {
+        if (!closed && !socket.connected) socket.connect();
+      }, delay);
+    }
     if (offlineTimer) clearTimeout(offlineTimer);
-  let retryTimer: ReturnType<typeof setTimeout> | undefined;
-  let serverDrops = 0;
-  let connectedAt = 0;
     offlineTimer = setTimeout(() => {
       if (!socket.connected) setConn("offline", "no connection");
-    connectedAt = Date.now();
     }, offlineAfterMs);
   });
   socket.on("connect_error", (e: Error) => {
@@ -253,16 +263,6 @@ export function connectLive(opts: ConnectLiveOptions): LiveConnection {
   const staleTimer = setInterval(() => {
     if (model.markStale() > 0) {
       model.commit();
-    if (reason === "io server disconnect") {
-      // the gateway closed this connection on purpose (graceful shutdown for a restart, or a client that lagged
-      // too long): socket.io does not retry by itself, so reconnect with backoff (1 s, 2 s, ... 30 s)
-      if (Date.now() - connectedAt > 30_000) serverDrops = 0;
-      const delay = Math.min(30_000, 1000 * 2 ** Math.min(serverDrops++, 5));
-      if (retryTimer) clearTimeout(retryTimer);
-      retryTimer = setTimeout(() => {
-        if (!closed && !socket.connected) socket.connect();
-      }, delay);
-    }
     }
   }, 1000);
 
@@ -305,9 +305,9 @@ export function connectLive(opts: ConnectLiveOptions): LiveConnection {
       closed = true;
       clearInterval(staleTimer);
       if (offlineTimer) clearTimeout(offlineTimer);
+      if (retryTimer) clearTimeout(retryTimer);
       socket.disconnect();
     },
   };
   return conn;
 }
-      if (retryTimer) clearTimeout(retryTimer);
