@@ -12,6 +12,7 @@ import type { PlannerSnapshot, WeakSpot } from "../../planner/session";
 import type { SitingProposal, SitingResult } from "../../planner/siting";
 import { type KpiComparisonRow, compareScenarioKpis, flattenKpis } from "../../planner/scenario-kpis";
 import type { ScenarioApi } from "../../planner/scenario-api";
+import type { PlannerInit } from "../../planner/session";
 import { scenarioToGeoJSON, geoJSONToCandidates } from "../../planner/io/geojson";
 import { candidatesToCSV, csvToCandidates } from "../../planner/io/csv";
 import type { ImportError } from "../../planner/io/common";
@@ -56,10 +57,13 @@ export interface DataUrls {
 
 export type Store = StoreApi<PlannerState>;
 
+/** The scenario REST client as the controller uses it (ScenarioApi, or an in-memory stand-in in tests). */
+export type ScenarioStore = Pick<ScenarioApi, "list" | "get" | "create" | "update" | "remove">;
+
 export class PlannerController {
   readonly store: Store;
 
-  constructor(private client: CoverageClient, private api: ScenarioApi) {
+  constructor(private client: CoverageClient, private api: ScenarioStore) {
     this.store = createStore<PlannerState>(() => ({
       ready: false, busy: 0, error: null, area: null, analysis: { ...DEFAULT_ANALYSIS }, snap: null, before: null, lastDelta: null, selected: null,
       siting: null, scenarios: [], current: null, compare: null, importReport: null, drawing: null, placeOnClick: true, workerMs: 0,
@@ -88,6 +92,13 @@ export class PlannerController {
 
   async init(urls: DataUrls): Promise<void> {
     await this.run(() => this.client.initFromUrls({ ...urls, params: this.coverageParams(this.state.analysis) }));
+    this.set({ ready: true });
+    void this.refreshScenarios().catch(() => undefined);
+  }
+
+  /** Initialise from data already in memory (tests; the app uses init(urls)). */
+  async initData(data: PlannerInit): Promise<void> {
+    await this.run(() => this.client.init({ ...data, params: { ...data.params, ...this.coverageParams(this.state.analysis) } }));
     this.set({ ready: true });
     void this.refreshScenarios().catch(() => undefined);
   }
