@@ -5,7 +5,8 @@
  * when idle (director.ts), and the 24/7 watchdog that rebuilds the scene after context loss or render errors
  * (src/app/resilience.ts).
  *
- * URL options: dwell=<s> (alarm dwell, default 12), idle=<s> (tour after, default 60), tour=0 (no tour).
+ * URL options: dwell=<s> (alarm dwell, default 12), idle=<s> (tour after, default 60), tour=0 (no tour),
+ * res=<0.1..2> (globe resolution scale, default 1: a wall driven by a weak GPU can trade sharpness for frame rate).
  */
 import "./command.css";
 import type { App } from "../../app/main";
@@ -46,6 +47,11 @@ export function createCommand(app: App): CommandHandle {
   const dwellMs = num(params.get("dwell"), 12, 1, 600) * 1000;
   const idleMs = num(params.get("idle"), 60, 2, 86400) * 1000;
   const tour = params.get("tour") === "0" ? [] : app.config.camera.tour;
+  const res = num(params.get("res"), 1, 0.1, 2);
+  const applyRes = () => {
+    if (res !== 1) app.twin.widget.resolutionScale = res;
+  };
+  applyRes();
   const live = app.live;
   const cleanups: (() => void)[] = [];
 
@@ -171,6 +177,7 @@ export function createCommand(app: App): CommandHandle {
   // ---- 24/7: rebuild on context loss / render error
   const resilience = installResilience(app, {
     onRebuilt: () => {
+      applyRes();
       board.resize();
       alarms.render();
     },
