@@ -7,11 +7,14 @@
  *                                    (a record may carry `alarm: {kind, severity, text, ...}` to inject/clear an alarm)
  *   POST /api/alarms/:id/ack         role operator
  *   POST /api/sim/pause | /resume    role operator; freezes the simulator (used by e2e to compare digests)
+ * Every /api/ request is rate-limited per client address (token buckets: reads 200/s burst 400, writes 30/s
+ * burst 100 by default) -> 429 with a reason and retry-after.
  */
 import type { FastifyInstance } from "fastify";
 import { LAYER_IDS, LayerId } from "../protocol/data";
 import { IngestBatch, PROTOCOL_VERSION, zodReason } from "../protocol/live";
 import type { Bus } from "./bus";
+import { KeyedLimiter } from "./ratelimit";
 import type { TokenBook } from "./config";
 import { validateIngest } from "./ingest";
 import { requireRole, type OriginPolicy } from "./security";
@@ -26,9 +29,23 @@ export interface RestDeps {
   sim: () => { enabled: boolean; running: boolean; speed: number; simTime?: number };
   clients: () => number;
   acceptIngest: boolean;
+  /** per-address request limits for /api/: [sustained per second, burst] */
+  rateLimits?: { read: [number, number]; write: [number, number] };
 }
 
+export const DEFAULT_REST_LIMITS: NonNullable<RestDeps["rateLimits"]> = { read: [200, 400], write: [30, 100] };
+
 export function registerRest(app: FastifyInstance, d: RestDeps): void {
+  const lim = d.rateLimits ?? DEFAULT_REST_LIMITS;
+  const readLimiter = new KeyedLimiter(...lim.read);
+  const writeLimiter = new KeyedLimiter(...lim.write);
+  app.addHook("onRequest", async (req, reply) => {
+    if (!req.url.startsWith("/api/")) return;
+    const write = req.method !== "GET" && req.method !== "HEAD" && req.method !== "OPTIONS";
+    const [limiter, rate] = write ? [writeLimiter, lim.write[0]] : [readLimiter, lim.read[0]];
+    if (!limiter.take(req.ip))
+      return reply.code(429).header("retry-after", "1").send({ error: "rate_limited", reason: `too many ${write ? "write" : "read"} requests from ${req.ip} (limit ${rate}/s)` });
+  });
   // origin allow-list for state-changing requests
   app.addHook("onRequest", async (req, reply) => {
     if (req.method !== "GET" && req.method !== "HEAD" && req.method !== "OPTIONS" && !d.origins.allows(req.headers.origin, req.headers.host))
