@@ -40,7 +40,9 @@ export function bindLive(twin: Twin, opts: { url?: string; token?: string; stale
   for (const l of twin.layers) ids[l.id] = Array.from({ length: l.count }, (_, i) => l.idOf(i));
   const vis = uiStore.getState().visible;
   const wanted = LAYER_IDS.filter((id) => vis[id] && (ids[id]?.length ?? 0) > 0);
-  const conn = connectLive({ url: opts.url || location.origin, token: opts.token, layers: wanted, ids, staleMs: opts.staleMs });
+  // ?fastDecode=0 validates deltas with the zod schema instead of the fast path (bench A/B)
+  const fastDecode = new URLSearchParams(location.search).get("fastDecode") !== "0";
+  const conn = connectLive({ url: opts.url || location.origin, token: opts.token, layers: wanted, ids, staleMs: opts.staleMs, fastDecode });
   const store = conn.store;
 
   const view: LiveView = {
@@ -61,7 +63,11 @@ export function bindLive(twin: Twin, opts: { url?: string; token?: string; stale
 
   const tickers = new Set<() => void>();
   const versions = new Map<LayerId, number>();
+  const perf = conn.perf;
+  if (typeof window !== "undefined" && window.__rt) window.__rt.perf = perf;
   const onStore = (s: LiveStoreState) => {
+    const t0 = performance.now();
+    let points = 0;
     let any = false;
     for (const l of current.layers) {
       const L = s.layers[l.id];
@@ -69,8 +75,10 @@ export function bindLive(twin: Twin, opts: { url?: string; token?: string; stale
       versions.set(l.id, L.version);
       const changed = conn.drainChanges(l.id);
       if (changed.length) l.applyLive(changed, view);
+      points += changed.length;
       any = true;
     }
+    if (points) perf.recolour.push(performance.now(), performance.now() - t0, points);
     if (any) for (const t of tickers) t();
   };
   // coalesce: at most one recolour pass per frameMs, however often the store commits

@@ -17,6 +17,8 @@ import type { LayerId } from "../protocol/data";
 import { EVENTS, PROTOCOL_VERSION, type Delta, type Snapshot } from "../protocol/live";
 import { createLiveModel, type LiveModel, type LiveStore } from "../state/live-store";
 import { decodeServerMessage, SERVER_SCHEMAS, type ServerMessage } from "./decode";
+import { createLivePerf, type LivePerf } from "./perf";
+import { fastDelta } from "./fast-delta";
 
 export interface ConnectLiveOptions {
   /** gateway origin, e.g. location.origin or http://127.0.0.1:8787 */
@@ -36,12 +38,18 @@ export interface ConnectLiveOptions {
   transports?: ("websocket" | "polling")[];
   /** an existing model to feed (default: a new one) */
   model?: LiveModel;
+  /** performance counters to feed (default: a new set) */
+  perf?: LivePerf;
+  /** validate deltas with the hand-written fast path (same rules as the zod schema; default true) */
+  fastDecode?: boolean;
 }
 
 export interface LiveConnection {
   store: LiveStore;
   model: LiveModel;
   socket: Socket;
+  /** main-thread time spent decoding and applying live messages (ring buffers) */
+  perf: LivePerf;
   /** add layers (needs their ids) */
   subscribe(layers: LayerId[], ids?: Partial<Record<LayerId, readonly string[]>>): void;
   unsubscribe(layers: LayerId[]): void;
@@ -66,6 +74,7 @@ const MAX_BUFFERED = 500;
 export function connectLive(opts: ConnectLiveOptions): LiveConnection {
   const model = opts.model ?? createLiveModel({ staleMs: opts.staleMs });
   const { store } = model;
+  const perf = opts.perf ?? createLivePerf();
   const offlineAfterMs = opts.offlineAfterMs ?? 15_000;
   const schedule =
     opts.schedule ?? (typeof requestAnimationFrame === "function" ? (cb: () => void) => void requestAnimationFrame(() => cb()) : (cb: () => void) => void setTimeout(cb, 16));
@@ -133,6 +142,7 @@ export function connectLive(opts: ConnectLiveOptions): LiveConnection {
   }
 
   function process() {
+    const t0 = performance.now();
     frameRequested = false;
     const msgs = queue;
     queue = [];
@@ -176,6 +186,10 @@ export function connectLive(opts: ConnectLiveOptions): LiveConnection {
     }
     model.commit();
     checkReady();
+    const t1 = performance.now();
+    perf.frames.push(t1, perf.pendingDecodeMs, t1 - t0, perf.pendingRecords);
+    perf.pendingDecodeMs = 0;
+    perf.pendingRecords = 0;
   }
 
   const enqueue = (m: ServerMessage) => {
@@ -188,7 +202,13 @@ export function connectLive(opts: ConnectLiveOptions): LiveConnection {
 
   for (const event of Object.keys(SERVER_SCHEMAS)) {
     socket.on(event, (raw: unknown) => {
-      const r = decodeServerMessage(event, raw);
+      const t0 = performance.now();
+      const fast = event === "delta" && opts.fastDecode !== false ? fastDelta(raw) : null;
+      const r: ReturnType<typeof decodeServerMessage> = fast ? { ok: true, value: { event: "delta", msg: fast } } : decodeServerMessage(event, raw);
+      if (event === "delta" || event === "snapshot") {
+        perf.pendingDecodeMs += performance.now() - t0;
+        if (r.ok && r.value.event === "delta") perf.pendingRecords += r.value.msg.idx.length;
+      }
       if (!r.ok) {
         model.stats.rejected++;
         model.commit();
@@ -269,7 +289,7 @@ export function connectLive(opts: ConnectLiveOptions): LiveConnection {
   addLayers(opts.layers);
   checkReady(); // no layers requested: ready at once
   const conn: LiveConnection = {
-    store, model, socket, ready,
+    store, model, socket, ready, perf,
     subscribe(layers, ids) {
       const fresh = layers.filter((l) => !subscribed.has(l));
       addLayers(fresh, ids);

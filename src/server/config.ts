@@ -92,8 +92,15 @@ export interface GatewayEnv {
   redisUrl?: string;
   dataDir: string;
   staticDir?: string;
-  source: "sim" | "ingest" | "both";
+  source: "sim" | "ingest" | "both" | "synthetic";
   origins: string[];
+  /** LIVE_SOURCE=synthetic (benchmarks): random updates per second, and optionally the data scaled to N objects */
+  synthRate: number;
+  synthObjects?: number;
+  /** GATEWAY_BATCH_MS: delta batching period (default 100) */
+  batchMs?: number;
+  /** SOCKET_PARSER=msgpack: socket.io-msgpack-parser instead of JSON (clients must use the same) */
+  parser: "json" | "msgpack";
 }
 
 /** Parse the gateway's environment variables, naming the variable in any error. */
@@ -106,7 +113,9 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
     return v;
   };
   const source = (env.LIVE_SOURCE ?? "sim") as GatewayEnv["source"];
-  if (!["sim", "ingest", "both"].includes(source)) throw new Error(`LIVE_SOURCE=${env.LIVE_SOURCE}: expected sim, ingest or both`);
+  if (!["sim", "ingest", "both", "synthetic"].includes(source)) throw new Error(`LIVE_SOURCE=${env.LIVE_SOURCE}: expected sim, ingest, both or synthetic`);
+  const parser = (env.SOCKET_PARSER || "json") as GatewayEnv["parser"];
+  if (parser !== "json" && parser !== "msgpack") throw new Error(`SOCKET_PARSER=${env.SOCKET_PARSER}: expected json or msgpack`);
   let simStartMs = Date.now();
   if (env.SIM_START) {
     simStartMs = Date.parse(env.SIM_START);
@@ -123,5 +132,9 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
     staticDir: env.STATIC_DIR === "" ? undefined : resolve(env.STATIC_DIR ?? "dist"),
     source,
     origins: (env.RONGTWIN_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+    synthRate: num("SYNTH_RATE", 1000, 0, 10_000_000),
+    synthObjects: env.SYNTH_OBJECTS ? num("SYNTH_OBJECTS", 0, 1, 1_000_000) : undefined,
+    batchMs: env.GATEWAY_BATCH_MS ? num("GATEWAY_BATCH_MS", 100, 5, 10_000) : undefined,
+    parser,
   };
 }

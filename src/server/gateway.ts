@@ -17,6 +17,7 @@ import { registerRest } from "./rest";
 import { ROUTES, type RoutePlugin } from "./routes";
 import { installSecurityHeaders, OriginPolicy } from "./security";
 import { SimRunner } from "./sim/runner";
+import { SyntheticSource, scaleLayerData } from "./sim/synthetic";
 import { attachSocketHandlers, BackpressureGuard, Broadcaster, DEFAULT_SOCKET_LIMITS, type SocketLimits } from "./socket";
 import { LiveState } from "./state";
 
@@ -29,8 +30,13 @@ export interface GatewayOptions {
   data?: LayerData;
   /** serve the built app from here if it exists (production) */
   staticDir?: string;
-  /** sim | ingest | both (default sim; ingest API is accepted for "ingest" and "both") */
-  source?: "sim" | "ingest" | "both";
+  /** sim | ingest | both | synthetic (default sim; ingest API is accepted for "ingest" and "both") */
+  source?: "sim" | "ingest" | "both" | "synthetic";
+  /** source "synthetic": updates per second (default 1000) and optionally the data scaled to this many objects */
+  synthRate?: number;
+  synthObjects?: number;
+  /** socket.io parser (default JSON; "msgpack" = socket.io-msgpack-parser, clients must match) */
+  parser?: "json" | "msgpack";
   simSpeed?: number;
   simSeed?: number;
   simStartMs?: number;
@@ -65,13 +71,21 @@ export interface Gateway {
   port: number;
   url: string;
   runner?: SimRunner;
+  synthetic?: SyntheticSource;
   guard: BackpressureGuard;
   close(): Promise<void>;
 }
 
+/** socket.io-msgpack-parser (CommonJS: the namespace or its default export carries Encoder/Decoder) */
+async function msgpackParser(): Promise<object> {
+  const mod = (await import("socket.io-msgpack-parser")) as object & { default?: object };
+  return "Encoder" in mod ? mod : mod.default ?? mod;
+}
+
 export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway> {
   const log = opts.log ?? ((m: string) => console.log(`[gateway] ${m}`));
-  const data = opts.data ?? loadLayerData(opts.dataDir ?? "public/data");
+  const loaded = opts.data ?? loadLayerData(opts.dataDir ?? "public/data");
+  const data = opts.source === "synthetic" && opts.synthObjects ? scaleLayerData(loaded, opts.synthObjects) : loaded;
   const tokens = opts.tokens instanceof TokenBook ? opts.tokens : new TokenBook(opts.tokens ?? DEV_TOKENS);
   const dev = opts.dev ?? process.env.NODE_ENV !== "production";
   const origins = new OriginPolicy(opts.origins ?? [], dev);
@@ -96,9 +110,11 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     connectionStateRecovery: { maxDisconnectionDuration: opts.recoveryMs ?? 2 * 60_000, skipMiddlewares: true },
     ...(adapterClient ? { adapter: createAdapter(adapterClient, { streamName: `${opts.redisPrefix ?? "rongtwin:"}sio` }) } : {}),
     serveClient: false,
+    ...(opts.parser === "msgpack" ? { parser: await msgpackParser() } : {}),
   });
 
-  const runner = source === "ingest" ? undefined : new SimRunner(data, bus, {
+  const synthetic = source === "synthetic" ? new SyntheticSource(data, bus, { rate: opts.synthRate ?? 1000, seed: opts.simSeed, log }) : undefined;
+  const runner = source === "ingest" || source === "synthetic" ? undefined : new SimRunner(data, bus, {
     seed: opts.simSeed ?? 20260101, speed: simSpeed, startMs: opts.simStartMs ?? Date.now(), reportRealMs: opts.simReportMs, log,
   }, () => state.paused, () => state.alarms.list().filter((a) => a.clearedAt === undefined));
 
@@ -138,6 +154,10 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     checkpoint: () => state.toCheckpoint(),
     load: (c) => state.loadCheckpoint(c),
     onLeader: (leader) => {
+      if (synthetic) {
+        if (leader) synthetic.start();
+        else synthetic.stop();
+      }
       if (!runner) return;
       if (leader) void runner.start().catch((e) => log(`simulator start failed: ${(e as Error).message}`));
       else runner.stop();
@@ -152,11 +172,12 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
 
   let closed = false;
   return {
-    app, io, state, bus, data, port, url: `http://127.0.0.1:${port}`, runner, guard,
+    app, io, state, bus, data, port, url: `http://127.0.0.1:${port}`, runner, synthetic, guard,
     async close() {
       if (closed) return;
       closed = true;
       runner?.stop();
+      synthetic?.stop();
       broadcaster.stop();
       guard.stop();
       io.local.disconnectSockets(true);

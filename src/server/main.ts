@@ -2,6 +2,8 @@
  * Gateway entry: `tsx src/server/main.ts`. Environment:
  *   PORT (8787), HOST (0.0.0.0), SIM_SPEED (1; 60 = one real second is one simulated minute), SIM_SEED,
  *   SIM_START (ISO, default now), SIM_REPORT_MS (3000), LIVE_SOURCE (sim | ingest | both), REDIS_URL,
+ *   LIVE_SOURCE=synthetic with SYNTH_RATE (updates/s, 1000) and SYNTH_OBJECTS (scale the data; benchmarks),
+ *   GATEWAY_BATCH_MS (100), SOCKET_PARSER (json | msgpack),
  *   DATA_DIR (public/data), STATIC_DIR (dist; "" to disable), RONGTWIN_TOKENS (JSON) or var/tokens.json,
  *   RONGTWIN_ORIGINS (comma-separated extra allowed origins), NODE_ENV=production (no dev origins/tokens),
  *   RECOVERY_MS (socket.io connection-state-recovery window, default 120000).
@@ -16,7 +18,8 @@ async function main(): Promise<void> {
   const gw = await createGateway({
     port: env.port, host: env.host, dataDir: env.dataDir, staticDir: env.staticDir, source: env.source,
     simSpeed: env.simSpeed, simSeed: env.simSeed, simStartMs: env.simStartMs, redisUrl: env.redisUrl, tokens: book,
-    origins: env.origins, simReportMs: process.env.SIM_REPORT_MS ? Number(process.env.SIM_REPORT_MS) : undefined,
+    origins: env.origins, synthRate: env.synthRate, synthObjects: env.synthObjects, batchMs: env.batchMs, parser: env.parser,
+    simReportMs: process.env.SIM_REPORT_MS ? Number(process.env.SIM_REPORT_MS) : undefined,
     recoveryMs: process.env.RECOVERY_MS ? Number(process.env.RECOVERY_MS) : undefined,
   });
   const log = (m: string) => console.log(`[gateway] ${m}`);

@@ -1,0 +1,456 @@
+/**
+ * `npm run bench` — the performance harness (a script, not a timed test). For each scenario (objects @ updates/s):
+ * writes scaled sample data, starts a gateway with the synthetic source (LIVE_SOURCE=synthetic), opens the built app
+ * in headless Debian Chromium and measures, then the SAME scenario with a Cesium Entity API baseline page
+ * (bench/baseline, bench only). Then gateway fan-out (50 loopback clients, JSON vs msgpack), bundle sizes and the
+ * coverage bench. Writes bench/results/bench-<time>.json (+ latest.json) and prints a markdown table.
+ *
+ *   npm run bench [-- --quick] [--only=100k@20k,300k@10k] [--baseline-max=30000] [--seconds=10] [--no-fanout]
+ *                 [--no-coverage] [--live-ms=250]
+ *
+ * Per scenario, ours: main-thread ms per frame spent applying live updates (socket message validation + store
+ * update + point recolour, summed per 16.7 ms frame, frames with work only) p50/p95, µs per update, main-thread busy
+ * ms per second (CDP Performance TaskDuration; includes rendering), render ms per rendered frame, rAF interval p95,
+ * camera-move-to-frame latency, JS heap after GC, navigation -> all layers drawn. Baseline: the same numbers where
+ * they exist (apply = the entity.point.color assignments of one delta).
+ */
+import { chromium, type Browser, type CDPSession, type Page } from "@playwright/test";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { gzipSync } from "node:zlib";
+import { loadLayerData } from "../src/server/data";
+import { objectCount, scaleLayerData } from "../src/server/sim/synthetic";
+import { decodeBench } from "./decode";
+import { runFanout, type FanoutResult } from "./fanout";
+import { pct, startGateway } from "./lib/gateway";
+
+const ROOT = resolve(import.meta.dirname, "..");
+process.chdir(ROOT);
+const argv = process.argv.slice(2);
+const flag = (k: string) => argv.includes(`--${k}`);
+const opt = (k: string) => argv.find((a) => a.startsWith(`--${k}=`))?.split("=")[1];
+const QUICK = flag("quick");
+const MEASURE_S = Number(opt("seconds") ?? (QUICK ? 6 : 10));
+const BASELINE_MAX = Number(opt("baseline-max") ?? 30000);
+const LIVE_MS = opt("live-ms");
+const PORT = Number(process.env.BENCH_PORT ?? 8877);
+const RESULTS = join(ROOT, "bench/results");
+const STATIC = join(RESULTS, "static");
+
+interface Scenario { objects: number; rate: number; label: string }
+const parseScenario = (s: string): Scenario => {
+  const m = /^(\d+)(k?)@(\d+)(k?)$/.exec(s.trim());
+  if (!m) throw new Error(`--only: "${s}" is not OBJECTS@RATE (e.g. 100k@20k)`);
+  const objects = Number(m[1]) * (m[2] ? 1000 : 1), rate = Number(m[3]) * (m[4] ? 1000 : 1);
+  return { objects, rate, label: s.trim() };
+};
+const SCENARIOS: Scenario[] = opt("only")
+  ? opt("only")!.split(",").map(parseScenario)
+  : (QUICK ? ["10k@1k", "30k@10k"] : ["10k@1k", "30k@10k", "100k@20k", "300k@10k"]).map(parseScenario);
+
+const CHROMIUM_ARGS = [
+  "--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+  "--disable-quic", "--enable-unsafe-swiftshader", "--js-flags=--expose-gc", "--disable-background-timer-throttling",
+  "--disable-renderer-backgrounding",
+];
+
+const log = (m: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const round = (v: number, d = 2) => (Number.isFinite(v) ? Math.round(v * 10 ** d) / 10 ** d : null);
+
+// ------------------------------------------------------------------------------------------- static dir + data
+function prepareStatic(): void {
+  rmSync(STATIC, { recursive: true, force: true });
+  mkdirSync(STATIC, { recursive: true });
+  for (const e of readdirSync(join(ROOT, "dist"))) symlinkSync(join(ROOT, "dist", e), join(STATIC, e));
+  mkdirSync(join(STATIC, "vendor"));
+  symlinkSync(join(ROOT, "node_modules/cesium/Build/Cesium"), join(STATIC, "vendor/cesium"));
+  symlinkSync(join(ROOT, "node_modules/socket.io-client/dist/socket.io.min.js"), join(STATIC, "vendor/socket.io.min.js"));
+  symlinkSync(join(ROOT, "bench/baseline"), join(STATIC, "baseline"));
+  mkdirSync(join(STATIC, "bench-data"));
+}
+
+let sourceData: ReturnType<typeof loadLayerData> | undefined;
+/** bench-data/<objects>/: the four layer files scaled to `objects` (same function as SYNTH_OBJECTS) + a scene config. */
+function writeScenarioData(objects: number): string {
+  sourceData ??= loadLayerData(join(ROOT, "public/data"));
+  const data = scaleLayerData(sourceData, objects);
+  const dir = join(STATIC, "bench-data", String(objects));
+  mkdirSync(dir, { recursive: true });
+  for (const l of ["sites", "datacentres", "chargers", "sensors"] as const) {
+    const head = JSON.parse(readFileSync(join(ROOT, "public/data", `${l}.json`), "utf8")) as Record<string, unknown>;
+    writeFileSync(join(dir, `${l}.json`), JSON.stringify({ ...head, note: `${head.note ?? ""} Scaled to ${objects} objects by bench/run.ts.`.trim(), items: data[l] }));
+  }
+  if (existsSync(join(ROOT, "public/data/roads.json"))) writeFileSync(join(dir, "roads.json"), readFileSync(join(ROOT, "public/data/roads.json")));
+  const scene = JSON.parse(readFileSync(join(ROOT, "dist/config/scene.json"), "utf8")) as { data: Record<string, string>; buildingsTileset: string | null; liveFrameMs?: number };
+  for (const l of ["sites", "datacentres", "chargers", "sensors"]) scene.data[l] = `bench-data/${objects}/${l}.json`;
+  scene.buildingsTileset = null; // measure the live layers, not 3D-tile streaming
+  writeFileSync(join(dir, "scene.json"), JSON.stringify(scene, null, 2));
+  if (objectCount(data) !== objects) throw new Error(`scaled data has ${objectCount(data)} objects, wanted ${objects}`);
+  return dir;
+}
+
+// ------------------------------------------------------------------------------------------- page measurement
+/** Sum work samples into 16.7 ms frames; returns the per-frame sums of frames that had work. */
+function perFrame(samples: { t: number; ms: number }[], frameMs = 1000 / 60): number[] {
+  const bins = new Map<number, number>();
+  for (const s of samples) {
+    const b = Math.floor(s.t / frameMs);
+    bins.set(b, (bins.get(b) ?? 0) + s.ms);
+  }
+  return [...bins.values()];
+}
+
+interface PageResult {
+  ok: boolean;
+  error?: string;
+  drawnMs?: number;
+  readyMs?: number;
+  applyFrameP50?: number | null;
+  applyFrameP95?: number | null;
+  applyFrameMax?: number | null;
+  decodeShare?: number | null;
+  usPerUpdate?: number | null;
+  updatesPerS?: number | null;
+  mainBusyMsPerS?: number | null;
+  scriptMsPerS?: number | null;
+  mainCpuMsPerS?: number | null;
+  rendererCpuMsPerS?: number | null;
+  layoutStyleMsPerS?: number | null;
+  renderP50?: number | null;
+  renderP95?: number | null;
+  rafP95?: number | null;
+  cameraToFrameP95?: number | null;
+  pickMs?: number | null;
+  heapMB?: number | null;
+  stats?: unknown;
+}
+
+async function metrics(cdp: CDPSession): Promise<Record<string, number>> {
+  const r = (await cdp.send("Performance.getMetrics")) as { metrics: { name: string; value: number }[] };
+  return Object.fromEntries(r.metrics.map((m) => [m.name, m.value]));
+}
+async function heapAfterGc(cdp: CDPSession): Promise<number> {
+  await cdp.send("HeapProfiler.enable");
+  await cdp.send("HeapProfiler.collectGarbage");
+  await cdp.send("HeapProfiler.collectGarbage");
+  const h = (await cdp.send("Runtime.getHeapUsage")) as { usedSize: number };
+  return h.usedSize / 2 ** 20;
+}
+
+/** in-page: render-time and rAF-interval recorders on a Cesium scene reachable by `sceneExpr` */
+const RECORDERS = (sceneExpr: string) => `(() => {
+  const scene = ${sceneExpr};
+  const w = window;
+  w.__benchRender = []; w.__benchRaf = [];
+  let rs = 0;
+  scene.preUpdate.addEventListener(() => (rs = performance.now()));
+  scene.postRender.addEventListener(() => w.__benchRender.push(performance.now() - rs));
+  let last = performance.now();
+  const loop = () => { const n = performance.now(); w.__benchRaf.push(n - last); last = n; requestAnimationFrame(loop); };
+  requestAnimationFrame(loop);
+  w.__benchCamera = async (camera, lonLats) => {
+    const out = [];
+    for (const [lon, lat, h] of lonLats) {
+      const t0 = performance.now();
+      await new Promise((r) => {
+        const off = scene.postRender.addEventListener(() => { off(); r(); });
+        camera.setView({ destination: w.Cesium_Cartesian3_fromDegrees(lon, lat, h) });
+        scene.requestRender();
+      });
+      out.push(performance.now() - t0);
+    }
+    return out;
+  };
+})()`;
+
+const CAMERA_STOPS: [number, number, number][] = [[119.30, 26.08, 20000], [119.45, 25.95, 60000], [119.20, 26.10, 8000], [119.35, 26.00, 120000], [119.22, 25.98, 240000]];
+
+async function measureWindow(page: Page, cdp: CDPSession, kind: "ours" | "base"): Promise<Omit<PageResult, "ok" | "drawnMs" | "readyMs">> {
+  await sleep(3000); // warm-up at steady load
+  await page.evaluate((k) => {
+    const w = window as unknown as Record<string, { clear?: () => void; perf?: { apply: unknown[]; render: unknown[] } } & unknown[]>;
+    if (k === "ours") (w.__rt as unknown as { perf: { clear(): void } }).perf.clear();
+    else (w.__base as unknown as { perf: { apply: unknown[] } }).perf.apply.length = 0;
+    (w.__benchRender as unknown[]).length = 0;
+    (w.__benchRaf as unknown[]).length = 0;
+  }, kind);
+  const m0 = await metrics(cdp);
+  const t0 = Date.now();
+  await sleep(MEASURE_S * 1000);
+  const m1 = await metrics(cdp);
+  const secs = (Date.now() - t0) / 1000;
+  const got = await page.evaluate((k) => {
+    const w = window as unknown as Record<string, unknown>;
+    const render = (w.__benchRender as number[]).slice();
+    const raf = (w.__benchRaf as number[]).slice();
+    if (k === "ours") {
+      const perf = (w.__rt as { perf: { frames: { snapshot(): Record<string, number[]> }; recolour: { snapshot(): Record<string, number[]> } } }).perf;
+      return { frames: perf.frames.snapshot(), recolour: perf.recolour.snapshot(), render, raf, apply: null };
+    }
+    return { frames: null, recolour: null, render, raf, apply: ((w.__base as { perf: { apply: number[][] } }).perf.apply).slice() };
+  }, kind);
+  let work: { t: number; ms: number }[] = [];
+  let totalMs = 0, decodeMs = 0, records = 0;
+  if (got.frames && got.recolour) {
+    const f = got.frames, rc = got.recolour;
+    for (let i = 0; i < f.t.length; i++) {
+      const ms = f.decodeMs[i] + f.applyMs[i];
+      work.push({ t: f.t[i], ms });
+      totalMs += ms;
+      decodeMs += f.decodeMs[i];
+      records += f.records[i];
+    }
+    for (let i = 0; i < rc.t.length; i++) {
+      work.push({ t: rc.t[i], ms: rc.ms[i] });
+      totalMs += rc.ms[i];
+    }
+  } else if (got.apply) {
+    work = got.apply.map(([t, ms]) => ({ t, ms }));
+    for (const [, ms, n] of got.apply) {
+      totalMs += ms;
+      records += n;
+    }
+  }
+  const frames = perFrame(work);
+  // interactivity: camera jumps -> next rendered frame, and one pick at the screen centre
+  const cam = await page.evaluate(async ({ k, stops }) => {
+    const w = window as unknown as Record<string, unknown> & { __benchCamera(c: unknown, s: unknown): Promise<number[]> };
+    const scene = k === "ours" ? (w.__rt as { app: { twin: { scene: { camera: unknown; pick(p: unknown): unknown } } } }).app.twin.scene : (w.__base as { viewer: { scene: { camera: unknown; pick(p: unknown): unknown } } }).viewer.scene;
+    const times = await w.__benchCamera(scene.camera, stops);
+    const t0 = performance.now();
+    try {
+      scene.pick({ x: 640, y: 360 });
+    } catch {
+      /* pick failures are not timing failures */
+    }
+    return { times, pickMs: performance.now() - t0 };
+  }, { k: kind, stops: CAMERA_STOPS });
+  const d = (k: string) => ((m1[k] ?? NaN) - (m0[k] ?? NaN)) * 1000 / secs;
+  return {
+    applyFrameP50: round(pct(frames, 50), 3), applyFrameP95: round(pct(frames, 95), 3), applyFrameMax: round(pct(frames, 100), 3),
+    decodeShare: kind === "ours" && totalMs ? round(decodeMs / totalMs, 3) : null,
+    usPerUpdate: records ? round((totalMs * 1000) / records, 3) : null,
+    updatesPerS: round(records / secs, 0),
+    mainBusyMsPerS: round(d("TaskDuration"), 1), scriptMsPerS: round(d("ScriptDuration"), 1),
+    mainCpuMsPerS: round(d("ThreadTime"), 1), rendererCpuMsPerS: round(d("ProcessTime"), 1), layoutStyleMsPerS: round(d("LayoutDuration") + d("RecalcStyleDuration"), 1),
+    renderP50: round(pct(got.render, 50)), renderP95: round(pct(got.render, 95)),
+    rafP95: round(pct(got.raf, 95)), cameraToFrameP95: round(pct(cam.times, 95)), pickMs: round(cam.pickMs),
+  };
+}
+
+async function measureOurs(browser: Browser, base: string, s: Scenario, extraQuery = ""): Promise<PageResult> {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await ctx.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  try {
+    const cdp = await ctx.newCDPSession(page);
+    await cdp.send("Performance.enable");
+    const q = `config=bench-data/${s.objects}/scene.json&msaa=1${LIVE_MS ? `&liveMs=${LIVE_MS}` : ""}${extraQuery}`;
+    await page.goto(`${base}/?${q}`, { waitUntil: "commit" });
+    await page.waitForFunction(() => (window.__rt as { isReady?: () => boolean } | undefined)?.isReady?.() === true, null, { timeout: 300_000, polling: 50 });
+    const readyMs = await page.evaluate(() => performance.now());
+    const drawnMs = await page.evaluate(async () => {
+      const rt = window.__rt as unknown as { liveReady: Promise<void>; app: { twin: { scene: { postRender: { addEventListener(f: () => void): () => void }; requestRender(): void } } } };
+      await rt.liveReady;
+      const scene = rt.app.twin.scene;
+      await new Promise<void>((r) => {
+        const off = scene.postRender.addEventListener(() => {
+          off();
+          r();
+        });
+        scene.requestRender();
+      });
+      return performance.now();
+    });
+    await page.evaluate(`window.Cesium_Cartesian3_fromDegrees = (lon, lat, h) => window.__rt.app.twin.scene.camera.position.constructor.fromDegrees(lon, lat, h)`);
+    await page.evaluate(RECORDERS("window.__rt.app.twin.scene"));
+    const w = await measureWindow(page, cdp, "ours");
+    const stats = await page.evaluate(() => (window.__rt as unknown as { liveStats(): unknown }).liveStats());
+    const heapMB = await heapAfterGc(cdp);
+    return { ok: true, readyMs: round(readyMs, 0)!, drawnMs: round(drawnMs, 0)!, ...w, heapMB: round(heapMB, 1), stats, ...(errors.length ? { error: errors.slice(0, 3).join(" | ") } : {}) };
+  } catch (e) {
+    return { ok: false, error: `${(e as Error).message.split("\n")[0]}${errors.length ? ` | page: ${errors.slice(0, 2).join(" | ")}` : ""}` };
+  } finally {
+    await ctx.close().catch(() => {});
+  }
+}
+
+async function measureBaseline(browser: Browser, base: string, s: Scenario): Promise<PageResult> {
+  // the gateway's CSP forbids eval, which Cesium's prebuilt UMD bundle needs; the baseline page is bench-only
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 }, bypassCSP: true });
+  const page = await ctx.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  try {
+    const cdp = await ctx.newCDPSession(page);
+    await cdp.send("Performance.enable");
+    page.on("pageerror", (e) => void page.evaluate((m) => ((window as unknown as { __benchErr?: string }).__benchErr = m), e.message).catch(() => {}));
+    await page.goto(`${base}/baseline/index.html?data=bench-data/${s.objects}`, { waitUntil: "commit" });
+    await page.waitForFunction(() => {
+      const b = (window as unknown as { __base?: { readyAt: number; error?: string } }).__base;
+      return (!!b && (b.readyAt > 0 || !!b.error)) || !!(window as unknown as { __benchErr?: string }).__benchErr;
+    }, null, { timeout: 300_000, polling: 100 });
+    const r = await page.evaluate(() => (window as unknown as { __base: { readyAt: number; error?: string } }).__base);
+    if (r?.error || !r?.readyAt) throw new Error(r?.error ?? errors[0] ?? "baseline page failed");
+    await page.evaluate(`window.Cesium_Cartesian3_fromDegrees = (lon, lat, h) => Cesium.Cartesian3.fromDegrees(lon, lat, h)`);
+    await page.evaluate(RECORDERS("window.__base.viewer.scene"));
+    const w = await measureWindow(page, cdp, "base");
+    const heapMB = await heapAfterGc(cdp);
+    return { ok: true, drawnMs: round(r.readyAt, 0)!, ...w, heapMB: round(heapMB, 1) };
+  } catch (e) {
+    return { ok: false, error: `${(e as Error).message.split("\n")[0]}${errors.length ? ` | page: ${errors.slice(0, 2).join(" | ")}` : ""}` };
+  } finally {
+    await ctx.close().catch(() => {});
+  }
+}
+
+// ------------------------------------------------------------------------------------------- bundle sizes
+function bundleSizes() {
+  const dist = join(ROOT, "dist");
+  const html = readFileSync(join(dist, "index.html"), "utf8");
+  const first = new Set([...html.matchAll(/(?:src|href)="\/assets\/([^"]+)"/g)].map((m) => m[1]));
+  const files = readdirSync(join(dist, "assets")).map((f) => {
+    const buf = readFileSync(join(dist, "assets", f));
+    return { file: f, kb: round(buf.length / 1024, 1)!, gzipKb: round(gzipSync(buf).length / 1024, 1)!, firstScreen: first.has(f) };
+  });
+  files.sort((a, b) => Number(b.firstScreen) - Number(a.firstScreen) || b.kb - a.kb);
+  const sum = (fs: typeof files, k: "kb" | "gzipKb") => round(fs.reduce((a, f) => a + f[k], 0), 1)!;
+  const fs1 = files.filter((f) => f.firstScreen), lazy = files.filter((f) => !f.firstScreen);
+  return { files, firstScreenKb: sum(fs1, "kb"), firstScreenGzipKb: sum(fs1, "gzipKb"), lazyKb: sum(lazy, "kb"), lazyGzipKb: sum(lazy, "gzipKb") };
+}
+
+// ------------------------------------------------------------------------------------------- main
+async function main(): Promise<void> {
+  const started = new Date();
+  log(`scenarios ${SCENARIOS.map((s) => s.label).join(", ")}; ${MEASURE_S} s windows; Entity baseline up to ${BASELINE_MAX} objects`);
+  const b = spawnSync(process.execPath, ["--import", "tsx", "tools/ensure-build.ts"], { stdio: "inherit" });
+  if (b.status !== 0) throw new Error("build failed (tools/ensure-build.ts)");
+  prepareStatic();
+  const browser = await chromium.launch({ executablePath: existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined, args: CHROMIUM_ARGS });
+  const scenarios: { scenario: Scenario; ours: PageResult; before?: PageResult; baseline: PageResult | null; ratio: Record<string, number | null> }[] = [];
+  try {
+    for (const s of SCENARIOS) {
+      log(`${s.label}: writing data`);
+      const dir = writeScenarioData(s.objects);
+      const gw = await startGateway(PORT, { LIVE_SOURCE: "synthetic", SYNTH_RATE: String(s.rate), DATA_DIR: dir, STATIC_DIR: STATIC });
+      try {
+        log(`${s.label}: ours`);
+        const ours = await measureOurs(browser, gw.url, s);
+        log(`${s.label}: ours ${JSON.stringify(ours)}`);
+        // before/after: the same page with deltas validated by the zod schema (the state before the fast path)
+        let before: PageResult | undefined;
+        if (flag("ab-all") || (s.objects === 100000 && !flag("no-ab"))) {
+          log(`${s.label}: ours with ?fastDecode=0 (before)`);
+          before = await measureOurs(browser, gw.url, s, "&fastDecode=0");
+          log(`${s.label}: before ${JSON.stringify(before)}`);
+        }
+        let baseline: PageResult | null = null;
+        if (s.objects <= BASELINE_MAX) {
+          log(`${s.label}: Entity API baseline`);
+          baseline = await measureBaseline(browser, gw.url, s);
+          log(`${s.label}: baseline ${JSON.stringify(baseline)}`);
+        }
+        const r = (k: keyof PageResult) => {
+          const a = ours[k], c = baseline?.[k];
+          return typeof a === "number" && typeof c === "number" && c > 0 ? round(a / c, 3) : null;
+        };
+        scenarios.push({ scenario: s, ours, ...(before ? { before } : {}), baseline, ratio: { usPerUpdate: r("usPerUpdate"), applyFrameP95: r("applyFrameP95"), mainBusyMsPerS: r("mainBusyMsPerS"), mainCpuMsPerS: r("mainCpuMsPerS"), heapMB: r("heapMB"), drawnMs: r("drawnMs") } });
+      } finally {
+        await gw.stop();
+      }
+    }
+  } finally {
+    await browser.close().catch(() => {});
+  }
+
+  const fanout: FanoutResult[] = [];
+  if (!flag("no-fanout")) {
+    const runs: { parser: "json" | "msgpack"; batchMs: number }[] = [{ parser: "json", batchMs: 100 }, { parser: "msgpack", batchMs: 100 }, ...(QUICK ? [] : [{ parser: "json" as const, batchMs: 50 }])];
+    for (const r of runs) {
+      log(`fan-out: 50 clients x 10k updates/s, ${r.parser}, batch ${r.batchMs} ms`);
+      const f = await runFanout({ ...r, clients: 50, rate: 10000, objects: 30000, seconds: MEASURE_S, port: PORT + 1 });
+      log(`fan-out ${JSON.stringify(f)}`);
+      fanout.push(f);
+    }
+  }
+  const bundle = bundleSizes();
+  const decode = decodeBench();
+  let coverage: string | null = null;
+  if (!flag("no-coverage") && !QUICK) {
+    log("coverage bench (bench/coverage.ts)");
+    const c = spawnSync(process.execPath, ["--import", "tsx", "bench/coverage.ts"], { encoding: "utf8", timeout: 600_000 });
+    coverage = `${c.stdout}${c.status ? `\n(exit ${c.status}) ${c.stderr.slice(-500)}` : ""}`.trim();
+  }
+
+  const goals = evaluateGoals(scenarios, fanout);
+  const result = { started: started.toISOString(), finished: new Date().toISOString(), measureSeconds: MEASURE_S, machine: machine(), scenarios, fanout, bundle, decode, coverage, goals };
+  mkdirSync(RESULTS, { recursive: true });
+  const file = join(RESULTS, `bench-${started.toISOString().replace(/[:.]/g, "-")}.json`);
+  writeFileSync(file, JSON.stringify(result, null, 2));
+  writeFileSync(join(RESULTS, "latest.json"), JSON.stringify(result, null, 2));
+  console.log(markdown(result));
+  log(`results: ${file}`);
+}
+
+function machine() {
+  const cpus = readFileSync("/proc/cpuinfo", "utf8").match(/^model name\s*:\s*(.*)$/m)?.[1] ?? "?";
+  const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+  return { node: process.version, cpu: cpus, cores: readFileSync("/proc/cpuinfo", "utf8").match(/^processor/gm)?.length ?? 0, loadavg: load };
+}
+
+type Results = { scenarios: { scenario: Scenario; ours: PageResult; before?: PageResult; baseline: PageResult | null; ratio: Record<string, number | null> }[]; fanout: FanoutResult[] };
+function evaluateGoals(scen: Results["scenarios"], fanout: FanoutResult[]) {
+  const find = (o: number) => scen.find((s) => s.scenario.objects === o);
+  const g30 = find(30000);
+  const g100 = scen.find((s) => s.scenario.objects === 100000 && s.scenario.rate === 20000);
+  const g300 = find(300000);
+  const json = fanout.find((f) => f.parser === "json" && f.batchMs === 100);
+  const verdict = (v: boolean | null) => (v === null ? "not measured" : v ? "met" : "MISSED");
+  return [
+    { goal: "30k objects: apply cost >= 10x lower than Entity API (µs per update)", value: g30?.ratio.usPerUpdate != null ? `ours/baseline = ${g30.ratio.usPerUpdate}` : "n/a", status: verdict(g30?.ratio.usPerUpdate != null ? g30.ratio.usPerUpdate <= 0.1 : null) },
+    { goal: "30k objects: renderer main-thread CPU >= 10x lower than Entity API (whole page, incl. render)", value: g30?.ratio.mainCpuMsPerS != null ? `ours/baseline = ${g30.ratio.mainCpuMsPerS}` : "n/a", status: verdict(g30?.ratio.mainCpuMsPerS != null ? g30.ratio.mainCpuMsPerS <= 0.1 : null) },
+    { goal: "100k objects @ 20k/s: p95 apply <= 2 ms per frame", value: g100?.ours.applyFrameP95 != null ? `${g100.ours.applyFrameP95} ms` : "n/a", status: verdict(g100?.ours.applyFrameP95 != null ? g100.ours.applyFrameP95 <= 2 : null) },
+    { goal: "300k objects load and stay interactive (camera move -> frame p95 < 500 ms)", value: g300?.ours.ok ? `drawn ${g300.ours.drawnMs} ms, camera->frame p95 ${g300.ours.cameraToFrameP95} ms, rAF p95 ${g300.ours.rafP95} ms` : g300 ? `failed: ${g300.ours.error}` : "n/a", status: verdict(g300 ? !!g300.ours.ok && (g300.ours.cameraToFrameP95 ?? Infinity) < 500 : null) },
+    { goal: "gateway p95 emit->receipt < 100 ms at 50 clients x 10k/s (delta.ts = gateway emit)", value: json ? `${json.gatewayEmitToReceipt.p95} ms (JSON)` : "n/a", status: verdict(json ? json.gatewayEmitToReceipt.p95 < 100 : null) },
+    { goal: "… same from the source's emit (per-record timestamp; includes the batching period)", value: json ? `${json.sourceEmitToReceipt.p95} ms (JSON, batch ${json.batchMs} ms)` : "n/a", status: verdict(json ? json.sourceEmitToReceipt.p95 < 100 : null) },
+  ];
+}
+
+function markdown(r: Results & { decode: ReturnType<typeof decodeBench>; bundle: ReturnType<typeof bundleSizes>; goals: ReturnType<typeof evaluateGoals>; machine: ReturnType<typeof machine>; measureSeconds: number; coverage: string | null }): string {
+  const f = (v: unknown) => (v === null || v === undefined ? "–" : String(v));
+  const L: string[] = [];
+  L.push(`\n## RongTwin bench (${r.machine.cores} cores, ${r.machine.cpu}, load ${r.machine.loadavg}; ${r.measureSeconds} s windows)\n`);
+  L.push("| scenario | impl | drawn ms | apply/frame p50 | p95 | max | µs/update | updates/s | main busy ms/s (script) | main CPU ms/s | render p95 ms | rAF p95 ms | camera→frame p95 ms | heap MB |");
+  L.push("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+  for (const s of r.scenarios) {
+    for (const [name, p] of [["ours", s.ours], ["ours, zod decode (before)", s.before], ["Entity API", s.baseline]] as const) {
+      if (!p) continue;
+      if (!p.ok) {
+        L.push(`| ${s.scenario.label} | ${name} | failed: ${f(p.error).slice(0, 120)} ||||||||||||`);
+        continue;
+      }
+      L.push(`| ${s.scenario.label} | ${name} | ${f(p.drawnMs)} | ${f(p.applyFrameP50)} | ${f(p.applyFrameP95)} | ${f(p.applyFrameMax)} | ${f(p.usPerUpdate)} | ${f(p.updatesPerS)} | ${f(p.mainBusyMsPerS)} (${f(p.scriptMsPerS)}) | ${f(p.mainCpuMsPerS)} | ${f(p.renderP95)} | ${f(p.rafP95)} | ${f(p.cameraToFrameP95)} | ${f(p.heapMB)} |`);
+    }
+    if (s.baseline?.ok) L.push(`| ${s.scenario.label} | **ours/Entity** | ${f(s.ratio.drawnMs)} | | ${f(s.ratio.applyFrameP95)} | | ${f(s.ratio.usPerUpdate)} | | ${f(s.ratio.mainBusyMsPerS)} | ${f(s.ratio.mainCpuMsPerS)} | | | | ${f(s.ratio.heapMB)} |`);
+  }
+  if (r.fanout.length) {
+    L.push("\n| fan-out (50 clients × 10k/s, 30k objects) | batch ms | rec/client/s | gateway emit→receipt p50 / p95 ms | source emit→receipt p50 / p95 ms | gateway CPU % | clients CPU % |");
+    L.push("|---|---|---|---|---|---|---|");
+    for (const x of r.fanout) L.push(`| ${x.parser}${x.error ? ` (error: ${x.error.slice(0, 80)})` : ""} | ${x.batchMs} | ${f(round(x.recordsPerClientPerS, 0))} | ${f(x.gatewayEmitToReceipt.p50)} / ${f(x.gatewayEmitToReceipt.p95)} | ${f(x.sourceEmitToReceipt.p50)} / ${f(x.sourceEmitToReceipt.p95)} | ${f(round(x.gatewayCpuPct, 0))} | ${f(round(x.clientProcessCpuPct, 0))} |`);
+  }
+  L.push(`\nDelta validation (node, ${r.decode.records}-record delta): zod ${round(r.decode.zodUsPerRecord, 3)} µs/record, fast path ${round(r.decode.fastUsPerRecord, 3)} µs/record (${round(r.decode.speedup, 1)}× faster)`);
+  L.push(`\nBundle: first screen ${r.bundle.firstScreenKb} KiB (${r.bundle.firstScreenGzipKb} KiB gzip) = ${r.bundle.files.filter((x) => x.firstScreen).map((x) => `${x.file} ${x.kb}`).join(", ")}; lazy ${r.bundle.lazyKb} KiB (${r.bundle.lazyGzipKb} gzip) = ${r.bundle.files.filter((x) => !x.firstScreen).map((x) => `${x.file} ${x.kb}`).join(", ")}`);
+  L.push("\n| goal | measured | status |\n|---|---|---|");
+  for (const g of r.goals) L.push(`| ${g.goal} | ${g.value} | ${g.status} |`);
+  if (r.coverage) L.push(`\nCoverage bench (bench/coverage.ts):\n\n\`\`\`\n${r.coverage}\n\`\`\``);
+  return L.join("\n");
+}
+
+main().catch((e: unknown) => {
+  console.error(`[bench] failed: ${(e as Error).stack ?? e}`);
+  process.exit(1);
+});
+
