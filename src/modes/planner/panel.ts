@@ -404,6 +404,7 @@ export function mountPlannerPanel(host: HTMLElement, ctl: PlannerController, hoo
                 h("tbody", {}, ...c.rows.filter((r) => r.district === null || c.rows.length <= 24).map((r) => h("tr", { class: r.better === "b" ? "better-b" : r.better === "a" ? "better-a" : "" },
                   h("td", {}, `${r.district ? `${r.district} · ` : ""}${lang === "zh" ? r.labelZh : r.label}${r.unit ? ` (${r.unit})` : ""}`),
                   h("td", {}, fmt(r.a, r.unit)), h("td", {}, fmt(r.b, r.unit)), h("td", {}, r.delta === null ? "—" : fmtSigned(r.delta, r.unit === "%" || Math.abs(r.delta) < 100 ? 2 : 0)))))));
+            cmp.scrollIntoView({ block: "nearest" });
           }
         }
         if (!p || p.importReport !== s.importReport) {
@@ -416,6 +417,7 @@ export function mountPlannerPanel(host: HTMLElement, ctl: PlannerController, hoo
               report.append(h("table", { class: "pl-table errors" },
                 h("thead", {}, h("tr", {}, h("th", {}, t("pl.line")), h("th", {}, t("pl.field")), h("th", {}, t("pl.reason")))),
                 h("tbody", {}, ...r.errors.slice(0, 200).map((e) => h("tr", { "data-testid": "planner-import-error" }, h("td", {}, String(e.line)), h("td", {}, e.field), h("td", {}, e.reason))))));
+            report.scrollIntoView({ block: "nearest" });
           }
         }
       },
