@@ -189,7 +189,9 @@ export function startKiosk(app: App): void {
 
   const renderLive = () => {
     const lang = uiLang.getState().lang;
-    live.replaceChildren(h("span", { class: "kiosk-live-dot" }), `${t("kiosk.live")} · ${LIVE_LABELS[current.live][lang]}：`, h("b", { "data-live": current.live }, liveFigure(app, current.live)));
+    const v = liveFigure(app, current.live);
+    live.dataset.empty = String(v === "—");
+    live.replaceChildren(h("span", { class: "kiosk-live-dot" }), `${t("kiosk.live")} · ${LIVE_LABELS[current.live][lang]}：`, h("b", { "data-live": current.live }, v));
   };
 
   const renderCaption = () => {
@@ -247,7 +249,11 @@ export function startKiosk(app: App): void {
     if (uiLang.getState().lang !== defaultLang) setLang(defaultLang);
   };
 
+  /** transitions with timestamps, for tests and diagnostics (bounded) */
+  const history: Array<{ t: number; mode: AttractState["mode"]; chapter: number; autoChanges: number }> = [];
   const onChange = (s: AttractState) => {
+    history.push({ t: Date.now(), mode: s.mode, chapter: s.chapter, autoChanges: s.autoChanges });
+    if (history.length > 200) history.shift();
     shell.root.dataset.kiosk = s.mode;
     ui.dataset.mode = s.mode;
     hint.hidden = s.mode !== "attract";
@@ -277,6 +283,7 @@ export function startKiosk(app: App): void {
     window.__rt.kiosk = {
       state: () => ({ ...loop.state, lang: uiLang.getState().lang, title: title.textContent, chapterId: current.id, offline: !offline.hidden }),
       times: { idleS, dwellS, flyS },
+      history: () => history.slice(),
     };
   }
   loop.start();
