@@ -244,17 +244,26 @@ async function measureOurs(browser: Browser, base: string, s: Scenario, extraQue
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   const page = await ctx.newPage();
   const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("pageerror", (e) => errors.push(`${e.message} @ ${(e.stack ?? "").split("\n").slice(1, 3).join(" ").trim()}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(`console: ${m.text().slice(0, 200)}`);
+  });
   try {
     const cdp = await ctx.newCDPSession(page);
     await cdp.send("Performance.enable");
     const q = `config=bench-data/${s.objects}/scene.json&msaa=1${LIVE_MS ? `&liveMs=${LIVE_MS}` : ""}${extraQuery}`;
     await page.goto(`${base}/?${q}`, { waitUntil: "commit" });
-    await page.waitForFunction(() => (window.__rt as { isReady?: () => boolean } | undefined)?.isReady?.() === true, null, { timeout: 300_000, polling: 50 });
+    await page.waitForFunction(() => (window.__rt as { isReady?: () => boolean } | undefined)?.isReady?.() === true, null, { timeout: 300_000 + s.objects, polling: 50 });
     const readyMs = await page.evaluate(() => performance.now());
     const drawnMs = await page.evaluate(async () => {
       const rt = window.__rt as unknown as { liveReady: Promise<void>; app: { twin: { scene: { postRender: { addEventListener(f: () => void): () => void }; requestRender(): void } } } };
       await rt.liveReady;
+      // recolouring of the snapshots may continue over several frames (time budget): wait until it is done
+      const perf = (window.__rt as unknown as { perf?: { backlog?: number } }).perf;
+      await new Promise<void>((r) => {
+        const poll = () => ((perf?.backlog ?? 0) > 0 ? requestAnimationFrame(poll) : r());
+        requestAnimationFrame(poll);
+      });
       const scene = rt.app.twin.scene;
       await new Promise<void>((r) => {
         const off = scene.postRender.addEventListener(() => {

@@ -8,6 +8,16 @@ export interface GatewayProc {
   stop(): Promise<void>;
 }
 
+const live = new Set<number>();
+process.on("exit", () => {
+  for (const pid of live) try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    /* gone */
+  }
+});
+for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => process.exit(130));
+
 export async function startGateway(port: number, env: Record<string, string>, timeoutMs = 180_000): Promise<GatewayProc> {
   const log: string[] = [];
   const proc = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
@@ -23,7 +33,11 @@ export async function startGateway(port: number, env: Record<string, string>, ti
   proc.stderr!.on("data", keep);
   const url = `http://127.0.0.1:${port}`;
   let exited = false;
-  proc.on("exit", () => (exited = true));
+  if (proc.pid) live.add(proc.pid);
+  proc.on("exit", () => {
+    exited = true;
+    if (proc.pid) live.delete(proc.pid);
+  });
   const stop = async () => {
     if (exited || !proc.pid) return;
     try {

@@ -34,6 +34,10 @@ export function takeToken(): string | undefined {
   return sessionStorage.getItem("rongtwin.token") ?? undefined;
 }
 
+/** main-thread ms one recolour task may take before the rest continues on the next frame */
+export const RECOLOUR_BUDGET_MS = 1.5;
+const RECOLOUR_SLICE = 512;
+
 export function bindLive(twin: Twin, opts: { url?: string; token?: string; staleMs: number; frameMs?: number }): LiveBinding {
   let current = twin;
   const ids: Partial<Record<LayerId, string[]>> = {};
@@ -65,20 +69,64 @@ export function bindLive(twin: Twin, opts: { url?: string; token?: string; stale
   const versions = new Map<LayerId, number>();
   const perf = conn.perf;
   if (typeof window !== "undefined" && window.__rt) window.__rt.perf = perf;
+  // Recolour work is capped per task (RECOLOUR_BUDGET_MS, ?recolourBudget= overrides): what does not fit (a 300k-point
+  // snapshot, a burst of updates) continues on the next animation frames, so one pass never blocks input or rendering.
+  const budgetParam = Number(new URLSearchParams(location.search).get("recolourBudget"));
+  const budgetMs = Number.isFinite(budgetParam) && budgetParam > 0 ? budgetParam : RECOLOUR_BUDGET_MS;
+  const backlog = new Map<LayerId, { idx: Uint32Array; at: number }>();
+  let continuing = false;
+  const recolour = (t0: number): number => {
+    let points = 0;
+    for (const l of current.layers) {
+      const b = backlog.get(l.id);
+      if (!b) continue;
+      while (b.at < b.idx.length) {
+        const end = Math.min(b.idx.length, b.at + RECOLOUR_SLICE);
+        l.applyLive(b.idx.subarray(b.at, end), view);
+        points += end - b.at;
+        b.at = end;
+        if (performance.now() - t0 > budgetMs) break;
+      }
+      if (b.at >= b.idx.length) backlog.delete(l.id);
+      if (performance.now() - t0 > budgetMs) break;
+    }
+    let left = 0;
+    for (const b of backlog.values()) left += b.idx.length - b.at;
+    perf.backlog = left;
+    if (points) perf.recolour.push(performance.now(), performance.now() - t0, points);
+    if (left && !continuing) {
+      continuing = true;
+      const next = () => {
+        continuing = false;
+        recolour(performance.now());
+      };
+      if (typeof requestAnimationFrame === "function") requestAnimationFrame(next);
+      else setTimeout(next, 16);
+    }
+    return points;
+  };
   const onStore = (s: LiveStoreState) => {
     const t0 = performance.now();
-    let points = 0;
     let any = false;
     for (const l of current.layers) {
       const L = s.layers[l.id];
       if (!L || versions.get(l.id) === L.version) continue;
       versions.set(l.id, L.version);
       const changed = conn.drainChanges(l.id);
-      if (changed.length) l.applyLive(changed, view);
-      points += changed.length;
       any = true;
+      if (!changed.length) continue;
+      const b = backlog.get(l.id);
+      if (!b) backlog.set(l.id, { idx: changed, at: 0 });
+      else {
+        // recolouring reads the current state, so repeats are harmless: append the new changes to what is left
+        const rest = b.idx.subarray(b.at);
+        const merged = new Uint32Array(rest.length + changed.length);
+        merged.set(rest);
+        merged.set(changed, rest.length);
+        backlog.set(l.id, { idx: merged, at: 0 });
+      }
     }
-    if (points) perf.recolour.push(performance.now(), performance.now() - t0, points);
+    recolour(t0);
     if (any) for (const t of tickers) t();
   };
   // coalesce: at most one recolour pass per frameMs, however often the store commits
@@ -113,6 +161,8 @@ export function bindLive(twin: Twin, opts: { url?: string; token?: string; stale
     attach(next) {
       current = next;
       const s = store.getState();
+      backlog.clear();
+      perf.backlog = 0;
       for (const l of next.layers) {
         const L = s.layers[l.id];
         if (!L || !L.ready) continue;

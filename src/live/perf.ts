@@ -45,6 +45,8 @@ export interface LivePerf {
   /** decode time and records of messages received but not yet applied */
   pendingDecodeMs: number;
   pendingRecords: number;
+  /** points waiting to be recoloured (work continues on the next frames when a pass exceeds its budget) */
+  backlog: number;
   clear(): void;
 }
 
@@ -54,6 +56,7 @@ export function createLivePerf(capacity = 4096): LivePerf {
     recolour: new PerfRing(["t", "ms", "points"], capacity),
     pendingDecodeMs: 0,
     pendingRecords: 0,
+    backlog: 0,
     clear() {
       p.frames.clear();
       p.recolour.clear();

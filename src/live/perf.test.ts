@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { PerfRing, createLivePerf } from "./perf";
+
+describe("PerfRing", () => {
+  it("keeps the newest `capacity` samples, oldest first", () => {
+    const r = new PerfRing(["t", "ms"], 3);
+    r.push(1, 0.5);
+    r.push(2, 1.5);
+    expect(r.snapshot()).toEqual({ t: [1, 2], ms: [0.5, 1.5] });
+    r.push(3, 2.5);
+    r.push(4, 3.5); // overwrites the first
+    expect(r.length).toBe(3);
+    expect(r.snapshot()).toEqual({ t: [2, 3, 4], ms: [1.5, 2.5, 3.5] });
+    r.clear();
+    expect(r.snapshot()).toEqual({ t: [], ms: [] });
+  });
+  it("live perf has frame and recolour rings and clears both", () => {
+    const p = createLivePerf(8);
+    p.frames.push(10, 0.2, 0.3, 400);
+    p.recolour.push(11, 0.9, 400);
+    expect(p.frames.snapshot()).toEqual({ t: [10], decodeMs: [0.2], applyMs: [0.3], records: [400] });
+    p.clear();
+    expect(p.frames.length + p.recolour.length).toBe(0);
+  });
+});
