@@ -58,8 +58,11 @@ export function installResilience(app: App, opts: ResilienceOptions = {}): Resil
     const canvas = twin.scene.canvas;
     const onLost = () => schedule("webgl-context-lost");
     const onError = (_s: Scene, err: unknown) => {
-      console.error("render error; rebuilding the scene", err);
-      schedule("render-error");
+      // a lost context usually shows up first as a render error (the contextlost event is queued as a task)
+      const gl = canvas.getContext("webgl2") ?? canvas.getContext("webgl");
+      const lost = !!gl && gl.isContextLost();
+      if (!lost) console.error("render error; rebuilding the scene", err);
+      schedule(lost ? "webgl-context-lost" : "render-error");
     };
     canvas.addEventListener("webglcontextlost", onLost);
     const unErr = twin.scene.renderError.addEventListener(onError);
@@ -91,7 +94,7 @@ export function installResilience(app: App, opts: ResilienceOptions = {}): Resil
       try {
         old.destroy();
       } catch (e) {
-        console.warn("destroying the old scene failed (continuing)", e);
+        console.warn(`destroying the old scene failed (continuing): ${(e as Error)?.message ?? e}`);
       }
       const next = createTwin({ container: app.shell.globe, config: app.config, data: old.data, msaaSamples });
       app.twin = next;

@@ -84,12 +84,20 @@ export function createTwin(opts: TwinOptions): Twin {
       return flyToPoint(scene.camera, p.lon, p.lat, range);
     },
     destroy() {
-      unfence();
-      unLang();
-      twin.interaction.destroy();
-      for (const l of layers) l.destroy();
-      districts?.destroy();
-      if (!widget.isDestroyed()) widget.destroy();
+      // every step runs even if an earlier one throws (after a WebGL context loss Cesium's destroy can throw), so no
+      // store subscription, listener or DOM node of this twin outlives it; the first error is rethrown at the end
+      const widgetEl = widget.isDestroyed() ? null : widget.canvas.parentElement;
+      let first: unknown = null;
+      const steps: (() => void)[] = [unfence, unLang, () => twin.interaction.destroy(), ...layers.map((l) => () => l.destroy()), () => districts?.destroy(), () => !widget.isDestroyed() && widget.destroy()];
+      for (const step of steps) {
+        try {
+          step();
+        } catch (e) {
+          first ??= e;
+        }
+      }
+      if (widgetEl?.isConnected) widgetEl.remove();
+      if (first) throw first;
     },
   };
 

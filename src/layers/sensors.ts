@@ -52,12 +52,15 @@ export class SensorsLayer extends PointLayer<Sensor> {
         { key: "legend.offline", color: STATUS_CSS[3], shape: "dot" },
       ],
     });
-    const road = Material.fromType("Color", { color: Color.fromCssColorString("#3a7bd5").withAlpha(0.55) });
+    // one Material per polyline: PolylineCollection destroys each polyline's material, so a shared one is destroyed
+    // twice and the second destroy throws (which aborted the whole scene teardown on rebuild)
+    const roadColor = Color.fromCssColorString("#3a7bd5").withAlpha(0.55);
+    const road = () => Material.fromType("Color", { color: roadColor });
     for (const r of roads) {
       this.roads.add({
         positions: r.path.map(([lo, la]) => Cartesian3.fromDegrees(lo, la, 10)),
         width: r.class === "arterial" ? 1.5 : 2.5,
-        material: road,
+        material: road(),
       } as never);
     }
     sceneRef.primitives.add(this.roads);

@@ -51,7 +51,8 @@ export function drawDistricts(scene: Scene, file: DistrictsFile, landmarks: Land
   const pins = new PointPrimitiveCollection();
   const land = Color.fromCssColorString("#0b2540").withAlpha(0.78);
   const edge = Color.fromCssColorString("#2ad4ff");
-  const glow = Material.fromType("PolylineGlow", { color: edge.withAlpha(0.9), glowPower: 0.25, taperPower: 1.0 });
+  // one Material per polyline (a shared one is destroyed once per polyline and the second destroy throws)
+  const glow = () => Material.fromType("PolylineGlow", { color: edge.withAlpha(0.9), glowPower: 0.25, taperPower: 1.0 });
 
   file.features.forEach((f, i) => {
     for (const poly of ringsOf(f)) {
@@ -67,7 +68,7 @@ export function drawDistricts(scene: Scene, file: DistrictsFile, landmarks: Land
           attributes: { color: ColorGeometryInstanceAttribute.fromColor(i % 2 ? land : land.brighten(0.06, new Color())) },
         }),
       );
-      outlines.add({ positions: toCartesians([...outer, outer[0]], 30), width: 3, material: glow, arcType: ArcType.GEODESIC } as never);
+      outlines.add({ positions: toCartesians([...outer, outer[0]], 30), width: 3, material: glow(), arcType: ArcType.GEODESIC } as never);
     }
   });
   const fill = new Primitive({
@@ -79,8 +80,8 @@ export function drawDistricts(scene: Scene, file: DistrictsFile, landmarks: Land
   let riverLines: PolylineCollection | null = null;
   if (river && river.length) {
     riverLines = new PolylineCollection();
-    const water = Material.fromType("Color", { color: Color.fromCssColorString("#1b6fa8").withAlpha(0.9) });
-    for (const r of river) riverLines.add({ positions: toCartesians(r, 20), width: 4, material: water } as never);
+    const waterColor = Color.fromCssColorString("#1b6fa8").withAlpha(0.9);
+    for (const r of river) riverLines.add({ positions: toCartesians(r, 20), width: 4, material: Material.fromType("Color", { color: waterColor }) } as never);
   }
 
   const districtLabels = file.features.map((f) =>

@@ -6,13 +6,13 @@
  * (src/app/resilience.ts).
  *
  * URL options: dwell=<s> (alarm dwell, default 12), idle=<s> (tour after, default 60), tour=0 (no tour),
- * res=<0.1..2> (globe resolution scale, default 1: a wall driven by a weak GPU can trade sharpness for frame rate).
+ * follow=critical|major|none (which new alarms drive the camera, default critical), res=<0.1..2> (globe resolution scale, default 1: a wall driven by a weak GPU can trade sharpness for frame rate).
  */
 import "./command.css";
 import type { App } from "../../app/main";
 import { installResilience, type Resilience } from "../../app/resilience";
 import { decodeServerMessage } from "../../live/decode";
-import type { Alarm } from "../../protocol/live";
+import type { Alarm, Severity } from "../../protocol/live";
 import type { LayerId } from "../../protocol/data";
 import { select, setLayerVisible, uiStore, type Selection } from "../../state/ui-store";
 import { h } from "../../ui/dom";
@@ -48,6 +48,8 @@ export function createCommand(app: App): CommandHandle {
   const idleMs = num(params.get("idle"), 60, 2, 86400) * 1000;
   const tour = params.get("tour") === "0" ? [] : app.config.camera.tour;
   const res = num(params.get("res"), 1, 0.1, 2);
+  const followParam = params.get("follow");
+  const severities: Severity[] = followParam === "none" || followParam === "0" ? [] : followParam === "major" ? ["critical", "major"] : ["critical"];
   const applyRes = () => {
     if (res !== 1) app.twin.widget.resolutionScale = res;
   };
@@ -97,7 +99,7 @@ export function createCommand(app: App): CommandHandle {
       selectObject: (r) => select({ kind: "object", layer: r.layer, index: r.index }),
       stillActive,
     },
-    { dwellMs, idleMs, tour },
+    { dwellMs, idleMs, tour, severities },
   );
   cleanups.push(director.destroy);
 
