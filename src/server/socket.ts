@@ -103,6 +103,10 @@ export function attachSocketHandlers(d: SocketDeps): void {
       socket.emit(EVENTS.hello, hello);
       void socket.join(ALARM_ROOM);
       socket.emit(EVENTS.alarms, { v: PROTOCOL_VERSION, epoch: d.bus.epoch, alarms: state.alarms.list() });
+    } else {
+      // recovered: the missed packets are replayed, but alarm events are emitted per gateway to its own sockets
+      // (see Broadcaster), so a session recovered on ANOTHER gateway has not seen them all — send the list
+      socket.emit(EVENTS.alarms, { v: PROTOCOL_VERSION, epoch: d.bus.epoch, alarms: state.alarms.list() });
     }
 
     const handlers: { [E in ClientEvent]: (msg: never) => void } = {
@@ -234,13 +238,21 @@ export class BackpressureGuard {
   }
 }
 
-/** Leader-only broadcasting: per-layer deltas every tick, alarm events as they are applied. */
+/**
+ * Broadcasting. Deltas: leader only, every tick, to all gateways' sockets through the adapter (a change of
+ * leader shows up as a seq gap at worst, which clients heal by resync). Alarm events: EVERY gateway emits each
+ * alarm event it applies from the bus to its OWN sockets (io.local). Alarm events carry no seq, so they must not
+ * depend on who is leader at the instant of applying: when leadership moves (e.g. Redis restarted and the lock
+ * expired), the old leader may apply an event after losing the lock and the new one before taking it — with
+ * leader-only emission nobody would send it (found by tests/faults/redis.test.ts). Every gateway applies every
+ * bus event exactly once, so every client gets every alarm event exactly once.
+ */
 export class Broadcaster {
   private timer?: NodeJS.Timeout;
   private readonly offAlarm: () => void;
   constructor(private readonly io: Server, private readonly state: LiveState, private readonly bus: Bus, private readonly everyMs = 100) {
     this.offAlarm = state.onAlarm((op, alarm) => {
-      if (this.bus.isLeader()) io.to(ALARM_ROOM).emit(EVENTS.alarm, { v: PROTOCOL_VERSION, op, alarm });
+      io.local.to(ALARM_ROOM).emit(EVENTS.alarm, { v: PROTOCOL_VERSION, op, alarm });
     });
   }
   start(): void {
