@@ -233,9 +233,10 @@ export interface RedisProc {
   proc: ChildProcess;
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
-export async function startRedis(port: number, dir: string): Promise<RedisProc> {
-  // append-only file on: a stopped-and-restarted Redis keeps its streams (the production setting)
-  const proc = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes", "--dir", dir], { stdio: "ignore" });
+export async function startRedis(port: number, dir: string, persist = true): Promise<RedisProc> {
+  // persist: append-only file on, so a stopped-and-restarted Redis keeps its streams (the production setting);
+  // off: a restart comes back EMPTY (streams, checkpoint, epoch and leader lock gone)
+  const proc = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", persist ? "yes" : "no", "--dir", dir], { stdio: "ignore" });
   const url = `redis://127.0.0.1:${port}`;
   let exited = false;
   proc.on("exit", () => (exited = true));

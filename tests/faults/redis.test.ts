@@ -1,6 +1,7 @@
 /**
- * Redis stopped and restarted under two gateway processes (REDIS_URL scale-out): a real redis-server with its
- * append-only file on (the production setting, so streams, the checkpoint and the epoch survive a restart),
+ * Redis stopped and restarted under two gateway processes (REDIS_URL scale-out): a real redis-server, run twice:
+ * with its append-only file on (the production setting: streams, checkpoint and epoch survive the restart) and
+ * with persistence off (Redis comes back empty: no stream, no checkpoint, no leader lock),
  * gateway A (leader: simulator + broadcast) and gateway B, the client on B. Redis is stopped (SIGTERM) for 4 s:
  * while it is away, ingest answers an error (the feed must retry — nothing is silently dropped) and the
  * gateways keep serving health; after Redis is back, leadership is re-established, the stream goes on, alarms
@@ -23,7 +24,10 @@ if (!hasRedis) console.warn("[faults/redis.test] SKIPPED: redis-server not insta
 const LAYERS: LayerId[] = ["sites", "chargers"];
 interface Health { ok: boolean; leader: boolean; sim: { running: boolean } }
 
-describe.skipIf(!hasRedis)("Redis stopped and restarted under two gateways", () => {
+describe.skipIf(!hasRedis).each([
+  ["with persistence (AOF)", true],
+  ["without persistence (comes back empty)", false],
+])("Redis stopped and restarted under two gateways, %s", (_label, persist) => {
   let redis: RedisProc;
   const dir = mkdtempSync(join(tmpdir(), "rt-redis-"));
   let a: GatewayProc;
@@ -33,7 +37,7 @@ describe.skipIf(!hasRedis)("Redis stopped and restarted under two gateways", () 
 
   beforeAll(async () => {
     rport = await freePort();
-    redis = await startRedis(rport, dir);
+    redis = await startRedis(rport, dir, persist);
     const env = { REDIS_URL: redis.url, SIM_REPORT_MS: "500" };
     a = await startGateway(await freePort(), env);
     await until(async () => (await getJson<Health>(`${a.url}/api/health`)).leader, 10_000, "A to lead");
@@ -58,7 +62,7 @@ describe.skipIf(!hasRedis)("Redis stopped and restarted under two gateways", () 
     const r = await post(`${a.url}/api/ingest`, INGEST, { records: [{ layer: "chargers", id: "EV-1", ts: Date.now(), alarm: { kind: "lost-in-outage", severity: "minor", text: "x" } }] });
     expect(r.status).toBeGreaterThanOrEqual(500);
     await sleep(3500);
-    redis = await startRedis(rport, dir);
+    redis = await startRedis(rport, dir, persist);
     // one leader again, running the simulator
     await until(async () => {
       const [ha, hb] = [await getJson<Health>(`${a.url}/api/health`), await getJson<Health>(`${b.url}/api/health`)];
