@@ -57,6 +57,10 @@ const CHROMIUM_ARGS = [
 
 const log = (m: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** a page call that may never return (a renderer stuck in long tasks) must not hang the whole bench */
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return Promise.race([p, new Promise<T>((_, j) => setTimeout(() => j(new Error(`${what}: no answer within ${ms / 1000} s`)), ms))]);
+}
 const round = (v: number, d = 2) => (Number.isFinite(v) ? Math.round(v * 10 ** d) / 10 ** d : null);
 
 // ------------------------------------------------------------------------------------------- static dir + data
@@ -169,19 +173,19 @@ const CAMERA_STOPS: [number, number, number][] = [[119.30, 26.08, 20000], [119.4
 
 async function measureWindow(page: Page, cdp: CDPSession, kind: "ours" | "base"): Promise<Omit<PageResult, "ok" | "drawnMs" | "readyMs">> {
   await sleep(3000); // warm-up at steady load
-  await page.evaluate((k) => {
+  await within(page.evaluate((k) => {
     const w = window as unknown as Record<string, { clear?: () => void; perf?: { apply: unknown[]; render: unknown[] } } & unknown[]>;
     if (k === "ours") (w.__rt as unknown as { perf: { clear(): void } }).perf.clear();
     else (w.__base as unknown as { perf: { apply: unknown[] } }).perf.apply.length = 0;
     (w.__benchRender as unknown[]).length = 0;
     (w.__benchRaf as unknown[]).length = 0;
-  }, kind);
+  }, kind), 120_000, "clearing the perf rings");
   const m0 = await metrics(cdp);
   const t0 = Date.now();
   await sleep(MEASURE_S * 1000);
   const m1 = await metrics(cdp);
   const secs = (Date.now() - t0) / 1000;
-  const got = await page.evaluate((k) => {
+  const got = await within(page.evaluate((k) => {
     const w = window as unknown as Record<string, unknown>;
     const render = (w.__benchRender as number[]).slice();
     const raf = (w.__benchRaf as number[]).slice();
@@ -190,7 +194,7 @@ async function measureWindow(page: Page, cdp: CDPSession, kind: "ours" | "base")
       return { frames: perf.frames.snapshot(), recolour: perf.recolour.snapshot(), render, raf, apply: null };
     }
     return { frames: null, recolour: null, render, raf, apply: ((w.__base as { perf: { apply: number[][] } }).perf.apply).slice() };
-  }, kind);
+  }, kind), 120_000, "reading the perf rings");
   let work: { t: number; ms: number }[] = [];
   let totalMs = 0, decodeMs = 0, records = 0;
   if (got.frames && got.recolour) {
@@ -215,7 +219,7 @@ async function measureWindow(page: Page, cdp: CDPSession, kind: "ours" | "base")
   }
   const frames = perFrame(work);
   // interactivity: camera jumps -> next rendered frame, and one pick at the screen centre
-  const cam = await page.evaluate(async ({ k, stops }) => {
+  const cam = await within(page.evaluate(async ({ k, stops }) => {
     const w = window as unknown as Record<string, unknown> & { __benchCamera(c: unknown, s: unknown): Promise<number[]> };
     const scene = k === "ours" ? (w.__rt as { app: { twin: { scene: { camera: unknown; pick(p: unknown): unknown } } } }).app.twin.scene : (w.__base as { viewer: { scene: { camera: unknown; pick(p: unknown): unknown } } }).viewer.scene;
     const times = await w.__benchCamera(scene.camera, stops);
@@ -226,7 +230,7 @@ async function measureWindow(page: Page, cdp: CDPSession, kind: "ours" | "base")
       /* pick failures are not timing failures */
     }
     return { times, pickMs: performance.now() - t0 };
-  }, { k: kind, stops: CAMERA_STOPS });
+  }, { k: kind, stops: CAMERA_STOPS }), 120_000, "camera moves + pick").catch((e: Error) => ({ times: [] as number[], pickMs: NaN, error: e.message }));
   const d = (k: string) => ((m1[k] ?? NaN) - (m0[k] ?? NaN)) * 1000 / secs;
   return {
     applyFrameP50: round(pct(frames, 50), 3), applyFrameP95: round(pct(frames, 95), 3), applyFrameMax: round(pct(frames, 100), 3),
@@ -237,6 +241,7 @@ async function measureWindow(page: Page, cdp: CDPSession, kind: "ours" | "base")
     mainCpuMsPerS: round(d("ThreadTime"), 1), rendererCpuMsPerS: round(d("ProcessTime"), 1), layoutStyleMsPerS: round(d("LayoutDuration") + d("RecalcStyleDuration"), 1),
     renderP50: round(pct(got.render, 50)), renderP95: round(pct(got.render, 95)),
     rafP95: round(pct(got.raf, 95)), cameraToFrameP95: round(pct(cam.times, 95)), pickMs: round(cam.pickMs),
+    ...("error" in cam ? { error: cam.error } : {}),
   };
 }
 
@@ -255,30 +260,28 @@ async function measureOurs(browser: Browser, base: string, s: Scenario, extraQue
     await page.goto(`${base}/?${q}`, { waitUntil: "commit" });
     await page.waitForFunction(() => (window.__rt as { isReady?: () => boolean } | undefined)?.isReady?.() === true, null, { timeout: 300_000 + s.objects, polling: 50 });
     const readyMs = await page.evaluate(() => performance.now());
-    const drawnMs = await page.evaluate(async () => {
-      const rt = window.__rt as unknown as { liveReady: Promise<void>; app: { twin: { scene: { postRender: { addEventListener(f: () => void): () => void }; requestRender(): void } } } };
-      await rt.liveReady;
-      // recolouring of the snapshots may continue over several frames (time budget): wait until it is done
-      const perf = (window.__rt as unknown as { perf?: { backlog?: number } }).perf;
-      await new Promise<void>((r) => {
-        const poll = () => ((perf?.backlog ?? 0) > 0 ? requestAnimationFrame(poll) : r());
-        requestAnimationFrame(poll);
+    // a string, so no bundler helper (esbuild's __name) leaks into the page
+    const drawnMs = (await page.evaluate(`(async () => {
+      const rt = window.__rt;
+      await Promise.race([rt.liveReady, new Promise((_, j) => setTimeout(() => j(new Error("live snapshots not applied within 240 s")), 240000))]);
+      // recolouring of the snapshots may continue over several tasks (time budget): wait until it is done
+      const t0 = performance.now();
+      await new Promise((r, j) => {
+        const poll = () => ((rt.perf?.backlog ?? 0) > 0 ? (performance.now() - t0 > 240000 ? j(new Error("recolour backlog " + rt.perf.backlog + " after 240 s")) : setTimeout(poll, 20)) : r());
+        poll();
       });
       const scene = rt.app.twin.scene;
-      await new Promise<void>((r) => {
-        const off = scene.postRender.addEventListener(() => {
-          off();
-          r();
-        });
+      await new Promise((r) => {
+        const off = scene.postRender.addEventListener(() => { off(); r(); });
         scene.requestRender();
       });
       return performance.now();
-    });
+    })()`)) as number;
     await page.evaluate(`window.Cesium_Cartesian3_fromDegrees = (lon, lat, h) => window.__rt.app.twin.scene.camera.position.constructor.fromDegrees(lon, lat, h)`);
     await page.evaluate(RECORDERS("window.__rt.app.twin.scene"));
     const w = await measureWindow(page, cdp, "ours");
     const stats = await page.evaluate(() => (window.__rt as unknown as { liveStats(): unknown }).liveStats());
-    const heapMB = await heapAfterGc(cdp);
+    const heapMB = await within(heapAfterGc(cdp), 120_000, "heap after GC").catch(() => NaN);
     return { ok: true, readyMs: round(readyMs, 0)!, drawnMs: round(drawnMs, 0)!, ...w, heapMB: round(heapMB, 1), stats, ...(errors.length ? { error: errors.slice(0, 3).join(" | ") } : {}) };
   } catch (e) {
     return { ok: false, error: `${(e as Error).message.split("\n")[0]}${errors.length ? ` | page: ${errors.slice(0, 2).join(" | ")}` : ""}` };
@@ -307,7 +310,7 @@ async function measureBaseline(browser: Browser, base: string, s: Scenario): Pro
     await page.evaluate(`window.Cesium_Cartesian3_fromDegrees = (lon, lat, h) => Cesium.Cartesian3.fromDegrees(lon, lat, h)`);
     await page.evaluate(RECORDERS("window.__base.viewer.scene"));
     const w = await measureWindow(page, cdp, "base");
-    const heapMB = await heapAfterGc(cdp);
+    const heapMB = await within(heapAfterGc(cdp), 120_000, "heap after GC").catch(() => NaN);
     return { ok: true, drawnMs: round(r.readyAt, 0)!, ...w, heapMB: round(heapMB, 1) };
   } catch (e) {
     return { ok: false, error: `${(e as Error).message.split("\n")[0]}${errors.length ? ` | page: ${errors.slice(0, 2).join(" | ")}` : ""}` };

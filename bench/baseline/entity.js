@@ -31,7 +31,8 @@
   const entities = {};
   async function load() {
     for (const l of LAYERS) {
-      const res = await fetch(`${dataDir}/${l}.json`);
+      const res = await fetch(`/${dataDir.replace(/^\/+/, "")}/${l}.json`);
+      if (!res.ok) throw new Error(`${dataDir}/${l}.json: HTTP ${res.status}`);
       const file = await res.json();
       const list = [];
       viewer.entities.suspendEvents();

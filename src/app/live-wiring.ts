@@ -70,7 +70,7 @@ export function bindLive(twin: Twin, opts: { url?: string; token?: string; stale
   const perf = conn.perf;
   if (typeof window !== "undefined" && window.__rt) window.__rt.perf = perf;
   // Recolour work is capped per task (RECOLOUR_BUDGET_MS, ?recolourBudget= overrides): what does not fit (a 300k-point
-  // snapshot, a burst of updates) continues on the next animation frames, so one pass never blocks input or rendering.
+  // snapshot, a burst of updates) continues in the next tasks, so one pass never blocks input or rendering for long.
   const budgetParam = Number(new URLSearchParams(location.search).get("recolourBudget"));
   const budgetMs = Number.isFinite(budgetParam) && budgetParam > 0 ? budgetParam : RECOLOUR_BUDGET_MS;
   const backlog = new Map<LayerId, { idx: Uint32Array; at: number }>();
@@ -100,8 +100,9 @@ export function bindLive(twin: Twin, opts: { url?: string; token?: string; stale
         continuing = false;
         recolour(performance.now());
       };
-      if (typeof requestAnimationFrame === "function") requestAnimationFrame(next);
-      else setTimeout(next, 16);
+      // a macrotask, not the next animation frame: input and rendering get their turn in between, but a slow
+      // renderer (software GL: a few frames per second) does not stretch a large recolour over minutes
+      setTimeout(next, 0);
     }
     return points;
   };
