@@ -11,12 +11,12 @@
  *   gwRssMB   gateway RSS (/proc/<pid>/status VmRSS of the gateway node process)
  *   gwHeapMB  gateway JS heap used after a forced GC (the gateway runs with --inspect on a random loopback
  *             port; the soak asks it over the DevTools protocol: HeapProfiler.collectGarbage, Runtime.getHeapUsage)
+ *   gwExtMB   gateway memory outside the JS heap: process.memoryUsage() external + arrayBuffers (Buffers, socket
+ *             send buffers), evaluated in the gateway over the same DevTools session
  *   seq       sites seq the page has applied (proves the stream kept flowing)
- * and prints each series' least-squares slope per minute over the samples after warm-up (30 % of the run), with a
- * verdict per quantity: FLAT when the fitted rise over the whole run is below max(5 % of the mean, an absolute
- * floor: 2 MB heap, 50 DOM nodes, 20 listeners, 2 primitives, 5 MB RSS); SPIKY when the least-squares rise is
- * above that but the median of the last third of the samples is not above the median of the first third by
- * more than the same allowance (one transient outlier, not a trend); else RISING. Not part of npm test.
+ * (browser samples follow two forced GCs 300 ms apart) and prints, per quantity, the least-squares slope of
+ * the raw samples and of the 2-minute window minima ("floor") after warm-up, with a verdict (bench/soak-analysis.ts
+ * explains the rule; it also re-analyses a saved log). Not part of npm test.
  *
  *   npx tsx tools/ensure-build.ts && npx tsx bench/soak.ts [minutes=6]   (env SIM_SPEED, PORT, SOAK_URL_QUERY)
  */
@@ -24,6 +24,7 @@ import { chromium } from "@playwright/test";
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import WebSocket from "ws";
+import { report, type Sample } from "./soak-analysis";
 
 const minutes = Number(process.argv.slice(2).find((a) => /^\d+(\.\d+)?$/.test(a)) ?? 6);
 const PORT = Number(process.env.PORT ?? 8796);
@@ -62,7 +63,7 @@ function rssMB(pid: number): number {
 }
 
 /** A minimal DevTools-protocol session with the gateway process: GC, then heap used. */
-async function gatewayInspector(): Promise<() => Promise<number>> {
+async function gatewayInspector(): Promise<() => Promise<{ heap: number; ext: number }>> {
   const ws = new WebSocket(inspectorUrl);
   await new Promise((r, j) => ws.once("open", r).once("error", j));
   let id = 0;
@@ -71,14 +72,15 @@ async function gatewayInspector(): Promise<() => Promise<number>> {
     const msg = JSON.parse(m.toString()) as { id?: number; result?: unknown };
     if (msg.id !== undefined) pending.get(msg.id)?.(msg.result);
   });
-  const call = (method: string) => new Promise<unknown>((r) => {
+  const call = (method: string, params?: unknown) => new Promise<unknown>((r) => {
     pending.set(++id, r);
-    ws.send(JSON.stringify({ id, method }));
+    ws.send(JSON.stringify({ id, method, ...(params ? { params } : {}) }));
   });
   return async () => {
     await call("HeapProfiler.collectGarbage");
     const u = (await call("Runtime.getHeapUsage")) as { usedSize: number };
-    return u.usedSize / 2 ** 20;
+    const e = (await call("Runtime.evaluate", { expression: "(() => { const m = process.memoryUsage(); return m.external + m.arrayBuffers; })()", returnByValue: true })) as { result?: { value?: number } };
+    return { heap: u.usedSize / 2 ** 20, ext: (e.result?.value ?? NaN) / 2 ** 20 };
   };
 }
 
@@ -109,14 +111,16 @@ await page.goto(`${base}/${process.env.SOAK_URL_QUERY ?? ""}`);
 await page.waitForFunction(() => document.body.dataset.ready === "true", null, { timeout: 180_000 });
 await page.waitForFunction(() => typeof (window.__rt as unknown as { liveDigest?: unknown })?.liveDigest === "function", null, { timeout: 120_000 });
 
-interface Sample { tMin: number; heapMB: number; dom: number; cdpNodes: number; listeners: number; prims: number; gwRssMB: number; gwHeapMB: number; seq: number; alarms: number }
 const samples: Sample[] = [];
 const start = Date.now();
 const n = Math.max(3, Math.round((minutes * 60_000) / EVERY_MS) + 1);
 console.log(`soak: ${minutes} min at SIM_SPEED=${SPEED}, a sample every ${EVERY_MS / 1000} s, gateway pid ${gw.pid}`);
-console.log("  t(min)  heapMB  domNodes  cdpNodes  listeners  primitives  gwRssMB  gwHeapMB   sitesSeq  alarms");
+console.log("  t(min)  heapMB  domNodes  cdpNodes  listeners  primitives  gwRssMB  gwHeapMB  gwExtMB   sitesSeq  alarms");
 for (let i = 0; i < n; i++) {
   if (i > 0) await new Promise((r) => setTimeout(r, Math.max(0, start + i * EVERY_MS - Date.now())));
+  // two full collections 300 ms apart: DOM nodes whose JS wrappers die in the first are swept by the second
+  await cdp.send("HeapProfiler.collectGarbage");
+  await new Promise((r) => setTimeout(r, 300));
   await cdp.send("HeapProfiler.collectGarbage");
   const counters = (await cdp.send("Memory.getDOMCounters")) as { documents: number; nodes: number; jsEventListeners: number };
   const s = await page.evaluate(() => {
@@ -135,52 +139,20 @@ for (let i = 0; i < n; i++) {
   const seq = Number(/sites@(\d+)/.exec(s.digest)?.[1] ?? 0);
   const row: Sample = {
     tMin: (Date.now() - start) / 60_000, heapMB: s.heapMB, dom: s.dom, cdpNodes: counters.nodes, listeners: counters.jsEventListeners, prims: s.prims,
-    gwRssMB: rssMB(gw.pid!), gwHeapMB: await gwHeap(), seq, alarms: s.alarms,
+    gwRssMB: rssMB(gw.pid!), gwHeapMB: 0, gwExtMB: 0, seq, alarms: s.alarms,
   };
+  const g = await gwHeap();
+  row.gwHeapMB = g.heap;
+  row.gwExtMB = g.ext;
   samples.push(row);
   console.log(
-    `  ${row.tMin.toFixed(2).padStart(6)}  ${row.heapMB.toFixed(1).padStart(6)}  ${String(row.dom).padStart(8)}  ${String(row.cdpNodes).padStart(8)}  ${String(row.listeners).padStart(9)}  ${String(row.prims).padStart(10)}  ${row.gwRssMB.toFixed(1).padStart(7)}  ${row.gwHeapMB.toFixed(1).padStart(8)}  ${String(row.seq).padStart(9)}  ${String(row.alarms).padStart(6)}`,
+    `  ${row.tMin.toFixed(2).padStart(6)}  ${row.heapMB.toFixed(1).padStart(6)}  ${String(row.dom).padStart(8)}  ${String(row.cdpNodes).padStart(8)}  ${String(row.listeners).padStart(9)}  ${String(row.prims).padStart(10)}  ${row.gwRssMB.toFixed(1).padStart(7)}  ${row.gwHeapMB.toFixed(1).padStart(8)}  ${row.gwExtMB.toFixed(1).padStart(7)}  ${String(row.seq).padStart(9)}  ${String(row.alarms).padStart(6)}`,
   );
 }
 
-export function slope(xs: number[], ys: number[]): number {
-  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < xs.length; i++) {
-    num += (xs[i] - mx) * (ys[i] - my);
-    den += (xs[i] - mx) ** 2;
-  }
-  return den ? num / den : 0;
-}
-// warm-up: the first 30 % of the run (at least 1 min) — the page loads, the gateway's connection-state-recovery
-// packet buffer fills up to its window (RECOVERY_MS) before it starts pruning
-const warmMin = Math.max(1, 0.3 * minutes);
-const warm = samples.filter((s) => s.tMin >= warmMin).length >= 3 ? samples.filter((s) => s.tMin >= warmMin) : samples.slice(1);
-const xs = warm.map((s) => s.tMin);
-const span = xs[xs.length - 1] - xs[0];
-console.log(`\nleast-squares slopes over ${warm.length} samples after warm-up (t ${xs[0].toFixed(2)}..${xs[xs.length - 1].toFixed(2)} min):`);
-const floors: Record<string, number> = { heapMB: 2, dom: 50, cdpNodes: 50, listeners: 20, prims: 2, gwRssMB: 5, gwHeapMB: 2 };
-let rising = 0;
-for (const k of ["heapMB", "dom", "cdpNodes", "listeners", "prims", "gwRssMB", "gwHeapMB"] as const) {
-  const ys = warm.map((s) => s[k]);
-  const b = slope(xs, ys);
-  const mean = ys.reduce((a, c) => a + c, 0) / ys.length;
-  const allowed = Math.max(0.05 * mean, floors[k]);
-  const med = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
-  const third = Math.max(1, Math.floor(ys.length / 3));
-  const dMed = med(ys.slice(-third)) - med(ys.slice(0, third));
-  const verdict = b * span <= allowed ? "FLAT" : dMed <= allowed ? "SPIKY" : "RISING";
-  if (verdict === "RISING") rising++;
-  console.log(
-    `  ${k.padEnd(10)} slope ${b.toFixed(3).padStart(9)} /min  fitted rise ${(b * span).toFixed(2).padStart(8)} over ${span.toFixed(1)} min (allowed ${allowed.toFixed(1)})  min ${Math.min(...ys).toFixed(1)} max ${Math.max(...ys).toFixed(1)} last ${ys[ys.length - 1].toFixed(1)}  Δmedian(last third - first third) ${dMed.toFixed(1)}  ${verdict}`,
-  );
-}
-const seqs = samples.map((s) => s.seq);
-console.log(`stream: sites seq ${seqs[0]} -> ${seqs[seqs.length - 1]} (${seqs[seqs.length - 1] > seqs[0] ? "flowing" : "STALLED"})`);
+const { text, pass } = report(samples);
+console.log(text);
 console.log(`page errors: ${errors.length ? errors.join(" | ") : "none"}`);
-console.log(`verdict: ${rising === 0 && seqs[seqs.length - 1] > seqs[0] ? "PASS (no upward trend)" : `FAIL (${rising} rising)`}`);
 await browser.close();
 stopGw();
-process.exit(rising === 0 ? 0 : 1);
+process.exit(pass && !errors.length ? 0 : 1);
