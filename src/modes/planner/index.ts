@@ -81,7 +81,12 @@ export function createPlanner(app: App): PlannerHandle {
     }
     if (s.selected !== p.selected) markers.select(s.selected, isAuto);
     if (s.siting !== p.siting) markers.showProposals(s.siting?.result.proposals.map((x) => x.candidate) ?? []);
-    if (s.drawing !== p.drawing) outline.set(s.drawing ?? [], false);
+    if (s.drawing !== p.drawing || s.area !== p.area) {
+      // while drawing: the open outline; afterwards: the closed outline of a drawn analysis polygon
+      if (s.drawing) outline.set(s.drawing, false);
+      else if (s.area?.kind === "polygon") outline.set(s.area.geometry.coordinates[0].slice(0, -1) as [number, number][], true);
+      else outline.set([], false);
+    }
   });
 
   // ---------------------------------------------------------- clicks, drags, double-clicks

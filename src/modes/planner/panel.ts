@@ -377,7 +377,7 @@ export function mountPlannerPanel(host: HTMLElement, ctl: PlannerController, hoo
           if (!ids.has(abA.v)) abA.v = "";
           if (!ids.has(abB.v)) abB.v = "";
           for (const sc of s.scenarios) {
-            const radio = (grp: { v: string }, g: string) => h("input", { type: "radio", name: `pl-ab-${g}`, title: g, checked: grp.v === String(sc.id), onchange: () => (grp.v = String(sc.id)) });
+            const radio = (grp: { v: string }, g: string) => h("label", { class: "pl-ab" }, h("input", { type: "radio", name: `pl-ab-${g}`, title: g, checked: grp.v === String(sc.id), onchange: () => (grp.v = String(sc.id)) }), g);
             list.append(h("div", { class: `pl-scn${s.current?.id === sc.id ? " current" : ""}`, "data-testid": "planner-scenario", "data-id": String(sc.id), "data-name": sc.name },
               radio(abA, "A"), radio(abB, "B"),
               h("span", { class: "pl-scn-name", title: sc.updatedAt }, sc.name),
@@ -397,13 +397,14 @@ export function mountPlannerPanel(host: HTMLElement, ctl: PlannerController, hoo
           const c = s.compare;
           if (c) {
             const lang = uiLang.getState().lang;
-            const fmt = (v: number | null, unit: string) => (v === null ? "—" : unit === "%" ? v.toFixed(2) : Math.abs(v) >= 100 ? fmtInt(v) : v.toFixed(2));
+            const whole = (v: number) => Number.isInteger(Math.round(v * 1000) / 1000) || Math.abs(v) >= 100;
+            const fmt = (v: number | null, unit: string) => (v === null ? "—" : unit !== "%" && whole(v) ? fmtInt(v) : v.toFixed(2));
             cmp.append(h("div", { class: "panel-head" }, h("b", {}, `A: ${c.a}  ·  B: ${c.b}`), h("button", { class: "pl-btn small", onclick: () => ctl.closeCompare() }, "×")),
               h("table", { class: "pl-table" },
                 h("thead", {}, h("tr", {}, h("th", {}, t("pl.kpi")), h("th", {}, "A"), h("th", {}, "B"), h("th", {}, "B−A"))),
                 h("tbody", {}, ...c.rows.filter((r) => r.district === null || c.rows.length <= 24).map((r) => h("tr", { class: r.better === "b" ? "better-b" : r.better === "a" ? "better-a" : "" },
                   h("td", {}, `${r.district ? `${r.district} · ` : ""}${lang === "zh" ? r.labelZh : r.label}${r.unit ? ` (${r.unit})` : ""}`),
-                  h("td", {}, fmt(r.a, r.unit)), h("td", {}, fmt(r.b, r.unit)), h("td", {}, r.delta === null ? "—" : fmtSigned(r.delta, r.unit === "%" || Math.abs(r.delta) < 100 ? 2 : 0)))))));
+                  h("td", {}, fmt(r.a, r.unit)), h("td", {}, fmt(r.b, r.unit)), h("td", {}, r.delta === null ? "—" : fmtSigned(r.delta, r.unit !== "%" && whole(r.delta) ? 0 : 2)))))));
             cmp.scrollIntoView({ block: "nearest" });
           }
         }
