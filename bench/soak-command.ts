@@ -57,12 +57,12 @@ await page.goto(`${base}/?mode=command&dwell=5&idle=20`);
 await page.waitForFunction(() => document.body.dataset.ready === "true", null, { timeout: 180_000 });
 await page.waitForFunction(() => (window.__rt as unknown as { command?: { kpis(): { pueAvg: number | null } | null } }).command?.kpis()?.pueAvg != null, null, { timeout: 180_000 });
 
-interface Sample { tMin: number; prims: number; dom: number; listeners: number; heapMB: number; followed: number; dropped: number; rebuilds: number; alarms: number }
+interface Sample { tMin: number; prims: number; dom: number; listeners: number; heapMB: number; followed: number; dropped: number; rebuilds: number; alarms: number; frames: number; conn: string }
 const samples: Sample[] = [];
 const start = Date.now();
 const n = Math.max(3, Math.round((minutes * 60_000) / EVERY_MS) + 1);
 console.log(`soak: ${minutes} min at SIM_SPEED=${SPEED}, a sample every ${EVERY_MS / 1000} s${rebuildEvery ? `, context loss every ${rebuildEvery} samples` : ""}`);
-console.log("  t(min)  primitives  domNodes  listeners  heapMB  followed  dropped  rebuilds  alarms");
+console.log("  t(min)  primitives  domNodes  listeners  heapMB  followed  dropped  rebuilds  alarms  liveFrames  connection");
 for (let i = 0; i < n; i++) {
   if (i > 0) await new Promise((r) => setTimeout(r, start + i * EVERY_MS - Date.now()));
   if (rebuildEvery && i > 0 && i % rebuildEvery === 0) {
@@ -77,6 +77,8 @@ for (let i = 0; i < n; i++) {
     const rt = window.__rt as unknown as {
       primitiveCount(): number;
       alarms(): unknown[];
+      liveStats(): { snapshots: number; deltas: number };
+      connection(): { state: string };
       command: { state(): { followed: number; dropped: number }; rebuilds(): unknown[] };
     };
     const st = rt.command.state();
@@ -88,13 +90,15 @@ for (let i = 0; i < n; i++) {
       dropped: st.dropped,
       rebuilds: rt.command.rebuilds().length,
       alarms: rt.alarms().length,
+      frames: rt.liveStats().snapshots + rt.liveStats().deltas,
+      conn: rt.connection().state,
     };
   });
   const counters = (await cdp.send("Memory.getDOMCounters")) as { documents: number; nodes: number; jsEventListeners: number };
   const row: Sample = { tMin: (Date.now() - start) / 60_000, ...s, listeners: counters.jsEventListeners };
   samples.push(row);
   console.log(
-    `  ${row.tMin.toFixed(2).padStart(6)}  ${String(row.prims).padStart(10)}  ${String(row.dom).padStart(8)}  ${String(row.listeners).padStart(9)}  ${row.heapMB.toFixed(1).padStart(6)}  ${String(row.followed).padStart(8)}  ${String(row.dropped).padStart(7)}  ${String(row.rebuilds).padStart(8)}  ${String(row.alarms).padStart(6)}`,
+    `  ${row.tMin.toFixed(2).padStart(6)}  ${String(row.prims).padStart(10)}  ${String(row.dom).padStart(8)}  ${String(row.listeners).padStart(9)}  ${row.heapMB.toFixed(1).padStart(6)}  ${String(row.followed).padStart(8)}  ${String(row.dropped).padStart(7)}  ${String(row.rebuilds).padStart(8)}  ${String(row.alarms).padStart(6)}  ${String(row.frames).padStart(10)}  ${row.conn}`,
   );
 }
 
