@@ -26,7 +26,7 @@ async function hideLayers(page: Page, layers: string[]): Promise<void> {
 }
 
 test("a data centre's drill-down shows racks whose colours change with the live stream", async ({ page }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(480_000);
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
   await openApp(page);
@@ -38,7 +38,7 @@ test("a data centre's drill-down shows racks whose colours change with the live 
   await page.locator('.search-hit[data-id="DC-05"]').click();
   await expect(page.getByTestId("inspector")).toBeVisible();
   await page.getByTestId("look-inside").click();
-  await expect(page.getByTestId("inspect")).toBeVisible();
+  await expect(page.getByTestId("inspect")).toBeVisible({ timeout: 120_000 });
   await expect(page.getByTestId("inspect")).toHaveAttribute("data-object-id", "DC-05");
   await expect.poll(async () => (await info(page))?.frames ?? 0, { timeout: 60_000 }).toBeGreaterThan(0);
 

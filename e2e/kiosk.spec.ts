@@ -2,7 +2,7 @@
  * Issue 6 acceptance, kiosk: 1920x1080 with touch emulation. The attract loop starts by itself and changes chapters;
  * a tap stops it; after the idle time it resets and restarts; the language toggle switches the captions; rapid and
  * multi-finger taps cannot break it; with the gateway unreachable the story still plays, with a discreet badge.
- * Times are shortened by URL (?idle=40&chapter=6&fly=1) because this test is about time.
+ * Times are shortened by URL (?idle=60&chapter=6&fly=1) because this test is about time.
  */
 import { expect, test, type Page } from "@playwright/test";
 import { openApp, shot } from "./helpers";
@@ -12,7 +12,7 @@ test.use({ viewport: { width: 1920, height: 1080 }, hasTouch: true, isMobile: fa
 // liveMs: recolour the map from the live stream at most every 4 s (less software-WebGL work on a shared 2-core VM)
 // idle=40 s: long enough that the idle reset cannot fire between two steps of this test on a loaded VM (a tap can
 // take 20 s to be delivered there), short enough to wait for.
-const IDLE_S = 40;
+const IDLE_S = 60;
 const URL_Q = `?mode=kiosk&idle=${IDLE_S}&chapter=6&fly=1&liveMs=4000`;
 
 interface KState { mode: "attract" | "explore"; chapter: number; autoChanges: number; starts: number; lang: string; title: string; chapterId: string; offline: boolean }
@@ -21,7 +21,7 @@ const khistory = (page: Page) =>
   page.evaluate(() => (window.__rt!.kiosk as { history(): Array<{ t: number; mode: string; chapter: number; autoChanges: number }> }).history());
 
 test("attract loop plays by itself, a tap stops it, the language toggle switches captions, idle resets and restarts it", async ({ page }) => {
-  test.setTimeout(480_000);
+  test.setTimeout(600_000);
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
   await openApp(page, URL_Q);
@@ -78,9 +78,9 @@ test("attract loop plays by itself, a tap stops it, the language toggle switches
   // 4. the language toggle switches the captions
   const zhTitle = (await kstate(page)).title;
   await page.getByTestId("kiosk-lang").tap();
+  await expect.poll(async () => (await kstate(page)).lang).toBe("en");
   await expect(page.getByTestId("kiosk-caption-title")).toHaveAttribute("lang", "en");
   s = await kstate(page);
-  expect(s.lang).toBe("en");
   expect(s.title).not.toBe(zhTitle);
   expect(s.title).toMatch(/^[\x20-\x7e]+$/);
   await expect(page.getByTestId("kiosk-caption-alt")).toHaveText(zhTitle);
@@ -123,7 +123,7 @@ test("attract loop plays by itself, a tap stops it, the language toggle switches
   expect(await page.evaluate(() => window.__rt!.app.twin.scene.camera.positionCartographic.height)).toBeGreaterThan(0);
 
   // 7. after the idle time without touches everything resets and the loop restarts
-  await expect.poll(async () => (await kstate(page)).starts, { timeout: 150_000 }).toBe(2);
+  await expect.poll(async () => (await kstate(page)).starts, { timeout: 200_000 }).toBe(2);
   s = await kstate(page);
   expect(s.mode).toBe("attract");
   expect(s.lang).toBe("zh");
