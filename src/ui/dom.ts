@@ -6,7 +6,11 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = 
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === null || v === undefined || v === false) continue;
-    if (k.startsWith("on") && typeof v === "function") el.addEventListener(k.slice(2), v as EventListener);
+    if (k.startsWith("on")) {
+      // handlers only as functions: a string would become inline script (CSP blocks it, but never build one)
+      if (typeof v === "function") el.addEventListener(k.slice(2), v as EventListener);
+      continue;
+    }
     else if (k === "class") el.className = String(v);
     else if (v === true) el.setAttribute(k, "");
     else el.setAttribute(k, String(v));

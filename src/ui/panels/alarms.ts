@@ -58,10 +58,16 @@ export function mountAlarms(host: HTMLElement, deps: AlarmPanelDeps): () => void
     if (active.length > limit) list.append(h("li", { class: "alarm-more" }, `+${active.length - limit}`));
   };
   render();
-  const u1 = subscribeSlice(deps.store, (s) => s.alarms, render);
+  // alarms can change many times a second: redraw the list at most twice a second
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const soon = () => {
+    if (!timer) timer = setTimeout(() => ((timer = null), render()), 500);
+  };
+  const u1 = subscribeSlice(deps.store, (s) => s.alarms, soon);
   const u2 = subscribeSlice(deps.store, (s) => s.server?.role, render);
   const u3 = uiLang.subscribe(render);
   return () => {
+    if (timer) clearTimeout(timer);
     u1();
     u2();
     u3();
