@@ -229,7 +229,7 @@ test.describe("alarms (own gateway at SIM_SPEED=1)", () => {
   let gw: ChildProcess | null = null;
   test.beforeAll(async () => {
     gw = spawn("npx", ["tsx", "src/server/main.ts"], {
-      env: { ...process.env, PORT: String(PORT), HOST: "127.0.0.1", STATIC_DIR: "dist", SIM_SPEED: "1", SIM_SEED: "11", RONGTWIN_DB: "var/e2e-command.db", RONGTWIN_TOKENS: DEV_TOKENS },
+      env: { ...process.env, PORT: String(PORT), HOST: "127.0.0.1", STATIC_DIR: "dist", SIM_SPEED: "1", SIM_SEED: "11", RONGTWIN_DB: "var/e2e-command.db", RONGTWIN_TOKENS: DEV_TOKENS, LIVE_SOURCE: "both" },
       stdio: "ignore",
       detached: true,
     });
