@@ -260,7 +260,7 @@ test.describe("alarms (own gateway at SIM_SPEED=1)", () => {
     const ctxB = await browser.newContext({ viewport: { width: 960, height: 540 } });
     const a = await ctxA.newPage();
     const b = await ctxB.newPage();
-    await openCommand(a, `${base}/?mode=command&tour=0&dwell=120&token=dev-operator-token`);
+    await openCommand(a, `${base}/?mode=command&tour=0&dwell=25&token=dev-operator-token`);
     await openCommand(b, `${base}/?mode=command&tour=0`);
     const far = await a.evaluate(([lon, lat]) => {
       const c = window.__rt!.cameraState();
@@ -284,7 +284,8 @@ test.describe("alarms (own gateway at SIM_SPEED=1)", () => {
         return Math.abs(c.lon - lon) < 0.05 && Math.abs(c.lat - lat) < 0.05 && c.height < 6000;
       },
       [target.lon, target.lat],
-      { timeout: 60_000 },
+      // the simulator's own critical alarms may be queued ahead of ours (25 s dwell + flights each)
+      { timeout: 240_000 },
     );
     await expect(a.getByTestId("cmd-follow")).toHaveAttribute("data-activity", "alarm");
     await expect(a.getByTestId("inspector")).toHaveAttribute("data-object-id", target.id);
