@@ -126,7 +126,13 @@ export function installInspect(app: App): InspectController {
     const sub = h("div", { class: "inspect-sub" });
     const closeBtn = h("button", { type: "button", class: "inspect-close", "data-testid": "inspect-close", onclick: () => ctl.close() });
     const stage = h("div", { class: "inspect-stage", "data-testid": "inspect-stage" }, h("div", { class: "inspect-loading" }));
-    const side = h("aside", { class: "inspect-side" });
+    // live values are redrawn on every refresh; controls persist
+    const values = h("div", { class: "inspect-values" });
+    const controls = h("div", { class: "inspect-controls" });
+    const togglesTitle = h("div", { class: "inspect-subtitle" });
+    const toggles = h("div", { class: "inspect-toggles" });
+    const legendBox = h("div", {});
+    const side = h("aside", { class: "inspect-side" }, values, controls);
     const hint = h("div", { class: "inspect-hint" });
     s.root = h(
       "section",
@@ -148,11 +154,11 @@ export function installInspect(app: App): InspectController {
       closeBtn.setAttribute("aria-label", t("close"));
       hint.textContent = t("inspect.orbitHint");
       (stage.querySelector(".inspect-loading") as HTMLElement | null)?.replaceChildren(t("loading"));
-      clear(side);
+      clear(values);
       const d = s.detail?.detail;
       if (s.layer === "datacentres") {
         const dc = data.datacentres[s.index];
-        side.append(
+        values.append(
           kv(t("live.pue"), fmt(metric("datacentres", "pue", s.index), 3), "pue"),
           kv(t("live.itMw"), fmt(metric("datacentres", "itMw", s.index), 1), "itMw"),
           kv(t("live.facilityMw"), fmt(metric("datacentres", "facilityMw", s.index), 1), "facilityMw"),
@@ -162,50 +168,62 @@ export function installInspect(app: App): InspectController {
         );
         if (d?.kind === "racks" && d.rackUtil.length) {
           const mean = d.rackUtil.reduce((a, b) => a + b, 0) / d.rackUtil.length;
-          side.append(kv(t("inspect.meanUtil"), pct(mean), "meanUtil"), kv(t("inspect.maxInlet"), fmt(Math.max(...d.inletC), 1), "maxInlet"));
+          values.append(kv(t("inspect.meanUtil"), pct(mean), "meanUtil"), kv(t("inspect.maxInlet"), fmt(Math.max(...d.inletC), 1), "maxInlet"));
         }
-        const btn = (by: "load" | "temp", key: StringKey) =>
-          h("button", { type: "button", class: "inspect-toggle", "data-color-by": by, "aria-pressed": String(s.colorBy === by), onclick: () => { s.colorBy = by; applyDetail(s); s.renderSide(); } }, t(key));
-        side.append(h("div", { class: "inspect-subtitle" }, t("inspect.colorBy")), h("div", { class: "inspect-toggles" }, btn("load", "inspect.byLoad"), btn("temp", "inspect.byTemp")));
-        side.append(s.colorBy === "temp" ? swatches(TEMP_STOPS, (v) => `${v}°C`) : swatches(LOAD_STOPS, (v) => `${Math.round(v * 100)}%`));
+        // the toggle buttons are built once and only restyled, so a click is never lost to a live refresh
+        if (!controls.childElementCount) {
+          for (const [by, key] of [["load", "inspect.byLoad"], ["temp", "inspect.byTemp"]] as const) {
+            toggles.append(h("button", { type: "button", class: "inspect-toggle", "data-color-by": by, "data-key": key, onclick: () => { s.colorBy = by; applyDetail(s); s.renderSide(); } }));
+          }
+          controls.append(togglesTitle, toggles, legendBox);
+        }
+        togglesTitle.textContent = t("inspect.colorBy");
+        for (const b of Array.from(toggles.children) as HTMLElement[]) {
+          b.setAttribute("aria-pressed", String(s.colorBy === b.dataset.colorBy));
+          b.textContent = t(b.dataset.key as StringKey);
+        }
+        if (legendBox.dataset.by !== s.colorBy) {
+          legendBox.dataset.by = s.colorBy;
+          legendBox.replaceChildren(s.colorBy === "temp" ? swatches(TEMP_STOPS, (v) => `${v}°C`) : swatches(LOAD_STOPS, (v) => `${Math.round(v * 100)}%`));
+        }
       } else if (s.layer === "sites") {
         const site = data.sites[s.index];
-        side.append(
+        values.append(
           kv(t("live.load"), pct(metric("sites", "load", s.index)), "load"),
           kv(t("live.users"), fmt(metric("sites", "users", s.index), 0), "users"),
           kv(t("field.heightM"), String(site.heightM)),
           kv(t("field.tiltDeg"), site.tiltDeg.toFixed(1)),
           kv(t("field.band"), site.band),
         );
-        side.append(h("div", { class: "inspect-subtitle" }, t("inspect.sectors")));
+        values.append(h("div", { class: "inspect-subtitle" }, t("inspect.sectors")));
         site.azimuths.forEach((az, k) => {
           const load = d?.kind === "sectors" ? d.load[k] : undefined;
           const users = d?.kind === "sectors" ? d.users[k] : undefined;
-          side.append(
+          values.append(
             h("div", { class: "inspect-row", "data-sector": k },
               h("span", { class: "inspect-dot", style: `--c:${load === undefined ? "#5b6577" : "var(--cyan)"}` }),
               h("span", {}, `${t("inspect.sector")} ${k + 1} · ${az}°`),
               h("span", { class: "v", "data-kpi": `sector${k}` }, `${pct(load)} · ${users ?? "—"} ${t("inspect.users")}`)),
           );
         });
-        side.append(swatches(LOAD_STOPS, (v) => `${Math.round(v * 100)}%`));
+        values.append(swatches(LOAD_STOPS, (v) => `${Math.round(v * 100)}%`));
       } else {
         const c = data.chargers[s.index];
-        side.append(
+        values.append(
           kv(t("live.socPct"), fmt(metric("chargers", "socPct", s.index), 0), "soc"),
           kv(t("live.solarKw"), `${fmt(metric("chargers", "solarKw", s.index), 0)} / ${c.solarKwp}`, "solar"),
           kv(t("live.powerKw"), fmt(metric("chargers", "powerKw", s.index), 0), "power"),
           kv(t("field.storageKwh"), String(c.storageKwh)),
           kv(t("field.connectorKw"), String(c.connectorKw)),
         );
-        side.append(h("div", { class: "inspect-subtitle" }, `${t("field.connectors")} (${c.connectors})`));
+        values.append(h("div", { class: "inspect-subtitle" }, `${t("field.connectors")} (${c.connectors})`));
         const counts: Record<ConnectorState, number> = { charging: 0, idle: 0, fault: 0, offline: 0 };
         if (d?.kind === "connectors") for (const st of d.states) counts[st]++;
         for (const st of ["charging", "idle", "fault", "offline"] as const) {
-          side.append(h("div", { class: "inspect-row" }, h("span", { class: "inspect-dot", style: `--c:${CONNECTOR_CSS[st]}` }), h("span", {}, t(`inspect.state.${st}`)), h("span", { class: "v", "data-kpi": `conn-${st}` }, d ? String(counts[st]) : "—")));
+          values.append(h("div", { class: "inspect-row" }, h("span", { class: "inspect-dot", style: `--c:${CONNECTOR_CSS[st]}` }), h("span", {}, t(`inspect.state.${st}`)), h("span", { class: "v", "data-kpi": `conn-${st}` }, d ? String(counts[st]) : "—")));
         }
       }
-      if (!s.detail) side.append(h("div", { class: "inspect-wait", "data-testid": "inspect-wait" }, t("inspect.waiting")));
+      if (!s.detail) values.append(h("div", { class: "inspect-wait", "data-testid": "inspect-wait" }, t("inspect.waiting")));
     };
   }
 
