@@ -223,13 +223,14 @@ test("context loss and a render error rebuild the scene with the same camera, la
   expect(errors).toEqual([]);
 });
 
-test.describe("alarms (own gateway at SIM_SPEED=1)", () => {
+// a gateway fed only by the ingest API: the simulator's own critical alarms would queue ahead of the injected one
+test.describe("alarms (own gateway, ingest only)", () => {
   const PORT = 8796;
   const base = `http://127.0.0.1:${PORT}`;
   let gw: ChildProcess | null = null;
   test.beforeAll(async () => {
     gw = spawn("npx", ["tsx", "src/server/main.ts"], {
-      env: { ...process.env, PORT: String(PORT), HOST: "127.0.0.1", STATIC_DIR: "dist", SIM_SPEED: "1", SIM_SEED: "11", RONGTWIN_DB: "var/e2e-command.db", RONGTWIN_TOKENS: DEV_TOKENS, LIVE_SOURCE: "both" },
+      env: { ...process.env, PORT: String(PORT), HOST: "127.0.0.1", STATIC_DIR: "dist", SIM_SPEED: "1", SIM_SEED: "11", SCENARIO_DB: "var/e2e-command.db", RONGTWIN_TOKENS: DEV_TOKENS, LIVE_SOURCE: "ingest" },
       stdio: "ignore",
       detached: true,
     });
