@@ -126,7 +126,8 @@ describe("real client, mangled delta stream from a real gateway process", () => 
     expect(counts.duplicated).toBeGreaterThan(3);
     expect(counts.reordered).toBeGreaterThan(3);
     expect(st.gaps - before.gaps).toBeGreaterThan(0);
-    expect(st.duplicates - before.duplicates).toBeGreaterThanOrEqual(counts.duplicated);
+    // a duplicate that arrives while its layer waits for a resync snapshot is buffered, not counted: some, not all
+    expect(st.duplicates - before.duplicates).toBeGreaterThan(0);
     expect(st.resyncs - before.resyncs).toBeGreaterThan(0);
     expect(st.snapshots - before.snapshots).toBeGreaterThan(0);
     await until(() => c.store.getState().connection.state === "connected", 1000, "still connected");
