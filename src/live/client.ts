@@ -141,6 +141,21 @@ export function connectLive(opts: ConnectLiveOptions): LiveConnection {
     model.stats.resyncs++;
   }
 
+  // outstanding resyncs that got no answer (lost or rate-limited request, gateway restart): ask again — also on a
+  // timer, because a quiet stream (paused source) brings no message that would run process()
+  let resyncTimer: ReturnType<typeof setInterval> | null = null;
+  function retryAwaiting(now = Date.now()) {
+    for (const [l, w] of awaiting) if (now - w.since > 5000 && socket.connected) {
+      w.since = now;
+      requestResync(l, "timeout");
+    }
+    if (awaiting.size && !resyncTimer && !closed) resyncTimer = setInterval(() => retryAwaiting(), 1000);
+    else if (!awaiting.size && resyncTimer) {
+      clearInterval(resyncTimer);
+      resyncTimer = null;
+    }
+  }
+
   function process() {
     const t0 = performance.now();
     frameRequested = false;
@@ -179,11 +194,7 @@ export function connectLive(opts: ConnectLiveOptions): LiveConnection {
         }
       }
     }
-    // outstanding resyncs that got no answer (lost message, gateway restart): ask again
-    for (const [l, w] of awaiting) if (now - w.since > 5000 && socket.connected) {
-      w.since = now;
-      requestResync(l, "timeout");
-    }
+    retryAwaiting(now);
     model.commit();
     checkReady();
     const t1 = performance.now();
@@ -326,6 +337,7 @@ export function connectLive(opts: ConnectLiveOptions): LiveConnection {
       clearInterval(staleTimer);
       if (offlineTimer) clearTimeout(offlineTimer);
       if (retryTimer) clearTimeout(retryTimer);
+      if (resyncTimer) clearInterval(resyncTimer);
       socket.disconnect();
     },
   };
