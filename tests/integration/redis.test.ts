@@ -3,43 +3,17 @@
  * receives what gateway A (the leader running the simulator) produces, digest agreement across gateways, and
  * recovery after B is killed and restarted.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
+import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "redis";
 import { connectLive, type LiveConnection } from "../../src/live/client";
 import { DEV_TOKENS } from "../../src/server/config";
 import { makeFixture, writeFixture } from "./fixture";
+// one set of process/port/wait helpers for every multi-process test
+import { freePort, hasRedis, sleep, until } from "../faults/harness";
 
-const hasRedis = spawnSync("redis-server", ["--version"]).status === 0;
 if (!hasRedis && process.env.CI === "true") throw new Error("redis-server is required in CI (apt-get install redis-server)");
 if (!hasRedis) console.warn("[redis.test] SKIPPED: redis-server not installed (set CI=true to make this a failure)");
-
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once("error", rej);
-    s.listen(0, "127.0.0.1", () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => res(p));
-    });
-  });
-}
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(f: () => T | Promise<T>, ms: number, what: string): Promise<NonNullable<T>> {
-  const t0 = Date.now();
-  let last: unknown;
-  while (Date.now() - t0 < ms) {
-    try {
-      const v = await f();
-      if (v) return v as NonNullable<T>;
-    } catch (e) {
-      last = e;
-    }
-    await sleep(50);
-  }
-  throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ""}`);
-}
 
 interface Health { leader: boolean; serverId: string; layers: Record<string, { seq: number }> }
 const getJson = async <T>(url: string) => (await (await fetch(url)).json()) as T;
