@@ -88,17 +88,18 @@ describe("camera director", () => {
     d.destroy();
   });
 
-  it("merges duplicates (same id, or same object + kind within the dwell) and bounds the queue", async () => {
+  it("merges duplicates (same object + kind within the dwell), knows an alarm seen twice, and bounds the queue", async () => {
     const { d } = make();
     const a = alarm(1);
     d.offer(a);
-    expect(d.offer(a)).toBe("merged");
+    expect(d.offer(a)).toBe("known"); // the same alarm by its raise event and by the alarm list: not a repeat
+    expect(d.state().current?.count).toBe(1);
     expect(d.offer(alarm(1))).toBe("merged"); // same object + kind, new id, within dwell
     d.offer(alarm(2));
     d.offer(alarm(3));
     d.offer(alarm(4)); // queue max 2: alarm 2 dropped
-    expect(d.state()).toMatchObject({ queued: 2, dropped: 1, merged: 2 });
-    expect(d.state().current?.count).toBe(3);
+    expect(d.state()).toMatchObject({ queued: 2, dropped: 1, merged: 1 });
+    expect(d.state().current?.count).toBe(2);
     await vi.advanceTimersByTimeAsync(2000 + 12_000 + 2000 + 12_000 + 2000 + 12_000 + 2000);
     expect(log).toEqual(["fly:sites#1", "fly:sites#3", "fly:sites#4", "back:home"]);
     d.destroy();

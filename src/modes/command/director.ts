@@ -4,7 +4,8 @@
  *
  *  Alarms  A new critical alarm is queued; the director flies to its object, selects it, dwells, then either goes
  *          on to the next queued alarm or flies back to where the camera was before the first one and restores the
- *          previous selection. Duplicates merge (same alarm id, or same object + kind within the dwell window).
+ *          previous selection. Duplicates merge (same object + kind within the dwell window); one alarm that reaches
+ *          the page twice (its raise event and the alarm list) is not a repeat.
  *          The queue is bounded (oldest dropped and counted); an alarm cleared or acknowledged before its turn is
  *          skipped, and one acknowledged during its dwell ends the dwell.
  *  Tour    After `idleMs` with no input the camera tours the configured views (smooth flight, dwell per view);
@@ -83,7 +84,9 @@ export interface DirectorState {
 
 export interface Director {
   /** offer a newly raised alarm; returns what happened to it */
-  offer(a: Alarm): "ignored" | "queued" | "merged";
+  /** "known": this very alarm (same id) is already current, queued or just shown — it reached the page twice
+   *  (its raise event and the alarm list), which is not a repeat */
+  offer(a: Alarm): "ignored" | "queued" | "merged" | "known";
   /** any pointer / keyboard input (stops the tour) */
   input(kind: "camera" | "other"): void;
   /** the alarm list changed (acks / clears): ends the dwell on an alarm that is no longer active */
@@ -240,6 +243,7 @@ export function createDirector<Pose, Sel>(ports: DirectorPorts<Pose, Sel>, optio
         (lastCurrent && (lastCurrent.item.alarm.id === a.id || (sameTarget(lastCurrent.item.alarm, a) && now - lastCurrent.endedAt < o.dwellMs)) && lastCurrent.item) ||
         queue.find((q) => q.alarm.id === a.id || sameTarget(q.alarm, a));
       if (dup) {
+        if (dup.alarm.id === a.id) return "known";
         dup.count++;
         merged++;
         emit();

@@ -157,8 +157,8 @@ export function createCommand(app: App): CommandHandle {
       const v = tour[s.tourIndex];
       text = `${t("cmd.touring")} · ${v ? (lang === "zh" ? v.name_zh : v.name_en) : ""}`;
     } else text = s.tourInMs === null ? "" : `${t("cmd.tourIn")} ${Math.ceil(s.tourInMs / 1000)} s`;
-    const extra = s.queued || s.merged || s.dropped ? ` · ${t("cmd.queued")} ${s.queued} · ${t("cmd.merged")} ${s.merged} · ${t("cmd.dropped")} ${s.dropped}` : "";
-    const full = text + extra;
+    const extra = s.queued || s.merged || s.dropped ? `${t("cmd.queued")} ${s.queued} · ${t("cmd.merged")} ${s.merged} · ${t("cmd.dropped")} ${s.dropped}` : "";
+    const full = [text, extra].filter(Boolean).join(" · ");
     if (full !== lastCardText) {
       card.textContent = full;
       lastCardText = full;

@@ -13,6 +13,7 @@ import type { TwinData } from "../../app/twin";
 import { h } from "../../ui/dom";
 import { t, uiLang, type StringKey } from "../../ui/i18n";
 import { History } from "./history";
+import { snapAxis } from "./axis";
 import { liveKpis, type LiveKpis } from "./kpi";
 import { PLAN_TEXT_TARGETS as T } from "./plan-indicators";
 
@@ -122,9 +123,11 @@ export function mountLiveBoard(host: HTMLElement, store: LiveStore, data: () => 
   };
 
   // ---- charts
-  const chartDefs: { key: SeriesKey; label: StringKey; unit: string; scale: number; digits: number; min?: number; max?: number; color: string }[] = [
-    { key: "availability", label: "cmd.availability", unit: "%", scale: 100, digits: 2, color: "#2ad4ff" },
-    { key: "pue", label: "cmd.pueAvg", unit: "", scale: 1, digits: 3, color: "#ffb020" },
+  // `step`: a free axis snaps its ends outward to multiples of step, so a near-flat series (availability 99.69% for
+  // an hour) gets a readable span instead of five identical tick labels
+  const chartDefs: { key: SeriesKey; label: StringKey; unit: string; scale: number; digits: number; min?: number; max?: number; step?: number; color: string }[] = [
+    { key: "availability", label: "cmd.availability", unit: "%", scale: 100, digits: 2, step: 0.5, color: "#2ad4ff" },
+    { key: "pue", label: "cmd.pueAvg", unit: "", scale: 1, digits: 3, step: 0.01, color: "#ffb020" },
     { key: "chargerUtil", label: "cmd.chargerUtil", unit: "%", scale: 100, digits: 0, min: 0, color: "#22d3a6" },
     { key: "congestion", label: "cmd.congestion", unit: "", scale: 1, digits: 1, min: 0, max: 4, color: "#ff7a45" },
   ];
@@ -140,7 +143,7 @@ export function mountLiveBoard(host: HTMLElement, store: LiveStore, data: () => 
       grid: { left: 90, right: 24, top: 16, bottom: 44 },
       tooltip: { trigger: "axis", textStyle: { fontSize: 22 }, valueFormatter: (v: unknown) => (typeof v === "number" ? `${v.toFixed(def.digits)}${def.unit}` : "—") },
       xAxis: { type: "time", axisLabel: { color: "#7fa6c0", fontSize: 20, hideOverlap: true }, axisLine: { lineStyle: { color: "rgba(42,212,255,0.35)" } }, splitLine: { show: false } },
-      yAxis: { type: "value", scale: def.min === undefined, min: def.min, max: def.max, axisLabel: { color: "#7fa6c0", fontSize: 20, formatter: (v: number) => v.toFixed(def.digits) }, splitNumber: 3, splitLine: { lineStyle: { color: "rgba(42,212,255,0.12)" } } },
+      yAxis: { type: "value", scale: def.min === undefined, min: def.min ?? (def.step ? (v: { min: number }) => snapAxis(v.min, def.step!, "down") : undefined), max: def.max ?? (def.step ? (v: { min: number; max: number }) => Math.max(snapAxis(v.max, def.step!, "up"), snapAxis(v.min, def.step!, "down") + def.step!) : undefined), axisLabel: { color: "#7fa6c0", fontSize: 20, formatter: (v: number) => v.toFixed(def.digits) }, splitNumber: 3, splitLine: { lineStyle: { color: "rgba(42,212,255,0.12)" } } },
       series: [{ type: "line", showSymbol: false, connectNulls: false, lineStyle: { width: 3, color: def.color }, areaStyle: { color: def.color, opacity: 0.12 }, data: [] }],
     });
     return { def, chart, label };

@@ -1,0 +1,8 @@
+/** Trend-chart axis helpers (pure; live-board.ts uses them for ECharts' value axes). */
+/** an axis end snapped outward to a multiple of `step` (floating-point safe: 99.5 stays 99.5) */
+export function snapAxis(v: number, step: number, dir: "up" | "down"): number {
+  const k = v / step;
+  const r = Math.round(k);
+  const n = Math.abs(k - r) < 1e-9 ? r : dir === "up" ? Math.ceil(k) : Math.floor(k);
+  return Number((n * step).toFixed(10));
+}
