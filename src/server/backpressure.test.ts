@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { makeFixture } from "../../tests/integration/fixture";
 import { connectLive } from "../live/client";
 import { createGateway, type Gateway } from "./gateway";
+import { BackpressureGuard, DEFAULT_SOCKET_LIMITS, sendSnapshot } from "./socket";
 
 const data = makeFixture({ sites: 20000, datacentres: 4, chargers: 20, roads: 2, sensorsPerRoad: 5 });
 const ids = { sites: data.sites.map((s) => s.id) };
@@ -40,4 +41,26 @@ describe("slow client", () => {
     expect(ok).toBe(true);
     c.close();
   }, 60000);
+});
+
+describe("slow-client guard and snapshots", () => {
+  it("leaves a socket alone while its own snapshot drains (300k objects: 2 s + 15 s grace), then judges it again", () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const sock = { data: {} as Record<string, unknown>, rooms: new Set(["L:sites"]), conn: { writeBuffer: new Array(500) }, emit() {}, leave() {}, join() {}, disconnect() {} };
+      sendSnapshot(sock as never, { count: 300_000 });
+      const io = { of: () => ({ sockets: new Map([["a", sock]]) }) };
+      const guard = new BackpressureGuard(io as never, {} as never, {} as never, { ...DEFAULT_SOCKET_LIMITS, backlogHigh: 300 });
+      guard.check();
+      expect(sock.data.lagging).toBeUndefined(); // 500 packets queued, but we just sent it a snapshot
+      vi.setSystemTime(Date.now() + 16_500);
+      guard.check();
+      expect(sock.data.lagging).toBeUndefined();
+      vi.setSystemTime(Date.now() + 1_000); // past 17 s: a queue still this long is lag
+      guard.check();
+      expect(sock.data.lagging).toEqual(["sites"]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

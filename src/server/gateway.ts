@@ -124,6 +124,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
   const guard = new BackpressureGuard(io, state, bus, limits);
 
   registerRest(app, {
+    slowClients: () => ({ lagged: guard.lagged, dropped: guard.dropped }),
     state, bus, tokens, origins, startedAt, acceptIngest: source !== "sim",
     sim: () => ({ enabled: !!runner, running: !!runner?.running, speed: simSpeed, simTime: runner?.simNow() }),
     clients: () => io.engine.clientsCount,

@@ -28,6 +28,8 @@ export interface RestDeps {
   startedAt: number;
   sim: () => { enabled: boolean; running: boolean; speed: number; simTime?: number };
   clients: () => number;
+  /** slow-client guard counters: clients cut off from deltas for lagging, and disconnected for lagging too long */
+  slowClients?: () => { lagged: number; dropped: number };
   acceptIngest: boolean;
   /** per-address request limits for /api/: [sustained per second, burst] */
   rateLimits?: { read: [number, number]; write: [number, number] };
@@ -54,7 +56,7 @@ export function registerRest(app: FastifyInstance, d: RestDeps): void {
 
   app.get("/api/health", async () => ({
     ok: true, v: PROTOCOL_VERSION, serverId: d.bus.serverId, epoch: d.bus.epoch, bus: d.bus.kind, leader: d.bus.isLeader(),
-    uptimeS: Math.round((Date.now() - d.startedAt) / 1000), clients: d.clients(), paused: d.state.paused, sim: d.sim(),
+    uptimeS: Math.round((Date.now() - d.startedAt) / 1000), clients: d.clients(), ...(d.slowClients ? { slowClients: d.slowClients() } : {}), paused: d.state.paused, sim: d.sim(),
     layers: Object.fromEntries(LAYER_IDS.map((l) => [l, { count: d.state.layers[l].count, seq: d.state.layers[l].seq, idsHash: d.state.layers[l].idsHash }])),
     alarms: { active: d.state.alarms.activeCount() },
   }));

@@ -120,7 +120,7 @@ export function attachSocketHandlers(d: SocketDeps): void {
           const theirs = m.idsHash?.[l];
           if (theirs !== undefined && theirs !== mine)
             socket.emit(EVENTS.error, { v: PROTOCOL_VERSION, code: "ids_mismatch", reason: `${l}: client data ${theirs} differs from gateway data ${mine}; reload the page`, event: EVENTS.subscribe } satisfies ErrorMsg);
-          socket.emit(EVENTS.snapshot, state.layers[l].snapshot(d.bus.epoch, Date.now()));
+          sendSnapshot(socket, state.layers[l].snapshot(d.bus.epoch, Date.now()));
         }
         socket.emit(EVENTS.alarms, { v: PROTOCOL_VERSION, epoch: d.bus.epoch, alarms: state.alarms.list() });
       },
@@ -137,7 +137,7 @@ export function attachSocketHandlers(d: SocketDeps): void {
         const now = Date.now();
         if (now - last < 250) return reject("rate_limited", `resync ${m.layer}: at most 4 per second`, EVENTS.resync);
         c.lastResync.set(m.layer, now);
-        socket.emit(EVENTS.snapshot, state.layers[m.layer].snapshot(d.bus.epoch, now));
+        sendSnapshot(socket, state.layers[m.layer].snapshot(d.bus.epoch, now));
       },
       [EVENTS.ack]: (m: AckRequest) => {
         if (principal.role !== "operator") return reject("forbidden", `role ${principal.role} may not acknowledge alarms (needs operator)`, EVENTS.ack);
@@ -184,6 +184,18 @@ export function attachSocketHandlers(d: SocketDeps): void {
 }
 
 /** Outgoing backlog of one connection: engine.io packets not yet handed to the transport, plus ws bytes / 16 KiB. */
+/**
+ * A snapshot is one large packet (300k objects: ~10 MB of JSON): right after it the send queue is long because we
+ * just wrote it, not because the client stopped reading. The guard leaves such a socket alone for a grace period
+ * sized to the snapshot (2 s + ~50 bytes per object at 1 MB/s) — otherwise a big layer is marked lagging by its own
+ * snapshot, gets another snapshot when it drains, and never receives a delta (found by the 300k bench).
+ */
+export function sendSnapshot(socket: Socket, snap: { count: number }): void {
+  const graceMs = 2000 + (snap.count * 50) / 1000;
+  socket.data.graceUntil = Math.max((socket.data.graceUntil as number | undefined) ?? 0, Date.now() + graceMs);
+  socket.emit(EVENTS.snapshot, snap);
+}
+
 export function backlogOf(socket: Socket): number {
   const conn = socket.conn as unknown as { writeBuffer?: unknown[]; transport?: { socket?: { bufferedAmount?: number } } };
   return (conn.writeBuffer?.length ?? 0) + Math.floor((conn.transport?.socket?.bufferedAmount ?? 0) / 16384);
@@ -194,7 +206,8 @@ export function backlogOf(socket: Socket): number {
  * its layer rooms and the alarm room (no more deltas or alarm events pile up for it); once its backlog has
  * drained it rejoins, gets a fresh snapshot per layer and the full alarm list. A client that stays stuck for
  * `laggingMaxMs` is disconnected (a dead peer's queue is freed; a live one reconnects and starts from
- * snapshots). Memory stays bounded and the client ends equal to the gateway.
+ * snapshots). Memory stays bounded and the client ends equal to the gateway. A socket that was just sent a
+ * snapshot is not judged until it had time to take it in (see sendSnapshot).
  */
 export class BackpressureGuard {
   private timer?: NodeJS.Timeout;
@@ -209,7 +222,7 @@ export class BackpressureGuard {
     for (const socket of this.io.of("/").sockets.values()) {
       const backlog = backlogOf(socket);
       const lagging = socket.data.lagging as LayerId[] | undefined;
-      if (!lagging && backlog > this.limits.backlogHigh) {
+      if (!lagging && backlog > this.limits.backlogHigh && Date.now() >= ((socket.data.graceUntil as number | undefined) ?? 0)) {
         const layers = LAYER_IDS.filter((l) => socket.rooms.has(room(l)));
         socket.data.lagging = layers;
         socket.data.laggingSince = Date.now();
@@ -221,7 +234,7 @@ export class BackpressureGuard {
         socket.data.lagging = undefined;
         for (const l of lagging) {
           void socket.join(room(l));
-          socket.emit(EVENTS.snapshot, this.state.layers[l].snapshot(this.bus.epoch, Date.now()));
+          sendSnapshot(socket, this.state.layers[l].snapshot(this.bus.epoch, Date.now()));
         }
         if (socket.data.laggingAlarms) {
           void socket.join(ALARM_ROOM);
