@@ -7,7 +7,8 @@
  *   for (const i of live.drainChanges("sites")) recolour(i, live.store.getState().layers.sites!.status[i]);
  *
  * Every server message is validated (decode.ts). Messages are queued and applied once per animation frame
- * (requestAnimationFrame; setTimeout(16) where there is none): many deltas -> one setState. A delta whose
+ * (requestAnimationFrame; setTimeout(16) where there is none): many deltas -> one setState. One pass spends at most
+ * ~1 ms (applyBudgetMs); what is left goes on ~16 ms later, unless it has waited 2 s (maxApplyLagMs). A delta whose
  * `prev` is beyond our seq is a gap: the layer asks for a resync and buffers deltas until the snapshot comes.
  * After a reconnect that socket.io could not recover (connection-state recovery), every layer is
  * re-subscribed and gets a fresh snapshot.
@@ -17,7 +18,7 @@ import type { LayerId } from "../protocol/data";
 import { EVENTS, PROTOCOL_VERSION, type Delta, type Snapshot } from "../protocol/live";
 import { createLiveModel, type LiveModel, type LiveStore } from "../state/live-store";
 import { decodeServerMessage, SERVER_SCHEMAS, type ServerMessage } from "./decode";
-import { createLivePerf, type LivePerf } from "./perf";
+import { createLivePerf, timedParser, type LivePerf } from "./perf";
 import { fastDelta } from "./fast-delta";
 
 export interface ConnectLiveOptions {
@@ -42,6 +43,11 @@ export interface ConnectLiveOptions {
   perf?: LivePerf;
   /** validate deltas with the hand-written fast path (same rules as the zod schema; default true) */
   fastDecode?: boolean;
+  /** main-thread budget of one apply pass (ms, default 1): queued messages beyond it are applied in a pass ~16 ms
+   *  later, so a slow renderer (a frame every 500 ms under software GL) does not turn into one long apply burst.
+   *  Smoothing, not a cap: a message older than `maxApplyLagMs` (default 2000) is applied regardless. */
+  applyBudgetMs?: number;
+  maxApplyLagMs?: number;
 }
 
 export interface LiveConnection {
@@ -83,6 +89,8 @@ export function connectLive(opts: ConnectLiveOptions): LiveConnection {
   const awaiting = new Map<LayerId, { since: number; buffer: Delta[] }>();
   const lastResync = new Map<LayerId, number>();
   let queue: ServerMessage[] = [];
+  /** arrival time (performance.now()) per queued message */
+  let arrived: number[] = [];
   let frameRequested = false;
   let closed = false;
   let detailTarget: { layer: LayerId; objectId: string } | null = null;
@@ -99,6 +107,7 @@ export function connectLive(opts: ConnectLiveOptions): LiveConnection {
     transports: opts.transports ?? ["websocket", "polling"],
     reconnectionDelay: 500,
     reconnectionDelayMax: 3000,
+    parser: timedParser(perf),
   });
 
   const setConn = (state: "connecting" | "connected" | "reconnecting" | "offline", reason?: string) => {
@@ -156,43 +165,60 @@ export function connectLive(opts: ConnectLiveOptions): LiveConnection {
     }
   }
 
+  const applyBudgetMs = opts.applyBudgetMs ?? 1;
+  const maxApplyLagMs = opts.maxApplyLagMs ?? 2000;
+  const later = opts.schedule ?? ((cb: () => void) => void setTimeout(cb, 16));
+  const applyOne = (m: ServerMessage, now: number) => {
+    switch (m.event) {
+      case "snapshot": {
+        const s = m.msg as Snapshot;
+        if (!subscribed.has(s.layer)) return;
+        const buffered = awaiting.get(s.layer)?.buffer ?? [];
+        awaiting.delete(s.layer);
+        if (!model.applySnapshot(s, now)) return;
+        for (const d of buffered) {
+          const r = model.applyDelta(d, now);
+          if (r === "gap" || r === "epoch") {
+            requestResync(s.layer, r);
+            return;
+          }
+        }
+        return;
+      }
+      case "delta": {
+        const d = m.msg as Delta;
+        if (!subscribed.has(d.layer)) return;
+        const wait = awaiting.get(d.layer);
+        if (wait) {
+          if (wait.buffer.length < MAX_BUFFERED) wait.buffer.push(d);
+          else wait.buffer = []; // the snapshot supersedes them anyway
+          return;
+        }
+        const r = model.applyDelta(d, now);
+        if (r === "gap" || r === "epoch") requestResync(d.layer, r);
+        return;
+      }
+    }
+  };
+
   function process() {
     const t0 = performance.now();
     frameRequested = false;
-    const msgs = queue;
-    queue = [];
     const now = Date.now();
-    for (const m of msgs) {
-      switch (m.event) {
-        case "snapshot": {
-          const s = m.msg as Snapshot;
-          if (!subscribed.has(s.layer)) break;
-          const buffered = awaiting.get(s.layer)?.buffer ?? [];
-          awaiting.delete(s.layer);
-          if (!model.applySnapshot(s, now)) break;
-          for (const d of buffered) {
-            const r = model.applyDelta(d, now);
-            if (r === "gap" || r === "epoch") {
-              requestResync(s.layer, r);
-              break;
-            }
-          }
-          break;
-        }
-        case "delta": {
-          const d = m.msg as Delta;
-          if (!subscribed.has(d.layer)) break;
-          const wait = awaiting.get(d.layer);
-          if (wait) {
-            if (wait.buffer.length < MAX_BUFFERED) wait.buffer.push(d);
-            else wait.buffer = []; // the snapshot supersedes them anyway
-            break;
-          }
-          const r = model.applyDelta(d, now);
-          if (r === "gap" || r === "epoch") requestResync(d.layer, r);
-          break;
-        }
-      }
+    // in arrival order, until the budget is spent (at least one message per pass) unless the next one has waited
+    // too long; the rest goes on in a pass ~16 ms later
+    let n = 0;
+    while (n < queue.length) {
+      applyOne(queue[n++], now);
+      const t = performance.now();
+      if (t - t0 > applyBudgetMs && n < queue.length && t - arrived[n] < maxApplyLagMs) break;
+    }
+    if (n === queue.length) {
+      queue = [];
+      arrived = [];
+    } else {
+      queue = queue.slice(n);
+      arrived = arrived.slice(n);
     }
     retryAwaiting(now);
     model.commit();
@@ -201,10 +227,15 @@ export function connectLive(opts: ConnectLiveOptions): LiveConnection {
     perf.frames.push(t1, perf.pendingDecodeMs, t1 - t0, perf.pendingRecords);
     perf.pendingDecodeMs = 0;
     perf.pendingRecords = 0;
+    if (queue.length && !frameRequested && !closed) {
+      frameRequested = true;
+      later(process);
+    }
   }
 
   const enqueue = (m: ServerMessage) => {
     queue.push(m);
+    arrived.push(performance.now());
     if (!frameRequested && !closed) {
       frameRequested = true;
       schedule(process);
