@@ -37,6 +37,35 @@ export function takeToken(): string | undefined {
 /** main-thread ms one recolour task may take before the rest continues on the next frame */
 export const RECOLOUR_BUDGET_MS = 1.5;
 const RECOLOUR_SLICE = 512;
+/** a recolour backlog above this many points is a snapshot, not live change; it gets a larger budget per task */
+const BULK_POINTS = 20_000;
+const BULK_BUDGET_MS = 25;
+/** the live frame is stretched to at most this when drawing a frame is slow (see frameCost) */
+const MAX_LIVE_FRAME_MS = 2000;
+
+/**
+ * What one drawn frame costs the main thread beyond our JavaScript: after postRender the browser still has to hand
+ * the WebGL frame to the compositor, and a weak or software GPU blocks the main thread there (SwiftShader at 720p:
+ * ~500 ms a frame while the JS part is ~6 ms). Measured as the delay of a macrotask queued at postRender; an
+ * exponential average. Live recolouring (which requests a frame) is then coalesced over at least twice that, so
+ * drawing never takes more than about half of the main thread and sockets, input and timers keep their turn.
+ */
+export function createFrameCost(alpha = 0.3): { sample(ms: number): void; readonly ms: number } {
+  let ema = 0;
+  return {
+    sample(ms) {
+      ema = ema === 0 ? ms : ema + alpha * (ms - ema);
+    },
+    get ms() {
+      return ema;
+    },
+  };
+}
+
+/** the live frame for a measured frame cost: at least `base`, twice the cost, at most MAX_LIVE_FRAME_MS */
+export function liveFrameFor(base: number, frameCostMs: number): number {
+  return Math.min(Math.max(base, 2 * frameCostMs), Math.max(base, MAX_LIVE_FRAME_MS));
+}
 
 export function bindLive(twin: Twin, opts: { url?: string; token?: string; staleMs: number; frameMs?: number }): LiveBinding {
   let current = twin;
@@ -69,14 +98,19 @@ export function bindLive(twin: Twin, opts: { url?: string; token?: string; stale
   const versions = new Map<LayerId, number>();
   const perf = conn.perf;
   if (typeof window !== "undefined" && window.__rt) window.__rt.perf = perf;
-  // Recolour work is capped per task (RECOLOUR_BUDGET_MS, ?recolourBudget= overrides): what does not fit (a 300k-point
-  // snapshot, a burst of updates) continues in the next tasks, so one pass never blocks input or rendering for long.
+  // Recolour work is capped per task (RECOLOUR_BUDGET_MS, ?recolourBudget= overrides; BULK_BUDGET_MS for a snapshot's
+  // worth): what does not fit continues in later tasks, so one pass never blocks input or rendering for long.
   const budgetParam = Number(new URLSearchParams(location.search).get("recolourBudget"));
   const budgetMs = Number.isFinite(budgetParam) && budgetParam > 0 ? budgetParam : RECOLOUR_BUDGET_MS;
   const backlog = new Map<LayerId, { idx: Uint32Array; at: number }>();
   let continuing = false;
   const recolour = (t0: number): number => {
     let points = 0;
+    let pending = 0;
+    for (const b of backlog.values()) pending += b.idx.length - b.at;
+    // a snapshot's worth of points is recoloured in larger slices: each slice may be followed by a drawn frame,
+    // and with frames of ~2 s (300k points under software GL) 1.5 ms slices took a minute per snapshot
+    const budget = pending > BULK_POINTS ? Math.max(budgetMs, BULK_BUDGET_MS) : budgetMs;
     for (const l of current.layers) {
       const b = backlog.get(l.id);
       if (!b) continue;
@@ -85,10 +119,10 @@ export function bindLive(twin: Twin, opts: { url?: string; token?: string; stale
         l.applyLive(b.idx.subarray(b.at, end), view);
         points += end - b.at;
         b.at = end;
-        if (performance.now() - t0 > budgetMs) break;
+        if (performance.now() - t0 > budget) break;
       }
       if (b.at >= b.idx.length) backlog.delete(l.id);
-      if (performance.now() - t0 > budgetMs) break;
+      if (performance.now() - t0 > budget) break;
     }
     let left = 0;
     for (const b of backlog.values()) left += b.idx.length - b.at;
@@ -100,9 +134,10 @@ export function bindLive(twin: Twin, opts: { url?: string; token?: string; stale
         continuing = false;
         recolour(performance.now());
       };
-      // a macrotask, not the next animation frame: input and rendering get their turn in between, but a slow
-      // renderer (software GL: a few frames per second) does not stretch a large recolour over minutes
-      setTimeout(next, 0);
+      // a bulk backlog (a snapshot: tens of thousands of points) goes on in the next macrotask, so a slow renderer
+      // (software GL: a few frames per second) does not stretch it over minutes; live changes go on a frame later,
+      // so one frame never carries more than one budget of recolouring
+      setTimeout(next, left > BULK_POINTS ? 0 : 16);
     }
     return points;
   };
@@ -130,13 +165,26 @@ export function bindLive(twin: Twin, opts: { url?: string; token?: string; stale
     recolour(t0);
     if (any) for (const t of tickers) t();
   };
-  // coalesce: at most one recolour pass per frameMs, however often the store commits
+  // coalesce: at most one recolour pass per live frame (frameMs, stretched when drawing is slow), however often
+  // the store commits
   const frameMs = opts.frameMs ?? 250;
+  const cost = createFrameCost();
+  let offRender: (() => void) | null = null;
+  const watchFrames = (t: Twin) => {
+    offRender?.();
+    offRender = t.scene.postRender.addEventListener(() => {
+      const t0 = performance.now();
+      setTimeout(() => cost.sample(performance.now() - t0), 0);
+    });
+  };
+  watchFrames(twin);
   let lastApply = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
   const schedule = () => {
     if (timer) return;
-    const wait = Math.max(0, frameMs - (performance.now() - lastApply));
+    perf.frameCostMs = cost.ms;
+    perf.liveFrameMs = liveFrameFor(frameMs, cost.ms);
+    const wait = Math.max(0, perf.liveFrameMs - (performance.now() - lastApply));
     timer = setTimeout(() => {
       timer = null;
       lastApply = performance.now();
@@ -161,6 +209,7 @@ export function bindLive(twin: Twin, opts: { url?: string; token?: string; stale
     },
     attach(next) {
       current = next;
+      watchFrames(next);
       const s = store.getState();
       backlog.clear();
       perf.backlog = 0;
@@ -175,6 +224,7 @@ export function bindLive(twin: Twin, opts: { url?: string; token?: string; stale
     },
     destroy() {
       if (timer) clearTimeout(timer);
+      offRender?.();
       unStore();
       unVis();
       tickers.clear();
