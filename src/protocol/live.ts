@@ -3,7 +3,7 @@
  * Every message carries `v: PROTOCOL_VERSION` and is validated with zod at BOTH ends.
  *
  * Flow (socket.io events, names in EVENTS):
- *   server -> client: hello (on connect), snapshot (per layer, on subscribe / resync), delta (batched, ~10 Hz,
+ *   server -> client: hello (on connect), snapshot (per layer, on subscribe / resync), delta (batched, ~20 Hz,
  *                     per-layer room), alarms (full alarm list), alarm (raise | clear | ack event),
  *                     detail (per-object extra detail, ~1 Hz while subscribed), error (reason for a rejected message)
  *   client -> server: subscribe {layers, idsHash?}, unsubscribe {layers}, resync {layer, seq},

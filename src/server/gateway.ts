@@ -49,7 +49,7 @@ export interface GatewayOptions {
   origins?: string[];
   /** development mode: vite dev-server origins allowed (default: NODE_ENV !== "production") */
   dev?: boolean;
-  /** delta batching period, ms (default 100 = 10 Hz) */
+  /** delta batching period, ms (default 50 = 20 Hz) */
   batchMs?: number;
   limits?: Partial<SocketLimits>;
   /** fastify bodyLimit for REST (default 1 MiB) */
@@ -120,7 +120,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
 
   const limits: SocketLimits = { ...DEFAULT_SOCKET_LIMITS, ...opts.limits };
   attachSocketHandlers({ io, state, bus, data, tokens, limits, simSpeed: () => (runner ? simSpeed : 0), simNow: () => (runner?.running ? runner.simNow() : undefined), log });
-  const broadcaster = new Broadcaster(io, state, bus, opts.batchMs ?? 100);
+  const broadcaster = new Broadcaster(io, state, bus, opts.batchMs ?? 50);
   const guard = new BackpressureGuard(io, state, bus, limits);
 
   registerRest(app, {

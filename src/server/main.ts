@@ -3,7 +3,7 @@
  *   PORT (8787), HOST (0.0.0.0), SIM_SPEED (1; 60 = one real second is one simulated minute), SIM_SEED,
  *   SIM_START (ISO, default now), SIM_REPORT_MS (3000), LIVE_SOURCE (sim | ingest | both), REDIS_URL,
  *   LIVE_SOURCE=synthetic with SYNTH_RATE (updates/s, 1000) and SYNTH_OBJECTS (scale the data; benchmarks),
- *   GATEWAY_BATCH_MS (100), SOCKET_PARSER (json | msgpack),
+ *   GATEWAY_BATCH_MS (50), SOCKET_PARSER (json | msgpack),
  *   DATA_DIR (public/data), STATIC_DIR (dist; "" to disable), RONGTWIN_TOKENS (JSON) or var/tokens.json,
  *   RONGTWIN_ORIGINS (comma-separated extra allowed origins), NODE_ENV=production (no dev origins/tokens),
  *   RECOVERY_MS (socket.io connection-state-recovery window, default 120000).

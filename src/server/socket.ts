@@ -32,7 +32,7 @@ export interface SocketLimits {
   /** a client still lagging after this long is disconnected (its reconnect starts from snapshots); 0 = never */
   laggingMaxMs: number;
 }
-export const DEFAULT_SOCKET_LIMITS: SocketLimits = { rate: 10, burst: 30, maxStrikes: 20, detailEveryMs: 1000, backlogHigh: 300, backlogLow: 20, laggingMaxMs: 60_000 };
+export const DEFAULT_SOCKET_LIMITS: SocketLimits = { rate: 10, burst: 30, maxStrikes: 20, detailEveryMs: 1000, backlogHigh: 600, backlogLow: 40, laggingMaxMs: 60_000 };
 
 export interface SocketDeps {
   io: Server;
@@ -263,7 +263,7 @@ export class BackpressureGuard {
 export class Broadcaster {
   private timer?: NodeJS.Timeout;
   private readonly offAlarm: () => void;
-  constructor(private readonly io: Server, private readonly state: LiveState, private readonly bus: Bus, private readonly everyMs = 100) {
+  constructor(private readonly io: Server, private readonly state: LiveState, private readonly bus: Bus, private readonly everyMs = 50) {
     this.offAlarm = state.onAlarm((op, alarm) => {
       io.local.to(ALARM_ROOM).emit(EVENTS.alarm, { v: PROTOCOL_VERSION, op, alarm });
     });
