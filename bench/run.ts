@@ -8,8 +8,8 @@
  *   npm run bench [-- --quick] [--only=100k@20k,300k@10k] [--baseline-max=30000] [--seconds=10] [--no-fanout]
  *                 [--no-coverage] [--live-ms=250]
  *
- * Per scenario, ours: main-thread ms per frame spent applying live updates (socket message validation + store
- * update + point recolour, summed per 16.7 ms frame, frames with work only) p50/p95, µs per update, main-thread busy
+ * Per scenario, ours: main-thread ms per frame spent applying live updates (socket.io's JSON.parse + message
+ * validation + store update + point recolour, summed per 16.7 ms frame, frames with work only) p50/p95, µs per update, main-thread busy
  * ms per second (CDP Performance TaskDuration; includes rendering), render ms per rendered frame, rAF interval p95,
  * camera-move-to-frame latency, JS heap after GC, navigation -> all layers drawn. Baseline: the same numbers where
  * they exist (apply = the entity.point.color assignments of one delta).
@@ -114,6 +114,8 @@ interface PageResult {
   applyFrameP50?: number | null;
   applyFrameP95?: number | null;
   applyFrameMax?: number | null;
+  /** p95 per frame of each part of the apply cost: socket.io parse, validation, store update, recolour */
+  parts?: Record<string, number | null>;
   decodeShare?: number | null;
   usPerUpdate?: number | null;
   updatesPerS?: number | null;
@@ -190,10 +192,10 @@ async function measureWindow(page: Page, cdp: CDPSession, kind: "ours" | "base")
     const render = (w.__benchRender as number[]).slice();
     const raf = (w.__benchRaf as number[]).slice();
     if (k === "ours") {
-      const perf = (w.__rt as { perf: { frames: { snapshot(): Record<string, number[]> }; recolour: { snapshot(): Record<string, number[]> } } }).perf;
-      return { frames: perf.frames.snapshot(), recolour: perf.recolour.snapshot(), render, raf, apply: null };
+      const perf = (w.__rt as { perf: { frames: { snapshot(): Record<string, number[]> }; recolour: { snapshot(): Record<string, number[]> }; parse?: { snapshot(): Record<string, number[]> } } }).perf;
+      return { frames: perf.frames.snapshot(), recolour: perf.recolour.snapshot(), parse: perf.parse?.snapshot() ?? null, render, raf, apply: null };
     }
-    return { frames: null, recolour: null, render, raf, apply: ((w.__base as { perf: { apply: number[][] } }).perf.apply).slice() };
+    return { frames: null, recolour: null, parse: null, render, raf, apply: ((w.__base as { perf: { apply: number[][] } }).perf.apply).slice() };
   }, kind), 120_000, "reading the perf rings");
   let work: { t: number; ms: number }[] = [];
   let totalMs = 0, decodeMs = 0, records = 0;
@@ -210,6 +212,14 @@ async function measureWindow(page: Page, cdp: CDPSession, kind: "ours" | "base")
       work.push({ t: rc.t[i], ms: rc.ms[i] });
       totalMs += rc.ms[i];
     }
+    // socket.io's JSON.parse of every frame (main thread, before our handlers): part of the cost of live data
+    const pr = got.parse;
+    if (pr)
+      for (let i = 0; i < pr.t.length; i++) {
+        work.push({ t: pr.t[i], ms: pr.ms[i] });
+        totalMs += pr.ms[i];
+        decodeMs += pr.ms[i];
+      }
   } else if (got.apply) {
     work = got.apply.map(([t, ms]) => ({ t, ms }));
     for (const [, ms, n] of got.apply) {
@@ -218,6 +228,15 @@ async function measureWindow(page: Page, cdp: CDPSession, kind: "ours" | "base")
     }
   }
   const frames = perFrame(work);
+  // where the per-frame cost goes (p95 of each part summed per 16.7 ms frame, frames where that part worked)
+  const parts: Record<string, number | null> = {};
+  if (got.frames && got.recolour) {
+    const f = got.frames, rc = got.recolour, pr = got.parse;
+    parts.validateP95 = round(pct(perFrame(f.t.map((t, i) => ({ t, ms: f.decodeMs[i] }))), 95), 3);
+    parts.storeP95 = round(pct(perFrame(f.t.map((t, i) => ({ t, ms: f.applyMs[i] }))), 95), 3);
+    parts.recolourP95 = round(pct(perFrame(rc.t.map((t, i) => ({ t, ms: rc.ms[i] }))), 95), 3);
+    if (pr) parts.parseP95 = round(pct(perFrame(pr.t.map((t, i) => ({ t, ms: pr.ms[i] }))), 95), 3);
+  }
   // interactivity: camera jumps -> next rendered frame, and one pick at the screen centre
   const cam = await within(page.evaluate(async ({ k, stops }) => {
     const w = window as unknown as Record<string, unknown> & { __benchCamera(c: unknown, s: unknown): Promise<number[]> };
@@ -233,7 +252,7 @@ async function measureWindow(page: Page, cdp: CDPSession, kind: "ours" | "base")
   }, { k: kind, stops: CAMERA_STOPS }), 120_000, "camera moves + pick").catch((e: Error) => ({ times: [] as number[], pickMs: NaN, error: e.message }));
   const d = (k: string) => ((m1[k] ?? NaN) - (m0[k] ?? NaN)) * 1000 / secs;
   return {
-    applyFrameP50: round(pct(frames, 50), 3), applyFrameP95: round(pct(frames, 95), 3), applyFrameMax: round(pct(frames, 100), 3),
+    applyFrameP50: round(pct(frames, 50), 3), applyFrameP95: round(pct(frames, 95), 3), applyFrameMax: round(pct(frames, 100), 3), parts,
     decodeShare: kind === "ours" && totalMs ? round(decodeMs / totalMs, 3) : null,
     usPerUpdate: records ? round((totalMs * 1000) / records, 3) : null,
     updatesPerS: round(records / secs, 0),
@@ -305,7 +324,12 @@ async function measureBaseline(browser: Browser, base: string, s: Scenario): Pro
       const b = (window as unknown as { __base?: { readyAt: number; error?: string } }).__base;
       return (!!b && (b.readyAt > 0 || !!b.error)) || !!(window as unknown as { __benchErr?: string }).__benchErr;
     }, null, { timeout: 300_000, polling: 100 });
-    const r = await page.evaluate(() => (window as unknown as { __base: { readyAt: number; error?: string } }).__base);
+    // only the two fields: returning window.__base itself made Playwright serialise the whole Cesium Viewer graph
+    // it holds, which grew the renderer ~100 MB/s to 17 GB and crashed it (the "Entity baseline crashes at 30k")
+    const r = await page.evaluate(() => {
+      const b = (window as unknown as { __base: { readyAt: number; error?: string } }).__base;
+      return { readyAt: b.readyAt, error: b.error };
+    });
     if (r?.error || !r?.readyAt) throw new Error(r?.error ?? errors[0] ?? "baseline page failed");
     await page.evaluate(`window.Cesium_Cartesian3_fromDegrees = (lon, lat, h) => Cesium.Cartesian3.fromDegrees(lon, lat, h)`);
     await page.evaluate(RECORDERS("window.__base.viewer.scene"));
@@ -349,6 +373,12 @@ async function main(): Promise<void> {
       const dir = writeScenarioData(s.objects);
       const gw = await startGateway(PORT, { LIVE_SOURCE: "synthetic", SYNTH_RATE: String(s.rate), DATA_DIR: dir, STATIC_DIR: STATIC });
       try {
+        let baseline: PageResult | null = null;
+        if (s.objects <= BASELINE_MAX) {
+          log(`${s.label}: Entity API baseline`);
+          baseline = await measureBaseline(browser, gw.url, s);
+          log(`${s.label}: baseline ${JSON.stringify(baseline)}`);
+        }
         log(`${s.label}: ours`);
         const ours = await measureOurs(browser, gw.url, s);
         log(`${s.label}: ours ${JSON.stringify(ours)}`);
@@ -358,12 +388,6 @@ async function main(): Promise<void> {
           log(`${s.label}: ours with ?fastDecode=0 (before)`);
           before = await measureOurs(browser, gw.url, s, "&fastDecode=0");
           log(`${s.label}: before ${JSON.stringify(before)}`);
-        }
-        let baseline: PageResult | null = null;
-        if (s.objects <= BASELINE_MAX) {
-          log(`${s.label}: Entity API baseline`);
-          baseline = await measureBaseline(browser, gw.url, s);
-          log(`${s.label}: baseline ${JSON.stringify(baseline)}`);
         }
         const r = (k: keyof PageResult) => {
           const a = ours[k], c = baseline?.[k];

@@ -21,7 +21,7 @@ const EVERY_MS = 15_000;
 const base = `http://127.0.0.1:${PORT}`;
 
 const gw = spawn("npx", ["tsx", "src/server/main.ts"], {
-  env: { ...process.env, PORT: String(PORT), HOST: "127.0.0.1", STATIC_DIR: "dist", SIM_SPEED: SPEED, SIM_SEED: "5", RONGTWIN_DB: "var/soak-command.db" },
+  env: { ...process.env, PORT: String(PORT), HOST: "127.0.0.1", STATIC_DIR: "dist", SIM_SPEED: SPEED, SIM_SEED: "5", SCENARIO_DB: "var/soak-command.db" },
   stdio: "ignore",
   detached: true,
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PerfRing, createLivePerf } from "./perf";
+import { PerfRing, createLivePerf, timedParser } from "./perf";
 
 describe("PerfRing", () => {
   it("keeps the newest `capacity` samples, oldest first", () => {
@@ -21,5 +21,23 @@ describe("PerfRing", () => {
     expect(p.frames.snapshot()).toEqual({ t: [10], decodeMs: [0.2], applyMs: [0.3], records: [400] });
     p.clear();
     expect(p.frames.length + p.recolour.length).toBe(0);
+  });
+});
+
+describe("timedParser", () => {
+  it("decodes socket.io frames as usual and records one parse sample per frame (time and characters)", () => {
+    const perf = createLivePerf(8);
+    const { Decoder } = timedParser(perf);
+    const d = new Decoder();
+    const got: { type: number; data: unknown }[] = [];
+    d.on("decoded", (p: { type: number; data: unknown }) => got.push(p));
+    const frame = '2["delta",{"layer":"sites","idx":[1,2]}]';
+    d.add(frame);
+    expect(got).toEqual([{ type: 2, nsp: "/", data: ["delta", { layer: "sites", idx: [1, 2] }] }]);
+    const s = perf.parse.snapshot();
+    expect(s.chars).toEqual([frame.length]);
+    expect(s.ms[0]).toBeGreaterThanOrEqual(0);
+    perf.clear();
+    expect(perf.parse.length).toBe(0);
   });
 });
