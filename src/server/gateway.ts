@@ -110,6 +110,11 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     connectionStateRecovery: { maxDisconnectionDuration: opts.recoveryMs ?? 2 * 60_000, skipMiddlewares: true },
     ...(adapterClient ? { adapter: createAdapter(adapterClient, { streamName: `${opts.redisPrefix ?? "rongtwin:"}sio` }) } : {}),
     serveClient: false,
+    // heartbeat: a wall page whose main thread is busy (weak GPU: ~2 s a frame; an alarm storm) answered pings late
+    // and was dropped with "ping timeout" every ~50 s in the x600 soak; 25 s + 45 s keeps it while dead peers are
+    // still found within 70 s (the slow-client guard bounds what a stuck one can queue)
+    pingInterval: 25_000,
+    pingTimeout: 45_000,
     ...(opts.parser === "msgpack" ? { parser: await msgpackParser() } : {}),
   });
 
