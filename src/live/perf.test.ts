@@ -29,8 +29,8 @@ describe("timedParser", () => {
     const perf = createLivePerf(8);
     const { Decoder } = timedParser(perf);
     const d = new Decoder();
-    const got: { type: number; data: unknown }[] = [];
-    d.on("decoded", (p: { type: number; data: unknown }) => got.push(p));
+    const got: unknown[] = [];
+    d.on("decoded", (p: unknown) => got.push(p));
     const frame = '2["delta",{"layer":"sites","idx":[1,2]}]';
     d.add(frame);
     expect(got).toEqual([{ type: 2, nsp: "/", data: ["delta", { layer: "sites", idx: [1, 2] }] }]);

@@ -113,15 +113,17 @@ export function createCommand(app: App): CommandHandle {
   let prevAlarms = store.getState().alarms;
   // a raise event can be missed (a lagging socket is taken out of the alarm room and gets the list back on
   // recovery): alarms that first appear in the list while the page is open are news too; offer() merges repeats
-  const known = new Set(prevAlarms.map((a) => a.id));
+  // (the ids of the list as last seen, not every id ever seen: a wall runs for weeks through thousands of alarms)
+  let known = new Set(prevAlarms.map((a) => a.id));
   cleanups.push(
     store.subscribe((s) => {
       if (s.alarms === prevAlarms) return;
       prevAlarms = s.alarms;
+      const seen = known;
+      known = new Set();
       for (const a of s.alarms) {
-        if (known.has(a.id)) continue;
         known.add(a.id);
-        if (!a.clearedAt && !a.ackedAt) director.offer(a);
+        if (!seen.has(a.id) && !a.clearedAt && !a.ackedAt) director.offer(a);
       }
       director.alarmsChanged();
     }),
