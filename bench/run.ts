@@ -404,7 +404,8 @@ async function main(): Promise<void> {
 
   const fanout: FanoutResult[] = [];
   if (!flag("no-fanout")) {
-    const runs: { parser: "json" | "msgpack"; batchMs: number }[] = [{ parser: "json", batchMs: 100 }, { parser: "msgpack", batchMs: 100 }, ...(QUICK ? [] : [{ parser: "json" as const, batchMs: 50 }])];
+    // the gateway's default batching (50 ms) with both encodings, and the former default (100 ms) for comparison
+    const runs: { parser: "json" | "msgpack"; batchMs: number }[] = [{ parser: "json", batchMs: 50 }, { parser: "msgpack", batchMs: 50 }, ...(QUICK ? [] : [{ parser: "json" as const, batchMs: 100 }])];
     for (const r of runs) {
       log(`fan-out: 50 clients x 10k updates/s, ${r.parser}, batch ${r.batchMs} ms`);
       const f = await runFanout({ ...r, clients: 50, rate: 10000, objects: 30000, seconds: MEASURE_S, port: PORT + 1 });
@@ -443,7 +444,7 @@ function evaluateGoals(scen: Results["scenarios"], fanout: FanoutResult[]) {
   const g30 = find(30000);
   const g100 = scen.find((s) => s.scenario.objects === 100000 && s.scenario.rate === 20000);
   const g300 = find(300000);
-  const json = fanout.find((f) => f.parser === "json" && f.batchMs === 100);
+  const json = fanout.find((f) => f.parser === "json" && f.batchMs === 50);
   const verdict = (v: boolean | null) => (v === null ? "not measured" : v ? "met" : "MISSED");
   return [
     { goal: "30k objects: apply cost >= 10x lower than Entity API (µs per update)", value: g30?.ratio.usPerUpdate != null ? `ours/baseline = ${g30.ratio.usPerUpdate}` : "n/a", status: verdict(g30?.ratio.usPerUpdate != null ? g30.ratio.usPerUpdate <= 0.1 : null) },
