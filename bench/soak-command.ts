@@ -12,6 +12,7 @@
 import { chromium } from "@playwright/test";
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { slope } from "./soak-analysis";
 
 const minutes = Number(process.argv.find((a) => /^\d+(\.\d+)?$/.test(a)) ?? 6);
 const rebuildEvery = Number(process.argv.find((a) => a.startsWith("--rebuild-every="))?.split("=")[1] ?? 0);
@@ -102,17 +103,6 @@ for (let i = 0; i < n; i++) {
   );
 }
 
-const slope = (xs: number[], ys: number[]) => {
-  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < xs.length; i++) {
-    num += (xs[i] - mx) * (ys[i] - my);
-    den += (xs[i] - mx) ** 2;
-  }
-  return den ? num / den : 0;
-};
 const warm = samples.slice(Math.min(2, samples.length - 2)); // skip the first two samples (warm-up)
 const xs = warm.map((s) => s.tMin);
 console.log(`\nslopes per minute over ${warm.length} samples after warm-up (t >= ${warm[0].tMin.toFixed(2)} min):`);
