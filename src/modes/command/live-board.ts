@@ -13,7 +13,7 @@ import type { TwinData } from "../../app/twin";
 import { h } from "../../ui/dom";
 import { t, uiLang, type StringKey } from "../../ui/i18n";
 import { History } from "./history";
-import { snapAxis } from "./axis";
+import { snappedAxis } from "./axis";
 import { liveKpis, type LiveKpis } from "./kpi";
 import { PLAN_TEXT_TARGETS as T } from "./plan-indicators";
 
@@ -143,7 +143,7 @@ export function mountLiveBoard(host: HTMLElement, store: LiveStore, data: () => 
       grid: { left: 90, right: 24, top: 16, bottom: 44 },
       tooltip: { trigger: "axis", textStyle: { fontSize: 22 }, valueFormatter: (v: unknown) => (typeof v === "number" ? `${v.toFixed(def.digits)}${def.unit}` : "—") },
       xAxis: { type: "time", axisLabel: { color: "#7fa6c0", fontSize: 20, hideOverlap: true }, axisLine: { lineStyle: { color: "rgba(42,212,255,0.35)" } }, splitLine: { show: false } },
-      yAxis: { type: "value", scale: def.min === undefined, min: def.min ?? (def.step ? (v: { min: number }) => snapAxis(v.min, def.step!, "down") : undefined), max: def.max ?? (def.step ? (v: { min: number; max: number }) => Math.max(snapAxis(v.max, def.step!, "up"), snapAxis(v.min, def.step!, "down") + def.step!) : undefined), axisLabel: { color: "#7fa6c0", fontSize: 20, formatter: (v: number) => v.toFixed(def.digits) }, splitNumber: 3, splitLine: { lineStyle: { color: "rgba(42,212,255,0.12)" } } },
+      yAxis: { type: "value", scale: def.min === undefined, ...(def.step ? snappedAxis(def.step) : { min: def.min, max: def.max }), axisLabel: { color: "#7fa6c0", fontSize: 20, formatter: (v: number) => v.toFixed(def.digits) }, splitNumber: 3, splitLine: { lineStyle: { color: "rgba(42,212,255,0.12)" } } },
       series: [{ type: "line", showSymbol: false, connectNulls: false, lineStyle: { width: 3, color: def.color }, areaStyle: { color: def.color, opacity: 0.12 }, data: [] }],
     });
     return { def, chart, label };
