@@ -6,6 +6,8 @@ import type { LayerId } from "../protocol/data";
 import { LAYER_IDS } from "../protocol/data";
 import { metricNames } from "../protocol/live";
 import { connectLive, type LiveConnection } from "../live/client";
+import { createLivePerf, lateBudget } from "../live/perf";
+import { connectLiveWorker } from "../live/worker-client";
 import type { LiveStoreState } from "../state/live-store";
 import type { LiveView } from "../layers/types";
 import { subscribeSlice, uiStore } from "../state/ui-store";
@@ -34,12 +36,15 @@ export function takeToken(): string | undefined {
   return sessionStorage.getItem("rongtwin.token") ?? undefined;
 }
 
-/** main-thread ms one recolour task may take before the rest continues on the next frame */
-export const RECOLOUR_BUDGET_MS = 1.5;
-const RECOLOUR_SLICE = 512;
-/** a recolour backlog above this many points is a snapshot, not live change; it gets a larger budget per task */
-const BULK_POINTS = 20_000;
+/** main-thread ms one recolour task may take before the rest continues ~16 ms later */
+export const RECOLOUR_BUDGET_MS = 1;
+const RECOLOUR_SLICE = 256;
+/** page ms one live patch from the worker may take to apply (the worker sizes patches by the measured cost) */
+const PATCH_BUDGET_MS = 0.6;
+/** a snapshot (every object of a layer changed) is recoloured in larger tasks back to back: it is not a frame-by-frame
+ *  stream, and with software GL a drawn frame between small slices stretched a 300k recolour over a minute */
 const BULK_BUDGET_MS = 25;
+const BULK_MIN_POINTS = 5000;
 /** the live frame is stretched to at most this when drawing a frame is slow (see frameCost) */
 const MAX_LIVE_FRAME_MS = 2000;
 
@@ -73,9 +78,18 @@ export function bindLive(twin: Twin, opts: { url?: string; token?: string; stale
   for (const l of twin.layers) ids[l.id] = Array.from({ length: l.count }, (_, i) => l.idOf(i));
   const vis = uiStore.getState().visible;
   const wanted = LAYER_IDS.filter((id) => vis[id] && (ids[id]?.length ?? 0) > 0);
+  const params = new URLSearchParams(location.search);
   // ?fastDecode=0 validates deltas with the zod schema instead of the fast path (bench A/B)
-  const fastDecode = new URLSearchParams(location.search).get("fastDecode") !== "0";
-  const conn = connectLive({ url: opts.url || location.origin, token: opts.token, layers: wanted, ids, staleMs: opts.staleMs, fastDecode });
+  const fastDecode = params.get("fastDecode") !== "0";
+  const perf = createLivePerf();
+  const frameMs = opts.frameMs ?? 250;
+  const cost = createFrameCost();
+  // the socket, parsing, validation and state live in a Web Worker (the page mirrors the arrays and pulls changes
+  // once per live frame); ?liveWorker=0 keeps them on the page (bench A/B, and where there is no Worker)
+  const inWorker = typeof Worker === "function" && params.get("liveWorker") !== "0";
+  const common = { url: new URL(opts.url || location.origin, location.href).toString(), token: opts.token, layers: wanted, ids, staleMs: opts.staleMs, fastDecode, perf };
+  const conn: LiveConnection = inWorker ? connectLiveWorker({ ...common, frameMs: () => liveFrameFor(frameMs, cost.ms), applyBudgetMs: PATCH_BUDGET_MS }) : connectLive(common);
+  perf.inWorker = inWorker;
   const store = conn.store;
 
   const view: LiveView = {
@@ -96,27 +110,36 @@ export function bindLive(twin: Twin, opts: { url?: string; token?: string; stale
 
   const tickers = new Set<() => void>();
   const versions = new Map<LayerId, number>();
-  const perf = conn.perf;
   if (typeof window !== "undefined" && window.__rt) window.__rt.perf = perf;
   // Recolour work is capped per task (RECOLOUR_BUDGET_MS, ?recolourBudget= overrides; BULK_BUDGET_MS for a snapshot's
   // worth): what does not fit continues in later tasks, so one pass never blocks input or rendering for long.
   const budgetParam = Number(new URLSearchParams(location.search).get("recolourBudget"));
   const budgetMs = Number.isFinite(budgetParam) && budgetParam > 0 ? budgetParam : RECOLOUR_BUDGET_MS;
-  const backlog = new Map<LayerId, { idx: Uint32Array; at: number }>();
+  /** per layer: indices still to recolour, from `at`; `since` = when the oldest of them arrived */
+  const backlog = new Map<LayerId, { idx: Uint32Array; at: number; bulk: boolean; since: number }>();
   let continuing = false;
-  const recolour = (t0: number): number => {
+  /** when the first recolour since the last requested frame happened (0 = nothing waiting to be drawn) */
+  let undrawnSince = 0;
+  let lastPass = -Infinity;
+  const recolour = (t0: number, lateMs = 0): number => {
     let points = 0;
-    let pending = 0;
-    for (const b of backlog.values()) pending += b.idx.length - b.at;
-    // a snapshot's worth of points is recoloured in larger slices: each slice may be followed by a drawn frame,
-    // and with frames of ~2 s (300k points under software GL) 1.5 ms slices took a minute per snapshot
-    const budget = pending > BULK_POINTS ? Math.max(budgetMs, BULK_BUDGET_MS) : budgetMs;
+    let recoloured = 0;
+    let bulk = false;
+    let oldest = t0;
+    for (const b of backlog.values()) {
+      bulk ||= b.bulk;
+      oldest = Math.min(oldest, b.since);
+    }
+    // falling behind (changes older than a live frame) on a turn that came late (the page was busy drawing): fewer
+    // turns, so each takes more; keeping up, a pass never exceeds its budget
+    const behind = t0 - oldest > liveFrameFor(frameMs, cost.ms);
+    const budget = bulk ? Math.max(budgetMs, BULK_BUDGET_MS) : behind ? lateBudget(budgetMs, lateMs) : budgetMs;
     for (const l of current.layers) {
       const b = backlog.get(l.id);
       if (!b) continue;
       while (b.at < b.idx.length) {
         const end = Math.min(b.idx.length, b.at + RECOLOUR_SLICE);
-        l.applyLive(b.idx.subarray(b.at, end), view);
+        recoloured += l.applyLive(b.idx.subarray(b.at, end), view, false);
         points += end - b.at;
         b.at = end;
         if (performance.now() - t0 > budget) break;
@@ -127,17 +150,27 @@ export function bindLive(twin: Twin, opts: { url?: string; token?: string; stale
     let left = 0;
     for (const b of backlog.values()) left += b.idx.length - b.at;
     perf.backlog = left;
-    if (points) perf.recolour.push(performance.now(), performance.now() - t0, points);
+    if (points) perf.recolour.push(performance.now(), performance.now() - t0, points, budget);
+    // one drawn frame when the backlog is done (and the worker's last pull applied), or once per live frame while it
+    // lasts — not one per slice (a drawn frame can cost the main thread far more than a slice: ~0.5-2 s under
+    // software GL); and only if a colour changed (most live updates keep an object's colour)
+    lastPass = performance.now();
+    if (recoloured && !undrawnSince) undrawnSince = t0;
+    if (undrawnSince && ((!left && !perf.pendingObjects) || performance.now() - undrawnSince >= liveFrameFor(frameMs, cost.ms))) {
+      undrawnSince = 0;
+      current.scene.requestRender();
+    }
     if (left && !continuing) {
       continuing = true;
+      const due = performance.now() + (bulk ? 0 : 16);
       const next = () => {
         continuing = false;
-        recolour(performance.now());
+        const t = performance.now();
+        recolour(t, t - due);
       };
-      // a bulk backlog (a snapshot: tens of thousands of points) goes on in the next macrotask, so a slow renderer
-      // (software GL: a few frames per second) does not stretch it over minutes; live changes go on a frame later,
-      // so one frame never carries more than one budget of recolouring
-      setTimeout(next, left > BULK_POINTS ? 0 : 16);
+      // a snapshot goes on in the next macrotask; live changes ~16 ms later, so one 60 Hz frame never carries more
+      // than one budget of recolouring
+      setTimeout(next, bulk ? 0 : 16);
     }
     return points;
   };
@@ -152,23 +185,36 @@ export function bindLive(twin: Twin, opts: { url?: string; token?: string; stale
       any = true;
       if (!changed.length) continue;
       const b = backlog.get(l.id);
-      if (!b) backlog.set(l.id, { idx: changed, at: 0 });
+      // every object of a large layer: a snapshot (a small layer changing whole in one live frame is still live)
+      const bulk = changed.length >= l.count && l.count >= BULK_MIN_POINTS;
+      if (!b) backlog.set(l.id, { idx: changed, at: 0, bulk, since: t0 });
       else {
         // recolouring reads the current state, so repeats are harmless: append the new changes to what is left
         const rest = b.idx.subarray(b.at);
         const merged = new Uint32Array(rest.length + changed.length);
         merged.set(rest);
         merged.set(changed, rest.length);
-        backlog.set(l.id, { idx: merged, at: 0 });
+        backlog.set(l.id, { idx: merged, at: 0, bulk: bulk || b.bulk, since: b.since });
       }
     }
-    recolour(t0);
+    // at most one live recolour pass per 60 Hz frame: if one ran less than 16 ms ago, the continuation takes this
+    if (backlog.size && !continuing) {
+      const since = performance.now() - lastPass;
+      if (since >= 16 || [...backlog.values()].some((b) => b.bulk)) recolour(t0);
+      else {
+        continuing = true;
+        const due = lastPass + 16;
+        setTimeout(() => {
+          continuing = false;
+          const t = performance.now();
+          recolour(t, t - due);
+        }, 16 - since);
+      }
+    }
     if (any) for (const t of tickers) t();
   };
   // coalesce: at most one recolour pass per live frame (frameMs, stretched when drawing is slow), however often
   // the store commits
-  const frameMs = opts.frameMs ?? 250;
-  const cost = createFrameCost();
   let offRender: (() => void) | null = null;
   const watchFrames = (t: Twin) => {
     offRender?.();
@@ -184,7 +230,8 @@ export function bindLive(twin: Twin, opts: { url?: string; token?: string; stale
     if (timer) return;
     perf.frameCostMs = cost.ms;
     perf.liveFrameMs = liveFrameFor(frameMs, cost.ms);
-    const wait = Math.max(0, perf.liveFrameMs - (performance.now() - lastApply));
+    // the worker connection already paces its pulls by the live frame: recolour what each pull brought at once
+    const wait = inWorker ? 0 : Math.max(0, perf.liveFrameMs - (performance.now() - lastApply));
     timer = setTimeout(() => {
       timer = null;
       lastApply = performance.now();

@@ -42,8 +42,9 @@ export interface Layer {
   fields(index: number): Array<[StringKey, FieldValue]>;
   /** resolve a Cesium pick result to an object of this layer */
   pick(picked: unknown): PickRef | null;
-  /** recolour just these objects from the live state */
-  applyLive(indices: ArrayLike<number>, live: LiveView): void;
+  /** recolour just these objects from the live state; returns how many changed colour. Requests a frame when any
+   *  did, unless `render` is false (the caller then requests one after a batch of calls) */
+  applyLive(indices: ArrayLike<number>, live: LiveView, render?: boolean): number;
   /** make one object stand out (null clears) */
   highlight(index: number | null, kind: "hover" | "select"): void;
   setLang(lang: "zh" | "en"): void;

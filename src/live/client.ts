@@ -15,7 +15,7 @@
  */
 import { io, type Socket } from "socket.io-client";
 import type { LayerId } from "../protocol/data";
-import { EVENTS, PROTOCOL_VERSION, type Delta, type Snapshot } from "../protocol/live";
+import { EVENTS, PROTOCOL_VERSION, type AlarmEvent, type Delta, type Snapshot } from "../protocol/live";
 import { createLiveModel, type LiveModel, type LiveStore } from "../state/live-store";
 import { decodeServerMessage, SERVER_SCHEMAS, type ServerMessage } from "./decode";
 import { createLivePerf, timedParser, type LivePerf } from "./perf";
@@ -50,10 +50,10 @@ export interface ConnectLiveOptions {
   maxApplyLagMs?: number;
 }
 
+/** A live connection as the app uses it: the socket on this thread (connectLive) or in a worker (worker-client.ts). */
 export interface LiveConnection {
   store: LiveStore;
   model: LiveModel;
-  socket: Socket;
   /** main-thread time spent decoding and applying live messages (ring buffers) */
   perf: LivePerf;
   /** add layers (needs their ids) */
@@ -70,14 +70,21 @@ export interface LiveConnection {
   digest(): string;
   /** current twin time (simulated clock when the gateway simulates, else Date.now()) for "last seen" / alarm ages */
   twinNow(): number;
+  /** alarm events (raise, clear, ack) as they arrive, validated; returns the unsubscribe function */
+  onAlarm(cb: (e: AlarmEvent) => void): () => void;
   /** resolves when every subscribed layer has its first snapshot */
   ready: Promise<void>;
   close(): void;
 }
 
+/** connectLive's connection: the socket lives on this thread. */
+export interface DirectLiveConnection extends LiveConnection {
+  socket: Socket;
+}
+
 const MAX_BUFFERED = 500;
 
-export function connectLive(opts: ConnectLiveOptions): LiveConnection {
+export function connectLive(opts: ConnectLiveOptions): DirectLiveConnection {
   const model = opts.model ?? createLiveModel({ staleMs: opts.staleMs });
   const { store } = model;
   const perf = opts.perf ?? createLivePerf();
@@ -330,8 +337,16 @@ export function connectLive(opts: ConnectLiveOptions): LiveConnection {
 
   addLayers(opts.layers);
   checkReady(); // no layers requested: ready at once
-  const conn: LiveConnection = {
+  const conn: DirectLiveConnection = {
     store, model, socket, ready, perf,
+    onAlarm(cb) {
+      const h = (raw: unknown) => {
+        const r = decodeServerMessage("alarm", raw);
+        if (r.ok && r.value.event === "alarm") cb(r.value.msg);
+      };
+      socket.on("alarm", h);
+      return () => void socket.off("alarm", h);
+    },
     subscribe(layers, ids) {
       const fresh = layers.filter((l) => !subscribed.has(l));
       addLayers(fresh, ids);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PerfRing, createLivePerf, timedParser } from "./perf";
+import { PerfRing, createLivePerf, lateBudget, timedParser } from "./perf";
 
 describe("PerfRing", () => {
   it("keeps the newest `capacity` samples, oldest first", () => {
@@ -39,5 +39,17 @@ describe("timedParser", () => {
     expect(s.ms[0]).toBeGreaterThanOrEqual(0);
     perf.clear();
     expect(perf.parse.length).toBe(0);
+  });
+});
+
+describe("lateBudget", () => {
+  it("is the base budget on time and grows with lateness up to the cap", () => {
+    expect(lateBudget(1, 0)).toBe(1);
+    expect(lateBudget(1, -5)).toBe(1); // early counts as on time
+    expect(lateBudget(1, 50)).toBeCloseTo(1 + 50 / (1000 / 60), 9); // 4
+    expect(lateBudget(0.6, 100)).toBeCloseTo(0.6 * 7, 9); // 4.2
+    expect(lateBudget(1, 700)).toBe(15); // a 700 ms frame in between: capped
+    expect(lateBudget(25, 0)).toBe(25); // a base above the cap is not cut
+    expect(lateBudget(1, 700, 5)).toBe(5);
   });
 });

@@ -69,6 +69,24 @@ export interface LiveStoreState {
   stats: LiveStats;
 }
 
+/** One layer's changes (made by the live worker, mirrored on the page): values at the changed indices (or whole arrays when `full`), plus the layer's meta state. */
+export interface LayerPatch {
+  layer: LayerId;
+  seq: number;
+  epoch: string | null;
+  ready: boolean;
+  mismatch: string | null;
+  staleCount: number;
+  /** every object: the arrays are whole layer arrays (a snapshot), `idx` is null */
+  full: boolean;
+  idx: Uint32Array | null;
+  status: Uint8Array;
+  reported: Uint8Array;
+  lastSeen: Float64Array;
+  /** one column per LAYER_METRICS[layer] name, in that order */
+  metrics: Float32Array[];
+}
+
 export type LiveStore = StoreApi<LiveStoreState>;
 
 export interface LiveModel {
@@ -79,6 +97,9 @@ export interface LiveModel {
   ensureLayer(layer: LayerId, ids: readonly string[]): LayerLive;
   /** apply a validated snapshot; returns false (and sets mismatch) if its object list differs from ours */
   applySnapshot(s: Snapshot, now?: number): boolean;
+  /** mirror a layer patch computed by the live worker (values at the changed indices, or whole arrays); a partial
+   *  patch can be applied in slices [from, to) — the layer's seq/ready/... follow with the last slice */
+  applyPatch(p: LayerPatch, from?: number, to?: number, now?: number): void;
   /** apply a validated delta; returns what happened ("gap" = caller must request a resync) */
   applyDelta(d: Delta, now?: number): "apply" | "duplicate" | "gap" | "epoch" | "not-ready";
   /** indices changed since the previous drain (status, metrics or staleness) */
@@ -169,6 +190,47 @@ export function createLiveModel(opts: { staleMs?: number } = {}): LiveModel {
     L.staleCount = 0;
     stats.snapshots++;
     return true;
+  }
+
+  function applyPatch(p: LayerPatch, from = 0, to = p.idx?.length ?? 0, now = Date.now()): void {
+    const L = store.getState().layers[p.layer];
+    if (!L) return;
+    const n = L.ids.length;
+    const names = LAYER_METRICS[p.layer];
+    const pend = pending.get(p.layer)!;
+    pend.dirty = true;
+    if (p.full) {
+      if (p.status.length !== n) return;
+      L.status.set(p.status);
+      L.reported.set(p.reported);
+      L.lastSeen.set(p.lastSeen);
+      L.receivedAt.fill(now);
+      names.forEach((name, k) => L.metrics[name].set(p.metrics[k]));
+      for (let i = 0; i < n; i++) touch(p.layer, i);
+    } else if (p.idx) {
+      const idx = p.idx;
+      const cols = names.map((name) => L.metrics[name]);
+      const end = Math.min(to, idx.length);
+      for (let r = from; r < end; r++) {
+        const i = idx[r];
+        if (i >= n) continue;
+        L.status[i] = p.status[r];
+        L.reported[i] = p.reported[r];
+        L.lastSeen[i] = p.lastSeen[r];
+        L.receivedAt[i] = now;
+        for (let k = 0; k < cols.length; k++) cols[k][i] = p.metrics[k][r];
+        if (!pend.mark[i]) {
+          pend.mark[i] = 1;
+          pend.list.push(i);
+        }
+      }
+      if (end < idx.length) return;
+    }
+    L.seq = p.seq;
+    L.epoch = p.epoch;
+    L.ready = p.ready;
+    L.mismatch = p.mismatch;
+    L.staleCount = p.staleCount;
   }
 
   function applyDelta(d: Delta, now = Date.now()): ReturnType<LiveModel["applyDelta"]> {
@@ -289,5 +351,5 @@ export function createLiveModel(opts: { staleMs?: number } = {}): LiveModel {
     return combineDigest(parts);
   }
 
-  return { store, stats, ensureLayer, applySnapshot, applyDelta, drainChanges, markStale, commit, applyAlarmList, applyAlarmEvent, digest };
+  return { store, stats, ensureLayer, applySnapshot, applyPatch, applyDelta, drainChanges, markStale, commit, applyAlarmList, applyAlarmEvent, digest };
 }

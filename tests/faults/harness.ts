@@ -11,7 +11,7 @@ import { createServer, connect, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient } from "redis";
-import { connectLive, type LiveConnection } from "../../src/live/client";
+import { connectLive, type DirectLiveConnection, type LiveConnection } from "../../src/live/client";
 import type { LayerId } from "../../src/protocol/data";
 import type { Alarm } from "../../src/protocol/live";
 import { makeFixture, writeFixture } from "../integration/fixture";
@@ -148,7 +148,7 @@ export async function freezeAndCompare(c: LiveConnection, url: string, layers: L
 }
 export const resume = (url: string) => post(`${url}/api/sim/resume`, OPERATOR);
 
-export function liveClient(url: string, layers: LayerId[], extra: Partial<Parameters<typeof connectLive>[0]> = {}): LiveConnection {
+export function liveClient(url: string, layers: LayerId[], extra: Partial<Parameters<typeof connectLive>[0]> = {}): DirectLiveConnection {
   return connectLive({ url, layers, ids: IDS, schedule: (cb) => void setTimeout(cb, 5), transports: ["websocket"], offlineAfterMs: 2000, ...extra });
 }
 

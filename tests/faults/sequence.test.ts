@@ -8,7 +8,7 @@
  *     frozen — hold exactly the gateway's digest and alarm list.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LiveConnection } from "../../src/live/client";
+import type { DirectLiveConnection } from "../../src/live/client";
 import type { LayerId } from "../../src/protocol/data";
 import { layerDigest } from "../../src/protocol/digest";
 import { PROTOCOL_VERSION, type Delta, type Snapshot } from "../../src/protocol/live";
@@ -75,7 +75,7 @@ describe("client model: duplicate, reordered and missing deltas (hand-worked)", 
 
 describe("real client, mangled delta stream from a real gateway process", () => {
   let gw: GatewayProc;
-  let c: LiveConnection;
+  let c: DirectLiveConnection;
   const LAYERS: LayerId[] = ["sites", "chargers", "sensors"];
   beforeAll(async () => {
     gw = await startGateway(await freePort(), { SIM_REPORT_MS: "300" });

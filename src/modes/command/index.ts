@@ -11,7 +11,6 @@
 import "./command.css";
 import type { App } from "../../app/main";
 import { installResilience, type Resilience } from "../../app/resilience";
-import { decodeServerMessage } from "../../live/decode";
 import type { Alarm, Severity } from "../../protocol/live";
 import type { LayerId } from "../../protocol/data";
 import { select, setLayerVisible, uiStore, type Selection } from "../../state/ui-store";
@@ -104,12 +103,9 @@ export function createCommand(app: App): CommandHandle {
   cleanups.push(director.destroy);
 
   // new alarms: raise events that arrive while the page is open (the initial list is history, not news)
-  const onAlarm = (raw: unknown) => {
-    const r = decodeServerMessage("alarm", raw);
-    if (r.ok && r.value.event === "alarm" && r.value.msg.op === "raise") director.offer(r.value.msg.alarm);
-  };
-  live.conn.socket.on("alarm", onAlarm);
-  cleanups.push(() => live.conn.socket.off("alarm", onAlarm));
+  cleanups.push(live.conn.onAlarm((e) => {
+    if (e.op === "raise") director.offer(e.alarm);
+  }));
   let prevAlarms = store.getState().alarms;
   // a raise event can be missed (a lagging socket is taken out of the alarm room and gets the list back on
   // recovery): alarms that first appear in the list while the page is open are news too; offer() merges repeats
