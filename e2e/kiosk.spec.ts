@@ -158,6 +158,11 @@ test("with the gateway unreachable the story still plays and a discreet badge sa
   page.on("pageerror", (e) => errors.push(e.message));
   await page.routeWebSocket(/socket\.io/, (ws) => ws.close());
   await page.route(/socket\.io/, (r) => r.abort());
+  // the socket lives in a Web Worker, which page routes do not reach: point the config at a port nobody serves
+  await page.route(/config\/scene\.json/, async (r) => {
+    const res = await r.fetch();
+    await r.fulfill({ response: res, json: { ...(await res.json()), gatewayUrl: "http://127.0.0.1:9" } });
+  });
   await openApp(page, URL_Q);
   await expect.poll(async () => (await kstate(page)).autoChanges, { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
   await expect(page.getByTestId("kiosk-offline")).toBeVisible({ timeout: 30_000 });
