@@ -44,6 +44,19 @@ export interface PointLayerSpec<T extends { id: string; lon: number; lat: number
 }
 
 const STATUS_COLORS = STATUS_CSS.map((c) => Color.fromCssColorString(c));
+/** warning, fault, offline, unknown: colours that must stay visible from afar */
+const ALERT_COLORS = new Set(STATUS_COLORS.slice(1));
+
+/**
+ * Level of detail for very large layers (>= LOD_MIN_POINTS, e.g. the 100k/300k bench scales; the city's 30k sites are
+ * below it): seen from farther than LOD_NEAR_M, only every k-th object in the normal colour is drawn, k chosen so
+ * about LOD_FAR_POINTS remain — at city scale they are a haze of overlapping pixels either way, and a software GPU
+ * spends its frame on them. Objects in a warning/fault/offline/unknown colour, and the selected or hovered one,
+ * are always drawn. Done per point with Cesium's distanceDisplayCondition (culled in the vertex shader).
+ */
+export const LOD_MIN_POINTS = 50_000;
+const LOD_FAR_POINTS = 25_000;
+const LOD_NEAR_M = 30_000;
 const HOVER = Color.fromCssColorString("#ffffff");
 const SELECT = Color.fromCssColorString("#ffe066");
 
@@ -55,6 +68,10 @@ export class PointLayer<T extends { id: string; lon: number; lat: number }> impl
   private readonly prims: PointPrimitive[] = [];
   private readonly labelOf = new Map<number, Label>();
   private readonly colors: Color[];
+  /** draw every `thin`-th normal-coloured object from afar (1 = all; see LOD_MIN_POINTS) */
+  private readonly thin: number;
+  private readonly nearOnly = new DistanceDisplayCondition(0, LOD_NEAR_M);
+  private readonly always = new DistanceDisplayCondition(0, Number.MAX_VALUE);
   private hovered: number | null = null;
   private selected: number | null = null;
   private _visible = true;
@@ -68,6 +85,7 @@ export class PointLayer<T extends { id: string; lon: number; lat: number }> impl
     this.labels = new LabelCollection({ scene });
     this.colors = spec.items.map((it) => spec.baseColor(it));
     const sbd = spec.scaleByDistance ?? new NearFarScalar(2000, 1.6, 250000, 0.6);
+    this.thin = spec.items.length >= LOD_MIN_POINTS ? Math.ceil(spec.items.length / LOD_FAR_POINTS) : 1;
     spec.items.forEach((it, i) => {
       const position = Cartesian3.fromDegrees(it.lon, it.lat, spec.height(it));
       this.prims.push(
@@ -80,6 +98,7 @@ export class PointLayer<T extends { id: string; lon: number; lat: number }> impl
           scaleByDistance: sbd,
           // dots are markers, not solids: never half-buried in the ground plane
           disableDepthTestDistance: Number.POSITIVE_INFINITY,
+          distanceDisplayCondition: this.farCondition(i),
           id: { layer: spec.id, index: i } satisfies PickRef,
         }),
       );
@@ -161,7 +180,10 @@ export class PointLayer<T extends { id: string; lon: number; lat: number }> impl
       if (this.colors[i] === c) continue;
       this.colors[i] = c;
       changed++;
-      if (i !== this.hovered && i !== this.selected) p.color = c;
+      if (i !== this.hovered && i !== this.selected) {
+        p.color = c;
+        if (this.thin > 1) p.distanceDisplayCondition = this.farCondition(i)!;
+      }
     }
     if (render && changed) this.scene.requestRender();
     return changed;
@@ -177,9 +199,18 @@ export class PointLayer<T extends { id: string; lon: number; lat: number }> impl
     this.scene.requestRender();
   }
 
+  /** the display condition of object i: nearOnly for a thinned object in a normal colour, else always drawn
+   *  (undefined when the layer is not thinned at all) */
+  private farCondition(i: number): DistanceDisplayCondition | undefined {
+    if (this.thin <= 1) return undefined;
+    if (i % this.thin === 0 || i === this.selected || i === this.hovered) return this.always;
+    return ALERT_COLORS.has(this.colors[i]) ? this.always : this.nearOnly;
+  }
+
   private restyle(i: number): void {
     const p = this.prims[i];
     if (!p) return;
+    if (this.thin > 1) p.distanceDisplayCondition = this.farCondition(i)!;
     const base = this.spec.pixelSize(this.spec.items[i]);
     if (i === this.selected) {
       p.color = SELECT;
