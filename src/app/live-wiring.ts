@@ -39,7 +39,7 @@ export function takeToken(): string | undefined {
 /** main-thread ms one recolour task may take before the rest continues ~16 ms later */
 export const RECOLOUR_BUDGET_MS = 1;
 const RECOLOUR_SLICE = 256;
-/** page ms one live patch from the worker may take to apply (the worker sizes patches by the measured cost) */
+/** page ms one slice of a pull from the live worker may take to apply (slices are sized by the measured cost) */
 const PATCH_BUDGET_MS = 0.6;
 /** a snapshot (every object of a layer changed) is recoloured in larger tasks back to back: it is not a frame-by-frame
  *  stream, and with software GL a drawn frame between small slices stretched a 300k recolour over a minute */
@@ -160,19 +160,20 @@ export function bindLive(twin: Twin, opts: { url?: string; token?: string; stale
       undrawnSince = 0;
       current.scene.requestRender();
     }
-    if (left && !continuing) {
-      continuing = true;
-      const due = performance.now() + (bulk ? 0 : 16);
-      const next = () => {
-        continuing = false;
-        const t = performance.now();
-        recolour(t, t - due);
-      };
-      // a snapshot goes on in the next macrotask; live changes ~16 ms later, so one 60 Hz frame never carries more
-      // than one budget of recolouring
-      setTimeout(next, bulk ? 0 : 16);
-    }
+    // a snapshot goes on in the next macrotask; live changes ~16 ms later, so one 60 Hz frame never carries more
+    // than one budget of recolouring
+    if (left && !continuing) continueIn(bulk ? 0 : 16);
     return points;
+  };
+  /** the next recolour pass in `delay` ms; it knows how late it ran (lateBudget) */
+  const continueIn = (delay: number) => {
+    continuing = true;
+    const due = performance.now() + delay;
+    setTimeout(() => {
+      continuing = false;
+      const t = performance.now();
+      recolour(t, t - due);
+    }, delay);
   };
   const onStore = (s: LiveStoreState) => {
     const t0 = performance.now();
@@ -201,15 +202,7 @@ export function bindLive(twin: Twin, opts: { url?: string; token?: string; stale
     if (backlog.size && !continuing) {
       const since = performance.now() - lastPass;
       if (since >= 16 || [...backlog.values()].some((b) => b.bulk)) recolour(t0);
-      else {
-        continuing = true;
-        const due = lastPass + 16;
-        setTimeout(() => {
-          continuing = false;
-          const t = performance.now();
-          recolour(t, t - due);
-        }, 16 - since);
-      }
+      else continueIn(16 - since);
     }
     if (any) for (const t of tickers) t();
   };

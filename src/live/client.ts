@@ -101,6 +101,7 @@ export function connectLive(opts: ConnectLiveOptions): DirectLiveConnection {
   let frameRequested = false;
   let closed = false;
   let detailTarget: { layer: LayerId; objectId: string } | null = null;
+  const alarmListeners = new Set<(e: AlarmEvent) => void>();
 
   let resolveReady!: () => void;
   const ready = new Promise<void>((r) => (resolveReady = r));
@@ -275,7 +276,9 @@ export function connectLive(opts: ConnectLiveOptions): DirectLiveConnection {
         case "alarms":
           return model.applyAlarmList(m.msg.alarms);
         case "alarm":
-          return model.applyAlarmEvent(m.msg);
+          model.applyAlarmEvent(m.msg);
+          for (const cb of alarmListeners) cb(m.msg);
+          return;
         case "detail":
           if (detailTarget && m.msg.layer === detailTarget.layer && m.msg.objectId === detailTarget.objectId) store.setState({ detail: m.msg });
           return;
@@ -340,12 +343,8 @@ export function connectLive(opts: ConnectLiveOptions): DirectLiveConnection {
   const conn: DirectLiveConnection = {
     store, model, socket, ready, perf,
     onAlarm(cb) {
-      const h = (raw: unknown) => {
-        const r = decodeServerMessage("alarm", raw);
-        if (r.ok && r.value.event === "alarm") cb(r.value.msg);
-      };
-      socket.on("alarm", h);
-      return () => void socket.off("alarm", h);
+      alarmListeners.add(cb);
+      return () => void alarmListeners.delete(cb);
     },
     subscribe(layers, ids) {
       const fresh = layers.filter((l) => !subscribed.has(l));

@@ -78,10 +78,7 @@ export class LiveWorkerHost {
       const r = decodeServerMessage("alarms", raw);
       if (r.ok && r.value.event === "alarms") this.queueAlarm({ list: r.value.msg.alarms });
     });
-    c.socket.on("alarm", (raw: unknown) => {
-      const r = decodeServerMessage("alarm", raw);
-      if (r.ok && r.value.event === "alarm") this.queueAlarm({ event: r.value.msg });
-    });
+    c.onAlarm((event) => this.queueAlarm({ event }));
     c.store.subscribe((s, prev) => this.onState(s, prev));
     this.onState(c.store.getState(), null);
   }
