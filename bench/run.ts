@@ -268,6 +268,15 @@ async function measureWindow(page: Page, cdp: CDPSession, kind: "ours" | "base")
     return scene.globe.tilesLoaded ? performance.now() : -1;
   })()`) as Promise<number>, (TILES_WAIT_S + 60) * 1000, "waiting for globe tiles");
   await sleep(3000); // warm-up at steady load
+  // with the live worker, the first pull after tile loading can carry everything that arrived while the page was
+  // busy (hundreds of thousands of updates, coalesced): start the window after a pull has been applied in full
+  if (kind === "ours")
+    await within(page.evaluate(`(async () => {
+      const p = window.__rt.perf;
+      if (!p.inWorker) return;
+      const n0 = p.worker.length, t0 = performance.now();
+      while ((p.worker.length === n0 || p.pendingObjects > 0 || p.backlog > 0) && performance.now() - t0 < 60000) await new Promise((r) => setTimeout(r, 20));
+    })()`), 120_000, "a complete pull before the window");
   await within(page.evaluate((k) => {
     const w = window as unknown as Record<string, { clear?: () => void; perf?: { apply: unknown[]; render: unknown[] } } & unknown[]>;
     if (k === "ours") (w.__rt as unknown as { perf: { clear(): void } }).perf.clear();
