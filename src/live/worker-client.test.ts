@@ -3,6 +3,7 @@
  * real transfer lists <-> LiveWorkerHost (worker side, running connectLive) <-> an in-process gateway.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { until } from "../../tests/faults/harness";
 import { makeFixture } from "../../tests/integration/fixture";
 import type { LiveStoreState } from "../state/live-store";
 import { createGateway, type Gateway } from "../server/gateway";
@@ -43,15 +44,6 @@ function pipe(log?: FromLiveWorker[]): LiveWorkerLike & { host: LiveWorkerHost; 
   return p as LiveWorkerLike & { host: LiveWorkerHost; detached: number };
 }
 
-async function until<T>(f: () => T | undefined | null | false, ms = 10_000, what = "condition"): Promise<NonNullable<T>> {
-  const t0 = Date.now();
-  while (Date.now() - t0 < ms) {
-    const v = f();
-    if (v) return v as NonNullable<T>;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 const post = (gw: Gateway, path: string, body: unknown, token?: string) =>
   fetch(`${gw.url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
 

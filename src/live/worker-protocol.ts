@@ -13,20 +13,12 @@
 import type { LayerId } from "../protocol/data";
 import type { Alarm, AlarmEvent } from "../protocol/live";
 import type { LayerPatch, LiveStats, LiveStoreState } from "../state/live-store";
+import type { ConnectLiveOptions } from "./client";
 
 export type { LayerPatch };
 
-export interface LiveWorkerInit {
-  t: "init";
-  url: string;
-  token?: string;
-  layers: LayerId[];
-  ids: Partial<Record<LayerId, readonly string[]>>;
-  staleMs?: number;
-  offlineAfterMs?: number;
-  fastDecode?: boolean;
-  transports?: ("websocket" | "polling")[];
-}
+/** connectLive's options that cross to the worker (the rest are the page's own) */
+export type LiveWorkerInit = { t: "init" } & Pick<ConnectLiveOptions, "url" | "token" | "layers" | "ids" | "staleMs" | "offlineAfterMs" | "fastDecode" | "transports">;
 
 export type ToLiveWorker =
   | LiveWorkerInit
