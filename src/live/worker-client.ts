@@ -41,6 +41,8 @@ export interface ConnectLiveWorkerOptions extends Omit<ConnectLiveOptions, "sche
 
 /** the next slice of a pull that did not fit one budget follows this soon */
 const CONTINUE_MS = 16;
+/** floor of the per-object cost used to size a slice (ms) */
+const MIN_MS_PER_OBJECT = 0.0002;
 
 export function connectLiveWorker(opts: ConnectLiveWorkerOptions): LiveConnection {
   const model = createLiveModel({ staleMs: opts.staleMs });
@@ -125,7 +127,9 @@ export function connectLiveWorker(opts: ConnectLiveWorkerOptions): LiveConnectio
     const behind = t0 - lastPull > frameMs();
     const budget = behind && sliceDue ? lateBudget(budgetMs, t0 - sliceDue) : budgetMs;
     sliceDue = 0;
-    const room = Math.max(256, Math.round(budget / msPerObject));
+    // the estimate comes from warm, small slices; a large pull's random writes miss the cache (~1 µs per object
+    // measured at 300k), so never plan on less than MIN_MS_PER_OBJECT
+    const room = Math.max(256, Math.round(budget / Math.max(msPerObject, MIN_MS_PER_OBJECT)));
     while (queue.length && objects < room) {
       const q = queue[0];
       if (q.p.full) {
