@@ -25,6 +25,7 @@ export class LiveWorkerHost {
   private sent = new Map<LayerId, number>();
   private alarms: AlarmItem[] = [];
   private alarmTimer: ReturnType<typeof setTimeout> | null = null;
+  private alarmFlushedAt = -Infinity;
   private gatherMs = 0;
 
   constructor(
@@ -106,15 +107,19 @@ export class LiveWorkerHost {
     return false;
   }
 
+  /** the first alarm after a quiet spell goes at once (it may pull the wall's camera); the rest of a storm follows in
+   *  batches at most every ALARM_BATCH_MS */
   private queueAlarm(item: AlarmItem): void {
     this.alarms.push(item);
     if (this.alarmTimer) return;
+    const wait = Math.max(0, ALARM_BATCH_MS - (performance.now() - this.alarmFlushedAt));
     this.alarmTimer = setTimeout(() => {
       this.alarmTimer = null;
+      this.alarmFlushedAt = performance.now();
       const items = this.alarms;
       this.alarms = [];
       if (items.length) this.post({ t: "alarm", items }, []);
-    }, this.alarms.length === 1 ? 0 : ALARM_BATCH_MS);
+    }, wait);
   }
 
   /** what the worker spent since the last pull, from connectLive's perf rings */
