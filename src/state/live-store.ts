@@ -135,14 +135,15 @@ export function createLiveModel(opts: { staleMs?: number } = {}): LiveModel {
   const pending = new Map<LayerId, Pending>();
   const stats: LiveStats = { ...store.getState().stats };
 
-  const touch = (layer: LayerId, i: number) => {
-    const p = pending.get(layer)!;
+  /** note object i as changed (once until the next drain) */
+  const markChanged = (p: Pending, i: number) => {
     p.dirty = true;
     if (!p.mark[i]) {
       p.mark[i] = 1;
       p.list.push(i);
     }
   };
+  const touch = (layer: LayerId, i: number) => markChanged(pending.get(layer)!, i);
 
   function ensureLayer(layer: LayerId, ids: readonly string[]): LayerLive {
     const cur = store.getState().layers[layer];
@@ -206,7 +207,7 @@ export function createLiveModel(opts: { staleMs?: number } = {}): LiveModel {
       L.lastSeen.set(p.lastSeen);
       L.receivedAt.fill(now);
       names.forEach((name, k) => L.metrics[name].set(p.metrics[k]));
-      for (let i = 0; i < n; i++) touch(p.layer, i);
+      for (let i = 0; i < n; i++) markChanged(pend, i);
     } else if (p.idx) {
       const idx = p.idx;
       const cols = names.map((name) => L.metrics[name]);
@@ -219,10 +220,7 @@ export function createLiveModel(opts: { staleMs?: number } = {}): LiveModel {
         L.lastSeen[i] = p.lastSeen[r];
         L.receivedAt[i] = now;
         for (let k = 0; k < cols.length; k++) cols[k][i] = p.metrics[k][r];
-        if (!pend.mark[i]) {
-          pend.mark[i] = 1;
-          pend.list.push(i);
-        }
+        markChanged(pend, i);
       }
       if (end < idx.length) return;
     }
