@@ -63,8 +63,11 @@ describe("live worker (page mirror <- pulled patches <- worker host <- gateway)"
   beforeAll(async () => {
     gw = await createGateway({ data, simSpeed: 120, simSeed: 9, simReportMs: 200, log: () => {} });
   });
+  /** extra gateways of single tests, closed after their clients */
+  const closeAfter: (() => Promise<void>)[] = [];
   afterAll(async () => {
     for (const c of open) c.close();
+    for (const f of closeAfter) await f();
     await gw.close();
   });
 
@@ -92,11 +95,14 @@ describe("live worker (page mirror <- pulled patches <- worker host <- gateway)"
   });
 
   it("coalesces: changes between pulls arrive once per object", async () => {
+    // 20,000 random site updates per second over 3000 sites, one pull per 150 ms: ~3000 updates per pull, so objects
+    // certainly repeat between pulls (the simulator's reports could all land on distinct sites, and the test flaked)
+    const syn = await createGateway({ data, source: "synthetic", synthRate: 20_000, log: () => {} });
     const log: FromLiveWorker[] = [];
     const w = pipe(log);
-    // one pull per 150 ms: several deltas in between (at x120 every site reports within ~1.5 s: a patch is then whole)
-    const c = connectLiveWorker({ url: gw.url, layers: ["sites"], ids, worker: w, frameMs: () => 150 });
+    const c = connectLiveWorker({ url: syn.url, layers: ["sites"], ids, worker: w, frameMs: () => 150 });
     open.push(c);
+    closeAfter.push(() => syn.close());
     await c.ready;
     await until(() => log.filter((m) => m.t === "patch" && m.patches.some((p) => !p.full && p.idx!.length > 0)).length >= 3, 15_000, "three live patches").catch((e) => {
       console.log(log.map((m) => m.t + (m.t === "patch" ? JSON.stringify(m.patches.map((p) => [p.full, p.idx?.length])) : "")).join("\n"));
@@ -109,7 +115,6 @@ describe("live worker (page mirror <- pulled patches <- worker host <- gateway)"
     const received = patches.reduce((a, m) => a + m.cost.records, 0);
     const sent = live.reduce((a, p) => a + p.idx!.length, 0);
     expect(received).toBeGreaterThan(sent);
-
   });
 
   it("applies a large pull in slices on the page (one budget each), and ends exactly where the gateway is", async () => {
