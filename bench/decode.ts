@@ -6,11 +6,22 @@
 import { Delta, LAYER_METRICS } from "../src/protocol/live";
 import { fastDelta } from "../src/live/fast-delta";
 
-export function decodeBench(n = 2000, rounds = 200): { records: number; zodUsPerRecord: number; fastUsPerRecord: number; speedup: number } {
+export function decodeBench(
+  n = 2000,
+  rounds = 200,
+): { records: number; zodUsPerRecord: number; fastUsPerRecord: number; speedup: number } {
   const idx = Array.from({ length: n }, (_, i) => i * 13);
   const d = {
-    v: 1, layer: "sites", epoch: "local-x", prev: 1, seq: 2, ts: Date.now(), idx, status: idx.map((i) => i % 4),
-    lastSeen: idx.map(() => Date.now()), metrics: Object.fromEntries(LAYER_METRICS.sites.map((m) => [m, idx.map((i) => i % 1000)])),
+    v: 1,
+    layer: "sites",
+    epoch: "local-x",
+    prev: 1,
+    seq: 2,
+    ts: Date.now(),
+    idx,
+    status: idx.map((i) => i % 4),
+    lastSeen: idx.map(() => Date.now()),
+    metrics: Object.fromEntries(LAYER_METRICS.sites.map((m) => [m, idx.map((i) => i % 1000)])),
   };
   const time = (f: () => unknown) => {
     for (let i = 0; i < 20; i++) f();

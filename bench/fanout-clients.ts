@@ -9,13 +9,16 @@ import { io, type Socket } from "socket.io-client";
 import { pct } from "./lib/gateway";
 
 const [url, nArg, secArg, parserArg] = process.argv.slice(2);
-const n = Number(nArg ?? 50), seconds = Number(secArg ?? 10);
+const n = Number(nArg ?? 50),
+  seconds = Number(secArg ?? 10);
 const parser = parserArg === "msgpack" ? createRequire(import.meta.url)("socket.io-msgpack-parser") : undefined;
 const LAYERS = ["sites", "datacentres", "chargers", "sensors"];
 
 const gw: number[] = [];
 const src: number[] = [];
-let deltas = 0, records = 0, measuring = false;
+let deltas = 0,
+  records = 0,
+  measuring = false;
 const sockets: Socket[] = [];
 let connected = 0;
 for (let i = 0; i < n; i++) {
@@ -42,10 +45,16 @@ await new Promise((r) => setTimeout(r, seconds * 1000));
 measuring = false;
 const cpu = process.cpuUsage(cpu0);
 for (const s of sockets) s.disconnect();
-console.log(JSON.stringify({
-  clients: n, connected, seconds, deltas, recordsPerClientPerS: records / n / seconds,
-  gatewayEmitToReceipt: { p50: pct(gw, 50), p95: pct(gw, 95), max: pct(gw, 100) },
-  sourceEmitToReceipt: { p50: pct(src, 50), p95: pct(src, 95), max: pct(src, 100) },
-  clientProcessCpuPct: ((cpu.user + cpu.system) / 1000 / (seconds * 1000)) * 100,
-}));
+console.log(
+  JSON.stringify({
+    clients: n,
+    connected,
+    seconds,
+    deltas,
+    recordsPerClientPerS: records / n / seconds,
+    gatewayEmitToReceipt: { p50: pct(gw, 50), p95: pct(gw, 95), max: pct(gw, 100) },
+    sourceEmitToReceipt: { p50: pct(src, 50), p95: pct(src, 95), max: pct(src, 100) },
+    clientProcessCpuPct: ((cpu.user + cpu.system) / 1000 / (seconds * 1000)) * 100,
+  }),
+);
 process.exit(0);

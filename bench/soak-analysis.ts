@@ -15,9 +15,39 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-export interface Sample { tMin: number; heapMB: number; dom: number; cdpNodes: number; listeners: number; prims: number; gwRssMB: number; gwHeapMB: number; gwExtMB: number; seq: number; alarms: number }
-export const QUANTITIES = ["heapMB", "dom", "cdpNodes", "listeners", "prims", "gwRssMB", "gwHeapMB", "gwExtMB"] as const;
-const TOLERANCE: Record<(typeof QUANTITIES)[number], number> = { heapMB: 2, dom: 50, cdpNodes: 50, listeners: 20, prims: 2, gwRssMB: 5, gwHeapMB: 2, gwExtMB: 2 };
+export interface Sample {
+  tMin: number;
+  heapMB: number;
+  dom: number;
+  cdpNodes: number;
+  listeners: number;
+  prims: number;
+  gwRssMB: number;
+  gwHeapMB: number;
+  gwExtMB: number;
+  seq: number;
+  alarms: number;
+}
+export const QUANTITIES = [
+  "heapMB",
+  "dom",
+  "cdpNodes",
+  "listeners",
+  "prims",
+  "gwRssMB",
+  "gwHeapMB",
+  "gwExtMB",
+] as const;
+const TOLERANCE: Record<(typeof QUANTITIES)[number], number> = {
+  heapMB: 2,
+  dom: 50,
+  cdpNodes: 50,
+  listeners: 20,
+  prims: 2,
+  gwRssMB: 5,
+  gwHeapMB: 2,
+  gwExtMB: 2,
+};
 
 export function slope(xs: number[], ys: number[]): number {
   const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -31,12 +61,27 @@ export function slope(xs: number[], ys: number[]): number {
   return den ? num / den : 0;
 }
 
-export interface Trend { quantity: string; slope: number; rise: number; floorSlope: number; floorRise: number; allowed: number; min: number; max: number; last: number; verdict: "FLAT" | "RISING" }
+export interface Trend {
+  quantity: string;
+  slope: number;
+  rise: number;
+  floorSlope: number;
+  floorRise: number;
+  allowed: number;
+  min: number;
+  max: number;
+  last: number;
+  verdict: "FLAT" | "RISING";
+}
 
-export function analyse(samples: Sample[], windowMin = 2): { warmFrom: number; span: number; trends: Trend[]; flowing: boolean; rising: number } {
+export function analyse(
+  samples: Sample[],
+  windowMin = 2,
+): { warmFrom: number; span: number; trends: Trend[]; flowing: boolean; rising: number } {
   const total = samples[samples.length - 1].tMin;
   const warmMin = Math.max(1, 0.3 * total);
-  const warm = samples.filter((s) => s.tMin >= warmMin).length >= 3 ? samples.filter((s) => s.tMin >= warmMin) : samples.slice(1);
+  const warm =
+    samples.filter((s) => s.tMin >= warmMin).length >= 3 ? samples.filter((s) => s.tMin >= warmMin) : samples.slice(1);
   const xs = warm.map((s) => s.tMin);
   const span = xs[xs.length - 1] - xs[0];
   const trends: Trend[] = QUANTITIES.map((k) => {
@@ -55,17 +100,33 @@ export function analyse(samples: Sample[], windowMin = 2): { warmFrom: number; s
     const mean = ys.reduce((a, c) => a + c, 0) / ys.length;
     const allowed = Math.max(0.05 * mean, TOLERANCE[k]);
     return {
-      quantity: k, slope: b, rise: b * span, floorSlope: fb, floorRise: fb * span, allowed, min: Math.min(...ys), max: Math.max(...ys), last: ys[ys.length - 1],
+      quantity: k,
+      slope: b,
+      rise: b * span,
+      floorSlope: fb,
+      floorRise: fb * span,
+      allowed,
+      min: Math.min(...ys),
+      max: Math.max(...ys),
+      last: ys[ys.length - 1],
       verdict: fb * span <= allowed ? "FLAT" : "RISING",
     };
   });
   const seqs = samples.map((s) => s.seq);
-  return { warmFrom: xs[0], span, trends, flowing: seqs[seqs.length - 1] > seqs[0], rising: trends.filter((t) => t.verdict === "RISING").length };
+  return {
+    warmFrom: xs[0],
+    span,
+    trends,
+    flowing: seqs[seqs.length - 1] > seqs[0],
+    rising: trends.filter((t) => t.verdict === "RISING").length,
+  };
 }
 
 export function report(samples: Sample[]): { text: string; pass: boolean } {
   const a = analyse(samples);
-  const lines = [`\ntrends over ${samples.filter((s) => s.tMin >= a.warmFrom).length} samples after warm-up (t ${a.warmFrom.toFixed(2)}..${(a.warmFrom + a.span).toFixed(2)} min); floor = least-squares over 2-min window minima:`];
+  const lines = [
+    `\ntrends over ${samples.filter((s) => s.tMin >= a.warmFrom).length} samples after warm-up (t ${a.warmFrom.toFixed(2)}..${(a.warmFrom + a.span).toFixed(2)} min); floor = least-squares over 2-min window minima:`,
+  ];
   for (const t of a.trends)
     lines.push(
       `  ${t.quantity.padEnd(10)} raw slope ${t.slope.toFixed(3).padStart(9)} /min (rise ${t.rise.toFixed(1).padStart(7)})  floor slope ${t.floorSlope.toFixed(3).padStart(8)} /min (rise ${t.floorRise.toFixed(1).padStart(7)}, allowed ${t.allowed.toFixed(1)})  min ${t.min.toFixed(1)} max ${t.max.toFixed(1)} last ${t.last.toFixed(1)}  ${t.verdict}`,
@@ -74,7 +135,9 @@ export function report(samples: Sample[]): { text: string; pass: boolean } {
   const s1 = samples[samples.length - 1].seq;
   lines.push(`stream: sites seq ${s0} -> ${s1} (${a.flowing ? "flowing" : "STALLED"})`);
   const pass = a.rising === 0 && a.flowing;
-  lines.push(`verdict: ${pass ? "PASS (no upward trend)" : `FAIL (${a.rising} rising${a.flowing ? "" : ", stream stalled"})`}`);
+  lines.push(
+    `verdict: ${pass ? "PASS (no upward trend)" : `FAIL (${a.rising} rising${a.flowing ? "" : ", stream stalled"})`}`,
+  );
   return { text: lines.join("\n"), pass };
 }
 
@@ -85,8 +148,34 @@ export function parseLog(text: string): Sample[] {
     const f = line.trim().split(/\s+/).map(Number);
     if (!f.every(Number.isFinite)) continue;
     // 10 columns: logs from before gwExtMB was sampled (reported as 0)
-    if (f.length === 10) out.push({ tMin: f[0], heapMB: f[1], dom: f[2], cdpNodes: f[3], listeners: f[4], prims: f[5], gwRssMB: f[6], gwHeapMB: f[7], gwExtMB: 0, seq: f[8], alarms: f[9] });
-    if (f.length === 11) out.push({ tMin: f[0], heapMB: f[1], dom: f[2], cdpNodes: f[3], listeners: f[4], prims: f[5], gwRssMB: f[6], gwHeapMB: f[7], gwExtMB: f[8], seq: f[9], alarms: f[10] });
+    if (f.length === 10)
+      out.push({
+        tMin: f[0],
+        heapMB: f[1],
+        dom: f[2],
+        cdpNodes: f[3],
+        listeners: f[4],
+        prims: f[5],
+        gwRssMB: f[6],
+        gwHeapMB: f[7],
+        gwExtMB: 0,
+        seq: f[8],
+        alarms: f[9],
+      });
+    if (f.length === 11)
+      out.push({
+        tMin: f[0],
+        heapMB: f[1],
+        dom: f[2],
+        cdpNodes: f[3],
+        listeners: f[4],
+        prims: f[5],
+        gwRssMB: f[6],
+        gwHeapMB: f[7],
+        gwExtMB: f[8],
+        seq: f[9],
+        alarms: f[10],
+      });
   }
   return out;
 }

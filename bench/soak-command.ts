@@ -22,7 +22,15 @@ const EVERY_MS = 15_000;
 const base = `http://127.0.0.1:${PORT}`;
 
 const gw = spawn("npx", ["tsx", "src/server/main.ts"], {
-  env: { ...process.env, PORT: String(PORT), HOST: "127.0.0.1", STATIC_DIR: "dist", SIM_SPEED: SPEED, SIM_SEED: "5", SCENARIO_DB: "var/soak-command.db" },
+  env: {
+    ...process.env,
+    PORT: String(PORT),
+    HOST: "127.0.0.1",
+    STATIC_DIR: "dist",
+    SIM_SPEED: SPEED,
+    SIM_SEED: "5",
+    SCENARIO_DB: "var/soak-command.db",
+  },
   stdio: "ignore",
   detached: true,
 });
@@ -36,7 +44,7 @@ const stopGw = () => {
 process.on("exit", stopGw);
 process.on("SIGINT", () => process.exit(130));
 
-for (let t0 = Date.now(); ; ) {
+for (let t0 = Date.now(); ;) {
   try {
     if ((await fetch(`${base}/api/health`)).ok) break;
   } catch {
@@ -48,7 +56,13 @@ for (let t0 = Date.now(); ; ) {
 
 const browser = await chromium.launch({
   executablePath: existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined,
-  args: ["--no-sandbox", "--enable-unsafe-swiftshader", "--js-flags=--expose-gc", "--disable-background-timer-throttling", "--disable-renderer-backgrounding"],
+  args: [
+    "--no-sandbox",
+    "--enable-unsafe-swiftshader",
+    "--js-flags=--expose-gc",
+    "--disable-background-timer-throttling",
+    "--disable-renderer-backgrounding",
+  ],
 });
 const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
 const errors: string[] = [];
@@ -56,14 +70,36 @@ page.on("pageerror", (e) => errors.push(e.message));
 const cdp = await page.context().newCDPSession(page);
 await page.goto(`${base}/?mode=command&dwell=5&idle=20`);
 await page.waitForFunction(() => document.body.dataset.ready === "true", null, { timeout: 180_000 });
-await page.waitForFunction(() => (window.__rt as unknown as { command?: { kpis(): { pueAvg: number | null } | null } }).command?.kpis()?.pueAvg != null, null, { timeout: 180_000 });
+await page.waitForFunction(
+  () =>
+    (window.__rt as unknown as { command?: { kpis(): { pueAvg: number | null } | null } }).command?.kpis()?.pueAvg !=
+    null,
+  null,
+  { timeout: 180_000 },
+);
 
-interface Sample { tMin: number; prims: number; dom: number; listeners: number; heapMB: number; followed: number; dropped: number; rebuilds: number; alarms: number; frames: number; conn: string }
+interface Sample {
+  tMin: number;
+  prims: number;
+  dom: number;
+  listeners: number;
+  heapMB: number;
+  followed: number;
+  dropped: number;
+  rebuilds: number;
+  alarms: number;
+  frames: number;
+  conn: string;
+}
 const samples: Sample[] = [];
 const start = Date.now();
 const n = Math.max(3, Math.round((minutes * 60_000) / EVERY_MS) + 1);
-console.log(`soak: ${minutes} min at SIM_SPEED=${SPEED}, a sample every ${EVERY_MS / 1000} s${rebuildEvery ? `, context loss every ${rebuildEvery} samples` : ""}`);
-console.log("  t(min)  primitives  domNodes  listeners  heapMB  followed  dropped  rebuilds  alarms  liveFrames  connection");
+console.log(
+  `soak: ${minutes} min at SIM_SPEED=${SPEED}, a sample every ${EVERY_MS / 1000} s${rebuildEvery ? `, context loss every ${rebuildEvery} samples` : ""}`,
+);
+console.log(
+  "  t(min)  primitives  domNodes  listeners  heapMB  followed  dropped  rebuilds  alarms  liveFrames  connection",
+);
 for (let i = 0; i < n; i++) {
   if (i > 0) await new Promise((r) => setTimeout(r, start + i * EVERY_MS - Date.now()));
   if (rebuildEvery && i > 0 && i % rebuildEvery === 0) {
@@ -95,7 +131,11 @@ for (let i = 0; i < n; i++) {
       conn: rt.connection().state,
     };
   });
-  const counters = (await cdp.send("Memory.getDOMCounters")) as { documents: number; nodes: number; jsEventListeners: number };
+  const counters = (await cdp.send("Memory.getDOMCounters")) as {
+    documents: number;
+    nodes: number;
+    jsEventListeners: number;
+  };
   const row: Sample = { tMin: (Date.now() - start) / 60_000, ...s, listeners: counters.jsEventListeners };
   samples.push(row);
   console.log(
@@ -108,7 +148,9 @@ const xs = warm.map((s) => s.tMin);
 console.log(`\nslopes per minute over ${warm.length} samples after warm-up (t >= ${warm[0].tMin.toFixed(2)} min):`);
 for (const k of ["prims", "dom", "listeners", "heapMB"] as const) {
   const ys = warm.map((s) => s[k]);
-  console.log(`  ${k.padEnd(10)} slope ${slope(xs, ys).toFixed(3).padStart(9)} /min   min ${Math.min(...ys).toFixed(1)}  max ${Math.max(...ys).toFixed(1)}  last ${ys[ys.length - 1].toFixed(1)}`);
+  console.log(
+    `  ${k.padEnd(10)} slope ${slope(xs, ys).toFixed(3).padStart(9)} /min   min ${Math.min(...ys).toFixed(1)}  max ${Math.max(...ys).toFixed(1)}  last ${ys[ys.length - 1].toFixed(1)}`,
+  );
 }
 console.log(`page errors: ${errors.length ? errors.join(" | ") : "none"}`);
 await browser.close();

@@ -36,8 +36,14 @@ if (!existsSync("dist/index.html")) throw new Error("dist/ missing: run `npx tsx
 // node directly (not npx) so gw.pid is the gateway process whose RSS we sample
 const gw = spawn(process.execPath, ["--inspect=127.0.0.1:0", "--import", "tsx", "src/server/main.ts"], {
   env: {
-    ...process.env, PORT: String(PORT), HOST: "127.0.0.1", STATIC_DIR: "dist", SIM_SPEED: SPEED, SIM_SEED: "8",
-    SCENARIO_DB: "var/soak-scenarios.db", NODE_ENV: "test",
+    ...process.env,
+    PORT: String(PORT),
+    HOST: "127.0.0.1",
+    STATIC_DIR: "dist",
+    SIM_SPEED: SPEED,
+    SIM_SEED: "8",
+    SCENARIO_DB: "var/soak-scenarios.db",
+    NODE_ENV: "test",
   },
   stdio: ["ignore", "ignore", "pipe"],
 });
@@ -72,19 +78,23 @@ async function gatewayInspector(): Promise<() => Promise<{ heap: number; ext: nu
     const msg = JSON.parse(m.toString()) as { id?: number; result?: unknown };
     if (msg.id !== undefined) pending.get(msg.id)?.(msg.result);
   });
-  const call = (method: string, params?: unknown) => new Promise<unknown>((r) => {
-    pending.set(++id, r);
-    ws.send(JSON.stringify({ id, method, ...(params ? { params } : {}) }));
-  });
+  const call = (method: string, params?: unknown) =>
+    new Promise<unknown>((r) => {
+      pending.set(++id, r);
+      ws.send(JSON.stringify({ id, method, ...(params ? { params } : {}) }));
+    });
   return async () => {
     await call("HeapProfiler.collectGarbage");
     const u = (await call("Runtime.getHeapUsage")) as { usedSize: number };
-    const e = (await call("Runtime.evaluate", { expression: "(() => { const m = process.memoryUsage(); return m.external + m.arrayBuffers; })()", returnByValue: true })) as { result?: { value?: number } };
+    const e = (await call("Runtime.evaluate", {
+      expression: "(() => { const m = process.memoryUsage(); return m.external + m.arrayBuffers; })()",
+      returnByValue: true,
+    })) as { result?: { value?: number } };
     return { heap: u.usedSize / 2 ** 20, ext: (e.result?.value ?? NaN) / 2 ** 20 };
   };
 }
 
-for (let t0 = Date.now(); ; ) {
+for (let t0 = Date.now(); ;) {
   try {
     if ((await fetch(`${base}/api/health`)).ok) break;
   } catch {
@@ -98,9 +108,16 @@ const gwHeap = await gatewayInspector();
 const browser = await chromium.launch({
   executablePath: existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined,
   args: [
-    "--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-    "--disable-quic", "--enable-unsafe-swiftshader", "--js-flags=--expose-gc",
-    "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--enable-unsafe-swiftshader",
+    "--js-flags=--expose-gc",
+    "--disable-background-timer-throttling",
+    "--disable-renderer-backgrounding",
   ],
 });
 const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
@@ -109,20 +126,30 @@ page.on("pageerror", (e) => errors.push(e.message));
 const cdp = await page.context().newCDPSession(page);
 await page.goto(`${base}/${process.env.SOAK_URL_QUERY ?? ""}`);
 await page.waitForFunction(() => document.body.dataset.ready === "true", null, { timeout: 180_000 });
-await page.waitForFunction(() => typeof (window.__rt as unknown as { liveDigest?: unknown })?.liveDigest === "function", null, { timeout: 120_000 });
+await page.waitForFunction(
+  () => typeof (window.__rt as unknown as { liveDigest?: unknown })?.liveDigest === "function",
+  null,
+  { timeout: 120_000 },
+);
 
 const samples: Sample[] = [];
 const start = Date.now();
 const n = Math.max(3, Math.round((minutes * 60_000) / EVERY_MS) + 1);
 console.log(`soak: ${minutes} min at SIM_SPEED=${SPEED}, a sample every ${EVERY_MS / 1000} s, gateway pid ${gw.pid}`);
-console.log("  t(min)  heapMB  domNodes  cdpNodes  listeners  primitives  gwRssMB  gwHeapMB  gwExtMB   sitesSeq  alarms");
+console.log(
+  "  t(min)  heapMB  domNodes  cdpNodes  listeners  primitives  gwRssMB  gwHeapMB  gwExtMB   sitesSeq  alarms",
+);
 for (let i = 0; i < n; i++) {
   if (i > 0) await new Promise((r) => setTimeout(r, Math.max(0, start + i * EVERY_MS - Date.now())));
   // two full collections 300 ms apart: DOM nodes whose JS wrappers die in the first are swept by the second
   await cdp.send("HeapProfiler.collectGarbage");
   await new Promise((r) => setTimeout(r, 300));
   await cdp.send("HeapProfiler.collectGarbage");
-  const counters = (await cdp.send("Memory.getDOMCounters")) as { documents: number; nodes: number; jsEventListeners: number };
+  const counters = (await cdp.send("Memory.getDOMCounters")) as {
+    documents: number;
+    nodes: number;
+    jsEventListeners: number;
+  };
   const s = await page.evaluate(() => {
     (window as unknown as { gc?: () => void }).gc?.();
     const rt = window.__rt as unknown as { primitiveCount(): number; alarms?: () => unknown[]; app: unknown };
@@ -138,8 +165,17 @@ for (let i = 0; i < n; i++) {
   });
   const seq = Number(/sites@(\d+)/.exec(s.digest)?.[1] ?? 0);
   const row: Sample = {
-    tMin: (Date.now() - start) / 60_000, heapMB: s.heapMB, dom: s.dom, cdpNodes: counters.nodes, listeners: counters.jsEventListeners, prims: s.prims,
-    gwRssMB: rssMB(gw.pid!), gwHeapMB: 0, gwExtMB: 0, seq, alarms: s.alarms,
+    tMin: (Date.now() - start) / 60_000,
+    heapMB: s.heapMB,
+    dom: s.dom,
+    cdpNodes: counters.nodes,
+    listeners: counters.jsEventListeners,
+    prims: s.prims,
+    gwRssMB: rssMB(gw.pid!),
+    gwHeapMB: 0,
+    gwExtMB: 0,
+    seq,
+    alarms: s.alarms,
   };
   const g = await gwHeap();
   row.gwHeapMB = g.heap;

@@ -20,7 +20,16 @@ const DEV_TOKENS = JSON.stringify({
   anonymous: "viewer",
 });
 
-const PANELS = ["cmd-header", "plan-board", "density-board", "live-board", "trend-board", "alarm-board", "cmd-follow", "inspector"];
+const PANELS = [
+  "cmd-header",
+  "plan-board",
+  "density-board",
+  "live-board",
+  "trend-board",
+  "alarm-board",
+  "cmd-follow",
+  "inspector",
+];
 
 async function openCommand(page: Page, url: string, opts: { kpis: boolean } = { kpis: true }): Promise<void> {
   await page.goto(url);
@@ -29,18 +38,36 @@ async function openCommand(page: Page, url: string, opts: { kpis: boolean } = { 
   await page.evaluate("window.__rt.liveReady");
   // an ingest-only gateway knows no status until a feed posts one, so its KPIs stay empty ("—")
   if (!opts.kpis) return;
-  await page.waitForFunction(() => {
-    const k = (window.__rt as { command?: { kpis(): { siteAvailability: number | null; pueAvg: number | null; congestion: number | null } | null } }).command?.kpis();
-    return !!k && k.siteAvailability !== null && k.pueAvg !== null && k.congestion !== null;
-  }, null, { timeout: 200_000 });
+  await page.waitForFunction(
+    () => {
+      const k = (
+        window.__rt as {
+          command?: {
+            kpis(): { siteAvailability: number | null; pueAvg: number | null; congestion: number | null } | null;
+          };
+        }
+      ).command?.kpis();
+      return !!k && k.siteAvailability !== null && k.pueAvg !== null && k.congestion !== null;
+    },
+    null,
+    { timeout: 200_000 },
+  );
 }
 
 /** wait until the scene has drawn `n` more frames (software WebGL: seconds per frame at wall sizes) */
 async function waitFrames(page: Page, n: number): Promise<void> {
-  const f0 = await page.evaluate(() => (window.__rt as unknown as { app: { twin: { scene: { frameState: { frameNumber: number } } } } }).app.twin.scene.frameState.frameNumber);
+  const f0 = await page.evaluate(
+    () =>
+      (window.__rt as unknown as { app: { twin: { scene: { frameState: { frameNumber: number } } } } }).app.twin.scene
+        .frameState.frameNumber,
+  );
   await page.waitForFunction(
     ([f, k]) => {
-      const s = (window.__rt as unknown as { app: { twin: { scene: { frameState: { frameNumber: number }; requestRender(): void } } } }).app.twin.scene;
+      const s = (
+        window.__rt as unknown as {
+          app: { twin: { scene: { frameState: { frameNumber: number }; requestRender(): void } } };
+        }
+      ).app.twin.scene;
       s.requestRender();
       return s.frameState.frameNumber >= f + k;
     },
@@ -49,7 +76,15 @@ async function waitFrames(page: Page, n: number): Promise<void> {
   );
 }
 
-interface Box { id: string; x: number; y: number; w: number; h: number; sw: number; cw: number }
+interface Box {
+  id: string;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  sw: number;
+  cw: number;
+}
 
 async function panelBoxes(page: Page): Promise<Box[]> {
   return page.evaluate((ids) => {
@@ -68,7 +103,8 @@ async function panelBoxes(page: Page): Promise<Box[]> {
 async function checkLayout(page: Page, w: number, h: number): Promise<void> {
   const boxes = await panelBoxes(page);
   const ids = boxes.map((b) => b.id);
-  for (const need of ["cmd-header", "plan-board", "density-board", "live-board", "trend-board", "alarm-board"]) expect(ids, `${w}x${h}`).toContain(need);
+  for (const need of ["cmd-header", "plan-board", "density-board", "live-board", "trend-board", "alarm-board"])
+    expect(ids, `${w}x${h}`).toContain(need);
   for (const b of boxes) {
     expect(b.x, `${b.id} left @${w}x${h}`).toBeGreaterThanOrEqual(-0.5);
     expect(b.y, `${b.id} top @${w}x${h}`).toBeGreaterThanOrEqual(-0.5);
@@ -86,7 +122,11 @@ async function checkLayout(page: Page, w: number, h: number): Promise<void> {
     }
   // nothing inside a panel spills out sideways either (rows, tiles, the measured-vs-plan line)
   const spill = await page.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>(".cmd-panel .plan-row, .cmd-panel .plan-measured, .cmd-panel .density-row, .flop-tile, .cmd-alarm, .density-head")]
+    [
+      ...document.querySelectorAll<HTMLElement>(
+        ".cmd-panel .plan-row, .cmd-panel .plan-measured, .cmd-panel .density-row, .flop-tile, .cmd-alarm, .density-head",
+      ),
+    ]
       .filter((e) => e.scrollWidth > e.clientWidth + 1)
       .map((e) => `${e.className}: ${e.scrollWidth} > ${e.clientWidth}`),
   );
@@ -95,7 +135,9 @@ async function checkLayout(page: Page, w: number, h: number): Promise<void> {
 
 test.describe.configure({ mode: "serial" });
 
-test("wall layout at 1920x1080, 5760x1080, 3840x2160 and 7680x2160: no overlap, no overflow; plan and live KPIs shown", async ({ page }) => {
+test("wall layout at 1920x1080, 5760x1080, 3840x2160 and 7680x2160: no overlap, no overflow; plan and live KPIs shown", async ({
+  page,
+}) => {
   test.setTimeout(360_000);
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
@@ -105,7 +147,9 @@ test("wall layout at 1920x1080, 5760x1080, 3840x2160 and 7680x2160: no overlap, 
   // plan KPI board: ten indicators; measured 5G density beside the plan value, computed from the layer data
   await expect(page.locator(".plan-row[data-indicator]")).toHaveCount(10);
   const sites = sampleFile<{ items: { district: string }[] }>("sites.json").items;
-  const districts = JSON.parse((await import("node:fs")).readFileSync("public/data/districts.geojson", "utf8")) as { features: { properties: { name: string; population: number } }[] };
+  const districts = JSON.parse((await import("node:fs")).readFileSync("public/data/districts.geojson", "utf8")) as {
+    features: { properties: { name: string; population: number } }[];
+  };
   const pop = districts.features.reduce((a, f) => a + f.properties.population, 0);
   const city = (sites.length / pop) * 10000;
   await expect(page.getByTestId("density-city")).toHaveAttribute("data-value", city.toFixed(2));
@@ -115,7 +159,9 @@ test("wall layout at 1920x1080, 5760x1080, 3840x2160 and 7680x2160: no overlap, 
   const first = await rows.first().getAttribute("data-district");
   const counts = new Map<string, number>();
   for (const s of sites) counts.set(s.district, (counts.get(s.district) ?? 0) + 1);
-  const best = districts.features.map((f) => ({ n: f.properties.name, v: (counts.get(f.properties.name) ?? 0) / f.properties.population })).sort((a, b) => b.v - a.v)[0];
+  const best = districts.features
+    .map((f) => ({ n: f.properties.name, v: (counts.get(f.properties.name) ?? 0) / f.properties.population }))
+    .sort((a, b) => b.v - a.v)[0];
   expect(first).toBe(best.n);
   // live KPI flops have numbers
   await expect(page.getByTestId("kpi-availability")).toHaveText(/^\d+\.\d\d%$/);
@@ -131,7 +177,11 @@ test("wall layout at 1920x1080, 5760x1080, 3840x2160 and 7680x2160: no overlap, 
   ];
   for (const [w, h, name] of sizes) {
     await page.setViewportSize({ width: w, height: h });
-    await page.waitForFunction(([sw]) => Math.abs(Number(document.querySelector<HTMLElement>('[data-testid="cmd-wall"]')!.dataset.scale) - sw) < 1e-3, [h / 2160]);
+    await page.waitForFunction(
+      ([sw]) =>
+        Math.abs(Number(document.querySelector<HTMLElement>('[data-testid="cmd-wall"]')!.dataset.scale) - sw) < 1e-3,
+      [h / 2160],
+    );
     await checkLayout(page, w, h);
     if (name) {
       await waitFrames(page, 2); // a frame drawn at this size
@@ -141,7 +191,9 @@ test("wall layout at 1920x1080, 5760x1080, 3840x2160 and 7680x2160: no overlap, 
   expect(errors).toEqual([]);
 });
 
-test("context loss and a render error rebuild the scene with the same camera, layers and selection", async ({ page }) => {
+test("context loss and a render error rebuild the scene with the same camera, layers and selection", async ({
+  page,
+}) => {
   test.setTimeout(420_000);
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
@@ -149,7 +201,10 @@ test("context loss and a render error rebuild the scene with the same camera, la
   await openCommand(page, "/?mode=command&tour=0&follow=none&res=0.5");
   // a state worth restoring: a camera of our own, a hidden layer, a selected object
   await page.evaluate(() => {
-    const rt = window.__rt as unknown as { lookAt(a: number, b: number, c: number, d: number): void; command: { setLayerVisible(l: string, v: boolean): void; select(l: string, i: number): void } };
+    const rt = window.__rt as unknown as {
+      lookAt(a: number, b: number, c: number, d: number): void;
+      command: { setLayerVisible(l: string, v: boolean): void; select(l: string, i: number): void };
+    };
     rt.lookAt(119.31, 26.07, 9000, -60);
     rt.command.setLayerVisible("chargers", false);
     rt.command.select("datacentres", 2);
@@ -176,12 +231,17 @@ test("context loss and a render error rebuild the scene with the same camera, la
   const before = await snap();
   expect(before.visible.chargers).toBe(false);
   await page.evaluate(() => {
-    const c = (window.__rt as unknown as { app: { twin: { scene: { canvas: HTMLCanvasElement } } } }).app.twin.scene.canvas;
+    const c = (window.__rt as unknown as { app: { twin: { scene: { canvas: HTMLCanvasElement } } } }).app.twin.scene
+      .canvas;
     c.dataset.e2eOld = "1";
     const gl = c.getContext("webgl2") ?? c.getContext("webgl");
     gl!.getExtension("WEBGL_lose_context")!.loseContext();
   });
-  await page.waitForFunction(() => (window.__rt as unknown as { command: { rebuilds(): unknown[] } }).command.rebuilds().length === 1, null, { timeout: 60_000 });
+  await page.waitForFunction(
+    () => (window.__rt as unknown as { command: { rebuilds(): unknown[] } }).command.rebuilds().length === 1,
+    null,
+    { timeout: 60_000 },
+  );
   const compare = async (label: string) => {
     const after = await snap();
     expect(after.counts, label).toEqual(before.counts);
@@ -198,11 +258,24 @@ test("context loss and a render error rebuild the scene with the same camera, la
     expect(Math.abs(after.cam.pitch - before.cam.pitch), label).toBeLessThan(1e-6);
     // the new scene renders: its context is alive and frames advance
     const frames = await page.evaluate(async () => {
-      const s = (window.__rt as unknown as { app: { twin: { scene: { frameState: { frameNumber: number }; requestRender(): void; context: { _gl: WebGL2RenderingContext } } } } }).app.twin.scene;
+      const s = (
+        window.__rt as unknown as {
+          app: {
+            twin: {
+              scene: {
+                frameState: { frameNumber: number };
+                requestRender(): void;
+                context: { _gl: WebGL2RenderingContext };
+              };
+            };
+          };
+        }
+      ).app.twin.scene;
       const f0 = s.frameState.frameNumber;
       s.requestRender();
       const t0 = performance.now();
-      while (s.frameState.frameNumber === f0 && performance.now() - t0 < 20000) await new Promise((r) => setTimeout(r, 100));
+      while (s.frameState.frameNumber === f0 && performance.now() - t0 < 20000)
+        await new Promise((r) => setTimeout(r, 100));
       return { advanced: s.frameState.frameNumber > f0, lost: s.context._gl.isContextLost() };
     });
     expect(frames, label).toEqual({ advanced: true, lost: false });
@@ -214,14 +287,34 @@ test("context loss and a render error rebuild the scene with the same camera, la
 
   // a render error (a primitive whose update throws) stops Cesium's render loop: the scene is rebuilt too
   await page.evaluate(() => {
-    const s = (window.__rt as unknown as { app: { twin: { scene: { canvas: HTMLCanvasElement; primitives: { add(p: unknown): void }; requestRender(): void } } } }).app.twin.scene;
+    const s = (
+      window.__rt as unknown as {
+        app: {
+          twin: { scene: { canvas: HTMLCanvasElement; primitives: { add(p: unknown): void }; requestRender(): void } };
+        };
+      }
+    ).app.twin.scene;
     s.canvas.dataset.e2eOld = "1";
-    s.primitives.add({ update() { throw new Error("e2e render error"); }, isDestroyed: () => false, destroy() {} });
+    s.primitives.add({
+      update() {
+        throw new Error("e2e render error");
+      },
+      isDestroyed: () => false,
+      destroy() {},
+    });
     s.requestRender();
   });
-  await page.waitForFunction(() => (window.__rt as unknown as { command: { rebuilds(): unknown[] } }).command.rebuilds().length === 2, null, { timeout: 60_000 });
+  await page.waitForFunction(
+    () => (window.__rt as unknown as { command: { rebuilds(): unknown[] } }).command.rebuilds().length === 2,
+    null,
+    { timeout: 60_000 },
+  );
   await compare("after render error");
-  const reasons = await page.evaluate(() => (window.__rt as unknown as { command: { rebuilds(): { reason: string }[] } }).command.rebuilds().map((r) => r.reason));
+  const reasons = await page.evaluate(() =>
+    (window.__rt as unknown as { command: { rebuilds(): { reason: string }[] } }).command
+      .rebuilds()
+      .map((r) => r.reason),
+  );
   expect(reasons).toEqual(["webgl-context-lost", "render-error"]);
   expect(errors).toEqual([]);
 });
@@ -233,7 +326,17 @@ test.describe("alarms (own gateway, ingest only)", () => {
   let gw: ChildProcess | null = null;
   test.beforeAll(async () => {
     gw = spawn("npx", ["tsx", "src/server/main.ts"], {
-      env: { ...process.env, PORT: String(PORT), HOST: "127.0.0.1", STATIC_DIR: "dist", SIM_SPEED: "1", SIM_SEED: "11", SCENARIO_DB: "var/e2e-command.db", RONGTWIN_TOKENS: DEV_TOKENS, LIVE_SOURCE: "ingest" },
+      env: {
+        ...process.env,
+        PORT: String(PORT),
+        HOST: "127.0.0.1",
+        STATIC_DIR: "dist",
+        SIM_SPEED: "1",
+        SIM_SEED: "11",
+        SCENARIO_DB: "var/e2e-command.db",
+        RONGTWIN_TOKENS: DEV_TOKENS,
+        LIVE_SOURCE: "ingest",
+      },
       stdio: "ignore",
       detached: true,
     });
@@ -256,9 +359,13 @@ test.describe("alarms (own gateway, ingest only)", () => {
     }
   });
 
-  test("a critical alarm from the ingest API flies the camera to its object; an ack on one page reaches another", async ({ browser }) => {
+  test("a critical alarm from the ingest API flies the camera to its object; an ack on one page reaches another", async ({
+    browser,
+  }) => {
     test.setTimeout(540_000);
-    const dcs = sampleFile<{ items: { id: string; lon: number; lat: number; name: string }[] }>("datacentres.json").items;
+    const dcs = sampleFile<{ items: { id: string; lon: number; lat: number; name: string }[] }>(
+      "datacentres.json",
+    ).items;
     const target = dcs[dcs.length - 1];
     const ctxA = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     const ctxB = await browser.newContext({ viewport: { width: 960, height: 540 } });
@@ -266,17 +373,31 @@ test.describe("alarms (own gateway, ingest only)", () => {
     const b = await ctxB.newPage();
     await openCommand(a, `${base}/?mode=command&tour=0&dwell=25&token=dev-operator-token`, { kpis: false });
     await openCommand(b, `${base}/?mode=command&tour=0`, { kpis: false });
-    const far = await a.evaluate(([lon, lat]) => {
-      const c = window.__rt!.cameraState();
-      return Math.abs(c.lon - lon) > 0.05 || Math.abs(c.lat - lat) > 0.05 || c.height > 20000;
-    }, [target.lon, target.lat]);
+    const far = await a.evaluate(
+      ([lon, lat]) => {
+        const c = window.__rt!.cameraState();
+        return Math.abs(c.lon - lon) > 0.05 || Math.abs(c.lat - lat) > 0.05 || c.height > 20000;
+      },
+      [target.lon, target.lat],
+    );
     expect(far).toBe(true);
-    await expect.poll(() => a.evaluate(() => window.__rt!.app.live?.conn.store.getState().server?.role)).toBe("operator");
+    await expect
+      .poll(() => a.evaluate(() => window.__rt!.app.live?.conn.store.getState().server?.role))
+      .toBe("operator");
 
     const res = await fetch(`${base}/api/ingest`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: "Bearer dev-ingest-token" },
-      body: JSON.stringify({ records: [{ layer: "datacentres", id: target.id, ts: Date.now(), alarm: { kind: "e2e-fire", severity: "critical", text: "e2e 机房火警", text_en: "e2e fire alarm" } }] }),
+      body: JSON.stringify({
+        records: [
+          {
+            layer: "datacentres",
+            id: target.id,
+            ts: Date.now(),
+            alarm: { kind: "e2e-fire", severity: "critical", text: "e2e 机房火警", text_en: "e2e fire alarm" },
+          },
+        ],
+      }),
     });
     expect(res.ok, await res.clone().text()).toBe(true);
     expect((await res.json()).accepted).toBe(1);
@@ -296,7 +417,13 @@ test.describe("alarms (own gateway, ingest only)", () => {
     await expect(a.getByTestId("cmd-follow")).not.toContainText("×");
     await expect(a.getByTestId("inspector")).toHaveAttribute("data-object-id", target.id);
     await shot(a, "command-alarm-follow");
-    const alarmId = await a.evaluate((id) => (window.__rt!.alarms as () => { id: string; objectId: string; kind: string }[])().find((x) => x.objectId === id && x.kind === "e2e-fire")!.id, target.id);
+    const alarmId = await a.evaluate(
+      (id) =>
+        (window.__rt!.alarms as () => { id: string; objectId: string; kind: string }[])().find(
+          (x) => x.objectId === id && x.kind === "e2e-fire",
+        )!.id,
+      target.id,
+    );
     await expect(a.getByTestId("cmd-follow")).toHaveAttribute("data-alarm-id", alarmId);
 
     // both boards list it, unacknowledged; page B (viewer) has no ack button
@@ -310,7 +437,10 @@ test.describe("alarms (own gateway, ingest only)", () => {
     // the gateway broadcasts the ack: page B shows it acknowledged (with time and who); page A returns home
     await expect(rowB).toHaveAttribute("data-acked", "true", { timeout: 30_000 });
     await expect(rowB.getByTestId("acked-at")).toContainText(/\d\d:\d\d:\d\d/);
-    const acked = await b.evaluate((id) => (window.__rt!.alarms as () => { id: string; ackedAt?: number }[])().find((x) => x.id === id)?.ackedAt, alarmId);
+    const acked = await b.evaluate(
+      (id) => (window.__rt!.alarms as () => { id: string; ackedAt?: number }[])().find((x) => x.id === id)?.ackedAt,
+      alarmId,
+    );
     expect(typeof acked).toBe("number");
     await a.waitForFunction(() => window.__rt!.cameraState().height > 20000, null, { timeout: 60_000 });
     await shot(b, "command-ack-second-page");

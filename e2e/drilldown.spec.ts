@@ -7,7 +7,14 @@ import { expect, test, type Page } from "@playwright/test";
 import { writeFileSync } from "node:fs";
 import { ARTIFACTS, openApp, shot } from "./helpers";
 
-interface Info { memory: { geometries: number; textures: number }; render: { frame: number; calls: number; triangles: number }; programs: number; frames: number; details: number; objectId: string }
+interface Info {
+  memory: { geometries: number; textures: number };
+  render: { frame: number; calls: number; triangles: number };
+  programs: number;
+  frames: number;
+  details: number;
+  objectId: string;
+}
 interface InspectHook {
   open(layer: string, id: string): Promise<boolean>;
   close(): void;
@@ -56,11 +63,14 @@ test("a data centre's drill-down shows racks whose colours change with the live 
   await expect.poll(async () => (await info(page))!.details, { timeout: 90_000 }).toBeGreaterThan(d1 + 1);
   let changed = 0;
   await expect
-    .poll(async () => {
-      const c2 = (await colors(page))!;
-      changed = c2.filter((c, i) => c !== c1[i]).length;
-      return changed;
-    }, { timeout: 120_000 })
+    .poll(
+      async () => {
+        const c2 = (await colors(page))!;
+        changed = c2.filter((c, i) => c !== c1[i]).length;
+        return changed;
+      },
+      { timeout: 120_000 },
+    )
     .toBeGreaterThan(0);
   console.log(`racks recoloured by the live stream: ${changed} of 240`);
 
@@ -74,13 +84,21 @@ test("a data centre's drill-down shows racks whose colours change with the live 
 
   await page.getByTestId("inspect-close").click();
   await expect(page.getByTestId("inspect")).toHaveCount(0);
-  expect(await page.evaluate(() => (window.__rt!.inspect as InspectHook).lastClose())).toEqual({ geometries: 0, textures: 0 });
+  expect(await page.evaluate(() => (window.__rt!.inspect as InspectHook).lastClose())).toEqual({
+    geometries: 0,
+    textures: 0,
+  });
   // the detail stream was released
   await expect.poll(() => page.evaluate(() => window.__rt!.app.live!.conn.store.getState().detail)).toBeNull();
 
   // a 5G site (sectors at their true azimuths) and a super-charging station, for the record
-  for (const [layer, id, name] of [["sites", "5G-000001", "drilldown-site"], ["chargers", "EV-S001", "drilldown-charger"]] as const) {
-    expect(await page.evaluate(([l, i]) => (window.__rt!.inspect as InspectHook).open(l, i), [layer, id] as const)).toBe(true);
+  for (const [layer, id, name] of [
+    ["sites", "5G-000001", "drilldown-site"],
+    ["chargers", "EV-S001", "drilldown-charger"],
+  ] as const) {
+    expect(
+      await page.evaluate(([l, i]) => (window.__rt!.inspect as InspectHook).open(l, i), [layer, id] as const),
+    ).toBe(true);
     await expect.poll(async () => (await info(page))?.details ?? 0, { timeout: 90_000 }).toBeGreaterThan(0);
     await shot(page, name);
   }
@@ -89,7 +107,9 @@ test("a data centre's drill-down shows racks whose colours change with the live 
   expect(errors).toEqual([]);
 });
 
-test("50 open/close cycles: heap after GC and renderer.info.memory return to their first-open levels", async ({ page }) => {
+test("50 open/close cycles: heap after GC and renderer.info.memory return to their first-open levels", async ({
+  page,
+}) => {
   test.setTimeout(300_000);
   await openApp(page);
   await hideLayers(page, ["sites", "datacentres", "chargers", "sensors"]);
@@ -100,9 +120,14 @@ test("50 open/close cycles: heap after GC and renderer.info.memory return to the
     await cdp.send("HeapProfiler.collectGarbage");
     return (await cdp.send("Runtime.getHeapUsage")).usedSize;
   };
-  const targets = [["datacentres", "DC-05"], ["sites", "5G-000001"], ["chargers", "EV-S001"]] as const;
+  const targets = [
+    ["datacentres", "DC-05"],
+    ["sites", "5G-000001"],
+    ["chargers", "EV-S001"],
+  ] as const;
   const firstMem: Record<string, { geometries: number; textures: number }> = {};
-  const rows: Array<{ i: number; id: string; geometries: number; textures: number; calls: number; programs: number }> = [];
+  const rows: Array<{ i: number; id: string; geometries: number; textures: number; calls: number; programs: number }> =
+    [];
   const heaps: number[] = [];
   const t0 = Date.now();
   for (let i = 0; i < 50; i++) {
@@ -110,11 +135,21 @@ test("50 open/close cycles: heap after GC and renderer.info.memory return to the
     const ok = await page.evaluate(([l, x]) => (window.__rt!.inspect as InspectHook).open(l, x), [layer, id] as const);
     expect(ok, `open #${i + 1} ${id}`).toBe(true);
     const inf = (await info(page))!;
-    rows.push({ i: i + 1, id, geometries: inf.memory.geometries, textures: inf.memory.textures, calls: inf.render.calls, programs: inf.programs });
+    rows.push({
+      i: i + 1,
+      id,
+      geometries: inf.memory.geometries,
+      textures: inf.memory.textures,
+      calls: inf.render.calls,
+      programs: inf.programs,
+    });
     firstMem[id] ??= inf.memory;
     expect(inf.memory, `renderer.info.memory at open #${i + 1} (${id})`).toEqual(firstMem[id]);
     await page.evaluate(() => (window.__rt!.inspect as InspectHook).close());
-    expect(await page.evaluate(() => (window.__rt!.inspect as InspectHook).lastClose())).toEqual({ geometries: 0, textures: 0 });
+    expect(await page.evaluate(() => (window.__rt!.inspect as InspectHook).lastClose())).toEqual({
+      geometries: 0,
+      textures: 0,
+    });
     if (i === 2 || i === 49) heaps.push(await heap()); // after the first open of every kind, and at the end
   }
   const secs = (Date.now() - t0) / 1000;
@@ -133,7 +168,9 @@ test("50 open/close cycles: heap after GC and renderer.info.memory return to the
     perOpen: rows,
   };
   writeFileSync(`${ARTIFACTS}/drilldown-memory.json`, JSON.stringify(report, null, 2));
-  console.log(`50 cycles in ${secs.toFixed(0)} s; heap after GC ${(heaps[0] / 1e6).toFixed(2)} MB -> ${(heaps[1] / 1e6).toFixed(2)} MB (${(growth / 1024).toFixed(0)} KiB); first-open memory ${JSON.stringify(firstMem)}`);
+  console.log(
+    `50 cycles in ${secs.toFixed(0)} s; heap after GC ${(heaps[0] / 1e6).toFixed(2)} MB -> ${(heaps[1] / 1e6).toFixed(2)} MB (${(growth / 1024).toFixed(0)} KiB); first-open memory ${JSON.stringify(firstMem)}`,
+  );
   // the heap returns to its level (a leak of one view per cycle would be megabytes: 47 views with their scenes)
   expect(Math.abs(growth)).toBeLessThan(1.5e6);
 });

@@ -12,7 +12,10 @@ const FILES: Record<(typeof LAYERS)[number], string> = {
   sensors: "sensors.json",
 };
 
-test("renders Fuzhou offline with all layers; counts match the sample files; no foreign requests", async ({ page, baseURL }) => {
+test("renders Fuzhou offline with all layers; counts match the sample files; no foreign requests", async ({
+  page,
+  baseURL,
+}) => {
   const foreign = watchForeignRequests(page, baseURL!);
   const pageErrors: string[] = [];
   page.on("pageerror", (e) => pageErrors.push(e.message));
@@ -70,7 +73,9 @@ test("clicking a 5G site opens the inspector with that site's id", async ({ page
 
 test("searching a data centre by name flies there", async ({ page }) => {
   await openApp(page);
-  const dcs = sampleFile<{ items: Array<{ id: string; name: string; lon: number; lat: number }> }>("datacentres.json").items;
+  const dcs = sampleFile<{ items: Array<{ id: string; name: string; lon: number; lat: number }> }>(
+    "datacentres.json",
+  ).items;
   const dc = dcs.find((d) => d.name.includes("人工智能")) ?? dcs[0];
   await page.getByTestId("search").fill(dc.name);
   await page.getByTestId("search").press("Enter");
@@ -88,7 +93,16 @@ test("searching a data centre by name flies there", async ({ page }) => {
 
 test("an invalid config shows a banner naming the field and the default scene still renders", async ({ page }) => {
   await page.route("**/bad-scene.json", (route) =>
-    route.fulfill({ contentType: "application/json", body: JSON.stringify({ version: 1, camera: { limit: [118, 25, 120, 27], presets: [{ id: "x", name_zh: "x", name_en: "x", lon: 300, lat: 26, range: 1000 }] } }) }),
+    route.fulfill({
+      contentType: "application/json",
+      body: JSON.stringify({
+        version: 1,
+        camera: {
+          limit: [118, 25, 120, 27],
+          presets: [{ id: "x", name_zh: "x", name_en: "x", lon: 300, lat: 26, range: 1000 }],
+        },
+      }),
+    }),
   );
   await openApp(page, "?config=bad-scene.json");
   const banner = page.getByTestId("banner-config");

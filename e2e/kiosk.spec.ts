@@ -15,12 +15,27 @@ test.use({ viewport: { width: 1920, height: 1080 }, hasTouch: true, isMobile: fa
 const IDLE_S = 60;
 const URL_Q = `?mode=kiosk&idle=${IDLE_S}&chapter=6&fly=1&liveMs=4000`;
 
-interface KState { mode: "attract" | "explore"; chapter: number; autoChanges: number; starts: number; lang: string; title: string; chapterId: string; offline: boolean }
+interface KState {
+  mode: "attract" | "explore";
+  chapter: number;
+  autoChanges: number;
+  starts: number;
+  lang: string;
+  title: string;
+  chapterId: string;
+  offline: boolean;
+}
 const kstate = (page: Page) => page.evaluate(() => (window.__rt!.kiosk as { state(): KState }).state());
 const khistory = (page: Page) =>
-  page.evaluate(() => (window.__rt!.kiosk as { history(): Array<{ t: number; mode: string; chapter: number; autoChanges: number }> }).history());
+  page.evaluate(() =>
+    (
+      window.__rt!.kiosk as { history(): Array<{ t: number; mode: string; chapter: number; autoChanges: number }> }
+    ).history(),
+  );
 
-test("attract loop plays by itself, a tap stops it, the language toggle switches captions, idle resets and restarts it", async ({ page }) => {
+test("attract loop plays by itself, a tap stops it, the language toggle switches captions, idle resets and restarts it", async ({
+  page,
+}) => {
   test.setTimeout(600_000);
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
@@ -45,9 +60,12 @@ test("attract loop plays by itself, a tap stops it, the language toggle switches
   }));
   const vis = both.vis;
   s = { ...s, chapterId: both.chapterId };
-  if (s.chapterId === "computing") expect(vis).toMatchObject({ datacentres: true, sites: false, chargers: false, sensors: false });
-  if (s.chapterId === "charging") expect(vis).toMatchObject({ chargers: true, sites: false, datacentres: false, sensors: false });
-  if (s.chapterId === "traffic") expect(vis).toMatchObject({ sensors: true, sites: false, datacentres: false, chargers: false });
+  if (s.chapterId === "computing")
+    expect(vis).toMatchObject({ datacentres: true, sites: false, chargers: false, sensors: false });
+  if (s.chapterId === "charging")
+    expect(vis).toMatchObject({ chargers: true, sites: false, datacentres: false, sensors: false });
+  if (s.chapterId === "traffic")
+    expect(vis).toMatchObject({ sensors: true, sites: false, datacentres: false, chargers: false });
   await shot(page, "kiosk-attract");
 
   // 2. touch-first: every visible button is at least 64 px both ways; no text inputs; the context menu is blocked
@@ -89,7 +107,12 @@ test("attract loop plays by itself, a tap stops it, the language toggle switches
   await page.getByTestId("kiosk-chapter-charging").tap();
   await expect.poll(async () => (await kstate(page)).chapterId).toBe("charging");
   await expect(page.getByTestId("kiosk-caption-title")).toHaveText("Solar + storage super-charging");
-  expect(await page.evaluate(() => ({ c: window.__rt!.app.twin.layer("chargers")!.visible, s: window.__rt!.app.twin.layer("sites")!.visible }))).toEqual({ c: true, s: false });
+  expect(
+    await page.evaluate(() => ({
+      c: window.__rt!.app.twin.layer("chargers")!.visible,
+      s: window.__rt!.app.twin.layer("sites")!.visible,
+    })),
+  ).toEqual({ c: true, s: false });
   await page.getByTestId("kiosk-layer-sites").tap();
   expect(await page.evaluate(() => window.__rt!.app.twin.layer("sites")!.visible)).toBe(true);
   await shot(page, "kiosk-explore-en");
@@ -110,15 +133,29 @@ test("attract loop plays by itself, a tap stops it, the language toggle switches
     sends.push(cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] }));
   }
   await Promise.all(sends);
-  await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [{ x: 900, y: 400, id: 1 }, { x: 1100, y: 420, id: 2 }] });
-  await cdp.send("Input.dispatchTouchEvent", { type: "touchMove", touchPoints: [{ x: 850, y: 380, id: 1 }, { x: 1180, y: 440, id: 2 }] });
+  await cdp.send("Input.dispatchTouchEvent", {
+    type: "touchStart",
+    touchPoints: [
+      { x: 900, y: 400, id: 1 },
+      { x: 1100, y: 420, id: 2 },
+    ],
+  });
+  await cdp.send("Input.dispatchTouchEvent", {
+    type: "touchMove",
+    touchPoints: [
+      { x: 850, y: 380, id: 1 },
+      { x: 1180, y: 440, id: 2 },
+    ],
+  });
   await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
   const lastTouch = await page.evaluate(() => Date.now());
   s = await kstate(page);
   expect(s.mode).toBe("explore");
   expect(s.chapterId).toBe("city"); // the last of 25 taps (index 24 -> city)
   // a visitor opened a facility: the idle reset must close it
-  const opened = await page.evaluate(() => (window.__rt!.inspect as { open(l: string, id: string): Promise<boolean> }).open("datacentres", "DC-11"));
+  const opened = await page.evaluate(() =>
+    (window.__rt!.inspect as { open(l: string, id: string): Promise<boolean> }).open("datacentres", "DC-11"),
+  );
   if (opened && (await kstate(page)).mode === "explore") await shot(page, "kiosk-drilldown");
   expect(await page.evaluate(() => window.__rt!.app.twin.scene.camera.positionCartographic.height)).toBeGreaterThan(0);
 
@@ -147,7 +184,9 @@ test("attract loop plays by itself, a tap stops it, the language toggle switches
   await expect(page.getByTestId("kiosk-hint")).toBeVisible();
   await expect(page.getByTestId("kiosk-caption-title")).toHaveAttribute("lang", "zh-CN");
   // and it keeps changing chapters again
-  await expect.poll(async () => (await kstate(page)).autoChanges, { timeout: 60_000 }).toBeGreaterThan(restart.autoChanges);
+  await expect
+    .poll(async () => (await kstate(page)).autoChanges, { timeout: 60_000 })
+    .toBeGreaterThan(restart.autoChanges);
   await shot(page, "kiosk-restarted");
   expect(errors).toEqual([]);
 });

@@ -15,7 +15,11 @@ const OPERATOR = "e2e-operator-token-0123456789";
 const INGEST = "e2e-ingest-token-0123456789";
 
 /** the live part of window.__rt (the app declares the full type) */
-type LiveHooks = { ready?: Promise<void>; liveDigest?: () => string; connection?: () => { state: string; since: number } };
+type LiveHooks = {
+  ready?: Promise<void>;
+  liveDigest?: () => string;
+  connection?: () => { state: string; since: number };
+};
 
 // this spec is about the stream, not the picture: a small viewport keeps software WebGL from starving the page
 test.use({ viewport: { width: 640, height: 360 } });
@@ -34,9 +38,22 @@ async function freePort(): Promise<number> {
 function startGateway(port: number): Promise<ChildProcess> {
   const proc = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
     env: {
-      ...process.env, PORT: String(port), HOST: "127.0.0.1", STATIC_DIR: "dist", SIM_SPEED: "60", SIM_SEED: "11", SIM_REPORT_MS: "1500",
-      LIVE_SOURCE: "both", NODE_ENV: "production",
-      RONGTWIN_TOKENS: JSON.stringify({ tokens: [{ token: OPERATOR, role: "operator", name: "e2e-op" }, { token: INGEST, role: "ingest", name: "e2e-ingest" }], anonymous: "viewer" }),
+      ...process.env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      STATIC_DIR: "dist",
+      SIM_SPEED: "60",
+      SIM_SEED: "11",
+      SIM_REPORT_MS: "1500",
+      LIVE_SOURCE: "both",
+      NODE_ENV: "production",
+      RONGTWIN_TOKENS: JSON.stringify({
+        tokens: [
+          { token: OPERATOR, role: "operator", name: "e2e-op" },
+          { token: INGEST, role: "ingest", name: "e2e-ingest" },
+        ],
+        anonymous: "viewer",
+      }),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -64,20 +81,41 @@ test("live status survives a gateway SIGKILL + restart and ends equal to the gat
     await page.goto(`${base}/`);
     await page.waitForFunction(() => document.body.dataset.ready === "true", null, { timeout: 120_000 });
     await page.evaluate(() => (window as unknown as { __rt: Required<LiveHooks> }).__rt.ready);
-    await expect.poll(() => page.evaluate(() => (window as unknown as { __rt: Required<LiveHooks> }).__rt.connection().state), { timeout: 30_000 }).toBe("connected");
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { __rt: Required<LiveHooks> }).__rt.connection().state), {
+        timeout: 30_000,
+      })
+      .toBe("connected");
     const badge = page.getByTestId("connection-badge");
     await expect(badge).toHaveAttribute("data-state", "connected");
 
     // the stream moves: the digest (which includes seq) changes
-    await expect.poll(() => page.evaluate(() => (window as unknown as { __rt: Required<LiveHooks> }).__rt.liveDigest()), { timeout: 30_000 }).toMatch(/@\d+:/);
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { __rt: Required<LiveHooks> }).__rt.liveDigest()), {
+        timeout: 30_000,
+      })
+      .toMatch(/@\d+:/);
     const d0 = await page.evaluate(() => (window as unknown as { __rt: Required<LiveHooks> }).__rt.liveDigest());
-    await expect.poll(() => page.evaluate(() => (window as unknown as { __rt: Required<LiveHooks> }).__rt.liveDigest()), { timeout: 30_000 }).not.toBe(d0);
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { __rt: Required<LiveHooks> }).__rt.liveDigest()), {
+        timeout: 30_000,
+      })
+      .not.toBe(d0);
 
     // inject a critical alarm through the ingest API: the gateway accepts it
     const sites = (await (await request.get(`${base}/data/sites.json`)).json()) as { items: { id: string }[] };
     const inj = await request.post(`${base}/api/ingest`, {
       headers: { authorization: `Bearer ${INGEST}` },
-      data: { records: [{ layer: "sites", id: sites.items[0].id, ts: Date.now(), alarm: { kind: "injected", severity: "critical", text: "e2e 注入告警" } }] },
+      data: {
+        records: [
+          {
+            layer: "sites",
+            id: sites.items[0].id,
+            ts: Date.now(),
+            alarm: { kind: "injected", severity: "critical", text: "e2e 注入告警" },
+          },
+        ],
+      },
     });
     expect(inj.status()).toBe(200);
 
@@ -98,10 +136,14 @@ test("live status survives a gateway SIGKILL + restart and ends equal to the gat
     console.log(`[live.spec] ${new Date().toISOString()} SIGKILL gateway pid ${gw.pid}`);
     gw.kill("SIGKILL");
     await new Promise((r) => gw.once("exit", r));
-    await expect(badge, await connLog()).toHaveAttribute("data-state", /reconnecting|offline/, { timeout: 45_000 }).catch(async (e) => {
-      throw new Error(`${(e as Error).message}\nconnection log: ${await connLog()}`);
-    });
-    expect(["reconnecting", "offline"]).toContain(await page.evaluate(() => (window as unknown as { __rt: Required<LiveHooks> }).__rt.connection().state));
+    await expect(badge, await connLog())
+      .toHaveAttribute("data-state", /reconnecting|offline/, { timeout: 45_000 })
+      .catch(async (e) => {
+        throw new Error(`${(e as Error).message}\nconnection log: ${await connLog()}`);
+      });
+    expect(["reconnecting", "offline"]).toContain(
+      await page.evaluate(() => (window as unknown as { __rt: Required<LiveHooks> }).__rt.connection().state),
+    );
 
     // restart on the same port
     gw = await startGateway(port);
@@ -114,8 +156,14 @@ test("live status survives a gateway SIGKILL + restart and ends equal to the gat
     const t0 = Date.now();
     while (Date.now() - t0 < 30_000) {
       const pd = await page.evaluate(() => (window as unknown as { __rt: Required<LiveHooks> }).__rt.liveDigest());
-      const layers = pd.split(" ").map((p) => p.split("@")[0]).filter(Boolean).join(",");
-      const g = layers ? ((await (await request.get(`${base}/api/digest?layers=${layers}`)).json()) as { digest: string }).digest : "(no layers)";
+      const layers = pd
+        .split(" ")
+        .map((p) => p.split("@")[0])
+        .filter(Boolean)
+        .join(",");
+      const g = layers
+        ? ((await (await request.get(`${base}/api/digest?layers=${layers}`)).json()) as { digest: string }).digest
+        : "(no layers)";
       last = { page: pd, gateway: g };
       if (pd && pd === g) break;
       await page.waitForTimeout(200);

@@ -16,18 +16,52 @@ import { shot } from "./helpers";
 const PORT = 8797;
 const base = `http://127.0.0.1:${PORT}`;
 const DB = `var/e2e-planner-${process.pid}.db`;
-const TOKENS = JSON.stringify({ tokens: [{ token: "dev-planner-token", role: "planner", name: "dev-planner" }], anonymous: "viewer" });
+const TOKENS = JSON.stringify({
+  tokens: [{ token: "dev-planner-token", role: "planner", name: "dev-planner" }],
+  anonymous: "viewer",
+});
 
-interface Cand { id: string; lon: number; lat: number; heightM: number; azimuths: number[]; tiltDeg: number; txPowerDbm: number; band: string; source?: string; name?: string }
-interface AreaKpis { people: number; coveredPeople: number; coveredPct: number; weakPeople: number; sites: number; sitesPer10k: number }
+interface Cand {
+  id: string;
+  lon: number;
+  lat: number;
+  heightM: number;
+  azimuths: number[];
+  tiltDeg: number;
+  txPowerDbm: number;
+  band: string;
+  source?: string;
+  name?: string;
+}
+interface AreaKpis {
+  people: number;
+  coveredPeople: number;
+  coveredPct: number;
+  weakPeople: number;
+  sites: number;
+  sitesPer10k: number;
+}
 type PlannerHook = {
   ready(): boolean;
   busy(): boolean;
   area(): { kind: string; name?: string } | null;
   kpis(): { area: AreaKpis; districts: Record<string, AreaKpis> } | null;
   candidates(): Cand[];
-  snapshotStats(): { kind: string; ms: number; nx: number; ny: number; cellSizeM: number; heatUpdates: number; workerMs: number } | null;
-  lastDelta(): { peopleNewlyCovered: number; coveredPeopleChange: number; nearestSiteM: number; overlapPct: number } | null;
+  snapshotStats(): {
+    kind: string;
+    ms: number;
+    nx: number;
+    ny: number;
+    cellSizeM: number;
+    heatUpdates: number;
+    workerMs: number;
+  } | null;
+  lastDelta(): {
+    peopleNewlyCovered: number;
+    coveredPeopleChange: number;
+    nearestSiteM: number;
+    overlapPct: number;
+  } | null;
   proposals(): { rank: number; marginalPeople: number; candidate: Cand }[];
   scenarios(): { id: number; name: string; candidateCount: number }[];
   importReport(): { accepted: number; errors: { line: number; field: string; reason: string }[] } | null;
@@ -45,7 +79,16 @@ let gw: ChildProcess | null = null;
 test.beforeAll(async () => {
   rmSync(DB, { force: true });
   gw = spawn("npx", ["tsx", "src/server/main.ts"], {
-    env: { ...process.env, PORT: String(PORT), HOST: "127.0.0.1", STATIC_DIR: process.env.PLANNER_STATIC_DIR ?? "dist", SIM_SPEED: "1", SIM_SEED: "5", SCENARIO_DB: DB, RONGTWIN_TOKENS: TOKENS },
+    env: {
+      ...process.env,
+      PORT: String(PORT),
+      HOST: "127.0.0.1",
+      STATIC_DIR: process.env.PLANNER_STATIC_DIR ?? "dist",
+      SIM_SPEED: "1",
+      SIM_SEED: "5",
+      SCENARIO_DB: DB,
+      RONGTWIN_TOKENS: TOKENS,
+    },
     stdio: "ignore",
     detached: true,
   });
@@ -78,7 +121,10 @@ async function openPlanner(page: Page, query: string): Promise<void> {
   await page.goto(`${base}/${query}`);
   await page.waitForFunction(() => document.body.dataset.ready === "true", null, { timeout: 150_000, polling: 250 });
   await page.evaluate(() => (window.__pl = (window.__rt as unknown as { planner: PlannerHook }).planner));
-  await page.waitForFunction(() => window.__pl!.ready() && !window.__pl!.busy(), null, { timeout: 120_000, polling: 250 });
+  await page.waitForFunction(() => window.__pl!.ready() && !window.__pl!.busy(), null, {
+    timeout: 120_000,
+    polling: 250,
+  });
 }
 const idle = (page: Page) => page.waitForFunction(() => !window.__pl!.busy(), null, { timeout: 60_000, polling: 250 });
 const byId = (c: Cand[]) => [...c].sort((a, b) => a.id.localeCompare(b.id));
@@ -94,10 +140,16 @@ test("planner: district, candidate, siting, scenarios, import/export", async ({ 
   // ---- select 鼓楼区: full coverage computation in the worker, heat map draped
   await timed("district", async () => {
     await page.getByTestId("planner-district").selectOption("鼓楼区");
-    await page.waitForFunction(() => window.__pl!.area()?.name === "鼓楼区" && !!window.__pl!.kpis() && !window.__pl!.busy(), null, { timeout: 90_000, polling: 250 });
+    await page.waitForFunction(
+      () => window.__pl!.area()?.name === "鼓楼区" && !!window.__pl!.kpis() && !window.__pl!.busy(),
+      null,
+      { timeout: 90_000, polling: 250 },
+    );
   });
   const stats0 = (await page.evaluate(() => window.__pl!.snapshotStats()))!;
-  console.log(`[planner e2e] 鼓楼区 grid ${stats0.nx}x${stats0.ny} @ ${stats0.cellSizeM} m: worker ${Math.round(stats0.workerMs)} ms`);
+  console.log(
+    `[planner e2e] 鼓楼区 grid ${stats0.nx}x${stats0.ny} @ ${stats0.cellSizeM} m: worker ${Math.round(stats0.workerMs)} ms`,
+  );
   expect(stats0.cellSizeM).toBeLessThanOrEqual(50);
   expect(stats0.heatUpdates).toBeGreaterThanOrEqual(1);
   const k0 = (await page.evaluate(() => window.__pl!.kpis()))!.area;
@@ -118,7 +170,10 @@ test("planner: district, candidate, siting, scenarios, import/export", async ({ 
   expect(xy.x).toBeLessThan(1280 - 430);
   await timed("place", async () => {
     await page.mouse.click(xy.x, xy.y);
-    await page.waitForFunction(() => window.__pl!.candidates().length === 1 && !window.__pl!.busy(), null, { timeout: 60_000, polling: 250 });
+    await page.waitForFunction(() => window.__pl!.candidates().length === 1 && !window.__pl!.busy(), null, {
+      timeout: 60_000,
+      polling: 250,
+    });
   });
   const c1 = (await page.evaluate(() => window.__pl!.candidates()))[0];
   const k1 = (await page.evaluate(() => window.__pl!.kpis()))!.area;
@@ -136,9 +191,12 @@ test("planner: district, candidate, siting, scenarios, import/export", async ({ 
   await shot(page, "planner-02-candidate");
 
   // ---- edit the candidate's height in the list: KPIs update
-  await page.locator('[data-testid=planner-candidate] input[data-field=heightM]').fill("45");
-  await page.locator('[data-testid=planner-candidate] input[data-field=heightM]').press("Enter");
-  await page.waitForFunction(() => window.__pl!.candidates()[0]?.heightM === 45 && !window.__pl!.busy(), null, { timeout: 60_000, polling: 250 });
+  await page.locator("[data-testid=planner-candidate] input[data-field=heightM]").fill("45");
+  await page.locator("[data-testid=planner-candidate] input[data-field=heightM]").press("Enter");
+  await page.waitForFunction(() => window.__pl!.candidates()[0]?.heightM === 45 && !window.__pl!.busy(), null, {
+    timeout: 60_000,
+    polling: 250,
+  });
 
   // ---- drag it 60 px east: the marker follows, the candidate moves, camera stays put
   const cam0 = await page.evaluate(() => window.__rt!.cameraState());
@@ -148,7 +206,11 @@ test("planner: district, candidate, siting, scenarios, import/export", async ({ 
     await page.mouse.down();
     for (let i = 1; i <= 3; i++) await page.mouse.move(p0.x + i * 20, p0.y, { steps: 1 });
     await page.mouse.up();
-    await page.waitForFunction((lon0) => window.__pl!.candidates()[0].lon > lon0 + 0.0002 && !window.__pl!.busy(), c1.lon, { timeout: 60_000, polling: 250 });
+    await page.waitForFunction(
+      (lon0) => window.__pl!.candidates()[0].lon > lon0 + 0.0002 && !window.__pl!.busy(),
+      c1.lon,
+      { timeout: 60_000, polling: 250 },
+    );
   });
   const cam1 = await page.evaluate(() => window.__rt!.cameraState());
   expect(Math.abs(cam1.lon - cam0.lon)).toBeLessThan(1e-6);
@@ -159,7 +221,10 @@ test("planner: district, candidate, siting, scenarios, import/export", async ({ 
   await timed("propose5", async () => {
     await page.getByTestId("planner-propose-n").fill("5");
     await page.getByTestId("planner-propose").click();
-    await page.waitForFunction(() => window.__pl!.proposals().length === 5 && !window.__pl!.busy(), null, { timeout: 120_000, polling: 250 });
+    await page.waitForFunction(() => window.__pl!.proposals().length === 5 && !window.__pl!.busy(), null, {
+      timeout: 120_000,
+      polling: 250,
+    });
   });
   const props = await page.evaluate(() => window.__pl!.proposals());
   expect(props.map((p) => p.rank)).toEqual([1, 2, 3, 4, 5]);
@@ -169,7 +234,10 @@ test("planner: district, candidate, siting, scenarios, import/export", async ({ 
   await shot(page, "planner-03-proposals");
   await timed("accept", async () => {
     await page.getByTestId("planner-accept-all").click();
-    await page.waitForFunction(() => window.__pl!.candidates().length === 6 && !window.__pl!.busy(), null, { timeout: 60_000, polling: 250 });
+    await page.waitForFunction(() => window.__pl!.candidates().length === 6 && !window.__pl!.busy(), null, {
+      timeout: 60_000,
+      polling: 250,
+    });
   });
   const kAuto = (await page.evaluate(() => window.__pl!.kpis()))!.area;
   expect(kAuto.coveredPeople).toBeGreaterThan(kBeforeAuto.coveredPeople);
@@ -180,7 +248,10 @@ test("planner: district, candidate, siting, scenarios, import/export", async ({ 
   await page.getByTestId("planner-scenario-name").fill(nameA);
   await timed("save", async () => {
     await page.getByTestId("planner-save").click();
-    await page.waitForFunction((n) => window.__pl!.scenarios().some((s) => s.name === n), nameA, { timeout: 30_000, polling: 250 });
+    await page.waitForFunction((n) => window.__pl!.scenarios().some((s) => s.name === n), nameA, {
+      timeout: 30_000,
+      polling: 250,
+    });
   });
   const saved = byId(await page.evaluate(() => window.__pl!.candidates()));
   const savedK = (await page.evaluate(() => window.__pl!.kpis()))!;
@@ -189,13 +260,22 @@ test("planner: district, candidate, siting, scenarios, import/export", async ({ 
   // ---- reload the page and load it back
   await timed("reload", () => openPlanner(page, "?mode=planner&liveMs=10000"));
   expect(await page.evaluate(() => window.__pl!.candidates().length)).toBe(0);
-  await page.waitForFunction((n) => window.__pl!.scenarios().some((s) => s.name === n), nameA, { timeout: 30_000, polling: 250 });
+  await page.waitForFunction((n) => window.__pl!.scenarios().some((s) => s.name === n), nameA, {
+    timeout: 30_000,
+    polling: 250,
+  });
   await timed("load", async () => {
     await page.locator(`[data-testid=planner-scenario][data-name="${nameA}"] [data-testid=planner-load]`).click();
-    await page.waitForFunction(() => window.__pl!.candidates().length === 6 && window.__pl!.area()?.name === "鼓楼区" && !window.__pl!.busy(), null, { timeout: 90_000, polling: 250 });
+    await page.waitForFunction(
+      () => window.__pl!.candidates().length === 6 && window.__pl!.area()?.name === "鼓楼区" && !window.__pl!.busy(),
+      null,
+      { timeout: 90_000, polling: 250 },
+    );
   });
   const loaded = byId(await page.evaluate(() => window.__pl!.candidates()));
-  console.log(`[planner e2e] after load: worker ${Math.round((await page.evaluate(() => window.__pl!.snapshotStats()))!.workerMs)} ms (last request)`);
+  console.log(
+    `[planner e2e] after load: worker ${Math.round((await page.evaluate(() => window.__pl!.snapshotStats()))!.workerMs)} ms (last request)`,
+  );
   const loadedK = (await page.evaluate(() => window.__pl!.kpis()))!;
   expect(loaded).toEqual(saved);
   expect(loadedK.area.coveredPeople).toBeCloseTo(savedK.area.coveredPeople, 3);
@@ -209,10 +289,18 @@ test("planner: district, candidate, siting, scenarios, import/export", async ({ 
   const gj = readFileSync((await dl.path())!, "utf8");
   expect((JSON.parse(gj) as { features: unknown[] }).features).toHaveLength(6);
   await page.getByTestId("planner-clear").click();
-  await page.waitForFunction(() => window.__pl!.candidates().length === 0 && !window.__pl!.busy(), null, { timeout: 60_000, polling: 250 });
+  await page.waitForFunction(() => window.__pl!.candidates().length === 0 && !window.__pl!.busy(), null, {
+    timeout: 60_000,
+    polling: 250,
+  });
   await timed("import", async () => {
-    await page.getByTestId("planner-import").setInputFiles({ name: dl.suggestedFilename(), mimeType: "application/geo+json", buffer: Buffer.from(gj) });
-    await page.waitForFunction(() => window.__pl!.candidates().length === 6 && !window.__pl!.busy(), null, { timeout: 60_000, polling: 250 });
+    await page
+      .getByTestId("planner-import")
+      .setInputFiles({ name: dl.suggestedFilename(), mimeType: "application/geo+json", buffer: Buffer.from(gj) });
+    await page.waitForFunction(() => window.__pl!.candidates().length === 6 && !window.__pl!.busy(), null, {
+      timeout: 60_000,
+      polling: 250,
+    });
   });
   expect(byId(await page.evaluate(() => window.__pl!.candidates()))).toEqual(saved);
   expect((await page.evaluate(() => window.__pl!.importReport()))!.errors).toEqual([]);
@@ -227,11 +315,19 @@ test("planner: district, candidate, siting, scenarios, import/export", async ({ 
     `CSV-3,ok two,${(spot.lon - 0.004).toFixed(6)},${spot.lat.toFixed(6)},,,,,,,,`,
     `CSV-4,bad band,${spot.lon.toFixed(6)},${spot.lat.toFixed(6)},30,0,120,240,6,53,n99,import`,
   ].join("\n");
-  await page.getByTestId("planner-import").setInputFiles({ name: "mixed.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
-  await page.waitForFunction(() => window.__pl!.candidates().length === 8 && !window.__pl!.busy(), null, { timeout: 60_000, polling: 250 });
+  await page
+    .getByTestId("planner-import")
+    .setInputFiles({ name: "mixed.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page.waitForFunction(() => window.__pl!.candidates().length === 8 && !window.__pl!.busy(), null, {
+    timeout: 60_000,
+    polling: 250,
+  });
   const rep = (await page.evaluate(() => window.__pl!.importReport()))!;
   expect(rep.accepted).toBe(2);
-  expect(rep.errors.map((e) => [e.line, e.field])).toEqual([[3, "lat"], [5, "band"]]);
+  expect(rep.errors.map((e) => [e.line, e.field])).toEqual([
+    [3, "lat"],
+    [5, "band"],
+  ]);
   await expect(page.getByTestId("planner-import-error")).toHaveCount(2);
   await expect(page.getByTestId("planner-import-report")).toContainText("lat");
   await page.getByTestId("planner-import-report").scrollIntoViewIfNeeded();
@@ -241,7 +337,10 @@ test("planner: district, candidate, siting, scenarios, import/export", async ({ 
   const nameB = `e2e B ${Date.now()}`;
   await page.getByTestId("planner-scenario-name").fill(nameB);
   await page.getByTestId("planner-save").click();
-  await page.waitForFunction((n) => window.__pl!.scenarios().some((s) => s.name === n), nameB, { timeout: 30_000, polling: 250 });
+  await page.waitForFunction((n) => window.__pl!.scenarios().some((s) => s.name === n), nameB, {
+    timeout: 30_000,
+    polling: 250,
+  });
   await page.locator(`[data-testid=planner-scenario][data-name="${nameA}"] input[title=A]`).check();
   await page.locator(`[data-testid=planner-scenario][data-name="${nameB}"] input[title=B]`).check();
   await page.getByTestId("planner-compare-btn").click();
@@ -250,6 +349,13 @@ test("planner: district, candidate, siting, scenarios, import/export", async ({ 
   await page.getByTestId("planner-compare").scrollIntoViewIfNeeded();
   await shot(page, "planner-07-compare");
 
-  console.log("planner e2e timings (ms):", JSON.stringify(timings), "grid", `${stats0.nx}x${stats0.ny}`, "full compute worker ms", Math.round(stats0.workerMs));
+  console.log(
+    "planner e2e timings (ms):",
+    JSON.stringify(timings),
+    "grid",
+    `${stats0.nx}x${stats0.ny}`,
+    "full compute worker ms",
+    Math.round(stats0.workerMs),
+  );
   expect(errors).toEqual([]);
 });

@@ -14,7 +14,13 @@ describe("scene config", () => {
   });
 
   it("names the bad field and falls back to the default scene", () => {
-    const bad = { version: 1, camera: { limit: [118, 25, 120, 27], presets: [{ id: "x", name_zh: "x", name_en: "x", lon: 300, lat: 26, range: 1000 }] } };
+    const bad = {
+      version: 1,
+      camera: {
+        limit: [118, 25, 120, 27],
+        presets: [{ id: "x", name_zh: "x", name_en: "x", lon: 300, lat: 26, range: 1000 }],
+      },
+    };
     const r = parseConfig(bad, "bad.json");
     expect(r.error).toMatch(/^bad\.json: camera\.presets\[0\]\.lon: /);
     expect(r.config).toBe(DEFAULT_CONFIG);
@@ -32,7 +38,12 @@ describe("scene config", () => {
     const r = SceneConfig.parse({
       version: 1,
       camera: DEFAULT_CONFIG.camera,
-      basemap: { type: "wmts", url: "https://wmts.example/{TileMatrix}/{TileRow}/{TileCol}", layer: "img", tileMatrixSetID: "w" },
+      basemap: {
+        type: "wmts",
+        url: "https://wmts.example/{TileMatrix}/{TileRow}/{TileCol}",
+        layer: "img",
+        tileMatrixSetID: "w",
+      },
     });
     expect(r.basemap).toMatchObject({ type: "wmts", style: "default", format: "image/png", maximumLevel: 18 });
   });

@@ -22,13 +22,24 @@ describe("planner scenarios end to end (in-process)", () => {
     await registerScenarioRoutes(app, { dbPath: join(dir, "s.db") });
     await app.ready();
     const fetchShim = (async (url: string, init: RequestInit = {}) => {
-      const r = await app.inject({ method: (init.method ?? "GET") as "GET", url, payload: init.body as string | undefined, headers: init.headers as Record<string, string> });
-      return new Response(r.statusCode === 204 ? null : r.body, { status: r.statusCode, headers: { "content-type": "application/json" } });
+      const r = await app.inject({
+        method: (init.method ?? "GET") as "GET",
+        url,
+        payload: init.body as string | undefined,
+        headers: init.headers as Record<string, string>,
+      });
+      return new Response(r.statusCode === 204 ? null : r.body, {
+        status: r.statusCode,
+        headers: { "content-type": "application/json" },
+      });
     }) as unknown as typeof fetch;
     const api = new ScenarioApi({ fetch: fetchShim });
     try {
       const area = squareArea(119.3, 26.08, 2000);
-      const s = new PlannerSession({ sites: randomSites(6, 119.3, 26.08, 3000, 3), districts: [{ name: "鼓楼区", geometry: area, population: 30000 }] });
+      const s = new PlannerSession({
+        sites: randomSites(6, 119.3, 26.08, 3000, 3),
+        districts: [{ name: "鼓楼区", geometry: area, population: 30000 }],
+      });
       const params = { area: { kind: "polygon" as const, geometry: area }, cellSizeM: 50 };
       const a = s.setArea(area);
       const savedA = await api.create({ name: "A (existing)", candidates: [], params, kpis: flattenKpis(a.kpis) });
@@ -39,7 +50,10 @@ describe("planner scenarios end to end (in-process)", () => {
 
       // "reload": a fresh session loads B from the server and reproduces its KPIs
       const loaded = await api.get(savedB.id);
-      const s2 = new PlannerSession({ sites: randomSites(6, 119.3, 26.08, 3000, 3), districts: [{ name: "鼓楼区", geometry: area, population: 30000 }] });
+      const s2 = new PlannerSession({
+        sites: randomSites(6, 119.3, 26.08, 3000, 3),
+        districts: [{ name: "鼓楼区", geometry: area, population: 30000 }],
+      });
       s2.setArea(loaded.params.area!.kind === "polygon" ? loaded.params.area!.geometry : area);
       const again = s2.setCandidates(loaded.candidates);
       expect(flattenKpis(again.kpis)).toEqual(loaded.kpis);
@@ -50,7 +64,14 @@ describe("planner scenarios end to end (in-process)", () => {
       expect(rows.find((r) => r.key === "sites")!.delta).toBe(4);
 
       // GeoJSON export → import gives the same candidates
-      const gj = JSON.stringify(scenarioToGeoJSON({ name: loaded.name, candidates: loaded.candidates, params: loaded.params, kpis: loaded.kpis }));
+      const gj = JSON.stringify(
+        scenarioToGeoJSON({
+          name: loaded.name,
+          candidates: loaded.candidates,
+          params: loaded.params,
+          kpis: loaded.kpis,
+        }),
+      );
       const imp = geoJSONToCandidates(gj);
       expect(imp.errors).toEqual([]);
       expect(imp.items).toEqual(loaded.candidates);

@@ -14,8 +14,15 @@ function fakeLayer(id: LayerId, rows: Array<[string, string]>): Layer {
 
 describe("search", () => {
   const layers = [
-    fakeLayer("sites", [["5G-000001", "鼓楼移动5G站0001"], ["5G-000002", "台江电信5G站0002"], ["5G-000010", "仓山联通5G站0010"]]),
-    fakeLayer("datacentres", [["DC-01", "福建人工智能计算中心"], ["DC-02", "福州市政务大数据中心"]]),
+    fakeLayer("sites", [
+      ["5G-000001", "鼓楼移动5G站0001"],
+      ["5G-000002", "台江电信5G站0002"],
+      ["5G-000010", "仓山联通5G站0010"],
+    ]),
+    fakeLayer("datacentres", [
+      ["DC-01", "福建人工智能计算中心"],
+      ["DC-02", "福州市政务大数据中心"],
+    ]),
   ];
 
   it("finds by exact id first, case-insensitively", () => {

@@ -40,7 +40,9 @@ export function checkData(dataDir = DATA_DIR, tilesDir = TILES_DIR): DataStatus 
   const reason: string[] = [];
   for (const f of ["districts.geojson", "river.geojson"])
     if (!existsSync(path.join(dataDir, f)))
-      throw new Error(`${path.join(dataDir, f)} is missing: it is committed; restore it or run \`npm run data:districts\` (needs the npm registry)`);
+      throw new Error(
+        `${path.join(dataDir, f)} is missing: it is committed; restore it or run \`npm run data:districts\` (needs the npm registry)`,
+      );
   const manifest = readJson(path.join(dataDir, "manifest.json")) as Manifest | undefined;
   let seed = DEFAULT_SEED;
   let dataCurrent = true;
@@ -68,7 +70,10 @@ export function checkData(dataDir = DATA_DIR, tilesDir = TILES_DIR): DataStatus 
   let tilesCurrent = dataCurrent;
   if (dataCurrent) {
     const tileset = readJson(path.join(tilesDir, "tileset.json")) as
-      | { asset?: { extras?: { rongtwin?: { tilerVersion?: string; inputSha256?: string } } }; root?: { children?: { content?: { uri?: string } }[] } }
+      | {
+          asset?: { extras?: { rongtwin?: { tilerVersion?: string; inputSha256?: string } } };
+          root?: { children?: { content?: { uri?: string } }[] };
+        }
       | undefined;
     const stamp = tileset?.asset?.extras?.rongtwin;
     if (!tileset || !stamp) {
@@ -80,7 +85,9 @@ export function checkData(dataDir = DATA_DIR, tilesDir = TILES_DIR): DataStatus 
     } else if (stamp.inputSha256 !== sha256(readFileSync(BUILDINGS_JSON))) {
       tilesCurrent = false;
       reason.push("tileset built from another buildings.json");
-    } else if (!(tileset.root?.children ?? []).every((c) => c.content?.uri && existsSync(path.join(tilesDir, c.content.uri)))) {
+    } else if (
+      !(tileset.root?.children ?? []).every((c) => c.content?.uri && existsSync(path.join(tilesDir, c.content.uri)))
+    ) {
       tilesCurrent = false;
       reason.push("tile content missing");
     }
@@ -92,7 +99,9 @@ export async function ensureData(force = false, log: (s: string) => void = conso
   const t0 = Date.now();
   const status = checkData();
   if (!force && status.dataCurrent && status.tilesCurrent) {
-    log(`ensure-data: sample data and tiles are current (generator ${GENERATOR_VERSION}, tiler ${TILER_VERSION}, ${Date.now() - t0} ms)`);
+    log(
+      `ensure-data: sample data and tiles are current (generator ${GENERATOR_VERSION}, tiler ${TILER_VERSION}, ${Date.now() - t0} ms)`,
+    );
     return status;
   }
   log(`ensure-data: regenerating (${force ? "--force" : status.reason.join("; ")})`);

@@ -26,7 +26,12 @@ try {
   process.exit(1);
 }
 
-const env = { ...process.env, PORT: process.env.PORT ?? "8787", SIM_SPEED: process.env.SIM_SPEED ?? "60", STATIC_DIR: process.env.STATIC_DIR ?? "dist" };
+const env = {
+  ...process.env,
+  PORT: process.env.PORT ?? "8787",
+  SIM_SPEED: process.env.SIM_SPEED ?? "60",
+  STATIC_DIR: process.env.STATIC_DIR ?? "dist",
+};
 const child = spawn(process.execPath, [...tsx, "src/server/main.ts"], { cwd: ROOT, env, stdio: "inherit" });
 for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => child.kill(sig));
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

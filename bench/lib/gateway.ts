@@ -10,15 +10,20 @@ export interface GatewayProc {
 
 const live = new Set<number>();
 process.on("exit", () => {
-  for (const pid of live) try {
-    process.kill(-pid, "SIGKILL");
-  } catch {
-    /* gone */
-  }
+  for (const pid of live)
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      /* gone */
+    }
 });
 for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => process.exit(130));
 
-export async function startGateway(port: number, env: Record<string, string>, timeoutMs = 180_000): Promise<GatewayProc> {
+export async function startGateway(
+  port: number,
+  env: Record<string, string>,
+  timeoutMs = 180_000,
+): Promise<GatewayProc> {
   const log: string[] = [];
   const proc = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
     env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "development", ...env },
@@ -46,11 +51,12 @@ export async function startGateway(port: number, env: Record<string, string>, ti
       /* gone */
     }
     for (let i = 0; i < 50 && !exited; i++) await new Promise((r) => setTimeout(r, 100));
-    if (!exited) try {
-      process.kill(-proc.pid, "SIGKILL");
-    } catch {
-      /* gone */
-    }
+    if (!exited)
+      try {
+        process.kill(-proc.pid, "SIGKILL");
+      } catch {
+        /* gone */
+      }
   };
   const t0 = Date.now();
   for (;;) {

@@ -72,7 +72,10 @@ export function liveFrameFor(base: number, frameCostMs: number): number {
   return Math.min(Math.max(base, 2 * frameCostMs), Math.max(base, MAX_LIVE_FRAME_MS));
 }
 
-export function bindLive(twin: Twin, opts: { url?: string; token?: string; staleMs: number; frameMs?: number }): LiveBinding {
+export function bindLive(
+  twin: Twin,
+  opts: { url?: string; token?: string; staleMs: number; frameMs?: number },
+): LiveBinding {
   let current = twin;
   const ids: Partial<Record<LayerId, string[]>> = {};
   for (const l of twin.layers) ids[l.id] = Array.from({ length: l.count }, (_, i) => l.idOf(i));
@@ -87,8 +90,18 @@ export function bindLive(twin: Twin, opts: { url?: string; token?: string; stale
   // the socket, parsing, validation and state live in a Web Worker (the page mirrors the arrays and pulls changes
   // once per live frame); ?liveWorker=0 keeps them on the page (bench A/B, and where there is no Worker)
   const inWorker = typeof Worker === "function" && params.get("liveWorker") !== "0";
-  const common = { url: new URL(opts.url || location.origin, location.href).toString(), token: opts.token, layers: wanted, ids, staleMs: opts.staleMs, fastDecode, perf };
-  const conn: LiveConnection = inWorker ? connectLiveWorker({ ...common, frameMs: () => liveFrameFor(frameMs, cost.ms), applyBudgetMs: PATCH_BUDGET_MS }) : connectLive(common);
+  const common = {
+    url: new URL(opts.url || location.origin, location.href).toString(),
+    token: opts.token,
+    layers: wanted,
+    ids,
+    staleMs: opts.staleMs,
+    fastDecode,
+    perf,
+  };
+  const conn: LiveConnection = inWorker
+    ? connectLiveWorker({ ...common, frameMs: () => liveFrameFor(frameMs, cost.ms), applyBudgetMs: PATCH_BUDGET_MS })
+    : connectLive(common);
   perf.inWorker = inWorker;
   const store = conn.store;
 
@@ -156,7 +169,10 @@ export function bindLive(twin: Twin, opts: { url?: string; token?: string; stale
     // software GL); and only if a colour changed (most live updates keep an object's colour)
     lastPass = performance.now();
     if (recoloured && !undrawnSince) undrawnSince = t0;
-    if (undrawnSince && ((!left && !perf.pendingObjects) || performance.now() - undrawnSince >= liveFrameFor(frameMs, cost.ms))) {
+    if (
+      undrawnSince &&
+      ((!left && !perf.pendingObjects) || performance.now() - undrawnSince >= liveFrameFor(frameMs, cost.ms))
+    ) {
       undrawnSince = 0;
       current.scene.requestRender();
     }
@@ -233,12 +249,16 @@ export function bindLive(twin: Twin, opts: { url?: string; token?: string; stale
   };
   const unStore = store.subscribe(schedule);
 
-  const unVis = subscribeSlice(uiStore, (s) => s.visible, (v, prev) => {
-    const on = LAYER_IDS.filter((id) => v[id] && !prev[id]);
-    const off = LAYER_IDS.filter((id) => !v[id] && prev[id]);
-    if (on.length) conn.subscribe(on, ids);
-    if (off.length) conn.unsubscribe(off);
-  });
+  const unVis = subscribeSlice(
+    uiStore,
+    (s) => s.visible,
+    (v, prev) => {
+      const on = LAYER_IDS.filter((id) => v[id] && !prev[id]);
+      const off = LAYER_IDS.filter((id) => !v[id] && prev[id]);
+      if (on.length) conn.subscribe(on, ids);
+      if (off.length) conn.unsubscribe(off);
+    },
+  );
 
   return {
     conn,
@@ -257,7 +277,10 @@ export function bindLive(twin: Twin, opts: { url?: string; token?: string; stale
         const L = s.layers[l.id];
         if (!L || !L.ready) continue;
         conn.drainChanges(l.id);
-        l.applyLive(Uint32Array.from({ length: l.count }, (_, i) => i), view);
+        l.applyLive(
+          Uint32Array.from({ length: l.count }, (_, i) => i),
+          view,
+        );
         versions.set(l.id, L.version);
       }
       for (const t of tickers) t();

@@ -44,7 +44,7 @@ async function loadRiver(url: string | null): Promise<LonLat[][] | null> {
 
 async function loadData(config: SceneConfig): Promise<TwinData> {
   const [r, river] = await Promise.all([loadAll(config.data), loadRiver(config.data.river)]);
-  const take = <T,>(key: string, res: { ok: true; value: T } | { ok: false; error: string }): T | null => {
+  const take = <T>(key: string, res: { ok: true; value: T } | { ok: false; error: string }): T | null => {
     if (res.ok) return res.value;
     addBanner({ id: `data-${key}`, level: "error", text: `${t("dataError")}${res.error}` });
     return null;
@@ -117,15 +117,31 @@ async function boot(): Promise<void> {
       select({ kind: "object", layer: hit.layer, index: hit.index });
       void twin.flyToObject(hit, hit.layer === "sites" ? 1500 : 3000);
     });
-    mountLayerPanel(shell.left, twin.layers, { setVisible: (v) => twin.buildings && (twin.buildings.show = v, twin.scene.requestRender()) });
+    mountLayerPanel(shell.left, twin.layers, {
+      setVisible: (v) => twin.buildings && ((twin.buildings.show = v), twin.scene.requestRender()),
+    });
     mountViews(shell.bottom, twin.scene.camera, config.camera.presets);
   }
-  const live = bindLive(twin, { url: config.gatewayUrl, token: takeToken(), staleMs: config.staleAfterS * 1000, frameMs: Number(params.get("liveMs") ?? config.liveFrameMs) });
+  const live = bindLive(twin, {
+    url: config.gatewayUrl,
+    token: takeToken(),
+    staleMs: config.staleAfterS * 1000,
+    frameMs: Number(params.get("liveMs") ?? config.liveFrameMs),
+  });
   app.live = live;
   hooks.attachLive(live);
   const inspect = installInspect(app); // facility drill-down ("look inside"), three.js loaded on first open
-  mountInspector(shell.right, { layers: twin.layers, live: live.view, onLiveTick: live.onTick, actions: inspect.actions });
-  subscribeSlice(live.conn.store, (s) => s.connection, (c) => header.setConnection({ state: c.state, since: c.since }));
+  mountInspector(shell.right, {
+    layers: twin.layers,
+    live: live.view,
+    onLiveTick: live.onTick,
+    actions: inspect.actions,
+  });
+  subscribeSlice(
+    live.conn.store,
+    (s) => s.connection,
+    (c) => header.setConnection({ state: c.state, since: c.since }),
+  );
   header.setConnection(live.conn.store.getState().connection);
   if (mode === "default") {
     mountAlarms(shell.right, {

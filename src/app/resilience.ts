@@ -98,7 +98,10 @@ export function installResilience(app: App, opts: ResilienceOptions = {}): Resil
       }
       const next = createTwin({ container: app.shell.globe, config: app.config, data: old.data, msaaSamples });
       app.twin = next;
-      next.scene.camera.setView({ destination: pose.position, orientation: { heading: pose.heading, pitch: pose.pitch, roll: pose.roll } });
+      next.scene.camera.setView({
+        destination: pose.position,
+        orientation: { heading: pose.heading, pitch: pose.pitch, roll: pose.roll },
+      });
       app.live?.attach(next);
       select(sel);
       watch(next);

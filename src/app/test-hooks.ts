@@ -33,7 +33,10 @@ function countPrimitives(coll: { length: number; get(i: number): unknown }): num
   let n = 0;
   for (let i = 0; i < coll.length; i++) {
     const p = coll.get(i) as { length?: number; get?: unknown };
-    n += typeof p.length === "number" && typeof p.get === "function" ? 1 + countPrimitives(p as { length: number; get(i: number): unknown }) : 1;
+    n +=
+      typeof p.length === "number" && typeof p.get === "function"
+        ? 1 + countPrimitives(p as { length: number; get(i: number): unknown })
+        : 1;
   }
   return n;
 }
@@ -52,7 +55,10 @@ export function exposeTestHooks(app: App): { markReady(): void; attachLive(live:
       const l = app.twin.layer(layer);
       if (!l) return null;
       const p = l.position(index);
-      const w = SceneTransforms.worldToWindowCoordinates(app.twin.scene, Cartesian3.fromDegrees(p.lon, p.lat, p.height));
+      const w = SceneTransforms.worldToWindowCoordinates(
+        app.twin.scene,
+        Cartesian3.fromDegrees(p.lon, p.lat, p.height),
+      );
       return w ? { x: w.x, y: w.y } : null;
     },
     indexOf(layer, id) {
@@ -64,12 +70,28 @@ export function exposeTestHooks(app: App): { markReady(): void; attachLive(live:
     cameraState() {
       const c = app.twin.scene.camera.positionCartographic;
       const cam = app.twin.scene.camera;
-      return { lon: (c.longitude * 180) / Math.PI, lat: (c.latitude * 180) / Math.PI, height: c.height, heading: cam.heading, pitch: cam.pitch };
+      return {
+        lon: (c.longitude * 180) / Math.PI,
+        lat: (c.latitude * 180) / Math.PI,
+        height: c.height,
+        heading: cam.heading,
+        pitch: cam.pitch,
+      };
     },
     primitiveCount: () => countPrimitives(app.twin.scene.primitives),
     requestRender: () => app.twin.scene.requestRender(),
     lookAt(lon, lat, range, pitchDeg = -89.9) {
-      setView(app.twin.scene.camera, { id: "t", name_zh: "", name_en: "", lon, lat, range, heading: 0, pitch: pitchDeg, dwellS: 1 });
+      setView(app.twin.scene.camera, {
+        id: "t",
+        name_zh: "",
+        name_en: "",
+        lon,
+        lat,
+        range,
+        heading: 0,
+        pitch: pitchDeg,
+        dwellS: 1,
+      });
       app.twin.scene.requestRender();
     },
   };

@@ -5,7 +5,17 @@
  */
 import type { Cesium3DTileset, CesiumWidget, Scene } from "cesium";
 import type { SceneConfig } from "../config/schema";
-import type { Charger, DataCentre, DistrictsFile, Landmark, LayerId, LonLat, Road, Sensor, Site } from "../protocol/data";
+import type {
+  Charger,
+  DataCentre,
+  DistrictsFile,
+  Landmark,
+  LayerId,
+  LonLat,
+  Road,
+  Sensor,
+  Site,
+} from "../protocol/data";
 import { createViewer } from "../scene/viewer";
 import { drawDistricts, type DistrictsView } from "../scene/districts";
 import { loadBuildings } from "../scene/buildings";
@@ -88,7 +98,14 @@ export function createTwin(opts: TwinOptions): Twin {
       // store subscription, listener or DOM node of this twin outlives it; the first error is rethrown at the end
       const widgetEl = widget.isDestroyed() ? null : widget.canvas.parentElement;
       let first: unknown = null;
-      const steps: (() => void)[] = [unfence, unLang, () => twin.interaction.destroy(), ...layers.map((l) => () => l.destroy()), () => districts?.destroy(), () => !widget.isDestroyed() && widget.destroy()];
+      const steps: (() => void)[] = [
+        unfence,
+        unLang,
+        () => twin.interaction.destroy(),
+        ...layers.map((l) => () => l.destroy()),
+        () => districts?.destroy(),
+        () => !widget.isDestroyed() && widget.destroy(),
+      ];
       for (const step of steps) {
         try {
           step();
@@ -109,10 +126,18 @@ export function createTwin(opts: TwinOptions): Twin {
         ts.show = uiStore.getState().buildingsVisible;
         scene.requestRender();
       })
-      .catch((e: unknown) => addBanner({ id: "buildings", level: "warning", text: `3D Tiles ${config.buildingsTileset}: ${(e as Error).message}` }));
+      .catch((e: unknown) =>
+        addBanner({
+          id: "buildings",
+          level: "warning",
+          text: `3D Tiles ${config.buildingsTileset}: ${(e as Error).message}`,
+        }),
+      );
   }
   for (const url of config.extraTilesets) {
-    loadBuildings(scene, url).catch((e: unknown) => addBanner({ id: `tiles-${url}`, level: "warning", text: `3D Tiles ${url}: ${(e as Error).message}` }));
+    loadBuildings(scene, url).catch((e: unknown) =>
+      addBanner({ id: `tiles-${url}`, level: "warning", text: `3D Tiles ${url}: ${(e as Error).message}` }),
+    );
   }
 
   const unfence = fenceCamera(scene, config.camera);

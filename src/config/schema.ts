@@ -5,7 +5,11 @@
  */
 import { z } from "zod";
 
-const url = z.string().min(1).max(2048).refine((s) => !/^\s*javascript:/i.test(s), "javascript: URLs are not allowed");
+const url = z
+  .string()
+  .min(1)
+  .max(2048)
+  .refine((s) => !/^\s*javascript:/i.test(s), "javascript: URLs are not allowed");
 
 export const CameraView = z.object({
   id: z.string().min(1).max(40),
@@ -27,7 +31,10 @@ export const Basemap = z.discriminatedUnion("type", [
   z.object({ type: z.literal("embedded") }),
   z.object({
     type: z.literal("xyz"),
-    url: url.refine((s) => s.includes("{x}") && s.includes("{y}") && s.includes("{z}"), "an XYZ url template needs {x}, {y} and {z}"),
+    url: url.refine(
+      (s) => s.includes("{x}") && s.includes("{y}") && s.includes("{z}"),
+      "an XYZ url template needs {x}, {y} and {z}",
+    ),
     maximumLevel: z.number().int().min(1).max(22).default(18),
     credit: z.string().max(200).default(""),
   }),
@@ -93,9 +100,39 @@ export const SceneConfig = z.object({
 export type SceneConfig = z.infer<typeof SceneConfig>;
 
 const presets: CameraView[] = [
-  { id: "city", name_zh: "全市", name_en: "Whole city", lon: 119.22, lat: 25.98, range: 240000, heading: 0, pitch: -75, dwellS: 20 },
-  { id: "core", name_zh: "主城区", name_en: "Urban core", lon: 119.31, lat: 26.06, range: 32000, heading: 0, pitch: -45, dwellS: 20 },
-  { id: "binhai", name_zh: "滨海新城", name_en: "Binhai New City", lon: 119.60, lat: 25.875, range: 16000, heading: 20, pitch: -40, dwellS: 20 },
+  {
+    id: "city",
+    name_zh: "全市",
+    name_en: "Whole city",
+    lon: 119.22,
+    lat: 25.98,
+    range: 240000,
+    heading: 0,
+    pitch: -75,
+    dwellS: 20,
+  },
+  {
+    id: "core",
+    name_zh: "主城区",
+    name_en: "Urban core",
+    lon: 119.31,
+    lat: 26.06,
+    range: 32000,
+    heading: 0,
+    pitch: -45,
+    dwellS: 20,
+  },
+  {
+    id: "binhai",
+    name_zh: "滨海新城",
+    name_en: "Binhai New City",
+    lon: 119.6,
+    lat: 25.875,
+    range: 16000,
+    heading: 20,
+    pitch: -40,
+    dwellS: 20,
+  },
 ];
 
 export const DEFAULT_CONFIG: SceneConfig = SceneConfig.parse({
@@ -111,7 +148,15 @@ export const DEFAULT_CONFIG: SceneConfig = SceneConfig.parse({
 export function describeConfigError(err: z.ZodError): string {
   return err.issues
     .slice(0, 4)
-    .map((i) => `${i.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "") || "(root)"}: ${i.message}`)
+    .map(
+      (i) =>
+        `${
+          i.path
+            .map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))
+            .join("")
+            .replace(/^\./, "") || "(root)"
+        }: ${i.message}`,
+    )
     .join("; ");
 }
 
@@ -137,7 +182,11 @@ export async function loadConfig(urlStr: string, fetchFn: typeof fetch = fetch):
       return { config: DEFAULT_CONFIG, error: `${urlStr}: not valid JSON (${(e as Error).message})`, source: urlStr };
     }
   } catch (e) {
-    return { config: DEFAULT_CONFIG, error: `${urlStr}: could not be loaded (${(e as Error).message})`, source: urlStr };
+    return {
+      config: DEFAULT_CONFIG,
+      error: `${urlStr}: could not be loaded (${(e as Error).message})`,
+      source: urlStr,
+    };
   }
   return parseConfig(json, urlStr);
 }

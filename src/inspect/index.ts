@@ -69,7 +69,8 @@ interface Session {
   renderSide(): void;
 }
 
-const fmt = (v: number | undefined, digits: number) => (v === undefined || !Number.isFinite(v) ? "—" : v.toFixed(digits));
+const fmt = (v: number | undefined, digits: number) =>
+  v === undefined || !Number.isFinite(v) ? "—" : v.toFixed(digits);
 const pct = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? "—" : `${Math.round(v * 100)}%`);
 
 export function installInspect(app: App): InspectController {
@@ -110,13 +111,17 @@ export function installInspect(app: App): InspectController {
     const v = s.view;
     const d = s.detail?.detail;
     if (!v) return;
-    if (v.kind === "datacentre") v.setRacks(d?.kind === "racks" ? (s.colorBy === "temp" ? d.inletC : d.rackUtil) : null, s.colorBy);
+    if (v.kind === "datacentre")
+      v.setRacks(d?.kind === "racks" ? (s.colorBy === "temp" ? d.inletC : d.rackUtil) : null, s.colorBy);
     else if (v.kind === "site") v.setSectors(d?.kind === "sectors" ? d.load : null);
     else {
       v.setConnectors(d?.kind === "connectors" ? d.states : null);
       const c = data.chargers[s.index];
       const solar = metric("chargers", "solarKw", s.index);
-      v.setStation(metric("chargers", "socPct", s.index), solar !== undefined && c.solarKwp > 0 ? solar / c.solarKwp : undefined);
+      v.setStation(
+        metric("chargers", "socPct", s.index),
+        solar !== undefined && c.solarKwp > 0 ? solar / c.solarKwp : undefined,
+      );
     }
   }
 
@@ -124,8 +129,17 @@ export function installInspect(app: App): InspectController {
     const l = twin.layer(s.layer);
     const title = h("h2", { class: "inspect-title", "data-testid": "inspect-title" });
     const sub = h("div", { class: "inspect-sub" });
-    const closeBtn = h("button", { type: "button", class: "inspect-close", "data-testid": "inspect-close", onclick: () => ctl.close() });
-    const stage = h("div", { class: "inspect-stage", "data-testid": "inspect-stage" }, h("div", { class: "inspect-loading" }));
+    const closeBtn = h("button", {
+      type: "button",
+      class: "inspect-close",
+      "data-testid": "inspect-close",
+      onclick: () => ctl.close(),
+    });
+    const stage = h(
+      "div",
+      { class: "inspect-stage", "data-testid": "inspect-stage" },
+      h("div", { class: "inspect-loading" }),
+    );
     // live values are redrawn on every refresh; controls persist
     const values = h("div", { class: "inspect-values" });
     const controls = h("div", { class: "inspect-controls" });
@@ -136,16 +150,32 @@ export function installInspect(app: App): InspectController {
     const hint = h("div", { class: "inspect-hint" });
     s.root = h(
       "section",
-      { class: "inspect-overlay", "data-testid": "inspect", role: "dialog", "aria-modal": "true", "data-layer": s.layer, "data-object-id": s.objectId },
+      {
+        class: "inspect-overlay",
+        "data-testid": "inspect",
+        role: "dialog",
+        "aria-modal": "true",
+        "data-layer": s.layer,
+        "data-object-id": s.objectId,
+      },
       h("header", { class: "inspect-head" }, h("div", { class: "inspect-titles" }, title, sub), closeBtn),
       h("div", { class: "inspect-body" }, stage, side),
       hint,
     );
 
     const kv = (key: string, value: string, attr?: string) =>
-      h("div", { class: "kv" }, h("span", { class: "k" }, key), h("span", { class: "v", ...(attr ? { "data-kpi": attr } : {}) }, value));
+      h(
+        "div",
+        { class: "kv" },
+        h("span", { class: "k" }, key),
+        h("span", { class: "v", ...(attr ? { "data-kpi": attr } : {}) }, value),
+      );
     const swatches = (stops: ReadonlyArray<readonly [number, string]>, label: (v: number) => string) =>
-      h("div", { class: "inspect-legend" }, ...stops.map(([v, c]) => h("span", { class: "inspect-swatch", style: `--c:${c}` }, label(v))));
+      h(
+        "div",
+        { class: "inspect-legend" },
+        ...stops.map(([v, c]) => h("span", { class: "inspect-swatch", style: `--c:${c}` }, label(v))),
+      );
 
     s.renderSide = () => {
       title.textContent = l ? l.nameOf(s.index) : s.objectId;
@@ -163,17 +193,38 @@ export function installInspect(app: App): InspectController {
           kv(t("live.itMw"), fmt(metric("datacentres", "itMw", s.index), 1), "itMw"),
           kv(t("live.facilityMw"), fmt(metric("datacentres", "facilityMw", s.index), 1), "facilityMw"),
           kv(t("field.designPue"), dc.designPue.toFixed(2)),
-          kv(t("inspect.racksShown"), `${Math.min(dc.racks, MAX_DETAIL_RACKS).toLocaleString("en-US")} / ${dc.racks.toLocaleString("en-US")}`),
+          kv(
+            t("inspect.racksShown"),
+            `${Math.min(dc.racks, MAX_DETAIL_RACKS).toLocaleString("en-US")} / ${dc.racks.toLocaleString("en-US")}`,
+          ),
           kv(t("inspect.halls"), String(dc.halls)),
         );
         if (d?.kind === "racks" && d.rackUtil.length) {
           const mean = d.rackUtil.reduce((a, b) => a + b, 0) / d.rackUtil.length;
-          values.append(kv(t("inspect.meanUtil"), pct(mean), "meanUtil"), kv(t("inspect.maxInlet"), fmt(Math.max(...d.inletC), 1), "maxInlet"));
+          values.append(
+            kv(t("inspect.meanUtil"), pct(mean), "meanUtil"),
+            kv(t("inspect.maxInlet"), fmt(Math.max(...d.inletC), 1), "maxInlet"),
+          );
         }
         // the toggle buttons are built once and only restyled, so a click is never lost to a live refresh
         if (!controls.childElementCount) {
-          for (const [by, key] of [["load", "inspect.byLoad"], ["temp", "inspect.byTemp"]] as const) {
-            toggles.append(h("button", { type: "button", class: "inspect-toggle", "data-color-by": by, "data-key": key, onclick: () => { s.colorBy = by; applyDetail(s); s.renderSide(); } }));
+          for (const [by, key] of [
+            ["load", "inspect.byLoad"],
+            ["temp", "inspect.byTemp"],
+          ] as const) {
+            toggles.append(
+              h("button", {
+                type: "button",
+                class: "inspect-toggle",
+                "data-color-by": by,
+                "data-key": key,
+                onclick: () => {
+                  s.colorBy = by;
+                  applyDetail(s);
+                  s.renderSide();
+                },
+              }),
+            );
           }
           controls.append(togglesTitle, toggles, legendBox);
         }
@@ -184,7 +235,11 @@ export function installInspect(app: App): InspectController {
         }
         if (legendBox.dataset.by !== s.colorBy) {
           legendBox.dataset.by = s.colorBy;
-          legendBox.replaceChildren(s.colorBy === "temp" ? swatches(TEMP_STOPS, (v) => `${v}°C`) : swatches(LOAD_STOPS, (v) => `${Math.round(v * 100)}%`));
+          legendBox.replaceChildren(
+            s.colorBy === "temp"
+              ? swatches(TEMP_STOPS, (v) => `${v}°C`)
+              : swatches(LOAD_STOPS, (v) => `${Math.round(v * 100)}%`),
+          );
         }
       } else if (s.layer === "sites") {
         const site = data.sites[s.index];
@@ -200,10 +255,17 @@ export function installInspect(app: App): InspectController {
           const load = d?.kind === "sectors" ? d.load[k] : undefined;
           const users = d?.kind === "sectors" ? d.users[k] : undefined;
           values.append(
-            h("div", { class: "inspect-row", "data-sector": k },
+            h(
+              "div",
+              { class: "inspect-row", "data-sector": k },
               h("span", { class: "inspect-dot", style: `--c:${load === undefined ? "#5b6577" : "var(--cyan)"}` }),
               h("span", {}, `${t("inspect.sector")} ${k + 1} · ${az}°`),
-              h("span", { class: "v", "data-kpi": `sector${k}` }, `${pct(load)} · ${users ?? "—"} ${t("inspect.users")}`)),
+              h(
+                "span",
+                { class: "v", "data-kpi": `sector${k}` },
+                `${pct(load)} · ${users ?? "—"} ${t("inspect.users")}`,
+              ),
+            ),
           );
         });
         values.append(swatches(LOAD_STOPS, (v) => `${Math.round(v * 100)}%`));
@@ -220,10 +282,19 @@ export function installInspect(app: App): InspectController {
         const counts: Record<ConnectorState, number> = { charging: 0, idle: 0, fault: 0, offline: 0 };
         if (d?.kind === "connectors") for (const st of d.states) counts[st]++;
         for (const st of ["charging", "idle", "fault", "offline"] as const) {
-          values.append(h("div", { class: "inspect-row" }, h("span", { class: "inspect-dot", style: `--c:${CONNECTOR_CSS[st]}` }), h("span", {}, t(`inspect.state.${st}`)), h("span", { class: "v", "data-kpi": `conn-${st}` }, d ? String(counts[st]) : "—")));
+          values.append(
+            h(
+              "div",
+              { class: "inspect-row" },
+              h("span", { class: "inspect-dot", style: `--c:${CONNECTOR_CSS[st]}` }),
+              h("span", {}, t(`inspect.state.${st}`)),
+              h("span", { class: "v", "data-kpi": `conn-${st}` }, d ? String(counts[st]) : "—"),
+            ),
+          );
         }
       }
-      if (!s.detail) values.append(h("div", { class: "inspect-wait", "data-testid": "inspect-wait" }, t("inspect.waiting")));
+      if (!s.detail)
+        values.append(h("div", { class: "inspect-wait", "data-testid": "inspect-wait" }, t("inspect.waiting")));
     };
   }
 
@@ -246,13 +317,27 @@ export function installInspect(app: App): InspectController {
       const l = twin.layer(layer);
       if (!l) return false;
       let index = typeof which === "number" ? which : -1;
-      if (typeof which === "string") for (let i = 0; i < l.count; i++) if (l.idOf(i) === which) { index = i; break; }
+      if (typeof which === "string")
+        for (let i = 0; i < l.count; i++)
+          if (l.idOf(i) === which) {
+            index = i;
+            break;
+          }
       if (index < 0 || index >= l.count || !canInspect(layer, index)) return false;
       ctl.close();
       const myGen = ++gen;
       const s: Session = {
-        gen: myGen, layer, index, objectId: l.idOf(index), root: document.createElement("section"), view: null, detail: null, details: 0,
-        colorBy: "load", cleanups: [], renderSide: () => {},
+        gen: myGen,
+        layer,
+        index,
+        objectId: l.idOf(index),
+        root: document.createElement("section"),
+        view: null,
+        detail: null,
+        details: 0,
+        colorBy: "load",
+        cleanups: [],
+        renderSide: () => {},
       };
       session = s;
       opens++;
@@ -266,22 +351,30 @@ export function installInspect(app: App): InspectController {
         const store = live.conn.store;
         live.conn.detail(layer, s.objectId);
         s.cleanups.push(() => live.conn.detail(null));
-        s.cleanups.push(subscribeSlice(store, (st) => st.detail, (d) => {
-          if (!d || d.layer !== layer || d.objectId !== s.objectId) return;
-          s.detail = d;
-          s.details++;
-          applyDetail(s);
-          s.renderSide();
-        }));
+        s.cleanups.push(
+          subscribeSlice(
+            store,
+            (st) => st.detail,
+            (d) => {
+              if (!d || d.layer !== layer || d.objectId !== s.objectId) return;
+              s.detail = d;
+              s.details++;
+              applyDetail(s);
+              s.renderSide();
+            },
+          ),
+        );
         // station SoC / solar and the KPI values come from the layer's live metrics
         let last = 0;
-        s.cleanups.push(live.onTick(() => {
-          const now = performance.now();
-          if (now - last < 1000) return;
-          last = now;
-          if (s.layer === "chargers") applyDetail(s);
-          s.renderSide();
-        }));
+        s.cleanups.push(
+          live.onTick(() => {
+            const now = performance.now();
+            if (now - last < 1000) return;
+            last = now;
+            if (s.layer === "chargers") applyDetail(s);
+            s.renderSide();
+          }),
+        );
       }
       const onKey = (e: KeyboardEvent) => {
         if (e.key === "Escape") ctl.close();
@@ -294,7 +387,10 @@ export function installInspect(app: App): InspectController {
       try {
         mod = await import("./view");
       } catch (e) {
-        if (session === s) (s.root.querySelector(".inspect-loading") as HTMLElement | null)?.replaceChildren(`three.js: ${(e as Error).message}`);
+        if (session === s)
+          (s.root.querySelector(".inspect-loading") as HTMLElement | null)?.replaceChildren(
+            `three.js: ${(e as Error).message}`,
+          );
         return false;
       }
       if (session !== s || s.gen !== gen) return false; // closed (or replaced) while three.js was loading
@@ -326,7 +422,16 @@ export function installInspect(app: App): InspectController {
     actions(sel) {
       if (sel.kind !== "object" || !canInspect(sel.layer, sel.index)) return [];
       return [
-        h("button", { type: "button", class: "look-inside", "data-testid": "look-inside", onclick: () => void ctl.open(sel.layer, sel.index) }, `⬚ ${t("lookInside")}`),
+        h(
+          "button",
+          {
+            type: "button",
+            class: "look-inside",
+            "data-testid": "look-inside",
+            onclick: () => void ctl.open(sel.layer, sel.index),
+          },
+          `⬚ ${t("lookInside")}`,
+        ),
       ];
     },
     info() {

@@ -39,7 +39,9 @@ describe("rackLayout", () => {
     const lay = rackLayout(6, 1);
     expect(lay.halls[0].w).toBeCloseTo(6.6, 6);
     expect(lay.halls[0].d).toBeCloseTo(4.2, 6);
-    expect(Array.from(lay.xz.filter((_, i) => i % 2 === 0)).map((x) => +x.toFixed(2))).toEqual([-1.5, -0.9, -0.3, 0.3, 0.9, 1.5]);
+    expect(Array.from(lay.xz.filter((_, i) => i % 2 === 0)).map((x) => +x.toFixed(2))).toEqual([
+      -1.5, -0.9, -0.3, 0.3, 0.9, 1.5,
+    ]);
     expect(lay.extent).toBeCloseTo(3.3, 6);
   });
 
@@ -67,7 +69,17 @@ describe("sectorDirection", () => {
 
 describe("colour ramps", () => {
   it("interpolates linearly between stops and clamps", () => {
-    expect(toCss(ramp([[0, "#000000"], [1, "#ffffff"]], 0.5))).toBe("#808080");
+    expect(
+      toCss(
+        ramp(
+          [
+            [0, "#000000"],
+            [1, "#ffffff"],
+          ],
+          0.5,
+        ),
+      ),
+    ).toBe("#808080");
     expect(toCss(loadColor(-1))).toBe("#1f5fbf");
     expect(toCss(loadColor(0.5))).toBe("#22d3a6");
     expect(toCss(loadColor(2))).toBe("#ff4d4f");

@@ -35,7 +35,8 @@ export interface RackLayout {
  */
 export function rackLayout(n: number, halls: number): RackLayout {
   if (!Number.isInteger(n) || n < 0) throw new Error(`rackLayout: rack count must be a non-negative integer, got ${n}`);
-  if (!Number.isInteger(halls) || halls < 1) throw new Error(`rackLayout: halls must be a positive integer, got ${halls}`);
+  if (!Number.isInteger(halls) || halls < 1)
+    throw new Error(`rackLayout: halls must be a positive integer, got ${halls}`);
   const H = Math.max(1, Math.min(halls, Math.max(1, n)));
   const base = Math.floor(n / H);
   const extra = n - base * H;
@@ -76,7 +77,11 @@ export function sectorDirection(azimuthDeg: number, tiltDeg: number): [number, n
   return [Math.sin(a) * Math.cos(t), -Math.sin(t), -Math.cos(a) * Math.cos(t)];
 }
 
-const hex = (s: string): Rgb => [parseInt(s.slice(1, 3), 16) / 255, parseInt(s.slice(3, 5), 16) / 255, parseInt(s.slice(5, 7), 16) / 255];
+const hex = (s: string): Rgb => [
+  parseInt(s.slice(1, 3), 16) / 255,
+  parseInt(s.slice(3, 5), 16) / 255,
+  parseInt(s.slice(5, 7), 16) / 255,
+];
 
 /** Piecewise-linear ramp over (value, colour) stops, clamped at both ends; colours are sRGB 0..1. */
 export function ramp(stops: ReadonlyArray<readonly [number, string]>, v: number): Rgb {
@@ -96,9 +101,19 @@ export function ramp(stops: ReadonlyArray<readonly [number, string]>, v: number)
 }
 
 /** Utilisation 0..1: quiet blue, healthy cyan-green, amber from 80 %, red at 95 % and above. */
-export const LOAD_STOPS = [[0, "#1f5fbf"], [0.5, "#22d3a6"], [0.8, "#ffb020"], [0.95, "#ff4d4f"]] as const;
+export const LOAD_STOPS = [
+  [0, "#1f5fbf"],
+  [0.5, "#22d3a6"],
+  [0.8, "#ffb020"],
+  [0.95, "#ff4d4f"],
+] as const;
 /** Rack inlet °C: ASHRAE A1 recommended band is 18-27 °C; amber at its top, red from 32 °C. */
-export const TEMP_STOPS = [[18, "#2a7fff"], [23, "#22d3a6"], [27, "#ffb020"], [32, "#ff4d4f"]] as const;
+export const TEMP_STOPS = [
+  [18, "#2a7fff"],
+  [23, "#22d3a6"],
+  [27, "#ffb020"],
+  [32, "#ff4d4f"],
+] as const;
 
 export const loadColor = (u: number): Rgb => ramp(LOAD_STOPS, u);
 export const tempColor = (c: number): Rgb => ramp(TEMP_STOPS, c);
@@ -108,7 +123,13 @@ export type ConnectorState = keyof typeof CONNECTOR_CSS;
 export const connectorColor = (s: ConnectorState): Rgb => hex(CONNECTOR_CSS[s] ?? "#5b6577");
 
 export const toCss = (c: Rgb): string =>
-  `#${c.map((x) => Math.round(Math.min(1, Math.max(0, x)) * 255).toString(16).padStart(2, "0")).join("")}`;
+  `#${c
+    .map((x) =>
+      Math.round(Math.min(1, Math.max(0, x)) * 255)
+        .toString(16)
+        .padStart(2, "0"),
+    )
+    .join("")}`;
 
 /** Connector bays under a canopy: two rows facing each other, `spacing` metres apart along x. */
 export function connectorLayout(n: number, spacing = 3.2): Float32Array {

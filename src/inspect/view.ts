@@ -8,13 +8,55 @@
  * geometry, material and texture, the renderer and its WebGL context, the controls and the observers.
  */
 import {
-  AmbientLight, BoxGeometry, BufferGeometry, CanvasTexture, Color, ConeGeometry, CylinderGeometry, DirectionalLight,
-  DynamicDrawUsage, EdgesGeometry, Float32BufferAttribute, Fog, GridHelper, Group, HemisphereLight, InstancedBufferAttribute,
-  InstancedMesh, LineBasicMaterial, LineSegments, Material, Matrix4, Mesh, MeshBasicMaterial, MeshLambertMaterial, Object3D,
-  PerspectiveCamera, Scene, SRGBColorSpace, Sprite, SpriteMaterial, Texture, Vector3, WebGLRenderer, DoubleSide, CircleGeometry,
+  AmbientLight,
+  BoxGeometry,
+  BufferGeometry,
+  CanvasTexture,
+  Color,
+  ConeGeometry,
+  CylinderGeometry,
+  DirectionalLight,
+  DynamicDrawUsage,
+  EdgesGeometry,
+  Float32BufferAttribute,
+  Fog,
+  GridHelper,
+  Group,
+  HemisphereLight,
+  InstancedBufferAttribute,
+  InstancedMesh,
+  LineBasicMaterial,
+  LineSegments,
+  Material,
+  Matrix4,
+  Mesh,
+  MeshBasicMaterial,
+  MeshLambertMaterial,
+  Object3D,
+  PerspectiveCamera,
+  Scene,
+  SRGBColorSpace,
+  Sprite,
+  SpriteMaterial,
+  Texture,
+  Vector3,
+  WebGLRenderer,
+  DoubleSide,
+  CircleGeometry,
 } from "three";
 import { OrbitControls } from "three/examples/jsm/controls/OrbitControls.js";
-import { RACK, connectorColor, connectorLayout, loadColor, rackLayout, sectorDirection, tempColor, toCss, type ConnectorState, type Rgb } from "./layout";
+import {
+  RACK,
+  connectorColor,
+  connectorLayout,
+  loadColor,
+  rackLayout,
+  sectorDirection,
+  tempColor,
+  toCss,
+  type ConnectorState,
+  type Rgb,
+} from "./layout";
 
 export type FacilitySpec =
   | { kind: "datacentre"; halls: number; racks: number }
@@ -97,7 +139,23 @@ export function createFacilityView(host: HTMLElement, spec: FacilitySpec): Facil
     // a north arrow and an "N" label (the label is the one canvas texture of the view)
     const arrow = new BufferGeometry();
     const r = radius * 0.92;
-    arrow.setAttribute("position", new Float32BufferAttribute([0, 0.05, -r - radius * 0.06, -radius * 0.03, 0.05, -r + radius * 0.03, radius * 0.03, 0.05, -r + radius * 0.03], 3));
+    arrow.setAttribute(
+      "position",
+      new Float32BufferAttribute(
+        [
+          0,
+          0.05,
+          -r - radius * 0.06,
+          -radius * 0.03,
+          0.05,
+          -r + radius * 0.03,
+          radius * 0.03,
+          0.05,
+          -r + radius * 0.03,
+        ],
+        3,
+      ),
+    );
     scene.add(new Mesh(arrow, new MeshBasicMaterial({ color: 0x2ad4ff, side: DoubleSide })));
     const c = document.createElement("canvas");
     c.width = c.height = 64;
@@ -128,7 +186,10 @@ export function createFacilityView(host: HTMLElement, spec: FacilitySpec): Facil
       slab.position.set(hall.x, 0.1, hall.z);
       scene.add(slab);
       const box = new BoxGeometry(hall.w, 3.6, hall.d);
-      const edges = new LineSegments(new EdgesGeometry(box), new LineBasicMaterial({ color: 0x2ad4ff, transparent: true, opacity: 0.7 }));
+      const edges = new LineSegments(
+        new EdgesGeometry(box),
+        new LineBasicMaterial({ color: 0x2ad4ff, transparent: true, opacity: 0.7 }),
+      );
       box.dispose();
       edges.position.set(hall.x, 1.9, hall.z);
       scene.add(edges);
@@ -175,8 +236,17 @@ export function createFacilityView(host: HTMLElement, spec: FacilitySpec): Facil
       const panel = new Mesh(new BoxGeometry(0.5, 2.2, 0.22), mat);
       g.add(panel);
       // the beam: a translucent cone along the boresight (local -z), apex at the panel
-      const beamMat = new MeshBasicMaterial({ color: 0xffffff, transparent: true, opacity: 0.22, depthWrite: false, side: DoubleSide });
-      const cone = new Mesh(new ConeGeometry(beamLen * Math.tan((32.5 * Math.PI) / 180), beamLen, 24, 1, true), beamMat);
+      const beamMat = new MeshBasicMaterial({
+        color: 0xffffff,
+        transparent: true,
+        opacity: 0.22,
+        depthWrite: false,
+        side: DoubleSide,
+      });
+      const cone = new Mesh(
+        new ConeGeometry(beamLen * Math.tan((32.5 * Math.PI) / 180), beamLen, 24, 1, true),
+        beamMat,
+      );
       cone.rotation.x = Math.PI / 2; // cone tip (+y) -> +z: the tip sits at the panel, the cone opens along -z
       cone.position.z = -beamLen / 2 - 0.2;
       g.add(cone);
@@ -196,7 +266,12 @@ export function createFacilityView(host: HTMLElement, spec: FacilitySpec): Facil
     ground(size * 1.2);
     const postMat = new MeshLambertMaterial({ color: 0x9fb6c8 });
     const postGeo = new CylinderGeometry(0.18, 0.18, 5.4, 8);
-    for (const [px, pz] of [[-W / 2 + 0.5, -D / 2 + 0.5], [W / 2 - 0.5, -D / 2 + 0.5], [-W / 2 + 0.5, D / 2 - 0.5], [W / 2 - 0.5, D / 2 - 0.5]]) {
+    for (const [px, pz] of [
+      [-W / 2 + 0.5, -D / 2 + 0.5],
+      [W / 2 - 0.5, -D / 2 + 0.5],
+      [-W / 2 + 0.5, D / 2 - 0.5],
+      [W / 2 - 0.5, D / 2 - 0.5],
+    ]) {
       const p = new Mesh(postGeo, postMat);
       p.position.set(px, 2.7, pz);
       scene.add(p);
@@ -213,17 +288,28 @@ export function createFacilityView(host: HTMLElement, spec: FacilitySpec): Facil
     const panels = new InstancedMesh(new BoxGeometry(pw, 0.08, pd), solarMat, nx * nz);
     const m = new Matrix4();
     let k = 0;
-    for (let i = 0; i < nx; i++) for (let j = 0; j < nz; j++) {
-      m.makeTranslation(-((nx - 1) * (pw + 0.15)) / 2 + i * (pw + 0.15), 5.77, -((nz - 1) * (pd + 0.15)) / 2 + j * (pd + 0.15));
-      panels.setMatrixAt(k++, m);
-    }
+    for (let i = 0; i < nx; i++)
+      for (let j = 0; j < nz; j++) {
+        m.makeTranslation(
+          -((nx - 1) * (pw + 0.15)) / 2 + i * (pw + 0.15),
+          5.77,
+          -((nz - 1) * (pd + 0.15)) / 2 + j * (pd + 0.15),
+        );
+        panels.setMatrixAt(k++, m);
+      }
     scene.add(panels);
     // storage battery container beside the canopy with a state-of-charge gauge
     const bx = W / 2 + 5;
-    const batt = new Mesh(new BoxGeometry(6, 2.6, 2.4), new MeshLambertMaterial({ color: 0x3d5a73, transparent: true, opacity: 0.55 }));
+    const batt = new Mesh(
+      new BoxGeometry(6, 2.6, 2.4),
+      new MeshLambertMaterial({ color: 0x3d5a73, transparent: true, opacity: 0.55 }),
+    );
     batt.position.set(bx, 1.3, 0);
     scene.add(batt);
-    socBar = new Mesh(new BoxGeometry(5.6, 1, 2.0), new MeshLambertMaterial({ color: 0x22d3a6, emissive: new Color(0x0a4a3a) }));
+    socBar = new Mesh(
+      new BoxGeometry(5.6, 1, 2.0),
+      new MeshLambertMaterial({ color: 0x22d3a6, emissive: new Color(0x0a4a3a) }),
+    );
     socBar.position.set(bx, 0.5, 0);
     socBar.scale.y = 0.001;
     scene.add(socBar);
@@ -310,7 +396,8 @@ export function createFacilityView(host: HTMLElement, spec: FacilitySpec): Facil
     },
     setConnectors(states) {
       if (!instanced || spec.kind !== "charger") return;
-      for (let i = 0; i < instanceCount; i++) setInstance(i, states && i < states.length ? connectorColor(states[i]) : GREY);
+      for (let i = 0; i < instanceCount; i++)
+        setInstance(i, states && i < states.length ? connectorColor(states[i]) : GREY);
       if (instanced.instanceColor) instanced.instanceColor.needsUpdate = true;
       requestRender();
     },
@@ -320,14 +407,24 @@ export function createFacilityView(host: HTMLElement, spec: FacilitySpec): Facil
         socBar.scale.y = Math.max(0.001, s * 2.2);
         socBar.position.y = 0.1 + (s * 2.2) / 2;
       }
-      if (solarMat) solarMat.emissiveIntensity = solarFrac === undefined || !Number.isFinite(solarFrac) ? 0 : 0.15 + 0.85 * Math.min(1, Math.max(0, solarFrac));
+      if (solarMat)
+        solarMat.emissiveIntensity =
+          solarFrac === undefined || !Number.isFinite(solarFrac)
+            ? 0
+            : 0.15 + 0.85 * Math.min(1, Math.max(0, solarFrac));
       requestRender();
     },
     info() {
       const i = renderer.info;
       return {
         memory: { geometries: i.memory.geometries, textures: i.memory.textures },
-        render: { frame: i.render.frame, calls: i.render.calls, triangles: i.render.triangles, lines: i.render.lines, points: i.render.points },
+        render: {
+          frame: i.render.frame,
+          calls: i.render.calls,
+          triangles: i.render.triangles,
+          lines: i.render.lines,
+          points: i.render.points,
+        },
         programs: i.programs?.length ?? 0,
       };
     },
@@ -354,7 +451,11 @@ export function createFacilityView(host: HTMLElement, spec: FacilitySpec): Facil
       const geos = new Set<BufferGeometry>();
       const mats = new Set<Material>();
       scene.traverse((o: Object3D) => {
-        const any = o as Object3D & { geometry?: BufferGeometry; material?: Material | Material[]; dispose?: () => void };
+        const any = o as Object3D & {
+          geometry?: BufferGeometry;
+          material?: Material | Material[];
+          dispose?: () => void;
+        };
         if (any.geometry) geos.add(any.geometry);
         if (any.material) for (const mm of Array.isArray(any.material) ? any.material : [any.material]) mats.add(mm);
         if (o instanceof InstancedMesh) o.dispose();

@@ -174,7 +174,12 @@ export class PointLayer<T extends { id: string; lon: number; lat: number }> impl
       const p = this.prims[i];
       if (!p) continue;
       const st = live.status(this.id, i);
-      const c = st === 0 ? (this.spec.okColor ? this.spec.okColor(this.spec.items[i], i, live) : this.spec.baseColor(this.spec.items[i])) : STATUS_COLORS[st] ?? STATUS_COLORS[4];
+      const c =
+        st === 0
+          ? this.spec.okColor
+            ? this.spec.okColor(this.spec.items[i], i, live)
+            : this.spec.baseColor(this.spec.items[i])
+          : (STATUS_COLORS[st] ?? STATUS_COLORS[4]);
       // colours come from a small fixed palette (shared Color instances): most updates keep an object's colour, and
       // then the primitive is not touched (Cesium's colour setter costs ~0.4 µs per point, memory-bound, at 100k)
       if (this.colors[i] === c) continue;

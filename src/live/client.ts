@@ -90,7 +90,10 @@ export function connectLive(opts: ConnectLiveOptions): DirectLiveConnection {
   const perf = opts.perf ?? createLivePerf();
   const offlineAfterMs = opts.offlineAfterMs ?? 15_000;
   const schedule =
-    opts.schedule ?? (typeof requestAnimationFrame === "function" ? (cb: () => void) => void requestAnimationFrame(() => cb()) : (cb: () => void) => void setTimeout(cb, 16));
+    opts.schedule ??
+    (typeof requestAnimationFrame === "function"
+      ? (cb: () => void) => void requestAnimationFrame(() => cb())
+      : (cb: () => void) => void setTimeout(cb, 16));
 
   const subscribed = new Set<LayerId>();
   const awaiting = new Map<LayerId, { since: number; buffer: Delta[] }>();
@@ -162,10 +165,11 @@ export function connectLive(opts: ConnectLiveOptions): DirectLiveConnection {
   // timer, because a quiet stream (paused source) brings no message that would run process()
   let resyncTimer: ReturnType<typeof setInterval> | null = null;
   function retryAwaiting(now = Date.now()) {
-    for (const [l, w] of awaiting) if (now - w.since > 5000 && socket.connected) {
-      w.since = now;
-      requestResync(l, "timeout");
-    }
+    for (const [l, w] of awaiting)
+      if (now - w.since > 5000 && socket.connected) {
+        w.since = now;
+        requestResync(l, "timeout");
+      }
     if (awaiting.size && !resyncTimer && !closed) resyncTimer = setInterval(() => retryAwaiting(), 1000);
     else if (!awaiting.size && resyncTimer) {
       clearInterval(resyncTimer);
@@ -254,7 +258,9 @@ export function connectLive(opts: ConnectLiveOptions): DirectLiveConnection {
     socket.on(event, (raw: unknown) => {
       const t0 = performance.now();
       const fast = event === "delta" && opts.fastDecode !== false ? fastDelta(raw) : null;
-      const r: ReturnType<typeof decodeServerMessage> = fast ? { ok: true, value: { event: "delta", msg: fast } } : decodeServerMessage(event, raw);
+      const r: ReturnType<typeof decodeServerMessage> = fast
+        ? { ok: true, value: { event: "delta", msg: fast } }
+        : decodeServerMessage(event, raw);
       if (event === "delta" || event === "snapshot") {
         perf.pendingDecodeMs += performance.now() - t0;
         if (r.ok && r.value.event === "delta") perf.pendingRecords += r.value.msg.idx.length;
@@ -262,7 +268,9 @@ export function connectLive(opts: ConnectLiveOptions): DirectLiveConnection {
       if (!r.ok) {
         model.stats.rejected++;
         model.commit();
-        store.setState({ lastError: { v: PROTOCOL_VERSION, code: r.code, reason: `server ${event}: ${r.reason}`.slice(0, 500) } });
+        store.setState({
+          lastError: { v: PROTOCOL_VERSION, code: r.code, reason: `server ${event}: ${r.reason}`.slice(0, 500) },
+        });
         return;
       }
       const m = r.value;
@@ -271,7 +279,15 @@ export function connectLive(opts: ConnectLiveOptions): DirectLiveConnection {
         case "delta":
           return enqueue(m);
         case "hello":
-          store.setState({ server: { serverId: m.msg.serverId, epoch: m.msg.epoch, role: m.msg.role, simSpeed: m.msg.simSpeed, ...(m.msg.clock ? { clock: m.msg.clock } : {}) } });
+          store.setState({
+            server: {
+              serverId: m.msg.serverId,
+              epoch: m.msg.epoch,
+              role: m.msg.role,
+              simSpeed: m.msg.simSpeed,
+              ...(m.msg.clock ? { clock: m.msg.clock } : {}),
+            },
+          });
           return;
         case "alarms":
           return model.applyAlarmList(m.msg.alarms);
@@ -280,7 +296,8 @@ export function connectLive(opts: ConnectLiveOptions): DirectLiveConnection {
           for (const cb of alarmListeners) cb(m.msg);
           return;
         case "detail":
-          if (detailTarget && m.msg.layer === detailTarget.layer && m.msg.objectId === detailTarget.objectId) store.setState({ detail: m.msg });
+          if (detailTarget && m.msg.layer === detailTarget.layer && m.msg.objectId === detailTarget.objectId)
+            store.setState({ detail: m.msg });
           return;
         case "error":
           store.setState({ lastError: m.msg });
@@ -327,7 +344,8 @@ export function connectLive(opts: ConnectLiveOptions): DirectLiveConnection {
   socket.on("connect_error", (e: Error) => {
     const cur = store.getState().connection.state;
     if (cur === "connecting") setConn("reconnecting", e.message);
-    if (/unauthorized|origin/.test(e.message)) store.setState({ lastError: { v: PROTOCOL_VERSION, code: "forbidden", reason: e.message.slice(0, 500) } });
+    if (/unauthorized|origin/.test(e.message))
+      store.setState({ lastError: { v: PROTOCOL_VERSION, code: "forbidden", reason: e.message.slice(0, 500) } });
   });
   socket.io.on("reconnect_failed", () => setConn("offline", "reconnect failed"));
 
@@ -341,7 +359,11 @@ export function connectLive(opts: ConnectLiveOptions): DirectLiveConnection {
   addLayers(opts.layers);
   checkReady(); // no layers requested: ready at once
   const conn: DirectLiveConnection = {
-    store, model, socket, ready, perf,
+    store,
+    model,
+    socket,
+    ready,
+    perf,
     onAlarm(cb) {
       alarmListeners.add(cb);
       return () => void alarmListeners.delete(cb);

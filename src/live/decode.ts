@@ -2,7 +2,14 @@
  * Pure decoding/validation of server messages (no DOM, no socket): can move into a Web Worker unchanged.
  */
 import {
-  AlarmEvent, AlarmList, Delta, Detail, ErrorMsg, Hello, Snapshot, parseMessage,
+  AlarmEvent,
+  AlarmList,
+  Delta,
+  Detail,
+  ErrorMsg,
+  Hello,
+  Snapshot,
+  parseMessage,
   type ErrorCode,
 } from "../protocol/live";
 
@@ -20,7 +27,10 @@ export type ServerMessage = {
   [E in ServerEvent]: { event: E; msg: import("zod").infer<(typeof SERVER_SCHEMAS)[E]> };
 }[ServerEvent];
 
-export function decodeServerMessage(event: string, raw: unknown): { ok: true; value: ServerMessage } | { ok: false; code: ErrorCode; reason: string } {
+export function decodeServerMessage(
+  event: string,
+  raw: unknown,
+): { ok: true; value: ServerMessage } | { ok: false; code: ErrorCode; reason: string } {
   if (!(event in SERVER_SCHEMAS)) return { ok: false, code: "unknown_event", reason: `unknown server event ${event}` };
   const r = parseMessage(SERVER_SCHEMAS[event as ServerEvent], raw);
   if (!r.ok) return r;

@@ -6,20 +6,28 @@ import { fastDelta } from "./fast-delta";
 function delta(layer: LayerId, n: number): Record<string, unknown> {
   const idx = Array.from({ length: n }, (_, i) => i * 3);
   return {
-    v: 1, layer, epoch: "local-abc", prev: 41, seq: 42, ts: 1_780_000_000_000, idx,
-    status: idx.map((_, i) => i % 5), lastSeen: idx.map((_, i) => 1_780_000_000_000 - i * 1.5),
+    v: 1,
+    layer,
+    epoch: "local-abc",
+    prev: 41,
+    seq: 42,
+    ts: 1_780_000_000_000,
+    idx,
+    status: idx.map((_, i) => i % 5),
+    lastSeen: idx.map((_, i) => 1_780_000_000_000 - i * 1.5),
     metrics: Object.fromEntries(LAYER_METRICS[layer].map((m, k) => [m, idx.map((_, i) => i * 7 - k)])),
   };
 }
 
-const clone = <T,>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
 
 describe("fastDelta", () => {
   it("accepts exactly what the zod schema accepts, with the same output", () => {
-    for (const l of LAYER_IDS) for (const n of [0, 1, 17]) {
-      const d = delta(l, n);
-      expect(fastDelta(d)).toEqual(Delta.parse(d));
-    }
+    for (const l of LAYER_IDS)
+      for (const n of [0, 1, 17]) {
+        const d = delta(l, n);
+        expect(fastDelta(d)).toEqual(Delta.parse(d));
+      }
     // unknown top-level keys are dropped by both
     const extra = { ...delta("sites", 2), junk: 1 };
     expect(fastDelta(extra)).toEqual(Delta.parse(extra));
@@ -60,7 +68,7 @@ describe("fastDelta", () => {
 
   it("agrees with zod on 2,000 random single-field corruptions", () => {
     let seed = 12345;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const junk = [null, -1, 0, 1.5, NaN, "1", [], {}, true, 2 ** 60, Infinity];
     let rejected = 0;
     for (let k = 0; k < 2000; k++) {

@@ -53,7 +53,15 @@ export function fastDelta(raw: unknown): Delta | null {
     if (!Array.isArray(col) || col.length !== n) return null;
   }
   return {
-    v: PROTOCOL_VERSION, layer: d.layer as LayerId, epoch: d.epoch, prev: d.prev, seq: d.seq, ts: d.ts,
-    idx: idx as number[], status: d.status as number[], lastSeen: d.lastSeen as number[], metrics: metrics as Record<string, number[]>,
+    v: PROTOCOL_VERSION,
+    layer: d.layer as LayerId,
+    epoch: d.epoch,
+    prev: d.prev,
+    seq: d.seq,
+    ts: d.ts,
+    idx: idx as number[],
+    status: d.status as number[],
+    lastSeen: d.lastSeen as number[],
+    metrics: metrics as Record<string, number[]>,
   };
 }

@@ -15,7 +15,10 @@ export class PerfRing {
   private readonly data: Float64Array;
   private n = 0;
   private head = 0;
-  constructor(readonly fields: readonly string[], readonly capacity = 4096) {
+  constructor(
+    readonly fields: readonly string[],
+    readonly capacity = 4096,
+  ) {
     this.data = new Float64Array(fields.length * capacity);
   }
   push(...values: number[]): void {

@@ -14,8 +14,10 @@ import type { FromLiveWorker, ToLiveWorker } from "./worker-protocol";
 
 const data = makeFixture({ sites: 3000, datacentres: 6, chargers: 30, roads: 3, sensorsPerRoad: 8 });
 const ids = {
-  sites: data.sites.map((s) => s.id), datacentres: data.datacentres.map((s) => s.id),
-  chargers: data.chargers.map((s) => s.id), sensors: data.sensors.map((s) => s.id),
+  sites: data.sites.map((s) => s.id),
+  datacentres: data.datacentres.map((s) => s.id),
+  chargers: data.chargers.map((s) => s.id),
+  sensors: data.sensors.map((s) => s.id),
 };
 
 /** A Worker stand-in: messages cross by structuredClone with the given transfer list, asynchronously, like postMessage. */
@@ -45,9 +47,17 @@ function pipe(log?: FromLiveWorker[]): LiveWorkerLike & { host: LiveWorkerHost; 
 }
 
 const post = (gw: Gateway, path: string, body: unknown, token?: string) =>
-  fetch(`${gw.url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+  fetch(`${gw.url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
 
-async function frozenDigestMatches(gw: Gateway, c: LiveConnection, layers: string): Promise<{ gateway: string; page: string }> {
+async function frozenDigestMatches(
+  gw: Gateway,
+  c: LiveConnection,
+  layers: string,
+): Promise<{ gateway: string; page: string }> {
   let g = "";
   for (let k = 0; k < 200; k++) {
     g = ((await (await fetch(`${gw.url}/api/digest?layers=${layers}`)).json()) as { digest: string }).digest;
@@ -104,8 +114,16 @@ describe("live worker (page mirror <- pulled patches <- worker host <- gateway)"
     open.push(c);
     closeAfter.push(() => syn.close());
     await c.ready;
-    await until(() => log.filter((m) => m.t === "patch" && m.patches.some((p) => !p.full && p.idx!.length > 0)).length >= 3, 15_000, "three live patches").catch((e) => {
-      console.log(log.map((m) => m.t + (m.t === "patch" ? JSON.stringify(m.patches.map((p) => [p.full, p.idx?.length])) : "")).join("\n"));
+    await until(
+      () => log.filter((m) => m.t === "patch" && m.patches.some((p) => !p.full && p.idx!.length > 0)).length >= 3,
+      15_000,
+      "three live patches",
+    ).catch((e) => {
+      console.log(
+        log
+          .map((m) => m.t + (m.t === "patch" ? JSON.stringify(m.patches.map((p) => [p.full, p.idx?.length])) : ""))
+          .join("\n"),
+      );
       throw e;
     });
     const live = log.flatMap((m) => (m.t === "patch" ? m.patches.filter((p) => !p.full && p.idx) : []));
@@ -123,10 +141,21 @@ describe("live worker (page mirror <- pulled patches <- worker host <- gateway)"
     const log: FromLiveWorker[] = [];
     const w = pipe(log);
     // a budget so small that every slice is the minimum (256 objects)
-    const c = connectLiveWorker({ url: syn.url, layers: ["sites"], ids, worker: w, frameMs: () => 500, applyBudgetMs: 1e-6 });
+    const c = connectLiveWorker({
+      url: syn.url,
+      layers: ["sites"],
+      ids,
+      worker: w,
+      frameMs: () => 500,
+      applyBudgetMs: 1e-6,
+    });
     try {
       await c.ready;
-      await until(() => log.some((m) => m.t === "patch" && m.patches.some((p) => !p.full && p.idx!.length > 600)), 15_000, "a large live patch");
+      await until(
+        () => log.some((m) => m.t === "patch" && m.patches.some((p) => !p.full && p.idx!.length > 600)),
+        15_000,
+        "a large live patch",
+      );
       await until(() => c.perf.pendingObjects === 0, 5000, "the pull applied");
       const slices = c.perf.frames.snapshot();
       const pulls = c.perf.worker.snapshot();
@@ -146,18 +175,38 @@ describe("live worker (page mirror <- pulled patches <- worker host <- gateway)"
   it("forwards alarm lists and events in order; onAlarm sees raises; ack goes through the worker", async () => {
     const ingest = await createGateway({ data, source: "ingest", log: () => {} });
     const w = pipe();
-    const c = connectLiveWorker({ url: ingest.url, token: "dev-operator-token", layers: ["datacentres"], ids, worker: w, frameMs: () => 50 });
+    const c = connectLiveWorker({
+      url: ingest.url,
+      token: "dev-operator-token",
+      layers: ["datacentres"],
+      ids,
+      worker: w,
+      frameMs: () => 50,
+    });
     try {
       await c.ready;
       const seen: string[] = [];
       const off = c.onAlarm((e) => seen.push(`${e.op}:${e.alarm.id}`));
       const alarm = { kind: "worker-test", severity: "critical", text: "worker test" };
-      const r = await post(ingest, "/api/ingest", { records: [{ layer: "datacentres", id: ids.datacentres[2], ts: Date.now(), alarm }] }, "dev-ingest-token");
+      const r = await post(
+        ingest,
+        "/api/ingest",
+        { records: [{ layer: "datacentres", id: ids.datacentres[2], ts: Date.now(), alarm }] },
+        "dev-ingest-token",
+      );
       expect(r.status).toBe(200);
-      const raised = await until(() => c.store.getState().alarms.find((a) => a.objectId === ids.datacentres[2] && a.kind === "worker-test"), 10_000, "alarm mirrored");
+      const raised = await until(
+        () => c.store.getState().alarms.find((a) => a.objectId === ids.datacentres[2] && a.kind === "worker-test"),
+        10_000,
+        "alarm mirrored",
+      );
       expect(seen).toContain(`raise:${raised.id}`);
       c.ack(raised.id);
-      await until(() => c.store.getState().alarms.find((a) => a.id === raised.id && a.ackedAt !== undefined), 10_000, "ack mirrored");
+      await until(
+        () => c.store.getState().alarms.find((a) => a.id === raised.id && a.ackedAt !== undefined),
+        10_000,
+        "ack mirrored",
+      );
       expect(seen).toContain(`ack:${raised.id}`);
       off();
     } finally {

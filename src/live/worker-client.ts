@@ -51,7 +51,12 @@ export function connectLiveWorker(opts: ConnectLiveWorkerOptions): LiveConnectio
   const frameMs = opts.frameMs ?? (() => 250);
   const setTimer = opts.setTimer ?? ((cb: () => void, ms: number) => void setTimeout(cb, ms));
   const budgetMs = opts.applyBudgetMs ?? 1;
-  const worker = opts.worker ?? (new Worker(new URL("./live.worker.ts", import.meta.url), { type: "module", name: "rongtwin-live" }) as unknown as LiveWorkerLike);
+  const worker =
+    opts.worker ??
+    (new Worker(new URL("./live.worker.ts", import.meta.url), {
+      type: "module",
+      name: "rongtwin-live",
+    }) as unknown as LiveWorkerLike);
   const alarmListeners = new Set<(e: AlarmEvent) => void>();
   const subscribed = new Set<LayerId>();
   let closed = false;
@@ -157,9 +162,17 @@ export function connectLiveWorker(opts: ConnectLiveWorkerOptions): LiveConnectio
     if (objects >= 256) msPerObject += 0.3 * (applyMs / objects - msPerObject);
     perf.pendingObjects = pending();
     // one sample per slice: the page's cost; the worker's own cost (and the updates behind this pull) with the last
-    perf.frames.push(t1, 0, t1 - t0, queue.length ? 0 : pulled?.records ?? 0);
+    perf.frames.push(t1, 0, t1 - t0, queue.length ? 0 : (pulled?.records ?? 0));
     if (!queue.length && pulled) {
-      perf.worker.push(t1, pulled.parseMs, pulled.decodeMs, pulled.applyMs, pulled.gatherMs, pulled.records, pulledObjects);
+      perf.worker.push(
+        t1,
+        pulled.parseMs,
+        pulled.decodeMs,
+        pulled.applyMs,
+        pulled.gatherMs,
+        pulled.records,
+        pulledObjects,
+      );
       pulled = null;
     }
     if (queue.length) {
@@ -210,7 +223,11 @@ export function connectLiveWorker(opts: ConnectLiveWorkerOptions): LiveConnectio
   worker.addEventListener("error", (e: ErrorEvent) => {
     store.setState({
       connection: { state: "offline", since: Date.now(), reason: "live worker failed" },
-      lastError: { v: PROTOCOL_VERSION, code: "invalid", reason: `live worker: ${e.message ?? "failed to start"}`.slice(0, 500) },
+      lastError: {
+        v: PROTOCOL_VERSION,
+        code: "invalid",
+        reason: `live worker: ${e.message ?? "failed to start"}`.slice(0, 500),
+      },
     });
   });
 
@@ -219,12 +236,22 @@ export function connectLiveWorker(opts: ConnectLiveWorkerOptions): LiveConnectio
   const ids: Partial<Record<LayerId, readonly string[]>> = {};
   for (const l of opts.layers) ids[l] = opts.ids[l];
   worker.postMessage({
-    t: "init", url: opts.url, token: opts.token, layers: opts.layers, ids, staleMs: opts.staleMs,
-    offlineAfterMs: opts.offlineAfterMs, fastDecode: opts.fastDecode, transports: opts.transports,
+    t: "init",
+    url: opts.url,
+    token: opts.token,
+    layers: opts.layers,
+    ids,
+    staleMs: opts.staleMs,
+    offlineAfterMs: opts.offlineAfterMs,
+    fastDecode: opts.fastDecode,
+    transports: opts.transports,
   });
 
   return {
-    store, model, perf, ready,
+    store,
+    model,
+    perf,
+    ready,
     subscribe(layers, more) {
       const fresh = layers.filter((l) => !subscribed.has(l));
       if (!fresh.length) return;
@@ -243,7 +270,9 @@ export function connectLiveWorker(opts: ConnectLiveWorkerOptions): LiveConnectio
     },
     detail(layer: LayerId | null, objectId?: string) {
       store.setState({ detail: null });
-      worker.postMessage(layer === null || objectId === undefined ? { t: "detail", layer: null } : { t: "detail", layer, objectId });
+      worker.postMessage(
+        layer === null || objectId === undefined ? { t: "detail", layer: null } : { t: "detail", layer, objectId },
+      );
     },
     onAlarm(cb) {
       alarmListeners.add(cb);

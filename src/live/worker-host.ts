@@ -9,7 +9,14 @@ import type { LiveStoreState } from "../state/live-store";
 import { connectLive, type DirectLiveConnection } from "./client";
 import { decodeServerMessage } from "./decode";
 import { createLivePerf, type LivePerf } from "./perf";
-import type { AlarmItem, FromLiveWorker, LayerPatch, LiveWorkerCost, StateSlice, ToLiveWorker } from "./worker-protocol";
+import type {
+  AlarmItem,
+  FromLiveWorker,
+  LayerPatch,
+  LiveWorkerCost,
+  StateSlice,
+  ToLiveWorker,
+} from "./worker-protocol";
 
 export type PostToPage = (m: FromLiveWorker, transfer: Transferable[]) => void;
 
@@ -63,8 +70,15 @@ export class LiveWorkerHost {
     let c: DirectLiveConnection;
     try {
       c = this.connect({
-        url: m.url, token: m.token, layers: m.layers, ids: m.ids, staleMs: m.staleMs, offlineAfterMs: m.offlineAfterMs,
-        fastDecode: m.fastDecode, transports: m.transports, perf: this.perf,
+        url: m.url,
+        token: m.token,
+        layers: m.layers,
+        ids: m.ids,
+        staleMs: m.staleMs,
+        offlineAfterMs: m.offlineAfterMs,
+        fastDecode: m.fastDecode,
+        transports: m.transports,
+        perf: this.perf,
         // the worker has no frames to keep smooth: apply what has arrived soon, in larger passes
         schedule: (cb) => void setTimeout(cb, 4),
         applyBudgetMs: 20,
@@ -127,7 +141,13 @@ export class LiveWorkerHost {
     const sum = (a: number[] | undefined) => (a ?? []).reduce((x, y) => x + y, 0);
     const f = this.perf.frames.snapshot();
     const p = this.perf.parse.snapshot();
-    const cost: LiveWorkerCost = { parseMs: sum(p.ms), decodeMs: sum(f.decodeMs), applyMs: sum(f.applyMs), gatherMs: this.gatherMs, records: sum(f.records) };
+    const cost: LiveWorkerCost = {
+      parseMs: sum(p.ms),
+      decodeMs: sum(f.decodeMs),
+      applyMs: sum(f.applyMs),
+      gatherMs: this.gatherMs,
+      records: sum(f.records),
+    };
     this.perf.clear();
     this.gatherMs = 0;
     return cost;
@@ -149,17 +169,37 @@ export class LiveWorkerHost {
       this.sent.set(layer, L.version);
       const n = L.ids.length;
       const names = LAYER_METRICS[layer];
-      const meta = { layer, seq: L.seq, epoch: L.epoch, ready: L.ready, mismatch: L.mismatch, staleCount: L.staleCount };
+      const meta = {
+        layer,
+        seq: L.seq,
+        epoch: L.epoch,
+        ready: L.ready,
+        mismatch: L.mismatch,
+        staleCount: L.staleCount,
+      };
       let p: LayerPatch;
       if (idx.length >= n && n > 0) {
         // every object changed (a snapshot): whole arrays — one copy, no gather
         p = {
-          ...meta, full: true, idx: null, status: L.status.slice(), reported: L.reported.slice(), lastSeen: L.lastSeen.slice(),
+          ...meta,
+          full: true,
+          idx: null,
+          status: L.status.slice(),
+          reported: L.reported.slice(),
+          lastSeen: L.lastSeen.slice(),
           metrics: names.map((name) => L.metrics[name].slice()),
         };
       } else {
         const k = idx.length;
-        p = { ...meta, full: false, idx, status: new Uint8Array(k), reported: new Uint8Array(k), lastSeen: new Float64Array(k), metrics: names.map(() => new Float32Array(k)) };
+        p = {
+          ...meta,
+          full: false,
+          idx,
+          status: new Uint8Array(k),
+          reported: new Uint8Array(k),
+          lastSeen: new Float64Array(k),
+          metrics: names.map(() => new Float32Array(k)),
+        };
         const cols = names.map((name) => L.metrics[name]);
         for (let r = 0; r < k; r++) {
           const i = idx[r];

@@ -18,7 +18,10 @@ import type { ConnectLiveOptions } from "./client";
 export type { LayerPatch };
 
 /** connectLive's options that cross to the worker (the rest are the page's own) */
-export type LiveWorkerInit = { t: "init" } & Pick<ConnectLiveOptions, "url" | "token" | "layers" | "ids" | "staleMs" | "offlineAfterMs" | "fastDecode" | "transports">;
+export type LiveWorkerInit = { t: "init" } & Pick<
+  ConnectLiveOptions,
+  "url" | "token" | "layers" | "ids" | "staleMs" | "offlineAfterMs" | "fastDecode" | "transports"
+>;
 
 export type ToLiveWorker =
   | LiveWorkerInit

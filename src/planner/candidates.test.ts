@@ -4,11 +4,22 @@ import { squareArea } from "./fixtures";
 import { haversineM, makeProjection, toLonLat } from "./geo";
 import { PlannerSession } from "./session";
 
-const LON = 119.3, LAT = 26.08;
+const LON = 119.3,
+  LAT = 26.08;
 const p = makeProjection(LON, LAT);
 const area = squareArea(LON, LAT, 3000);
 const [elon, elat] = toLonLat(p, -1000, 0);
-const existing = { id: "E1", lon: elon, lat: elat, heightM: 30, azimuths: [0, 120, 240] as [number, number, number], tiltDeg: 6, txPowerDbm: 53, band: "n78" as const, district: "鼓楼区" as const };
+const existing = {
+  id: "E1",
+  lon: elon,
+  lat: elat,
+  heightM: 30,
+  azimuths: [0, 120, 240] as [number, number, number],
+  tiltDeg: 6,
+  txPowerDbm: 53,
+  band: "n78" as const,
+  district: "鼓楼区" as const,
+};
 const districts = [{ name: "鼓楼区" as const, geometry: area, population: 90000 }];
 
 describe("candidate delta report", () => {
@@ -59,7 +70,8 @@ describe("candidate delta report", () => {
     const spots = s.weakSpots(5);
     expect(spots.length).toBeGreaterThan(0);
     for (const w of spots) expect(w.rsrpDbm).toBeLessThan(-105);
-    for (let i = 1; i < spots.length; i++) expect(haversineM(spots[0].lon, spots[0].lat, spots[i].lon, spots[i].lat)).toBeGreaterThan(290);
+    for (let i = 1; i < spots.length; i++)
+      expect(haversineM(spots[0].lon, spots[0].lat, spots[i].lon, spots[i].lat)).toBeGreaterThan(290);
     const weakest = s.weakSpots(1, "rsrp")[0];
     expect(weakest.rsrpDbm).toBeLessThanOrEqual(Math.min(...spots.map((w) => w.rsrpDbm)));
     const { snapshot, delta } = s.upsertCandidate(makeCandidate(spots[0].lon, spots[0].lat, { id: "W" }));
@@ -70,8 +82,12 @@ describe("candidate delta report", () => {
   it("rejects an invalid candidate naming the field, and keeps the state", () => {
     const s = new PlannerSession({ sites: [existing], districts });
     s.setArea(area);
-    expect(() => s.upsertCandidate({ ...makeCandidate(LON, LAT, { id: "bad" }), tiltDeg: 45 })).toThrow(/candidate\.tiltDeg/);
-    expect(() => s.upsertCandidate({ ...makeCandidate(LON, LAT, { id: "bad" }), band: "n99" })).toThrow(/candidate\.band/);
+    expect(() => s.upsertCandidate({ ...makeCandidate(LON, LAT, { id: "bad" }), tiltDeg: 45 })).toThrow(
+      /candidate\.tiltDeg/,
+    );
+    expect(() => s.upsertCandidate({ ...makeCandidate(LON, LAT, { id: "bad" }), band: "n99" })).toThrow(
+      /candidate\.band/,
+    );
     expect(s.candidates()).toEqual([]);
   });
 });

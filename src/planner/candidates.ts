@@ -20,7 +20,14 @@ let seq = 0;
 /** A candidate at (lon, lat) with default radio settings; id defaults to a fresh `C-…` id. */
 export function makeCandidate(lon: number, lat: number, overrides: Partial<Candidate> = {}): Candidate {
   const id = overrides.id ?? `C-${Date.now().toString(36)}-${(seq++).toString(36)}`;
-  return { ...DEFAULT_CANDIDATE, ...overrides, id, lon, lat, azimuths: [...(overrides.azimuths ?? DEFAULT_CANDIDATE.azimuths)] as Candidate["azimuths"] };
+  return {
+    ...DEFAULT_CANDIDATE,
+    ...overrides,
+    id,
+    lon,
+    lat,
+    azimuths: [...(overrides.azimuths ?? DEFAULT_CANDIDATE.azimuths)] as Candidate["azimuths"],
+  };
 }
 
 export interface CandidateDelta {
@@ -63,9 +70,16 @@ export function candidateDelta(
   const site = engine.siteAt(slot)!;
   const g = engine.getGrid();
   const probe = engine.probeSite(site);
-  let newlyP = 0, newlyC = 0, weakRel = 0, served = 0, already = 0, overlap = 0, covers = 0;
+  let newlyP = 0,
+    newlyC = 0,
+    weakRel = 0,
+    served = 0,
+    already = 0,
+    overlap = 0,
+    covers = 0;
   for (let k = 0; k < probe.cells.length; k++) {
-    const c = probe.cells[k], r = probe.rsrp[k];
+    const c = probe.cells[k],
+      r = probe.rsrp[k];
     const other = g.bestIdx[c] === slot ? g.second[c] : g.bestIdx[c] >= 0 ? g.best[c] : NO_SIGNAL;
     if (g.bestIdx[c] === slot) served++;
     if (other < thresholds.weakDbm && r >= thresholds.weakDbm) weakRel += people[c];
@@ -81,15 +95,28 @@ export function candidateDelta(
   }
   const near = engine.nearestBaseSite(site.lon, site.lat);
   return {
-    candidateId, peopleNewlyCovered: newlyP, cellsNewlyCovered: newlyC, weakPeopleRelieved: weakRel, cellsServed: served,
-    cellsAlreadyCovered: already, overlapCells: overlap, overlapPct: covers ? (100 * already) / covers : 0, overlapDb,
-    nearestSiteId: near?.id ?? null, nearestSiteM: near?.distanceM ?? Infinity,
+    candidateId,
+    peopleNewlyCovered: newlyP,
+    cellsNewlyCovered: newlyC,
+    weakPeopleRelieved: weakRel,
+    cellsServed: served,
+    cellsAlreadyCovered: already,
+    overlapCells: overlap,
+    overlapPct: covers ? (100 * already) / covers : 0,
+    overlapDb,
+    nearestSiteId: near?.id ?? null,
+    nearestSiteM: near?.distanceM ?? Infinity,
     coveredPeopleChange: update ? coveredChange(update, g.best, people, thresholds) : newlyP,
   };
 }
 
 /** Net change of covered people over the cells an update touched. */
-export function coveredChange(update: CandidateUpdate, best: Float32Array, people: Float32Array, t: Thresholds): number {
+export function coveredChange(
+  update: CandidateUpdate,
+  best: Float32Array,
+  people: Float32Array,
+  t: Thresholds,
+): number {
   let d = 0;
   for (let k = 0; k < update.cells.length; k++) {
     const c = update.cells[k];

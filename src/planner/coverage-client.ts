@@ -15,7 +15,13 @@ import type { CandidateDelta } from "./candidates";
 import type { CoverageParams } from "./coverage";
 import type { PlannerInit, PlannerSnapshot, WeakSpot } from "./session";
 import type { SitingOptions, SitingResult } from "./siting";
-import type { PlannerDataUrls, PlannerMethod, PlannerMethods, PlannerRequest, PlannerResponse } from "./worker-protocol";
+import type {
+  PlannerDataUrls,
+  PlannerMethod,
+  PlannerMethods,
+  PlannerRequest,
+  PlannerResponse,
+} from "./worker-protocol";
 
 /** The part of Worker the client uses (a real Worker, or a stand-in in tests). */
 export interface WorkerLike {
@@ -28,7 +34,10 @@ export interface WorkerLike {
 export type DragResult = { snapshot: PlannerSnapshot; delta: CandidateDelta } | null;
 
 export class PlannerWorkerError extends Error {
-  constructor(readonly method: PlannerMethod, message: string) {
+  constructor(
+    readonly method: PlannerMethod,
+    message: string,
+  ) {
     super(`planner ${method}: ${message}`);
     this.name = "PlannerWorkerError";
   }
@@ -48,7 +57,9 @@ export class CoverageClient {
   lastWorkerMs = 0;
 
   constructor(worker?: WorkerLike) {
-    this.worker = worker ?? (new Worker(new URL("./coverage.worker.ts", import.meta.url), { type: "module" }) as unknown as WorkerLike);
+    this.worker =
+      worker ??
+      (new Worker(new URL("./coverage.worker.ts", import.meta.url), { type: "module" }) as unknown as WorkerLike);
     this.worker.addEventListener("message", (ev: MessageEvent<PlannerResponse>) => {
       const r = ev.data;
       const p = this.pending.get(r.id);
@@ -66,7 +77,10 @@ export class CoverageClient {
     });
   }
 
-  private call<M extends PlannerMethod>(method: M, arg: PlannerMethods[M]["arg"]): Promise<PlannerMethods[M]["result"]> {
+  private call<M extends PlannerMethod>(
+    method: M,
+    arg: PlannerMethods[M]["arg"],
+  ): Promise<PlannerMethods[M]["result"]> {
     const id = this.nextId++;
     const req: PlannerRequest<M> = { id, method, arg };
     return new Promise((resolve, reject) => {

@@ -11,7 +11,15 @@
  * Candidates (sites the planner adds) live in slots after the base sites and are evaluated linearly; adding,
  * moving or removing one touches only cells within its range (and cells it served, on a move/remove).
  */
-import { type AreaGeometry, type LocalProjection, bboxOf, makeProjection, rasterizeGeometry, toLocal, toLonLat } from "./geo";
+import {
+  type AreaGeometry,
+  type LocalProjection,
+  bboxOf,
+  makeProjection,
+  rasterizeGeometry,
+  toLocal,
+  toLonLat,
+} from "./geo";
 import { type FootprintBuilding, type HeightRaster, buildHeightRaster, isLineOfSight } from "./heights";
 import {
   type AntennaPattern,
@@ -93,10 +101,13 @@ export function resolveParams(p: Partial<CoverageParams> = {}): CoverageParams {
     losses: { ...DEFAULT_LOSSES, ...(p.losses ?? {}) },
     thresholds: { ...DEFAULT_THRESHOLDS, ...(p.thresholds ?? {}) },
   };
-  if (!(r.cellSizeM > 0 && r.cellSizeM <= 50)) throw new Error(`coverage params: cellSizeM must be in (0, 50], got ${r.cellSizeM}`);
+  if (!(r.cellSizeM > 0 && r.cellSizeM <= 50))
+    throw new Error(`coverage params: cellSizeM must be in (0, 50], got ${r.cellSizeM}`);
   if (!(r.maxRangeM > 0)) throw new Error(`coverage params: maxRangeM must be > 0, got ${r.maxRangeM}`);
   if (!(r.thresholds.weakDbm <= r.thresholds.goodDbm))
-    throw new Error(`coverage params: thresholds.weakDbm (${r.thresholds.weakDbm}) must be <= goodDbm (${r.thresholds.goodDbm})`);
+    throw new Error(
+      `coverage params: thresholds.weakDbm (${r.thresholds.weakDbm}) must be <= goodDbm (${r.thresholds.goodDbm})`,
+    );
   return r;
 }
 
@@ -184,10 +195,15 @@ export class CoverageEngine {
   /** LOS argument of links not traced through buildings */
   private losArg: number;
 
-  constructor(baseSites: readonly RadioSite[], params: Partial<CoverageParams> = {}, buildings: readonly FootprintBuilding[] = []) {
+  constructor(
+    baseSites: readonly RadioSite[],
+    params: Partial<CoverageParams> = {},
+    buildings: readonly FootprintBuilding[] = [],
+  ) {
     this.params = resolveParams(params);
     // 'buildings' mode without a height raster (or beyond losCheckRange) is NLOS, as linkPathLoss does
-    this.losArg = this.params.propagation.losMode === "buildings" ? LOS_NO : defaultLosArg(this.params.propagation.losMode);
+    this.losArg =
+      this.params.propagation.losMode === "buildings" ? LOS_NO : defaultLosArg(this.params.propagation.losMode);
     this.sites = baseSites.slice();
     this.nBase = baseSites.length;
     this.buildings = buildings;
@@ -214,7 +230,17 @@ export class CoverageEngine {
     this.proj = proj;
     this.kOfCache = null;
     this.grid = {
-      lon0: proj.lon0, lat0: proj.lat0, originX: x0, originY: y0, cellSizeM: cs, nx, ny, west, south, east, north,
+      lon0: proj.lon0,
+      lat0: proj.lat0,
+      originX: x0,
+      originY: y0,
+      cellSizeM: cs,
+      nx,
+      ny,
+      west,
+      south,
+      east,
+      north,
       mask,
       best: new Float32Array(size).fill(NO_SIGNAL),
       bestIdx: new Int32Array(size).fill(-1),
@@ -231,7 +257,12 @@ export class CoverageEngine {
     this.projectSites();
     if (this.params.propagation.losMode === "buildings") {
       const m = this.params.losCheckRangeM;
-      this.raster = buildHeightRaster(this.buildings, proj, { minX: x0 - m, minY: y0 - m, maxX: x0 + nx * cs + m, maxY: y0 + ny * cs + m }, this.params.heightRasterM);
+      this.raster = buildHeightRaster(
+        this.buildings,
+        proj,
+        { minX: x0 - m, minY: y0 - m, maxX: x0 + nx * cs + m, maxY: y0 + ny * cs + m },
+        this.params.heightRasterM,
+      );
     } else this.raster = null;
     return this.computeFull();
   }
@@ -241,9 +272,16 @@ export class CoverageEngine {
     const all = this.sites;
     const n = all.length;
     const s: SiteArrays = {
-      n, id: all.map((x) => x.id),
-      x: new Float64Array(n), y: new Float64Array(n), h: new Float64Array(n), fc: new Float64Array(n),
-      base: new Float64Array(n), az: new Float64Array(3 * n), tilt: new Float64Array(n), active: new Uint8Array(n),
+      n,
+      id: all.map((x) => x.id),
+      x: new Float64Array(n),
+      y: new Float64Array(n),
+      h: new Float64Array(n),
+      fc: new Float64Array(n),
+      base: new Float64Array(n),
+      az: new Float64Array(3 * n),
+      tilt: new Float64Array(n),
+      active: new Uint8Array(n),
       plc: new Float64Array(PLC_STRIDE * n),
     };
     for (let i = 0; i < n; i++) this.writeSlot(s, i, all[i]);
@@ -274,15 +312,19 @@ export class CoverageEngine {
   bucketM = 200;
 
   private buildIndex(): void {
-    const g = this.grid!, s = this.s!, R = this.params.maxRangeM;
+    const g = this.grid!,
+      s = this.s!,
+      R = this.params.maxRangeM;
     this.bx0 = g.originX - R;
     this.by0 = g.originY - R;
-    const w = g.nx * g.cellSizeM + 2 * R, h = g.ny * g.cellSizeM + 2 * R;
+    const w = g.nx * g.cellSizeM + 2 * R,
+      h = g.ny * g.cellSizeM + 2 * R;
     let B = this.params.bucketM;
     if (!(B > 0)) {
       let n = 0;
       for (let i = 0; i < this.nBase; i++) {
-        const dx = s.x[i] - this.bx0, dy = s.y[i] - this.by0;
+        const dx = s.x[i] - this.bx0,
+          dy = s.y[i] - this.by0;
         if (dx >= 0 && dy >= 0 && dx < w && dy < h) n++;
       }
       B = Math.min(1000, Math.max(150, Math.round(1.5 * Math.sqrt((w * h) / Math.max(1, n)))));
@@ -295,7 +337,8 @@ export class CoverageEngine {
     const bucketOf = new Int32Array(this.nBase).fill(-1);
     const byFc = new Map<number, number[]>();
     for (let i = 0; i < this.nBase; i++) {
-      const bi = Math.floor((s.x[i] - this.bx0) / B), bj = Math.floor((s.y[i] - this.by0) / B);
+      const bi = Math.floor((s.x[i] - this.bx0) / B),
+        bj = Math.floor((s.y[i] - this.by0) / B);
       if (bi < 0 || bj < 0 || bi >= this.bnx || bj >= this.bny) continue;
       bucketOf[i] = bj * this.bnx + bi;
       const list = byFc.get(s.fc[i]);
@@ -341,7 +384,8 @@ export class CoverageEngine {
   private minPathLoss(d: number, h: number, fc: number): number {
     const o = this.params.propagation;
     compilePathLoss(this.plcScratch, 0, h, fc, o);
-    const los = o.losMode === "buildings" ? (d <= this.params.losCheckRangeM ? LOS_YES : LOS_NO) : defaultLosArg(o.losMode);
+    const los =
+      o.losMode === "buildings" ? (d <= this.params.losCheckRangeM ? LOS_YES : LOS_NO) : defaultLosArg(o.losMode);
     return compiledPathLoss(this.plcScratch, 0, d, los, o.hUT);
   }
 
@@ -350,11 +394,14 @@ export class CoverageEngine {
   /** RSRP (dBm) from slot i at metric point (x, y); NO_SIGNAL beyond range. */
   private linkRsrp(i: number, x: number, y: number): number {
     const s = this.s!;
-    const dx = x - s.x[i], dy = y - s.y[i];
+    const dx = x - s.x[i],
+      dy = y - s.y[i];
     const d = Math.sqrt(dx * dx + dy * dy);
     if (d > this.params.maxRangeM) return NO_SIGNAL;
     this.linkCount++;
-    const p = this.params, o = p.propagation, h = s.h[i];
+    const p = this.params,
+      o = p.propagation,
+      h = s.h[i];
     let bearing = Math.atan2(dx, dy) * RAD2DEG;
     if (bearing < 0) bearing += 360;
     let off = 360;
@@ -366,29 +413,49 @@ export class CoverageEngine {
     const dep = Math.atan2(h - o.hUT, Math.max(d, 1)) * RAD2DEG;
     const gain = sectorGain(off, dep, s.tilt[i], p.antenna);
     let los = this.losArg;
-    if (this.raster) los = d <= p.losCheckRangeM && isLineOfSight(this.raster, x, y, o.hUT, s.x[i], s.y[i], h) ? LOS_YES : LOS_NO;
+    if (this.raster)
+      los = d <= p.losCheckRangeM && isLineOfSight(this.raster, x, y, o.hUT, s.x[i], s.y[i], h) ? LOS_YES : LOS_NO;
     return s.base[i] + gain - compiledPathLoss(s.plc, i * PLC_STRIDE, d, los, o.hUT);
   }
 
   /** Recompute best/second of one cell (k = index into the in-area cell list) from all active sites. */
   private computeCell(k: number): void {
-    const g = this.grid!, s = this.s!, x = this.cellX[k], y = this.cellY[k];
-    let b1 = NO_SIGNAL, i1 = -1, b2 = NO_SIGNAL, i2 = -1;
+    const g = this.grid!,
+      s = this.s!,
+      x = this.cellX[k],
+      y = this.cellY[k];
+    let b1 = NO_SIGNAL,
+      i1 = -1,
+      b2 = NO_SIGNAL,
+      i2 = -1;
     for (let i = this.nBase; i < s.n; i++) {
       if (!s.active[i]) continue;
       const r = this.linkRsrp(i, x, y);
-      if (r > b1) { b2 = b1; i2 = i1; b1 = r; i1 = i; } else if (r > b2) { b2 = r; i2 = i; }
+      if (r > b1) {
+        b2 = b1;
+        i2 = i1;
+        b1 = r;
+        i1 = i;
+      } else if (r > b2) {
+        b2 = r;
+        i2 = i;
+      }
     }
     const B = this.bucketM;
-    const ci = Math.floor((x - this.bx0) / B), cj = Math.floor((y - this.by0) / B);
+    const ci = Math.floor((x - this.bx0) / B),
+      cj = Math.floor((y - this.by0) / B);
     // rings outermost, layers inside: nearby sites of every carrier raise the second-best early; a layer drops
     // out once its bound at the ring's minimum distance is below the second-best
-    const layers = this.layers, nL = layers.length;
+    const layers = this.layers,
+      nL = layers.length;
     let live = (1 << nL) - 1;
     for (let ring = 0; ring <= this.maxRing && live; ring++) {
       const dMin = ring > 0 ? (ring - 1) * B : 0;
       if (dMin > this.params.maxRangeM) break;
-      const jLo = cj - ring, jHi = cj + ring, iLo = ci - ring, iHi = ci + ring;
+      const jLo = cj - ring,
+        jHi = cj + ring,
+        iLo = ci - ring,
+        iHi = ci + ring;
       for (let l = 0; l < nL; l++) {
         if (!(live & (1 << l))) continue;
         const { bound, bStart, bItems } = layers[l];
@@ -406,7 +473,15 @@ export class CoverageEngine {
                 const i = bItems[t];
                 if (!s.active[i]) continue;
                 const r = this.linkRsrp(i, x, y);
-                if (r > b1) { b2 = b1; i2 = i1; b1 = r; i1 = i; } else if (r > b2) { b2 = r; i2 = i; }
+                if (r > b1) {
+                  b2 = b1;
+                  i2 = i1;
+                  b1 = r;
+                  i1 = i;
+                } else if (r > b2) {
+                  b2 = r;
+                  i2 = i;
+                }
               }
             }
           }
@@ -414,7 +489,10 @@ export class CoverageEngine {
       }
     }
     const c = this.cells[k];
-    g.best[c] = b1; g.bestIdx[c] = i1; g.second[c] = b2; g.secondIdx[c] = i2;
+    g.best[c] = b1;
+    g.bestIdx[c] = i1;
+    g.second[c] = b2;
+    g.secondIdx[c] = i2;
   }
 
   /** Full computation of every in-area cell. */
@@ -433,19 +511,35 @@ export class CoverageEngine {
   computeNaive(stride = 1): ComputeStats {
     const t0 = performance.now();
     this.linkCount = 0;
-    const g = this.grid!, s = this.s!;
+    const g = this.grid!,
+      s = this.s!;
     let cells = 0;
     for (let k = 0; k < this.cells.length; k += stride) {
       cells++;
-      const x = this.cellX[k], y = this.cellY[k];
-      let b1 = NO_SIGNAL, i1 = -1, b2 = NO_SIGNAL, i2 = -1;
+      const x = this.cellX[k],
+        y = this.cellY[k];
+      let b1 = NO_SIGNAL,
+        i1 = -1,
+        b2 = NO_SIGNAL,
+        i2 = -1;
       for (let i = 0; i < s.n; i++) {
         if (!s.active[i]) continue;
         const r = this.linkRsrp(i, x, y);
-        if (r > b1) { b2 = b1; i2 = i1; b1 = r; i1 = i; } else if (r > b2) { b2 = r; i2 = i; }
+        if (r > b1) {
+          b2 = b1;
+          i2 = i1;
+          b1 = r;
+          i1 = i;
+        } else if (r > b2) {
+          b2 = r;
+          i2 = i;
+        }
       }
       const c = this.cells[k];
-      g.best[c] = b1; g.bestIdx[c] = i1; g.second[c] = b2; g.secondIdx[c] = i2;
+      g.best[c] = b1;
+      g.bestIdx[c] = i1;
+      g.second[c] = b2;
+      g.secondIdx[c] = i2;
     }
     return { ms: performance.now() - t0, cells, links: this.linkCount };
   }
@@ -516,7 +610,10 @@ export class CoverageEngine {
 
   /** Merge slot's RSRP into cells within its range not already recomputed. */
   private mergeSlot(slot: number, done: Set<number>): Set<number> {
-    const g = this.grid!, s = this.s!, R = this.params.maxRangeM, cs = g.cellSizeM;
+    const g = this.grid!,
+      s = this.s!,
+      R = this.params.maxRangeM,
+      cs = g.cellSizeM;
     const i0 = Math.max(0, Math.floor((s.x[slot] - R - g.originX) / cs));
     const i1 = Math.min(g.nx - 1, Math.floor((s.x[slot] + R - g.originX) / cs));
     const j0 = Math.max(0, Math.floor((s.y[slot] - R - g.originY) / cs));
@@ -533,9 +630,14 @@ export class CoverageEngine {
         if (r > g.second[c]) {
           if (!this.prevBest.has(c)) this.prevBest.set(c, g.best[c]);
           if (r > g.best[c]) {
-            g.second[c] = g.best[c]; g.secondIdx[c] = g.bestIdx[c];
-            g.best[c] = r; g.bestIdx[c] = slot;
-          } else { g.second[c] = r; g.secondIdx[c] = slot; }
+            g.second[c] = g.best[c];
+            g.secondIdx[c] = g.bestIdx[c];
+            g.best[c] = r;
+            g.bestIdx[c] = slot;
+          } else {
+            g.second[c] = r;
+            g.secondIdx[c] = slot;
+          }
           changed.add(k);
         }
       }
@@ -568,7 +670,9 @@ export class CoverageEngine {
 
   /** Make the slot arrays hold `this.sites.length` slots plus `extra` scratch slots (capacity doubles). */
   private growSlots(extra = 0): void {
-    const old = this.s!, n = this.sites.length, need = n + extra;
+    const old = this.s!,
+      n = this.sites.length,
+      need = n + extra;
     if (old.x.length < need) {
       const cap = Math.max(need, Math.ceil(old.x.length * 1.5) + 8);
       const grow = <T extends Float64Array | Uint8Array>(a: T, per = 1): T => {
@@ -577,9 +681,17 @@ export class CoverageEngine {
         return b;
       };
       this.s = {
-        n, id: old.id,
-        x: grow(old.x), y: grow(old.y), h: grow(old.h), fc: grow(old.fc), base: grow(old.base),
-        az: grow(old.az, 3), tilt: grow(old.tilt), active: grow(old.active), plc: grow(old.plc, PLC_STRIDE),
+        n,
+        id: old.id,
+        x: grow(old.x),
+        y: grow(old.y),
+        h: grow(old.h),
+        fc: grow(old.fc),
+        base: grow(old.base),
+        az: grow(old.az, 3),
+        tilt: grow(old.tilt),
+        active: grow(old.active),
+        plc: grow(old.plc, PLC_STRIDE),
       };
     } else this.s = { ...old, n };
   }
@@ -638,19 +750,26 @@ export class CoverageEngine {
     this.growSlots(1);
     this.writeSlot(this.s!, tmp, site);
     this.s!.active[tmp] = 0;
-    const s = this.s!, R = Math.min(radiusM, this.params.maxRangeM), cs = g.cellSizeM;
+    const s = this.s!,
+      R = Math.min(radiusM, this.params.maxRangeM),
+      cs = g.cellSizeM;
     const i0 = Math.max(0, Math.floor((s.x[tmp] - R - g.originX) / cs));
     const i1 = Math.min(g.nx - 1, Math.floor((s.x[tmp] + R - g.originX) / cs));
     const j0 = Math.max(0, Math.floor((s.y[tmp] - R - g.originY) / cs));
     const j1 = Math.min(g.ny - 1, Math.floor((s.y[tmp] + R - g.originY) / cs));
     const kOf = this.cellIndexOf();
-    const cells: number[] = [], rsrp: number[] = [];
+    const cells: number[] = [],
+      rsrp: number[] = [];
     for (let j = j0; j <= j1; j++)
       for (let i = i0; i <= i1; i++) {
-        const c = j * g.nx + i, k = kOf[c];
+        const c = j * g.nx + i,
+          k = kOf[c];
         if (k < 0) continue;
         const r = this.linkRsrp(tmp, this.cellX[k], this.cellY[k]);
-        if (r > NO_SIGNAL) { cells.push(c); rsrp.push(r); }
+        if (r > NO_SIGNAL) {
+          cells.push(c);
+          rsrp.push(r);
+        }
       }
     s.id.length = tmp;
     return { cells: Int32Array.from(cells), rsrp: Float32Array.from(rsrp) };
@@ -660,19 +779,28 @@ export class CoverageEngine {
   nearestBaseSite(lon: number, lat: number): { id: string; distanceM: number; slot: number } | null {
     const s = this.s!;
     const [x, y] = toLocal(this.projection(), lon, lat);
-    let best = -1, bd = Infinity;
+    let best = -1,
+      bd = Infinity;
     for (let i = 0; i < this.nBase; i++) {
-      const dx = s.x[i] - x, dy = s.y[i] - y, d = dx * dx + dy * dy;
-      if (d < bd) { bd = d; best = i; }
+      const dx = s.x[i] - x,
+        dy = s.y[i] - y,
+        d = dx * dx + dy * dy;
+      if (d < bd) {
+        bd = d;
+        best = i;
+      }
     }
     return best < 0 ? null : { id: s.id[best], distanceM: Math.sqrt(bd), slot: best };
   }
 
   /** Base sites whose position lies inside the grid's in-area cells (by the cell holding them). */
   baseSitesInArea(): number[] {
-    const g = this.getGrid(), s = this.s!, out: number[] = [];
+    const g = this.getGrid(),
+      s = this.s!,
+      out: number[] = [];
     for (let i = 0; i < this.nBase; i++) {
-      const ci = Math.floor((s.x[i] - g.originX) / g.cellSizeM), cj = Math.floor((s.y[i] - g.originY) / g.cellSizeM);
+      const ci = Math.floor((s.x[i] - g.originX) / g.cellSizeM),
+        cj = Math.floor((s.y[i] - g.originY) / g.cellSizeM);
       if (ci >= 0 && cj >= 0 && ci < g.nx && cj < g.ny && g.mask[cj * g.nx + ci]) out.push(i);
     }
     return out;
@@ -682,7 +810,8 @@ export class CoverageEngine {
   inArea(lon: number, lat: number): boolean {
     const g = this.getGrid();
     const [x, y] = toLocal(this.projection(), lon, lat);
-    const ci = Math.floor((x - g.originX) / g.cellSizeM), cj = Math.floor((y - g.originY) / g.cellSizeM);
+    const ci = Math.floor((x - g.originX) / g.cellSizeM),
+      cj = Math.floor((y - g.originY) / g.cellSizeM);
     return ci >= 0 && cj >= 0 && ci < g.nx && cj < g.ny && g.mask[cj * g.nx + ci] === 1;
   }
 
@@ -692,7 +821,8 @@ export class CoverageEngine {
    */
   reachM(site: RadioSite, minDbm: number): number {
     const band = BANDS[site.band];
-    const base = perReDbm(site.txPowerDbm, band.nPrb) - totalLossDb(this.params.losses) + this.params.antenna.maxGainDbi;
+    const base =
+      perReDbm(site.txPowerDbm, band.nPrb) - totalLossDb(this.params.losses) + this.params.antenna.maxGainDbi;
     for (let d = 0; d <= this.params.maxRangeM; d += BOUND_BIN_M) {
       if (base - this.minPathLoss(d, site.heightM, band.fcGHz) < minDbm) return d;
     }

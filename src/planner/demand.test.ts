@@ -1,14 +1,32 @@
 import { describe, expect, it } from "vitest";
 import { DISTRICTS } from "../protocol/data";
 import { CoverageEngine } from "./coverage";
-import { DISTRICT_POPULATION_2018, PLAN_SITES_PER_10K_2025, buildDemand, coverageKpis, districtKpis, floorAreaM2, peoplePerBuilding, type DemandBuilding } from "./demand";
+import {
+  DISTRICT_POPULATION_2018,
+  PLAN_SITES_PER_10K_2025,
+  buildDemand,
+  coverageKpis,
+  districtKpis,
+  floorAreaM2,
+  peoplePerBuilding,
+  type DemandBuilding,
+} from "./demand";
 import { makeProjection, toLocal, toLonLat } from "./geo";
 
-const LON = 119.3, LAT = 26.08;
+const LON = 119.3,
+  LAT = 26.08;
 const p = makeProjection(LON, LAT);
 /** axis-aligned lon/lat rectangle from metric corners */
-const rect = (x0: number, y0: number, x1: number, y1: number) => [toLonLat(p, x0, y0), toLonLat(p, x1, y0), toLonLat(p, x1, y1), toLonLat(p, x0, y1)];
-const poly = (x0: number, y0: number, x1: number, y1: number) => ({ type: "Polygon" as const, coordinates: [[...rect(x0, y0, x1, y1), toLonLat(p, x0, y0)]] });
+const rect = (x0: number, y0: number, x1: number, y1: number) => [
+  toLonLat(p, x0, y0),
+  toLonLat(p, x1, y0),
+  toLonLat(p, x1, y1),
+  toLonLat(p, x0, y1),
+];
+const poly = (x0: number, y0: number, x1: number, y1: number) => ({
+  type: "Polygon" as const,
+  coordinates: [[...rect(x0, y0, x1, y1), toLonLat(p, x0, y0)]],
+});
 
 describe("district populations", () => {
   it("transcribes the 13 official 2018 estimates (sum 7,740,000)", () => {
@@ -79,20 +97,36 @@ describe("coverage KPIs", () => {
     expect(k.weakPct).toBe(30);
     expect(k.sitesPer10k).toBe(14);
     expect(k.sitesShort).toBe(21); // 35 needed
-    const byD = districtKpis(best, mask, { people, district: Int8Array.from([0, 0, 1, 1, 1]), totalPeople: 10000 }, { goodDbm: -105, weakDbm: -110 }, { 鼓楼区: 3, 台江区: 20 });
+    const byD = districtKpis(
+      best,
+      mask,
+      { people, district: Int8Array.from([0, 0, 1, 1, 1]), totalPeople: 10000 },
+      { goodDbm: -105, weakDbm: -110 },
+      { 鼓楼区: 3, 台江区: 20 },
+    );
     expect(byD.鼓楼区!.people).toBe(3000);
     expect(byD.鼓楼区!.coveredPeople).toBe(1000);
     expect(byD.鼓楼区!.sitesPer10k).toBe(10);
     expect(byD.台江区!.weakPeople).toBe(3000);
-    expect(byD.台江区!.sitesPer10k).toBeCloseTo(20 / 7000 * 1e4, 9);
+    expect(byD.台江区!.sitesPer10k).toBeCloseTo((20 / 7000) * 1e4, 9);
   });
 });
 
 describe("scenario KPI record and A/B comparison", async () => {
   const { flattenKpis, compareScenarioKpis } = await import("./scenario-kpis");
   const k = (coveredPct: number, weakPeople: number) => ({
-    people: 1000, coveredPeople: coveredPct * 10, coveredPct, weakPeople, weakPct: weakPeople / 10, cells: 4, coveredCells: 2, weakCells: 1,
-    sites: 3, sitesPer10k: 30, targetPer10k: 35, sitesShort: 1,
+    people: 1000,
+    coveredPeople: coveredPct * 10,
+    coveredPct,
+    weakPeople,
+    weakPct: weakPeople / 10,
+    cells: 4,
+    coveredCells: 2,
+    weakCells: 1,
+    sites: 3,
+    sitesPer10k: 30,
+    targetPer10k: 35,
+    sitesShort: 1,
   });
   it("flattens area and per-district KPIs and says which scenario is better", () => {
     const a = flattenKpis({ area: k(90, 50), districts: { 鼓楼区: k(90, 50) } });
@@ -105,6 +139,11 @@ describe("scenario KPI record and A/B comparison", async () => {
     expect(rows.find((r) => r.key === "weakPeople")).toMatchObject({ delta: -30, better: "b" });
     expect(rows.find((r) => r.key === "sites")!.better).toBeNull();
     expect(rows.find((r) => r.key === "sitesPer10k")!.better).toBe("same");
-    expect(rows.find((r) => r.key === "鼓楼区.coveredPct")).toMatchObject({ district: "鼓楼区", a: 90, b: null, delta: null });
+    expect(rows.find((r) => r.key === "鼓楼区.coveredPct")).toMatchObject({
+      district: "鼓楼区",
+      a: 90,
+      b: null,
+      delta: null,
+    });
   });
 });

@@ -3,7 +3,16 @@
  * every coverage cell carries people; and the coverage KPIs weighted by those people.
  */
 import { DISTRICTS, type DistrictName, type BuildingUsage } from "../protocol/data";
-import { type AreaGeometry, type Ring, bboxOf, lonLatRingAreaM2, makeProjection, rasterizeGeometry, ringCentroid, toLocal } from "./geo";
+import {
+  type AreaGeometry,
+  type Ring,
+  bboxOf,
+  lonLatRingAreaM2,
+  makeProjection,
+  rasterizeGeometry,
+  ringCentroid,
+  toLocal,
+} from "./geo";
 import type { GridGeometry, Thresholds } from "./coverage";
 
 /**
@@ -114,7 +123,8 @@ export function buildDemand(
     if (pb[k] <= 0) return;
     const [lon, lat] = ringCentroid(b.footprint);
     const [x, y] = toLocal(proj, lon, lat);
-    const i = Math.floor((x - grid.originX) / cs), j = Math.floor((y - grid.originY) / cs);
+    const i = Math.floor((x - grid.originX) / cs),
+      j = Math.floor((y - grid.originY) / cs);
     if (i < 0 || j < 0 || i >= grid.nx || j >= grid.ny) return;
     const c = j * grid.nx + i;
     if (mask[c]) people[c] += pb[k];
@@ -172,18 +182,38 @@ export function coverageKpis(
   select?: (c: number) => boolean,
   targetPer10k = PLAN_SITES_PER_10K_2025,
 ): CoverageKpis {
-  let p = 0, cov = 0, weak = 0, cells = 0, covC = 0, weakC = 0;
+  let p = 0,
+    cov = 0,
+    weak = 0,
+    cells = 0,
+    covC = 0,
+    weakC = 0;
   for (let c = 0; c < best.length; c++) {
     if (!mask[c] || (select && !select(c))) continue;
     const n = people[c];
     cells++;
     p += n;
-    if (best[c] >= thresholds.goodDbm) { cov += n; covC++; } else if (best[c] < thresholds.weakDbm) { weak += n; weakC++; }
+    if (best[c] >= thresholds.goodDbm) {
+      cov += n;
+      covC++;
+    } else if (best[c] < thresholds.weakDbm) {
+      weak += n;
+      weakC++;
+    }
   }
   const per10k = p > 0 ? (sites / p) * 1e4 : 0;
   return {
-    people: p, coveredPeople: cov, coveredPct: p > 0 ? (100 * cov) / p : 0, weakPeople: weak, weakPct: p > 0 ? (100 * weak) / p : 0,
-    cells, coveredCells: covC, weakCells: weakC, sites, sitesPer10k: per10k, targetPer10k,
+    people: p,
+    coveredPeople: cov,
+    coveredPct: p > 0 ? (100 * cov) / p : 0,
+    weakPeople: weak,
+    weakPct: p > 0 ? (100 * weak) / p : 0,
+    cells,
+    coveredCells: covC,
+    weakCells: weakC,
+    sites,
+    sitesPer10k: per10k,
+    targetPer10k,
     sitesShort: Math.max(0, Math.ceil((targetPer10k * p) / 1e4 - sites)),
   };
 }
@@ -201,7 +231,14 @@ export function districtKpis(
   const out: Partial<Record<DistrictName, CoverageKpis>> = {};
   for (const idx of [...present].sort((a, b) => a - b)) {
     const name = DISTRICTS[idx];
-    out[name] = coverageKpis(best, mask, demand.people, thresholds, sitesByDistrict[name] ?? 0, (c) => demand.district[c] === idx);
+    out[name] = coverageKpis(
+      best,
+      mask,
+      demand.people,
+      thresholds,
+      sitesByDistrict[name] ?? 0,
+      (c) => demand.district[c] === idx,
+    );
   }
   return out;
 }

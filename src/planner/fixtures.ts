@@ -7,7 +7,11 @@ import type { PolygonGeometry } from "./geo";
 import { makeProjection, mulberry32, toLonLat } from "./geo";
 
 /** A square lon/lat polygon of side `sideM` metres centred at (lon, lat). */
-export function squareArea(lon: number, lat: number, sideM: number): PolygonGeometry & { coordinates: [number, number][][] } {
+export function squareArea(
+  lon: number,
+  lat: number,
+  sideM: number,
+): PolygonGeometry & { coordinates: [number, number][][] } {
   const p = makeProjection(lon, lat);
   const h = sideM / 2;
   const ring = [toLonLat(p, -h, -h), toLonLat(p, h, -h), toLonLat(p, h, h), toLonLat(p, -h, h), toLonLat(p, -h, -h)];
@@ -15,7 +19,14 @@ export function squareArea(lon: number, lat: number, sideM: number): PolygonGeom
 }
 
 /** `n` sites scattered uniformly over a square of side `sideM` around (lon, lat). */
-export function randomSites(n: number, lon: number, lat: number, sideM: number, seed = 1, band: BandName = "n78"): RadioSite[] {
+export function randomSites(
+  n: number,
+  lon: number,
+  lat: number,
+  sideM: number,
+  seed = 1,
+  band: BandName = "n78",
+): RadioSite[] {
   const rnd = mulberry32(seed);
   const p = makeProjection(lon, lat);
   const out: RadioSite[] = [];

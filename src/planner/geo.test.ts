@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { geometryAreaM2, haversineM, makeProjection, mulberry32, pointInGeometry, rasterizeGeometry, toLocal, toLonLat, type MultiPolygonGeometry } from "./geo";
+import {
+  geometryAreaM2,
+  haversineM,
+  makeProjection,
+  mulberry32,
+  pointInGeometry,
+  rasterizeGeometry,
+  toLocal,
+  toLonLat,
+  type MultiPolygonGeometry,
+} from "./geo";
 
 describe("geo helpers", () => {
   it("local projection round-trips and matches haversine within 0.1 % over 20 km", () => {
@@ -16,7 +26,8 @@ describe("geo helpers", () => {
     const star = (cx: number, cy: number, r: number, n: number) => {
       const ring: [number, number][] = [];
       for (let k = 0; k < n; k++) {
-        const a = (2 * Math.PI * k) / n, rr = r * (0.5 + rnd() * 0.5);
+        const a = (2 * Math.PI * k) / n,
+          rr = r * (0.5 + rnd() * 0.5);
         ring.push([cx + rr * Math.cos(a), cy + rr * Math.sin(a)]);
       }
       ring.push(ring[0]);
@@ -27,12 +38,15 @@ describe("geo helpers", () => {
       coordinates: [[star(119.3, 26.08, 0.05, 40), star(119.3, 26.08, 0.015, 12)], [star(119.42, 26.1, 0.03, 25)]],
     };
     const rect = { west: 119.2, south: 26.0, east: 119.5, north: 26.2 };
-    const nx = 300, ny = 200;
+    const nx = 300,
+      ny = 200;
     const m = rasterizeGeometry(g, rect, nx, ny);
-    let diff = 0, inside = 0;
+    let diff = 0,
+      inside = 0;
     for (let j = 0; j < ny; j++)
       for (let i = 0; i < nx; i++) {
-        const lon = rect.west + ((i + 0.5) * (rect.east - rect.west)) / nx, lat = rect.south + ((j + 0.5) * (rect.north - rect.south)) / ny;
+        const lon = rect.west + ((i + 0.5) * (rect.east - rect.west)) / nx,
+          lat = rect.south + ((j + 0.5) * (rect.north - rect.south)) / ny;
         const pip = pointInGeometry(lon, lat, g) ? 1 : 0;
         inside += pip;
         if (pip !== m[j * nx + i]) diff++;
@@ -41,7 +55,12 @@ describe("geo helpers", () => {
     expect(diff).toBe(0);
     // area of a 1 km square
     const p = makeProjection(119.3, 26.08);
-    const sq = { type: "Polygon" as const, coordinates: [[toLonLat(p, 0, 0), toLonLat(p, 1000, 0), toLonLat(p, 1000, 1000), toLonLat(p, 0, 1000), toLonLat(p, 0, 0)]] };
+    const sq = {
+      type: "Polygon" as const,
+      coordinates: [
+        [toLonLat(p, 0, 0), toLonLat(p, 1000, 0), toLonLat(p, 1000, 1000), toLonLat(p, 0, 1000), toLonLat(p, 0, 0)],
+      ],
+    };
     expect(geometryAreaM2(sq)).toBeCloseTo(1e6, -3);
   });
 });

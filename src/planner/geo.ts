@@ -55,7 +55,10 @@ function polygonsOf(g: AreaGeometry): readonly (readonly Ring[])[] {
 
 /** [west, south, east, north] of a polygon or multipolygon. */
 export function bboxOf(g: AreaGeometry): [number, number, number, number] {
-  let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
+  let w = Infinity,
+    s = Infinity,
+    e = -Infinity,
+    n = -Infinity;
   for (const poly of polygonsOf(g))
     for (const p of poly[0] ?? []) {
       if (p[0] < w) w = p[0];
@@ -69,7 +72,10 @@ export function bboxOf(g: AreaGeometry): [number, number, number, number] {
 function inRing(x: number, y: number, ring: Ring): boolean {
   let inside = false;
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
+    const xi = ring[i][0],
+      yi = ring[i][1],
+      xj = ring[j][0],
+      yj = ring[j][1];
     if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
   }
   return inside;
@@ -80,7 +86,11 @@ export function pointInGeometry(x: number, y: number, g: AreaGeometry): boolean 
   for (const poly of polygonsOf(g)) {
     if (!poly.length || !inRing(x, y, poly[0])) continue;
     let hole = false;
-    for (let k = 1; k < poly.length; k++) if (inRing(x, y, poly[k])) { hole = true; break; }
+    for (let k = 1; k < poly.length; k++)
+      if (inRing(x, y, poly[k])) {
+        hole = true;
+        break;
+      }
     if (!hole) return true;
   }
   return false;
@@ -93,7 +103,8 @@ export function pointInRing(x: number, y: number, ring: Ring): boolean {
 /** Shoelace area of a ring already in metres (absolute value). */
 export function ringAreaM2(ringXY: readonly (readonly number[])[]): number {
   let a = 0;
-  for (let i = 0, j = ringXY.length - 1; i < ringXY.length; j = i++) a += (ringXY[j][0] + ringXY[i][0]) * (ringXY[j][1] - ringXY[i][1]);
+  for (let i = 0, j = ringXY.length - 1; i < ringXY.length; j = i++)
+    a += (ringXY[j][0] + ringXY[i][0]) * (ringXY[j][1] - ringXY[i][1]);
   return Math.abs(a) / 2;
 }
 
@@ -113,8 +124,12 @@ export function geometryAreaM2(g: AreaGeometry): number {
 
 /** Centroid (vertex average; adequate for small building footprints) of a ring. */
 export function ringCentroid(ring: Ring): [number, number] {
-  let x = 0, y = 0;
-  for (const p of ring) { x += p[0]; y += p[1]; }
+  let x = 0,
+    y = 0;
+  for (const p of ring) {
+    x += p[0];
+    y += p[1];
+  }
   return [x / ring.length, y / ring.length];
 }
 
@@ -144,19 +159,23 @@ export function rasterizeGeometry(
   value = 1,
   onlyWhere?: Uint8Array,
 ): Uint8Array | Int8Array {
-  const dLon = (rect.east - rect.west) / nx, dLat = (rect.north - rect.south) / ny;
+  const dLon = (rect.east - rect.west) / nx,
+    dLat = (rect.north - rect.south) / ny;
   const edges: number[] = []; // ax, ay, bx, by flattened
   for (const poly of polygonsOf(g))
     for (const ring of poly)
-      for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) edges.push(ring[j][0], ring[j][1], ring[i][0], ring[i][1]);
+      for (let i = 0, j = ring.length - 1; i < ring.length; j = i++)
+        edges.push(ring[j][0], ring[j][1], ring[i][0], ring[i][1]);
   const xs: number[] = [];
   for (let r = 0; r < ny; r++) {
     const y = rect.south + (r + 0.5) * dLat;
     xs.length = 0;
     for (let e = 0; e < edges.length; e += 4) {
-      const ay = edges[e + 1], by = edges[e + 3];
+      const ay = edges[e + 1],
+        by = edges[e + 3];
       if (ay > y !== by > y) {
-        const ax = edges[e], bx = edges[e + 2];
+        const ax = edges[e],
+          bx = edges[e + 2];
         xs.push(ax + ((y - ay) * (bx - ax)) / (by - ay));
       }
     }

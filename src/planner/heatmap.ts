@@ -21,7 +21,8 @@ export interface LegendStop {
  * [weak, good), and two weak classes (≥ weak−10, below).
  */
 export function defaultLegend(t: Thresholds): LegendStop[] {
-  const g = t.goodDbm, w = t.weakDbm;
+  const g = t.goodDbm,
+    w = t.weakDbm;
   const stops: LegendStop[] = [
     { minDbm: g + 20, color: "#1a9850", alpha: 170, label: `≥ ${g + 20} dBm` },
     { minDbm: g + 10, color: "#66bd63", alpha: 160, label: `${g + 10} … ${g + 20}` },
@@ -41,7 +42,10 @@ function rgb(hex: string): [number, number, number] {
 }
 
 /** RGBA pixels (width nx, height ny, north row first); cells outside the area are transparent. */
-export function rasterise(grid: Pick<CoverageGrid, "nx" | "ny" | "mask" | "best">, legend: readonly LegendStop[]): Uint8ClampedArray {
+export function rasterise(
+  grid: Pick<CoverageGrid, "nx" | "ny" | "mask" | "best">,
+  legend: readonly LegendStop[],
+): Uint8ClampedArray {
   const { nx, ny, mask, best } = grid;
   const cols = legend.map((s) => rgb(s.color));
   const out = new Uint8ClampedArray(nx * ny * 4);

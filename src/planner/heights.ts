@@ -39,7 +39,10 @@ export function buildHeightRaster(
   const r: HeightRaster = { originX: extent.minX, originY: extent.minY, cellM, nx, ny, heights };
   for (const b of buildings) {
     const ring = b.footprint.map((p) => toLocal(proj, p[0], p[1]));
-    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    let x0 = Infinity,
+      y0 = Infinity,
+      x1 = -Infinity,
+      y1 = -Infinity;
     for (const [x, y] of ring) {
       if (x < x0) x0 = x;
       if (x > x1) x1 = x;
@@ -89,13 +92,28 @@ export function heightAt(r: HeightRaster, x: number, y: number): number {
  * Samples every half raster cell, marching from the user end (where blockage is most likely, so blocked rays
  * exit early); the raster cell holding the antenna is ignored (the antenna's own rooftop).
  */
-export function isLineOfSight(r: HeightRaster, ux: number, uy: number, hUT: number, sx: number, sy: number, hBS: number): boolean {
-  const dx = sx - ux, dy = sy - uy;
+export function isLineOfSight(
+  r: HeightRaster,
+  ux: number,
+  uy: number,
+  hUT: number,
+  sx: number,
+  sy: number,
+  hBS: number,
+): boolean {
+  const dx = sx - ux,
+    dy = sy - uy;
   const d = Math.sqrt(dx * dx + dy * dy);
   const step = r.cellM * 0.5;
   const n = Math.floor(d / step);
-  const si = Math.floor((sx - r.originX) / r.cellM), sj = Math.floor((sy - r.originY) / r.cellM);
-  const nx = r.nx, ny = r.ny, h = r.heights, ox = r.originX, oy = r.originY, inv = 1 / r.cellM;
+  const si = Math.floor((sx - r.originX) / r.cellM),
+    sj = Math.floor((sy - r.originY) / r.cellM);
+  const nx = r.nx,
+    ny = r.ny,
+    h = r.heights,
+    ox = r.originX,
+    oy = r.originY,
+    inv = 1 / r.cellM;
   for (let k = 0; k <= n; k++) {
     const t = d > 0 ? (k * step) / d : 0;
     const i = Math.floor((ux + dx * t - ox) * inv);

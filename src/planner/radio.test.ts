@@ -69,7 +69,10 @@ describe("38.901 details", () => {
     // UMa at 200 m, hUT 1.5 (C' = 0): 0.09 + exp(-200/63)·0.91 = 0.128151…
     expect(losProbability("UMa", 200)).toBeCloseTo(0.09 + Math.exp(-200 / 63) * 0.91, 12);
     // UMa hUT 23 m: C' = 1 → extra factor 1 + 1.25·(2)^3·exp(-200/150) = 3.6363…
-    expect(losProbability("UMa", 200, 23)).toBeCloseTo((0.09 + Math.exp(-200 / 63) * 0.91) * (1 + 10 * Math.exp(-4 / 3)), 12);
+    expect(losProbability("UMa", 200, 23)).toBeCloseTo(
+      (0.09 + Math.exp(-200 / 63) * 0.91) * (1 + 10 * Math.exp(-4 / 3)),
+      12,
+    );
   });
   it("expected path loss lies between LOS and NLOS and follows the probability", () => {
     const p = losProbability("UMa", 200);
@@ -127,16 +130,25 @@ describe("compiled path loss (coverage hot loop) equals linkPathLoss", () => {
       for (const h of [6, 10, 15, 25, 40, 120])
         for (const hUT of [1.5, 20])
           for (const hataModel of ["auto", "cost231"] as const)
-          for (const losMode of ["probabilistic", "nlos", "los"] as const) {
-            const o = { ...DEFAULT_PROPAGATION, hUT, losMode, hataModel };
-            compilePathLoss(c, 0, h, band.fcGHz, o);
-            for (const d of [1, 9, 10, 17, 18, 19, 50, 150, 209, 211, 559, 561, 1000, 2500, 6000]) {
-              expect(compiledPathLoss(c, 0, d, defaultLosArg(losMode), hUT)).toBeCloseTo(linkPathLoss(d, h, band.fcGHz, o), 9);
-              expect(compiledPathLoss(c, 0, d, LOS_YES, hUT)).toBeCloseTo(linkPathLoss(d, h, band.fcGHz, o, "LOS"), 9);
-              expect(compiledPathLoss(c, 0, d, LOS_NO, hUT)).toBeCloseTo(linkPathLoss(d, h, band.fcGHz, o, "NLOS"), 9);
-              n++;
+            for (const losMode of ["probabilistic", "nlos", "los"] as const) {
+              const o = { ...DEFAULT_PROPAGATION, hUT, losMode, hataModel };
+              compilePathLoss(c, 0, h, band.fcGHz, o);
+              for (const d of [1, 9, 10, 17, 18, 19, 50, 150, 209, 211, 559, 561, 1000, 2500, 6000]) {
+                expect(compiledPathLoss(c, 0, d, defaultLosArg(losMode), hUT)).toBeCloseTo(
+                  linkPathLoss(d, h, band.fcGHz, o),
+                  9,
+                );
+                expect(compiledPathLoss(c, 0, d, LOS_YES, hUT)).toBeCloseTo(
+                  linkPathLoss(d, h, band.fcGHz, o, "LOS"),
+                  9,
+                );
+                expect(compiledPathLoss(c, 0, d, LOS_NO, hUT)).toBeCloseTo(
+                  linkPathLoss(d, h, band.fcGHz, o, "NLOS"),
+                  9,
+                );
+                n++;
+              }
             }
-          }
     expect(n).toBe(4 * 6 * 2 * 2 * 3 * 15);
   });
 });

@@ -96,7 +96,13 @@ export function losProbability(scenario: Scenario38901, d2D: number, hUT = 1.5):
  * Expected path loss (dB) when the LOS state is unknown: the LOS and NLOS losses weighted by the LOS probability
  * (averaged in dB, the usual planning-tool simplification).
  */
-export function expectedPathLoss38901(scenario: Scenario38901, d2D: number, hBS: number, hUT: number, fcGHz: number): number {
+export function expectedPathLoss38901(
+  scenario: Scenario38901,
+  d2D: number,
+  hBS: number,
+  hUT: number,
+  fcGHz: number,
+): number {
   const p = losProbability(scenario, d2D, hUT);
   const los = scenario === "UMa" ? umaLos(d2D, hBS, hUT, fcGHz) : umiLos(d2D, hBS, hUT, fcGHz);
   if (p >= 1) return los;
@@ -130,7 +136,14 @@ export function hataMobileCorrection(fMHz: number, hm: number, city: HataCity): 
 export function cost231Hata(fMHz: number, hb: number, hm: number, dKm: number, city: HataCity = "medium"): number {
   const d = Math.max(dKm, 0.02);
   const cm = city === "metropolitan" ? 3 : 0;
-  return 46.3 + 33.9 * log10(fMHz) - 13.82 * log10(hb) - hataMobileCorrection(fMHz, hm, city) + (44.9 - 6.55 * log10(hb)) * log10(d) + cm;
+  return (
+    46.3 +
+    33.9 * log10(fMHz) -
+    13.82 * log10(hb) -
+    hataMobileCorrection(fMHz, hm, city) +
+    (44.9 - 6.55 * log10(hb)) * log10(d) +
+    cm
+  );
 }
 
 /** Okumura–Hata urban median path loss (dB), f 150–1500 MHz; large city uses the large-city a(hm). */
@@ -183,7 +196,13 @@ export interface AntennaPattern {
   /** maximum directional gain, dBi (38.901: 8) */
   maxGainDbi: number;
 }
-export const DEFAULT_ANTENNA: Readonly<AntennaPattern> = { hpbwH: 65, hpbwV: 65, frontBackDb: 30, slaVDb: 30, maxGainDbi: 8 };
+export const DEFAULT_ANTENNA: Readonly<AntennaPattern> = {
+  hpbwH: 65,
+  hpbwV: 65,
+  frontBackDb: 30,
+  slaVDb: 30,
+  maxGainDbi: 8,
+};
 
 /** Wrap an angle difference to (−180, 180]. */
 export function wrapDeg(a: number): number {
@@ -199,7 +218,12 @@ export function wrapDeg(a: number): number {
  * `offAzimuthDeg` is the horizontal angle from boresight; `depressionDeg` the angle below the horizon from the
  * antenna to the target; `tiltDeg` the downtilt (positive = down).
  */
-export function sectorGain(offAzimuthDeg: number, depressionDeg: number, tiltDeg: number, ant: AntennaPattern = DEFAULT_ANTENNA): number {
+export function sectorGain(
+  offAzimuthDeg: number,
+  depressionDeg: number,
+  tiltDeg: number,
+  ant: AntennaPattern = DEFAULT_ANTENNA,
+): number {
   const ph = offAzimuthDeg / ant.hpbwH;
   const aH = -Math.min(12 * ph * ph, ant.frontBackDb);
   const pv = (depressionDeg - tiltDeg) / ant.hpbwV;
@@ -256,7 +280,13 @@ export function perReDbm(txPowerDbm: number, nPrb: number): number {
 }
 
 /** RSRP (dBm) = P_tx − 10 log10(12·NPRB) + G − PL − losses. */
-export function rsrpDbm(txPowerDbm: number, nPrb: number, gainDbi: number, pathLossDb: number, lossesDb: number): number {
+export function rsrpDbm(
+  txPowerDbm: number,
+  nPrb: number,
+  gainDbi: number,
+  pathLossDb: number,
+  lossesDb: number,
+): number {
   return perReDbm(txPowerDbm, nPrb) + gainDbi - pathLossDb - lossesDb;
 }
 
@@ -305,12 +335,20 @@ export function scenarioFor(hBS: number, opts: PropagationOptions): Scenario3890
  * COST-231 Hata (≥ 1.5 GHz, or everywhere with hataModel 'cost231') or Okumura–Hata (< 1.5 GHz), which are
  * median (non-LOS-resolved) models.
  */
-export function linkPathLoss(d2D: number, hBS: number, fcGHz: number, opts: PropagationOptions, los: LosState | null = null): number {
+export function linkPathLoss(
+  d2D: number,
+  hBS: number,
+  fcGHz: number,
+  opts: PropagationOptions,
+  los: LosState | null = null,
+): number {
   if (fcGHz < opts.hataBelowGHz) {
     const fMHz = fcGHz * 1000;
     const dKm = Math.max(d2D, 10) / 1000;
     const hb = Math.max(hBS, 1.5);
-    return fMHz >= 1500 || opts.hataModel === "cost231" ? cost231Hata(fMHz, hb, opts.hUT, dKm, opts.hataCity) : okumuraHata(fMHz, hb, opts.hUT, dKm, opts.hataCity);
+    return fMHz >= 1500 || opts.hataModel === "cost231"
+      ? cost231Hata(fMHz, hb, opts.hUT, dKm, opts.hataCity)
+      : okumuraHata(fMHz, hb, opts.hUT, dKm, opts.hataCity);
   }
   const sc = scenarioFor(hBS, opts);
   if (los) return pathLoss38901(sc, los, d2D, hBS, opts.hUT, fcGHz);
@@ -340,12 +378,22 @@ export const LOS_EXPECTED = -1;
 export const LOS_NO = 0;
 export const LOS_YES = 1;
 
-export function compilePathLoss(out: Float64Array, o: number, hBS: number, fcGHz: number, opts: PropagationOptions): void {
+export function compilePathLoss(
+  out: Float64Array,
+  o: number,
+  hBS: number,
+  fcGHz: number,
+  opts: PropagationOptions,
+): void {
   const hUT = opts.hUT;
   if (fcGHz < opts.hataBelowGHz) {
-    const fMHz = fcGHz * 1000, hb = Math.max(hBS, 1.5);
+    const fMHz = fcGHz * 1000,
+      hb = Math.max(hBS, 1.5);
     // value at 1 km is the intercept; the slope is per decade of km
-    const a = fMHz >= 1500 || opts.hataModel === "cost231" ? cost231Hata(fMHz, hb, hUT, 1, opts.hataCity) : okumuraHata(fMHz, hb, hUT, 1, opts.hataCity);
+    const a =
+      fMHz >= 1500 || opts.hataModel === "cost231"
+        ? cost231Hata(fMHz, hb, hUT, 1, opts.hataCity)
+        : okumuraHata(fMHz, hb, hUT, 1, opts.hataCity);
     out.set([2, a, 44.9 - 6.55 * log10(hb), 0, 0, 0, 0, 0, 0], o);
     return;
   }
@@ -354,9 +402,35 @@ export function compilePathLoss(out: Float64Array, o: number, hBS: number, fcGHz
   const dBP = breakpointDistance(hBS, hUT, fcGHz);
   const dh2 = (hBS - hUT) * (hBS - hUT);
   if (sc === "UMa") {
-    out.set([0, 28.0 + f, 22, 28.0 + f - 9 * log10(dBP * dBP + dh2), 13.54 + f - 0.6 * (hUT - 1.5), 39.08, dBP, dh2, hUT > 13 ? 1 : 0], o);
+    out.set(
+      [
+        0,
+        28.0 + f,
+        22,
+        28.0 + f - 9 * log10(dBP * dBP + dh2),
+        13.54 + f - 0.6 * (hUT - 1.5),
+        39.08,
+        dBP,
+        dh2,
+        hUT > 13 ? 1 : 0,
+      ],
+      o,
+    );
   } else {
-    out.set([1, 32.4 + f, 21, 32.4 + f - 9.5 * log10(dBP * dBP + dh2), 22.4 + 21.3 * log10(fcGHz) - 0.3 * (hUT - 1.5), 35.3, dBP, dh2, 0], o);
+    out.set(
+      [
+        1,
+        32.4 + f,
+        21,
+        32.4 + f - 9.5 * log10(dBP * dBP + dh2),
+        22.4 + 21.3 * log10(fcGHz) - 0.3 * (hUT - 1.5),
+        35.3,
+        dBP,
+        dh2,
+        0,
+      ],
+      o,
+    );
   }
 }
 

@@ -8,7 +8,11 @@
 import type { FieldError, ScenarioBody, ScenarioRecord, ScenarioSummary } from "../protocol/scenario";
 
 export class ScenarioApiError extends Error {
-  constructor(readonly status: number, message: string, readonly fields: FieldError[] = []) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly fields: FieldError[] = [],
+  ) {
     super(message);
     this.name = "ScenarioApiError";
   }
@@ -37,13 +41,28 @@ export class ScenarioApi {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers["content-type"] = "application/json";
     if (this.token) headers.authorization = `Bearer ${this.token}`;
-    const r = await this.f(`${this.base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const r = await this.f(`${this.base}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     if (r.status === 204) return undefined as T;
-    const json = (await r.json().catch(() => ({}))) as { error?: string; reason?: string; message?: string; fields?: FieldError[] };
+    const json = (await r.json().catch(() => ({}))) as {
+      error?: string;
+      reason?: string;
+      message?: string;
+      fields?: FieldError[];
+    };
     if (!r.ok) {
       const fields = json.fields ?? [];
-      const detail = fields.length ? fields.map((x) => `${x.field}: ${x.reason}`).join("; ") : json.reason ?? json.message ?? "";
-      throw new ScenarioApiError(r.status, `${method} ${path}: ${r.status} ${json.error ?? ""}${detail ? ` — ${detail}` : ""}`, fields);
+      const detail = fields.length
+        ? fields.map((x) => `${x.field}: ${x.reason}`).join("; ")
+        : (json.reason ?? json.message ?? "");
+      throw new ScenarioApiError(
+        r.status,
+        `${method} ${path}: ${r.status} ${json.error ?? ""}${detail ? ` — ${detail}` : ""}`,
+        fields,
+      );
     }
     return json as T;
   }

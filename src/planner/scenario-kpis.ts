@@ -8,7 +8,13 @@ import type { CoverageKpis } from "./demand";
 import type { PlannerKpis } from "./session";
 
 /** Saved KPI fields, their label, unit and which direction is better. */
-export const KPI_FIELDS: readonly { key: keyof CoverageKpis; label: string; labelZh: string; unit: string; better: "higher" | "lower" | "none" }[] = [
+export const KPI_FIELDS: readonly {
+  key: keyof CoverageKpis;
+  label: string;
+  labelZh: string;
+  unit: string;
+  better: "higher" | "lower" | "none";
+}[] = [
   { key: "coveredPct", label: "Population covered", labelZh: "覆盖人口占比", unit: "%", better: "higher" },
   { key: "coveredPeople", label: "People covered", labelZh: "覆盖人口", unit: "", better: "higher" },
   { key: "weakPeople", label: "Weak-coverage people", labelZh: "弱覆盖人口", unit: "", better: "lower" },
@@ -51,15 +57,24 @@ export interface KpiComparisonRow {
 /** Rows for the A-vs-B table: area KPIs first, then per district (districts present in either scenario). */
 export function compareScenarioKpis(a: ScenarioKpis, b: ScenarioKpis): KpiComparisonRow[] {
   const rows: KpiComparisonRow[] = [];
-  const prefixes: (string | null)[] = [null, ...DISTRICTS.filter((d) => Object.keys(a).concat(Object.keys(b)).some((k) => k.startsWith(`${d}.`)))];
+  const prefixes: (string | null)[] = [
+    null,
+    ...DISTRICTS.filter((d) =>
+      Object.keys(a)
+        .concat(Object.keys(b))
+        .some((k) => k.startsWith(`${d}.`)),
+    ),
+  ];
   for (const district of prefixes)
     for (const f of KPI_FIELDS) {
       const key = district ? `${district}.${f.key}` : f.key;
-      const va = a[key] ?? null, vb = b[key] ?? null;
+      const va = a[key] ?? null,
+        vb = b[key] ?? null;
       if (va === null && vb === null) continue;
       const delta = va !== null && vb !== null ? vb - va : null;
       let better: KpiComparisonRow["better"] = null;
-      if (delta !== null && f.better !== "none") better = Math.abs(delta) < 1e-9 ? "same" : (delta > 0) === (f.better === "higher") ? "b" : "a";
+      if (delta !== null && f.better !== "none")
+        better = Math.abs(delta) < 1e-9 ? "same" : delta > 0 === (f.better === "higher") ? "b" : "a";
       rows.push({ key, district, label: f.label, labelZh: f.labelZh, unit: f.unit, a: va, b: vb, delta, better });
     }
   return rows;

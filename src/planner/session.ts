@@ -5,8 +5,23 @@
 import { DISTRICTS, type DistrictName } from "../protocol/data";
 import { Candidate, type PlannerArea } from "../protocol/scenario";
 import { type CandidateDelta, candidateDelta } from "./candidates";
-import { type CandidateUpdate, type CoverageParams, type GridGeometry, type RadioSite, CoverageEngine, resolveParams } from "./coverage";
-import { type CoverageKpis, type DemandBuilding, type DemandDistrict, type DemandLayer, buildDemand, coverageKpis, districtKpis } from "./demand";
+import {
+  type CandidateUpdate,
+  type CoverageParams,
+  type GridGeometry,
+  type RadioSite,
+  CoverageEngine,
+  resolveParams,
+} from "./coverage";
+import {
+  type CoverageKpis,
+  type DemandBuilding,
+  type DemandDistrict,
+  type DemandLayer,
+  buildDemand,
+  coverageKpis,
+  districtKpis,
+} from "./demand";
 import type { AreaGeometry } from "./geo";
 import { type LegendStop, defaultLegend, rasterise } from "./heatmap";
 import type { FootprintBuilding } from "./heights";
@@ -91,7 +106,10 @@ export class PlannerSession {
     if ("type" in area) return area;
     if (area.kind === "polygon") return area.geometry;
     const d = this.init.districts?.find((x) => x.name === area.name);
-    if (!d) throw new Error(`planner area: district ${area.name} not loaded (districts given: ${(this.init.districts ?? []).map((x) => x.name).join(", ") || "none"})`);
+    if (!d)
+      throw new Error(
+        `planner area: district ${area.name} not loaded (districts given: ${(this.init.districts ?? []).map((x) => x.name).join(", ") || "none"})`,
+      );
     return d.geometry;
   }
 
@@ -145,7 +163,12 @@ export class PlannerSession {
       this.cands.set(c.id, c);
       links += this.eng.upsertCandidate(c).links;
     }
-    return this.snapshot({ kind: "incremental", ms: performance.now() - t0, cells: this.eng.areaCells().length, links });
+    return this.snapshot({
+      kind: "incremental",
+      ms: performance.now() - t0,
+      cells: this.eng.areaCells().length,
+      links,
+    });
   }
 
   candidateDelta(id: string): CandidateDelta {
@@ -157,17 +180,23 @@ export class PlannerSession {
   }
 
   kpis(): PlannerKpis {
-    const g = this.eng.getGrid(), d = this.demand!;
+    const g = this.eng.getGrid(),
+      d = this.demand!;
     const baseIn = this.eng.baseSitesInArea();
     const byDistrict: Partial<Record<DistrictName, number>> = {};
-    const bump = (name: DistrictName | undefined) => { if (name) byDistrict[name] = (byDistrict[name] ?? 0) + 1; };
+    const bump = (name: DistrictName | undefined) => {
+      if (name) byDistrict[name] = (byDistrict[name] ?? 0) + 1;
+    };
     for (const slot of baseIn) {
       const s = this.init.sites[slot];
       bump(s.district ?? this.districtAt(s.lon, s.lat));
     }
     let candIn = 0;
     for (const c of this.cands.values())
-      if (this.eng.inArea(c.lon, c.lat)) { candIn++; bump(this.districtAt(c.lon, c.lat)); }
+      if (this.eng.inArea(c.lon, c.lat)) {
+        candIn++;
+        bump(this.districtAt(c.lon, c.lat));
+      }
     return {
       area: coverageKpis(g.best, g.mask, d.people, this.params.thresholds, baseIn.length + candIn),
       districts: districtKpis(g.best, g.mask, d, this.params.thresholds, byDistrict),
@@ -176,7 +205,8 @@ export class PlannerSession {
 
   private districtAt(lon: number, lat: number): DistrictName | undefined {
     const g = this.eng.getGrid();
-    const i = Math.floor(((lon - g.west) / (g.east - g.west)) * g.nx), j = Math.floor(((lat - g.south) / (g.north - g.south)) * g.ny);
+    const i = Math.floor(((lon - g.west) / (g.east - g.west)) * g.nx),
+      j = Math.floor(((lat - g.south) / (g.north - g.south)) * g.ny);
     if (i < 0 || j < 0 || i >= g.nx || j >= g.ny) return undefined;
     const k = this.demand!.district[j * g.nx + i];
     return k >= 0 ? DISTRICTS[k] : undefined;
@@ -187,10 +217,16 @@ export class PlannerSession {
    * `minSpacingM` apart — "where to put the next site" hints and e2e click targets.
    */
   weakSpots(limit = 10, by: "people" | "rsrp" = "people", minSpacingM = 300): WeakSpot[] {
-    const g = this.eng.getGrid(), people = this.demand!.people, good = this.params.thresholds.goodDbm;
+    const g = this.eng.getGrid(),
+      people = this.demand!.people,
+      good = this.params.thresholds.goodDbm;
     const list: number[] = [];
     for (const c of this.eng.areaCells()) if (people[c] > 0 && g.best[c] < good) list.push(c);
-    list.sort(by === "people" ? (a, b) => people[b] - people[a] || g.best[a] - g.best[b] : (a, b) => g.best[a] - g.best[b] || people[b] - people[a]);
+    list.sort(
+      by === "people"
+        ? (a, b) => people[b] - people[a] || g.best[a] - g.best[b]
+        : (a, b) => g.best[a] - g.best[b] || people[b] - people[a],
+    );
     const out: WeakSpot[] = [];
     const picked: [number, number][] = [];
     for (const c of list) {
@@ -218,9 +254,22 @@ export class PlannerSession {
     const legend = defaultLegend(this.params.thresholds);
     return {
       grid: {
-        lon0: g.lon0, lat0: g.lat0, originX: g.originX, originY: g.originY, cellSizeM: g.cellSizeM, nx: g.nx, ny: g.ny,
-        west: g.west, south: g.south, east: g.east, north: g.north,
-        mask: g.mask.slice(), best: g.best.slice(), bestIdx: g.bestIdx.slice(), second: g.second.slice(), secondIdx: g.secondIdx.slice(),
+        lon0: g.lon0,
+        lat0: g.lat0,
+        originX: g.originX,
+        originY: g.originY,
+        cellSizeM: g.cellSizeM,
+        nx: g.nx,
+        ny: g.ny,
+        west: g.west,
+        south: g.south,
+        east: g.east,
+        north: g.north,
+        mask: g.mask.slice(),
+        best: g.best.slice(),
+        bestIdx: g.bestIdx.slice(),
+        second: g.second.slice(),
+        secondIdx: g.secondIdx.slice(),
         people: this.demand!.people.slice(),
       },
       rgba: rasterise(g, legend),

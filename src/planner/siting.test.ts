@@ -5,14 +5,20 @@ import { makeProjection, mulberry32, toLonLat } from "./geo";
 import { bruteForceMaxCoverage, greedyMaxCoverage, proposeSites, swapRefine } from "./siting";
 import { PlannerSession } from "./session";
 
-const LON = 119.3, LAT = 26.08;
+const LON = 119.3,
+  LAT = 26.08;
 const GOOD = -105;
 
 describe("greedy maximum coverage", () => {
   it("picks by marginal weight, lazily, and stops at the target", () => {
     // elements 0..5 with weights; set 0 = {0,1,2} (6), set 1 = {2,3} (7), set 2 = {4,5} (2), set 3 = {0,3} (5)
     const w = [1, 2, 3, 4, 1, 1];
-    const sets = [[0, 1, 2], [2, 3], [4, 5], [0, 3]].map((a) => Int32Array.from(a));
+    const sets = [
+      [0, 1, 2],
+      [2, 3],
+      [4, 5],
+      [0, 3],
+    ].map((a) => Int32Array.from(a));
     const r = greedyMaxCoverage(sets, w, new Uint8Array(6), 3);
     expect(r.order).toEqual([1, 0, 2]); // 7, then {0,1} = 3, then 2 (set 3 now adds 0)
     expect(r.gains).toEqual([7, 3, 2]);
@@ -43,7 +49,16 @@ describe("greedy maximum coverage", () => {
       for (let k = 0; k < 12; k++) {
         const [lon, lat] = toLonLat(p, (rnd() - 0.5) * 2000, (rnd() - 0.5) * 2000);
         const a0 = Math.floor(rnd() * 120);
-        const cand: RadioSite = { id: `K${k}`, lon, lat, heightM: 20 + Math.floor(rnd() * 25), azimuths: [a0, a0 + 120, a0 + 240], tiltDeg: 6, txPowerDbm: 53, band: "n78" };
+        const cand: RadioSite = {
+          id: `K${k}`,
+          lon,
+          lat,
+          heightM: 20 + Math.floor(rnd() * 25),
+          azimuths: [a0, a0 + 120, a0 + 240],
+          tiltDeg: 6,
+          txPowerDbm: 53,
+          band: "n78",
+        };
         const pr = e.probeSite(cand);
         sets.push(Int32Array.from(Array.from(pr.cells).filter((_, t) => pr.rsrp[t] >= GOOD && !covered[pr.cells[t]])));
       }
@@ -71,7 +86,18 @@ describe("proposeSites", () => {
     const p = makeProjection(LON, LAT);
     // one existing site in the west; people everywhere (uniform demand through a district without buildings)
     const [slon, slat] = toLonLat(p, -700, 0);
-    const sites = [{ id: "E1", lon: slon, lat: slat, heightM: 30, azimuths: [0, 120, 240] as [number, number, number], tiltDeg: 6, txPowerDbm: 53, band: "n78" as const }];
+    const sites = [
+      {
+        id: "E1",
+        lon: slon,
+        lat: slat,
+        heightM: 30,
+        azimuths: [0, 120, 240] as [number, number, number],
+        tiltDeg: 6,
+        txPowerDbm: 53,
+        band: "n78" as const,
+      },
+    ];
     const area = squareArea(LON, LAT, 2000);
     const s = new PlannerSession({ sites, districts: [{ name: "鼓楼区", geometry: area, population: 40000 }] });
     const snap = s.setArea(area);
@@ -82,7 +108,8 @@ describe("proposeSites", () => {
     const gains = r.proposals.map((x) => x.marginalPeople);
     for (let i = 1; i < gains.length; i++) expect(gains[i]).toBeLessThanOrEqual(gains[i - 1] + 1e-6);
     expect(r.proposals[0].cumulativeCoveredPeople).toBeCloseTo(before + gains[0], 3);
-    for (const pr of r.proposals) expect(s.engine.nearestBaseSite(pr.candidate.lon, pr.candidate.lat)!.distanceM).toBeGreaterThanOrEqual(100);
+    for (const pr of r.proposals)
+      expect(s.engine.nearestBaseSite(pr.candidate.lon, pr.candidate.lat)!.distanceM).toBeGreaterThanOrEqual(100);
     // accepting them all realises exactly the predicted coverage
     const after = s.setCandidates(r.proposals.map((x) => x.candidate));
     expect(after.kpis.area.coveredPeople).toBeCloseTo(r.proposals[3].cumulativeCoveredPeople, 0);
@@ -98,10 +125,23 @@ describe("proposeSites uses rooftops", () => {
   it("a tall rooftop inside the area becomes a candidate at roof + mast height", () => {
     const p = makeProjection(LON, LAT);
     const area = squareArea(LON, LAT, 1000);
-    const roof = { heightM: 60, district: "鼓楼区" as const, usage: "office" as const, floors: 18, footprint: [toLonLat(p, 0, 0), toLonLat(p, 30, 0), toLonLat(p, 30, 30), toLonLat(p, 0, 30)] };
-    const s = new PlannerSession({ sites: [], buildings: [roof], districts: [{ name: "鼓楼区", geometry: area, population: 1000 }] });
+    const roof = {
+      heightM: 60,
+      district: "鼓楼区" as const,
+      usage: "office" as const,
+      floors: 18,
+      footprint: [toLonLat(p, 0, 0), toLonLat(p, 30, 0), toLonLat(p, 30, 30), toLonLat(p, 0, 30)],
+    };
+    const s = new PlannerSession({
+      sites: [],
+      buildings: [roof],
+      districts: [{ name: "鼓楼区", geometry: area, population: 1000 }],
+    });
     s.setArea(area);
-    const r = proposeSites(s.engine, s.demandLayer!.people, s.coverageParams.thresholds, [roof], { count: 1, gridSpacingM: 5000 });
+    const r = proposeSites(s.engine, s.demandLayer!.people, s.coverageParams.thresholds, [roof], {
+      count: 1,
+      gridSpacingM: 5000,
+    });
     expect(r.proposals[0].source).toBe("rooftop");
     expect(r.proposals[0].candidate.heightM).toBe(63);
   });

@@ -48,7 +48,13 @@ export const DEFAULT_SITING: Readonly<SitingOptions> = {
   mastM: 3,
   gridHeightM: 30,
   minSeparationM: 100,
-  template: { azimuths: DEFAULT_CANDIDATE.azimuths, tiltDeg: DEFAULT_CANDIDATE.tiltDeg, txPowerDbm: DEFAULT_CANDIDATE.txPowerDbm, band: DEFAULT_CANDIDATE.band, source: "auto" },
+  template: {
+    azimuths: DEFAULT_CANDIDATE.azimuths,
+    tiltDeg: DEFAULT_CANDIDATE.tiltDeg,
+    txPowerDbm: DEFAULT_CANDIDATE.txPowerDbm,
+    band: DEFAULT_CANDIDATE.band,
+    source: "auto",
+  },
   idPrefix: "AUTO",
   swapPasses: 10,
 };
@@ -61,7 +67,11 @@ export interface CandidatePosition {
 }
 
 /** Rooftops of the tallest buildings inside the area, then grid points inside the area. */
-export function candidatePositions(engine: CoverageEngine, buildings: readonly SitingBuilding[], o: SitingOptions): CandidatePosition[] {
+export function candidatePositions(
+  engine: CoverageEngine,
+  buildings: readonly SitingBuilding[],
+  o: SitingOptions,
+): CandidatePosition[] {
   const out: CandidatePosition[] = [];
   const tall = buildings.filter((b) => b.heightM >= o.rooftopMinHeightM).sort((a, b) => b.heightM - a.heightM);
   for (const b of tall) {
@@ -113,10 +123,12 @@ export function greedyMaxCoverage(
   };
   // max-heap of [gain, set, round-evaluated]
   const heap: [number, number, number][] = sets.map((_, s) => [gainOf(s), s, 0]);
-  const less = (a: [number, number, number], b: [number, number, number]) => a[0] < b[0] || (a[0] === b[0] && a[1] > b[1]);
+  const less = (a: [number, number, number], b: [number, number, number]) =>
+    a[0] < b[0] || (a[0] === b[0] && a[1] > b[1]);
   const down = (i: number) => {
     for (;;) {
-      const l = 2 * i + 1, r = l + 1;
+      const l = 2 * i + 1,
+        r = l + 1;
       let m = i;
       if (l < heap.length && less(heap[m], heap[l])) m = l;
       if (r < heap.length && less(heap[m], heap[r])) m = r;
@@ -126,7 +138,8 @@ export function greedyMaxCoverage(
     }
   };
   for (let i = Math.floor(heap.length / 2) - 1; i >= 0; i--) down(i);
-  const order: number[] = [], gains: number[] = [];
+  const order: number[] = [],
+    gains: number[] = [];
   let total = coveredWeight0;
   for (let round = 1; order.length < k && heap.length && total < targetWeight; round++) {
     for (;;) {
@@ -166,16 +179,27 @@ export function swapRefine(
   const count = new Int32Array(covered0.length);
   const inSel = new Uint8Array(sets.length);
   for (let e = 0; e < covered0.length; e++) if (covered0[e]) count[e] = 1 << 20; // never "only covered by s"
-  const add = (s: number, d: number) => { for (const e of sets[s]) count[e] += d; };
-  for (const s of sel) { add(s, 1); inSel[s] = 1; }
+  const add = (s: number, d: number) => {
+    for (const e of sets[s]) count[e] += d;
+  };
+  for (const s of sel) {
+    add(s, 1);
+    inSel[s] = 1;
+  }
   const markS = new Uint8Array(covered0.length);
   let swaps = 0;
   for (let pass = 0; pass < maxPasses; pass++) {
-    let bestDelta = 1e-9, bestI = -1, bestT = -1;
+    let bestDelta = 1e-9,
+      bestI = -1,
+      bestT = -1;
     for (let i = 0; i < sel.length; i++) {
       const s = sel[i];
       let loss = 0;
-      for (const e of sets[s]) if (count[e] === 1) { loss += weights[e]; markS[e] = 1; }
+      for (const e of sets[s])
+        if (count[e] === 1) {
+          loss += weights[e];
+          markS[e] = 1;
+        }
       for (let t = 0; t < sets.length; t++) {
         if (inSel[t]) continue;
         let gain = 0;
@@ -184,32 +208,57 @@ export function swapRefine(
           const e = a[q];
           if (count[e] === 0 || markS[e]) gain += weights[e];
         }
-        if (gain - loss > bestDelta) { bestDelta = gain - loss; bestI = i; bestT = t; }
+        if (gain - loss > bestDelta) {
+          bestDelta = gain - loss;
+          bestI = i;
+          bestT = t;
+        }
       }
       for (const e of sets[s]) markS[e] = 0;
     }
     if (bestI < 0) break;
     const s = sel[bestI];
-    add(s, -1); inSel[s] = 0;
-    add(bestT, 1); inSel[bestT] = 1;
+    add(s, -1);
+    inSel[s] = 0;
+    add(bestT, 1);
+    inSel[bestT] = 1;
     sel[bestI] = bestT;
     swaps++;
   }
-  const ranked = greedyMaxCoverage(sel.map((s) => sets[s]), weights, covered0, sel.length);
+  const ranked = greedyMaxCoverage(
+    sel.map((s) => sets[s]),
+    weights,
+    covered0,
+    sel.length,
+  );
   return { order: ranked.order.map((k) => sel[k]), gains: ranked.gains, total: ranked.total, swaps };
 }
 
 /** Exhaustive optimum over all k-subsets (for tests on small instances). */
-export function bruteForceMaxCoverage(sets: readonly Int32Array[], weights: ArrayLike<number>, covered: Uint8Array, k: number): { best: number; combo: number[] } {
-  let best = -1, bestCombo: number[] = [];
+export function bruteForceMaxCoverage(
+  sets: readonly Int32Array[],
+  weights: ArrayLike<number>,
+  covered: Uint8Array,
+  k: number,
+): { best: number; combo: number[] } {
+  let best = -1,
+    bestCombo: number[] = [];
   const combo: number[] = [];
   const mark = new Uint8Array(covered.length);
   const rec = (start: number) => {
     if (combo.length === k || start === sets.length) {
       mark.set(covered);
       let w = 0;
-      for (const s of combo) for (const e of sets[s]) if (!mark[e]) { mark[e] = 1; w += weights[e]; }
-      if (w > best) { best = w; bestCombo = combo.slice(); }
+      for (const s of combo)
+        for (const e of sets[s])
+          if (!mark[e]) {
+            mark[e] = 1;
+            w += weights[e];
+          }
+      if (w > best) {
+        best = w;
+        bestCombo = combo.slice();
+      }
       if (combo.length === k) return;
       return;
     }
@@ -255,14 +304,22 @@ export function proposeSites(
   options: Partial<SitingOptions> = {},
 ): SitingResult {
   const t0 = performance.now();
-  const o: SitingOptions = { ...DEFAULT_SITING, ...options, template: { ...DEFAULT_SITING.template, ...(options.template ?? {}) } };
+  const o: SitingOptions = {
+    ...DEFAULT_SITING,
+    ...options,
+    template: { ...DEFAULT_SITING.template, ...(options.template ?? {}) },
+  };
   const g = engine.getGrid();
   const size = g.nx * g.ny;
   const covered = new Uint8Array(size);
-  let areaPeople = 0, base = 0;
+  let areaPeople = 0,
+    base = 0;
   for (const c of engine.areaCells()) {
     areaPeople += people[c];
-    if (g.best[c] >= thresholds.goodDbm) { covered[c] = 1; base += people[c]; }
+    if (g.best[c] >= thresholds.goodDbm) {
+      covered[c] = 1;
+      base += people[c];
+    }
   }
   const placed = engine.candidateIds().map((id) => engine.siteAt(engine.slotOfCandidate(id)!)!);
   const proj = engine.projection();
@@ -270,7 +327,8 @@ export function proposeSites(
     const near = engine.nearestBaseSite(lon, lat);
     if (near && near.distanceM < o.minSeparationM) return true;
     for (const p of placed) {
-      const dx = (p.lon - lon) * proj.mPerDegLon, dy = (p.lat - lat) * proj.mPerDegLat;
+      const dx = (p.lon - lon) * proj.mPerDegLon,
+        dy = (p.lat - lat) * proj.mPerDegLat;
       if (dx * dx + dy * dy < o.minSeparationM * o.minSeparationM) return true;
     }
     return false;
@@ -279,7 +337,14 @@ export function proposeSites(
   const sets: Int32Array[] = [];
   const cands: Candidate[] = [];
   positions.forEach((p, n) => {
-    const cand: Candidate = { ...o.template, azimuths: [...o.template.azimuths] as Candidate["azimuths"], id: `${o.idPrefix}-${n}`, lon: p.lon, lat: p.lat, heightM: p.heightM };
+    const cand: Candidate = {
+      ...o.template,
+      azimuths: [...o.template.azimuths] as Candidate["azimuths"],
+      id: `${o.idPrefix}-${n}`,
+      lon: p.lon,
+      lat: p.lat,
+      heightM: p.heightM,
+    };
     const reach = engine.reachM(cand, thresholds.goodDbm);
     const probe = engine.probeSite(cand, reach);
     const list: number[] = [];
@@ -293,18 +358,33 @@ export function proposeSites(
   const target = o.targetCoveredPct !== undefined ? (o.targetCoveredPct / 100) * areaPeople : Infinity;
   const greedy = greedyMaxCoverage(sets, people, covered, o.count, target, base);
   // with a target the greedy stop is what we want; otherwise refine the fixed-size pick by 1-swaps
-  const res = o.swapPasses > 0 && o.targetCoveredPct === undefined ? swapRefine(sets, people, covered, greedy.order, o.swapPasses) : greedy;
+  const res =
+    o.swapPasses > 0 && o.targetCoveredPct === undefined
+      ? swapRefine(sets, people, covered, greedy.order, o.swapPasses)
+      : greedy;
   let cum = base;
   const proposals = res.order.map((s, r) => {
     cum += res.gains[r];
-    const cand = { ...cands[s], id: `${o.idPrefix}-${Date.now().toString(36)}-${r + 1}`, name: `${o.idPrefix} #${r + 1}` };
+    const cand = {
+      ...cands[s],
+      id: `${o.idPrefix}-${Date.now().toString(36)}-${r + 1}`,
+      name: `${o.idPrefix} #${r + 1}`,
+    };
     return {
-      rank: r + 1, candidate: cand, source: positions[s].source, marginalPeople: res.gains[r],
-      cumulativeCoveredPeople: cum, cumulativeCoveredPct: areaPeople > 0 ? (100 * cum) / areaPeople : 0,
+      rank: r + 1,
+      candidate: cand,
+      source: positions[s].source,
+      marginalPeople: res.gains[r],
+      cumulativeCoveredPeople: cum,
+      cumulativeCoveredPct: areaPeople > 0 ? (100 * cum) / areaPeople : 0,
     };
   });
   return {
-    proposals, positionsEvaluated: positions.length, baselineCoveredPeople: base, areaPeople,
-    reachedTarget: cum >= target, ms: performance.now() - t0,
+    proposals,
+    positionsEvaluated: positions.length,
+    baselineCoveredPeople: base,
+    areaPeople,
+    reachedTarget: cum >= target,
+    ms: performance.now() - t0,
   };
 }

@@ -47,8 +47,7 @@ export interface PlannerRequest<M extends PlannerMethod = PlannerMethod> {
   arg: PlannerMethods[M]["arg"];
 }
 export type PlannerResponse =
-  | { id: number; ok: true; result: unknown; ms: number }
-  | { id: number; ok: false; error: string };
+  { id: number; ok: true; result: unknown; ms: number } | { id: number; ok: false; error: string };
 
 /** Buffers of the typed arrays inside a result, to transfer rather than copy. */
 export function transferablesOf(result: unknown): ArrayBuffer[] {
@@ -73,8 +72,12 @@ export class PlannerHost {
   async handle(req: PlannerRequest): Promise<{ response: PlannerResponse; transfer: ArrayBuffer[] }> {
     const t0 = performance.now();
     try {
-      const result = req.method === "initFromUrls" ? await this.initFromUrls(req.arg as PlannerDataUrls) : this.dispatch(req);
-      return { response: { id: req.id, ok: true, result, ms: performance.now() - t0 }, transfer: transferablesOf(result) };
+      const result =
+        req.method === "initFromUrls" ? await this.initFromUrls(req.arg as PlannerDataUrls) : this.dispatch(req);
+      return {
+        response: { id: req.id, ok: true, result, ms: performance.now() - t0 },
+        transfer: transferablesOf(result),
+      };
     } catch (e) {
       return { response: { id: req.id, ok: false, error: e instanceof Error ? e.message : String(e) }, transfer: [] };
     }
@@ -88,14 +91,27 @@ export class PlannerHost {
       if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
       return (await r.json()) as unknown;
     };
-    const [sitesJ, bJ, dJ] = await Promise.all([get(a.sites), a.buildings ? get(a.buildings) : null, a.districts ? get(a.districts) : null]);
+    const [sitesJ, bJ, dJ] = await Promise.all([
+      get(a.sites),
+      a.buildings ? get(a.buildings) : null,
+      a.districts ? get(a.districts) : null,
+    ]);
     const sites = parseDataFile(SitesFile, sitesJ, a.sites).items;
     const buildings = bJ ? parseDataFile(BuildingsFile, bJ, a.buildings!).items : [];
     const districts = dJ
-      ? parseDataFile(DistrictsFile, dJ, a.districts!).features.map((f) => ({ name: f.properties.name, geometry: f.geometry, population: f.properties.population }))
+      ? parseDataFile(DistrictsFile, dJ, a.districts!).features.map((f) => ({
+          name: f.properties.name,
+          geometry: f.geometry,
+          population: f.properties.population,
+        }))
       : [];
     this.session = new PlannerSession({ sites, buildings, districts, params: a.params });
-    return { sites: sites.length, buildings: buildings.length, districts: districts.length, loadMs: performance.now() - t0 };
+    return {
+      sites: sites.length,
+      buildings: buildings.length,
+      districts: districts.length,
+      loadMs: performance.now() - t0,
+    };
   }
 
   private s(): PlannerSession {

@@ -11,14 +11,29 @@ export type LonLat = z.infer<typeof LonLat>;
 
 const lon = z.number().min(-180).max(180);
 const lat = z.number().min(-90).max(90);
-const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, "ids use letters, digits and _ . : - only");
+const id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_.:-]+$/, "ids use letters, digits and _ . : - only");
 const name = z.string().min(1).max(120);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date YYYY-MM-DD");
 
 /** The 13 county-level divisions of Fuzhou, by their Chinese names as in the reference population table. */
 export const DISTRICTS = [
-  "鼓楼区", "台江区", "仓山区", "晋安区", "马尾区", "长乐区", "福清市",
-  "闽侯县", "连江县", "罗源县", "闽清县", "永泰县", "平潭县",
+  "鼓楼区",
+  "台江区",
+  "仓山区",
+  "晋安区",
+  "马尾区",
+  "长乐区",
+  "福清市",
+  "闽侯县",
+  "连江县",
+  "罗源县",
+  "闽清县",
+  "永泰县",
+  "平潭县",
 ] as const;
 export const DistrictName = z.enum(DISTRICTS);
 export type DistrictName = z.infer<typeof DistrictName>;
@@ -157,7 +172,10 @@ export type RoadsFile = z.infer<typeof RoadsFile>;
 export type BuildingsFile = z.infer<typeof BuildingsFile>;
 
 export const Landmark = z.object({ name, nameEn: name, lon, lat });
-export const LandmarksFile = SampleHeader.extend({ schema: z.literal("rongtwin.landmarks/1"), items: z.array(Landmark) });
+export const LandmarksFile = SampleHeader.extend({
+  schema: z.literal("rongtwin.landmarks/1"),
+  items: z.array(Landmark),
+});
 export type Landmark = z.infer<typeof Landmark>;
 export type LandmarksFile = z.infer<typeof LandmarksFile>;
 

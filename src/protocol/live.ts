@@ -63,19 +63,45 @@ export interface MetricSpec {
   unit: string;
   integer?: boolean;
 }
-const m = (step: number, min: number, max: number, unit: string, integer = false): MetricSpec => ({ step, min, max, unit, integer });
+const m = (step: number, min: number, max: number, unit: string, integer = false): MetricSpec => ({
+  step,
+  min,
+  max,
+  unit,
+  integer,
+});
 /** Quantisation and valid range of every metric (ingest rejects values outside [min, max]). */
 export const METRIC_SPECS: { [L in LayerId]: Record<(typeof LAYER_METRICS)[L][number], MetricSpec> } = {
-  sites: { load: m(0.001, 0, 1, ""), s0: m(0.001, 0, 1, ""), s1: m(0.001, 0, 1, ""), s2: m(0.001, 0, 1, ""), users: m(1, 0, 100000, "", true) },
+  sites: {
+    load: m(0.001, 0, 1, ""),
+    s0: m(0.001, 0, 1, ""),
+    s1: m(0.001, 0, 1, ""),
+    s2: m(0.001, 0, 1, ""),
+    users: m(1, 0, 100000, "", true),
+  },
   datacentres: {
-    itMw: m(0.01, 0, 2000, "MW"), facilityMw: m(0.01, 0, 5000, "MW"), pue: m(0.001, 1, 5, ""),
-    rackUtil: m(0.001, 0, 1, ""), inletC: m(0.1, -20, 80, "°C"), outdoorC: m(0.1, -30, 60, "°C"),
+    itMw: m(0.01, 0, 2000, "MW"),
+    facilityMw: m(0.01, 0, 5000, "MW"),
+    pue: m(0.001, 1, 5, ""),
+    rackUtil: m(0.001, 0, 1, ""),
+    inletC: m(0.1, -20, 80, "°C"),
+    outdoorC: m(0.1, -30, 60, "°C"),
   },
   chargers: {
-    charging: m(1, 0, 200, "", true), idle: m(1, 0, 200, "", true), fault: m(1, 0, 200, "", true), offline: m(1, 0, 200, "", true),
-    powerKw: m(0.1, 0, 200000, "kW"), solarKw: m(0.1, 0, 10000, "kW"), socPct: m(0.1, 0, 100, "%"),
+    charging: m(1, 0, 200, "", true),
+    idle: m(1, 0, 200, "", true),
+    fault: m(1, 0, 200, "", true),
+    offline: m(1, 0, 200, "", true),
+    powerKw: m(0.1, 0, 200000, "kW"),
+    solarKw: m(0.1, 0, 10000, "kW"),
+    socPct: m(0.1, 0, 100, "%"),
   },
-  sensors: { flowVph: m(1, 0, 20000, "veh/h", true), speedKmh: m(0.1, 0, 200, "km/h"), occupancy: m(0.001, 0, 1, ""), congestion: m(1, 0, 4, "", true) },
+  sensors: {
+    flowVph: m(1, 0, 20000, "veh/h", true),
+    speedKmh: m(0.1, 0, 200, "km/h"),
+    occupancy: m(0.001, 0, 1, ""),
+    congestion: m(1, 0, 4, "", true),
+  },
 };
 
 export function metricSpec(layer: LayerId, name: string): MetricSpec | undefined {
@@ -102,7 +128,11 @@ const v = z.literal(PROTOCOL_VERSION);
 const layer = LayerId;
 const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const epoch = z.string().min(1).max(64);
-const objectId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, "ids use letters, digits and _ . : - only");
+const objectId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_.:-]+$/, "ids use letters, digits and _ . : - only");
 const intArray = z.array(z.number().int());
 const epochMs = z.number().min(0).max(8.64e15);
 
@@ -141,12 +171,27 @@ export const Snapshot = z
     metrics: z.record(z.string(), intArray),
   })
   .superRefine((s, ctx) => {
-    if (s.status.length !== s.count) ctx.addIssue({ code: "custom", path: ["status"], message: `expected ${s.count} entries, got ${s.status.length}` });
-    if (s.lastSeen.length !== s.count) ctx.addIssue({ code: "custom", path: ["lastSeen"], message: `expected ${s.count} entries, got ${s.lastSeen.length}` });
+    if (s.status.length !== s.count)
+      ctx.addIssue({
+        code: "custom",
+        path: ["status"],
+        message: `expected ${s.count} entries, got ${s.status.length}`,
+      });
+    if (s.lastSeen.length !== s.count)
+      ctx.addIssue({
+        code: "custom",
+        path: ["lastSeen"],
+        message: `expected ${s.count} entries, got ${s.lastSeen.length}`,
+      });
     for (const name of LAYER_METRICS[s.layer]) {
       const col = s.metrics[name];
       if (!col) ctx.addIssue({ code: "custom", path: ["metrics", name], message: "missing metric column" });
-      else if (col.length !== s.count) ctx.addIssue({ code: "custom", path: ["metrics", name], message: `expected ${s.count} entries, got ${col.length}` });
+      else if (col.length !== s.count)
+        ctx.addIssue({
+          code: "custom",
+          path: ["metrics", name],
+          message: `expected ${s.count} entries, got ${col.length}`,
+        });
     }
   });
 export type Snapshot = z.infer<typeof Snapshot>;
@@ -168,13 +213,17 @@ export const Delta = z
   })
   .superRefine((d, ctx) => {
     const n = d.idx.length;
-    if (d.seq <= d.prev) ctx.addIssue({ code: "custom", path: ["seq"], message: `seq ${d.seq} must be > prev ${d.prev}` });
-    if (d.status.length !== n) ctx.addIssue({ code: "custom", path: ["status"], message: `expected ${n} entries, got ${d.status.length}` });
-    if (d.lastSeen.length !== n) ctx.addIssue({ code: "custom", path: ["lastSeen"], message: `expected ${n} entries, got ${d.lastSeen.length}` });
+    if (d.seq <= d.prev)
+      ctx.addIssue({ code: "custom", path: ["seq"], message: `seq ${d.seq} must be > prev ${d.prev}` });
+    if (d.status.length !== n)
+      ctx.addIssue({ code: "custom", path: ["status"], message: `expected ${n} entries, got ${d.status.length}` });
+    if (d.lastSeen.length !== n)
+      ctx.addIssue({ code: "custom", path: ["lastSeen"], message: `expected ${n} entries, got ${d.lastSeen.length}` });
     for (const name of LAYER_METRICS[d.layer]) {
       const col = d.metrics[name];
       if (!col) ctx.addIssue({ code: "custom", path: ["metrics", name], message: "missing metric column" });
-      else if (col.length !== n) ctx.addIssue({ code: "custom", path: ["metrics", name], message: `expected ${n} entries, got ${col.length}` });
+      else if (col.length !== n)
+        ctx.addIssue({ code: "custom", path: ["metrics", name], message: `expected ${n} entries, got ${col.length}` });
     }
   });
 export type Delta = z.infer<typeof Delta>;
@@ -189,7 +238,11 @@ export const Alarm = z.object({
   objectId,
   objectIndex: z.number().int().min(0),
   /** e.g. site-down, site-degraded, pue-high, inlet-high, charger-fault, charger-offline, congestion-severe, sensor-fault, injected */
-  kind: z.string().min(1).max(48).regex(/^[a-z0-9-]+$/, "kind uses a-z 0-9 - only"),
+  kind: z
+    .string()
+    .min(1)
+    .max(48)
+    .regex(/^[a-z0-9-]+$/, "kind uses a-z 0-9 - only"),
   severity: Severity,
   raisedAt: epochMs,
   clearedAt: epochMs.optional(),
@@ -213,29 +266,63 @@ export const Detail = z.object({
   objectId,
   ts: epochMs,
   detail: z.discriminatedUnion("kind", [
-    z.object({ kind: z.literal("racks"), halls: z.number().int(), rackUtil: z.array(z.number().min(0).max(1)), inletC: z.array(z.number()) }),
-    z.object({ kind: z.literal("sectors"), azimuths: z.array(z.number()), load: z.array(z.number()), users: z.array(z.number().int()) }),
-    z.object({ kind: z.literal("connectors"), connectorKw: z.number(), states: z.array(z.enum(["idle", "charging", "fault", "offline"])) }),
-    z.object({ kind: z.literal("lanes"), lanes: z.number().int(), speedKmh: z.array(z.number()), occupancy: z.array(z.number()) }),
+    z.object({
+      kind: z.literal("racks"),
+      halls: z.number().int(),
+      rackUtil: z.array(z.number().min(0).max(1)),
+      inletC: z.array(z.number()),
+    }),
+    z.object({
+      kind: z.literal("sectors"),
+      azimuths: z.array(z.number()),
+      load: z.array(z.number()),
+      users: z.array(z.number().int()),
+    }),
+    z.object({
+      kind: z.literal("connectors"),
+      connectorKw: z.number(),
+      states: z.array(z.enum(["idle", "charging", "fault", "offline"])),
+    }),
+    z.object({
+      kind: z.literal("lanes"),
+      lanes: z.number().int(),
+      speedKmh: z.array(z.number()),
+      occupancy: z.array(z.number()),
+    }),
   ]),
 });
 export type Detail = z.infer<typeof Detail>;
 
 export const ErrorCode = z.enum([
-  "bad_version", "invalid", "too_large", "rate_limited", "forbidden", "unknown_event", "unknown_layer", "unknown_object",
-  "ids_mismatch", "not_found",
+  "bad_version",
+  "invalid",
+  "too_large",
+  "rate_limited",
+  "forbidden",
+  "unknown_event",
+  "unknown_layer",
+  "unknown_object",
+  "ids_mismatch",
+  "not_found",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
-export const ErrorMsg = z.object({ v, code: ErrorCode, reason: z.string().max(500), event: z.string().max(64).optional() });
+export const ErrorMsg = z.object({
+  v,
+  code: ErrorCode,
+  reason: z.string().max(500),
+  event: z.string().max(64).optional(),
+});
 export type ErrorMsg = z.infer<typeof ErrorMsg>;
 
 // client -> server
-export const Subscribe = z.object({
-  v,
-  layers: z.array(layer).min(1).max(LAYER_IDS.length),
-  /** the client's ids hash per layer; a mismatch earns an `ids_mismatch` error (the snapshot is still sent) */
-  idsHash: z.record(z.string(), z.string().max(64)).optional(),
-}).strict();
+export const Subscribe = z
+  .object({
+    v,
+    layers: z.array(layer).min(1).max(LAYER_IDS.length),
+    /** the client's ids hash per layer; a mismatch earns an `ids_mismatch` error (the snapshot is still sent) */
+    idsHash: z.record(z.string(), z.string().max(64)).optional(),
+  })
+  .strict();
 export type Subscribe = z.infer<typeof Subscribe>;
 export const Unsubscribe = z.object({ v, layers: z.array(layer).min(1).max(LAYER_IDS.length) }).strict();
 export type Unsubscribe = z.infer<typeof Unsubscribe>;
@@ -279,26 +366,34 @@ export type ClientEvent = keyof typeof CLIENT_MESSAGES;
 export const MAX_CLIENT_MESSAGE_BYTES = 4096;
 
 // ----------------------------------------------------------------------------------------------- ingest (REST)
-export const IngestAlarm = z.object({
-  kind: z.string().min(1).max(48).regex(/^[a-z0-9-]+$/, "kind uses a-z 0-9 - only"),
-  severity: Severity,
-  text: z.string().min(1).max(300),
-  text_en: z.string().max(300).optional(),
-  /** true clears the active alarm of this kind on this object */
-  clear: z.boolean().optional(),
-  value: z.number().optional(),
-}).strict();
+export const IngestAlarm = z
+  .object({
+    kind: z
+      .string()
+      .min(1)
+      .max(48)
+      .regex(/^[a-z0-9-]+$/, "kind uses a-z 0-9 - only"),
+    severity: Severity,
+    text: z.string().min(1).max(300),
+    text_en: z.string().max(300).optional(),
+    /** true clears the active alarm of this kind on this object */
+    clear: z.boolean().optional(),
+    value: z.number().optional(),
+  })
+  .strict();
 export type IngestAlarm = z.infer<typeof IngestAlarm>;
 
-export const IngestRecord = z.object({
-  layer,
-  id: objectId,
-  status: StatusCodeSchema.optional(),
-  metrics: z.record(z.string(), z.number()).optional(),
-  /** ms epoch of the measurement */
-  ts: z.number().min(946684800000).max(4102444800000),
-  alarm: IngestAlarm.optional(),
-}).strict();
+export const IngestRecord = z
+  .object({
+    layer,
+    id: objectId,
+    status: StatusCodeSchema.optional(),
+    metrics: z.record(z.string(), z.number()).optional(),
+    /** ms epoch of the measurement */
+    ts: z.number().min(946684800000).max(4102444800000),
+    alarm: IngestAlarm.optional(),
+  })
+  .strict();
 export type IngestRecord = z.infer<typeof IngestRecord>;
 export const MAX_INGEST_RECORDS = 5000;
 export const IngestBatch = z.object({ records: z.array(z.unknown()).min(1).max(MAX_INGEST_RECORDS) }).strict();
@@ -321,10 +416,19 @@ export function zodReason(err: z.ZodError): string {
  * Parse a message with the version checked first, so a wrong version gets `bad_version` not a zod dump.
  * Returns the parsed value or {code, reason}.
  */
-export function parseMessage<T extends z.ZodTypeAny>(schema: T, raw: unknown): { ok: true; value: z.infer<T> } | { ok: false; code: ErrorCode; reason: string } {
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return { ok: false, code: "invalid", reason: "message must be an object" };
+export function parseMessage<T extends z.ZodTypeAny>(
+  schema: T,
+  raw: unknown,
+): { ok: true; value: z.infer<T> } | { ok: false; code: ErrorCode; reason: string } {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw))
+    return { ok: false, code: "invalid", reason: "message must be an object" };
   const ver = (raw as { v?: unknown }).v;
-  if (ver !== PROTOCOL_VERSION) return { ok: false, code: "bad_version", reason: `protocol version ${JSON.stringify(ver) ?? "missing"} not supported (expected v: ${PROTOCOL_VERSION})` };
+  if (ver !== PROTOCOL_VERSION)
+    return {
+      ok: false,
+      code: "bad_version",
+      reason: `protocol version ${JSON.stringify(ver) ?? "missing"} not supported (expected v: ${PROTOCOL_VERSION})`,
+    };
   const r = schema.safeParse(raw);
   if (!r.success) return { ok: false, code: "invalid", reason: zodReason(r.error) };
   return { ok: true, value: r.data };

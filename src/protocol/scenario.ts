@@ -5,7 +5,11 @@
 import { z } from "zod";
 import { Band, DistrictName, LonLat } from "./data";
 
-const candidateId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, "ids use letters, digits and _ . : - only");
+const candidateId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_.:-]+$/, "ids use letters, digits and _ . : - only");
 
 export const CandidateSource = z.enum(["manual", "auto", "import"]);
 export type CandidateSource = z.infer<typeof CandidateSource>;
@@ -64,7 +68,12 @@ export const ScenarioBody = z
     const seen = new Map<string, number>();
     s.candidates.forEach((c, i) => {
       const j = seen.get(c.id);
-      if (j !== undefined) ctx.addIssue({ code: "custom", path: ["candidates", i, "id"], message: `duplicate candidate id ${c.id} (also candidates[${j}])` });
+      if (j !== undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: ["candidates", i, "id"],
+          message: `duplicate candidate id ${c.id} (also candidates[${j}])`,
+        });
       else seen.set(c.id, i);
     });
     if (s.params.goodDbm !== undefined && s.params.weakDbm !== undefined && s.params.weakDbm > s.params.goodDbm)

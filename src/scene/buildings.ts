@@ -3,7 +3,13 @@
  * config) styled as translucent blue-cyan blocks with a height gradient. Features are pickable; their properties
  * (id, usage, floors, heightM, district) feed the inspector.
  */
-import { Cesium3DTileColorBlendMode, Cesium3DTileFeature, Cesium3DTileStyle, Cesium3DTileset, type Scene } from "cesium";
+import {
+  Cesium3DTileColorBlendMode,
+  Cesium3DTileFeature,
+  Cesium3DTileStyle,
+  Cesium3DTileset,
+  type Scene,
+} from "cesium";
 
 export const BUILDING_STYLE = new Cesium3DTileStyle({
   color: {

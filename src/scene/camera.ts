@@ -2,7 +2,16 @@
  * Camera views and the fence that keeps the camera over Fuzhou: presets fly smoothly; after any user movement the
  * camera is pulled back inside the configured lon/lat box and height range.
  */
-import { BoundingSphere, Cartesian3, Cartographic, HeadingPitchRange, Math as CMath, Matrix4, type Camera, type Scene } from "cesium";
+import {
+  BoundingSphere,
+  Cartesian3,
+  Cartographic,
+  HeadingPitchRange,
+  Math as CMath,
+  Matrix4,
+  type Camera,
+  type Scene,
+} from "cesium";
 import type { CameraView, SceneConfig } from "../config/schema";
 
 export function viewTarget(v: CameraView): { sphere: BoundingSphere; offset: HeadingPitchRange } {
@@ -15,7 +24,12 @@ export function viewTarget(v: CameraView): { sphere: BoundingSphere; offset: Hea
 export function flyToView(camera: Camera, v: CameraView, durationS = 2.5): Promise<boolean> {
   const { sphere, offset } = viewTarget(v);
   return new Promise((resolve) => {
-    camera.flyToBoundingSphere(sphere, { offset, duration: durationS, complete: () => resolve(true), cancel: () => resolve(false) });
+    camera.flyToBoundingSphere(sphere, {
+      offset,
+      duration: durationS,
+      complete: () => resolve(true),
+      cancel: () => resolve(false),
+    });
   });
 }
 
@@ -26,7 +40,11 @@ export function setView(camera: Camera, v: CameraView): void {
 }
 
 export function flyToPoint(camera: Camera, lon: number, lat: number, range = 2500, durationS = 2): Promise<boolean> {
-  return flyToView(camera, { id: "target", name_zh: "", name_en: "", lon, lat, range, heading: 0, pitch: -50, dwellS: 10 }, durationS);
+  return flyToView(
+    camera,
+    { id: "target", name_zh: "", name_en: "", lon, lat, range, heading: 0, pitch: -50, dwellS: 10 },
+    durationS,
+  );
 }
 
 /** Keep the camera inside the city box; returns a remover. */

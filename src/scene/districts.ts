@@ -44,7 +44,12 @@ export interface DistrictsView {
   destroy(): void;
 }
 
-export function drawDistricts(scene: Scene, file: DistrictsFile, landmarks: Landmark[], river: Ring[] | null): DistrictsView {
+export function drawDistricts(
+  scene: Scene,
+  file: DistrictsFile,
+  landmarks: Landmark[],
+  river: Ring[] | null,
+): DistrictsView {
   const instances: GeometryInstance[] = [];
   const outlines = new PolylineCollection();
   const labels = new LabelCollection({ scene });
@@ -52,7 +57,8 @@ export function drawDistricts(scene: Scene, file: DistrictsFile, landmarks: Land
   const land = Color.fromCssColorString("#0b2540").withAlpha(0.78);
   const edge = Color.fromCssColorString("#2ad4ff");
   // one Material per polyline (a shared one is destroyed once per polyline and the second destroy throws)
-  const glow = () => Material.fromType("PolylineGlow", { color: edge.withAlpha(0.9), glowPower: 0.25, taperPower: 1.0 });
+  const glow = () =>
+    Material.fromType("PolylineGlow", { color: edge.withAlpha(0.9), glowPower: 0.25, taperPower: 1.0 });
 
   file.features.forEach((f, i) => {
     for (const poly of ringsOf(f)) {
@@ -61,14 +67,24 @@ export function drawDistricts(scene: Scene, file: DistrictsFile, landmarks: Land
         new GeometryInstance({
           id: { kind: "district", name: f.properties.name },
           geometry: new PolygonGeometry({
-            polygonHierarchy: new PolygonHierarchy(toCartesians(outer), holes.map((h) => new PolygonHierarchy(toCartesians(h)))),
+            polygonHierarchy: new PolygonHierarchy(
+              toCartesians(outer),
+              holes.map((h) => new PolygonHierarchy(toCartesians(h))),
+            ),
             height: 0,
             vertexFormat: PerInstanceColorAppearance.FLAT_VERTEX_FORMAT,
           }),
-          attributes: { color: ColorGeometryInstanceAttribute.fromColor(i % 2 ? land : land.brighten(0.06, new Color())) },
+          attributes: {
+            color: ColorGeometryInstanceAttribute.fromColor(i % 2 ? land : land.brighten(0.06, new Color())),
+          },
         }),
       );
-      outlines.add({ positions: toCartesians([...outer, outer[0]], 30), width: 3, material: glow(), arcType: ArcType.GEODESIC } as never);
+      outlines.add({
+        positions: toCartesians([...outer, outer[0]], 30),
+        width: 3,
+        material: glow(),
+        arcType: ArcType.GEODESIC,
+      } as never);
     }
   });
   const fill = new Primitive({
@@ -81,7 +97,12 @@ export function drawDistricts(scene: Scene, file: DistrictsFile, landmarks: Land
   if (river && river.length) {
     riverLines = new PolylineCollection();
     const waterColor = Color.fromCssColorString("#1b6fa8").withAlpha(0.9);
-    for (const r of river) riverLines.add({ positions: toCartesians(r, 20), width: 4, material: Material.fromType("Color", { color: waterColor }) } as never);
+    for (const r of river)
+      riverLines.add({
+        positions: toCartesians(r, 20),
+        width: 4,
+        material: Material.fromType("Color", { color: waterColor }),
+      } as never);
   }
 
   const districtLabels = file.features.map((f) =>
@@ -104,7 +125,13 @@ export function drawDistricts(scene: Scene, file: DistrictsFile, landmarks: Land
   const names = file.features.map((f) => ({ zh: f.properties.name, en: f.properties.nameEn }));
   const pinColor = Color.fromCssColorString("#ffd27a");
   const landmarkLabels = landmarks.map((l) => {
-    pins.add({ position: Cartesian3.fromDegrees(l.lon, l.lat, 60), pixelSize: 7, color: pinColor, outlineColor: Color.BLACK, outlineWidth: 1 });
+    pins.add({
+      position: Cartesian3.fromDegrees(l.lon, l.lat, 60),
+      pixelSize: 7,
+      color: pinColor,
+      outlineColor: Color.BLACK,
+      outlineWidth: 1,
+    });
     return labels.add({
       position: Cartesian3.fromDegrees(l.lon, l.lat, 60),
       text: l.name,

@@ -2,7 +2,14 @@
  * Mouse / touch picking: hover picks are throttled (picking on every mouse move stalls rendering, cesium #6817);
  * clicks pick once. Results are resolved to a layer object or a CIM building and written to the ui store.
  */
-import { Cesium3DTileFeature, Color, ScreenSpaceEventHandler, ScreenSpaceEventType, type Cartesian2, type Scene } from "cesium";
+import {
+  Cesium3DTileFeature,
+  Color,
+  ScreenSpaceEventHandler,
+  ScreenSpaceEventType,
+  type Cartesian2,
+  type Scene,
+} from "cesium";
 import type { Layer, PickRef } from "../layers/types";
 import { buildingFromPick } from "./buildings";
 import { select, uiStore } from "../state/ui-store";
@@ -22,7 +29,11 @@ export function resolvePick(layers: readonly Layer[], picked: unknown): PickRef 
   return null;
 }
 
-export function installInteraction(scene: Scene, layers: readonly Layer[], opts: InteractionOptions = {}): { destroy(): void; setClickHandler(f: InteractionOptions["onClick"]): void } {
+export function installInteraction(
+  scene: Scene,
+  layers: readonly Layer[],
+  opts: InteractionOptions = {},
+): { destroy(): void; setClickHandler(f: InteractionOptions["onClick"]): void } {
   const handler = new ScreenSpaceEventHandler(scene.canvas);
   const interval = opts.hoverIntervalMs ?? 150;
   let onClick = opts.onClick;
@@ -45,7 +56,8 @@ export function installInteraction(scene: Scene, layers: readonly Layer[], opts:
     pending = null;
     const picked = scene.pick(pos);
     const ref = resolvePick(layers, picked);
-    if (hovered && (!ref || ref.layer !== hovered.layer || ref.index !== hovered.index)) layerById(hovered.layer)?.highlight(null, "hover");
+    if (hovered && (!ref || ref.layer !== hovered.layer || ref.index !== hovered.index))
+      layerById(hovered.layer)?.highlight(null, "hover");
     if (ref) layerById(ref.layer)?.highlight(ref.index, "hover");
     hovered = ref;
     const feat = !ref && picked instanceof Cesium3DTileFeature ? picked : null;

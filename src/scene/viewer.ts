@@ -37,7 +37,11 @@ function basemapProvider(b: Basemap): Promise<ImageryProvider> {
       return TileMapServiceImageryProvider.fromUrl(buildModuleUrl("Assets/Textures/NaturalEarthII"));
     case "xyz":
       return Promise.resolve(
-        new UrlTemplateImageryProvider({ url: b.url, maximumLevel: b.maximumLevel, credit: b.credit ? new Credit(b.credit) : undefined }),
+        new UrlTemplateImageryProvider({
+          url: b.url,
+          maximumLevel: b.maximumLevel,
+          credit: b.credit ? new Credit(b.credit) : undefined,
+        }),
       );
     case "wmts":
       return Promise.resolve(
@@ -79,7 +83,9 @@ export function createViewer(opts: ViewerOptions): CesiumWidget {
     contextOptions: { webgl: { preserveDrawingBuffer: true, alpha: false } },
   });
   if (terrainProvider instanceof Promise) {
-    terrainProvider.then((tp) => (widget.scene.terrainProvider = tp)).catch((e: unknown) => console.error("terrain", e));
+    terrainProvider
+      .then((tp) => (widget.scene.terrainProvider = tp))
+      .catch((e: unknown) => console.error("terrain", e));
   }
   const scene = widget.scene;
   scene.backgroundColor = NIGHT;

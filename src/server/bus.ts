@@ -90,7 +90,13 @@ export class RedisBus implements Bus {
   constructor(opts: RedisBusOptions) {
     this.o = { prefix: "rongtwin:", lockTtlMs: 3000, checkpointEveryMs: 2000, maxLen: 20000, log: () => {}, ...opts };
     const p = this.o.prefix;
-    this.k = { stream: `${p}bus`, lock: `${p}leader`, checkpoint: `${p}checkpoint`, epoch: `${p}epoch`, meta: `${p}meta` };
+    this.k = {
+      stream: `${p}bus`,
+      lock: `${p}leader`,
+      checkpoint: `${p}checkpoint`,
+      epoch: `${p}epoch`,
+      meta: `${p}meta`,
+    };
     const reconnectStrategy = (retries: number) => Math.min(100 * 2 ** retries, 2000);
     this.pub = createClient({ url: opts.url, socket: { reconnectStrategy } });
     this.sub = createClient({ url: opts.url, socket: { reconnectStrategy } });
@@ -101,7 +107,9 @@ export class RedisBus implements Bus {
   async start(h: BusHandlers): Promise<void> {
     this.h = h;
     await Promise.all([this.pub.connect(), this.sub.connect()]);
-    await this.pub.set(this.k.epoch, `redis-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`, { condition: "NX" });
+    await this.pub.set(this.k.epoch, `redis-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`, {
+      condition: "NX",
+    });
     this.epoch = (await this.pub.get(this.k.epoch)) ?? "redis";
     const cp = await this.pub.get(this.k.checkpoint);
     if (cp) {
@@ -117,14 +125,25 @@ export class RedisBus implements Bus {
     await this.readOnce(0);
     this.readLoop = this.loop();
     await this.elect();
-    this.timers.push(setInterval(() => void this.elect().catch((e) => this.o.log(`leader election: ${(e as Error).message}`)), Math.floor(this.o.lockTtlMs / 3)));
-    this.timers.push(setInterval(() => void this.writeCheckpoint().catch((e) => this.o.log(`checkpoint: ${(e as Error).message}`)), this.o.checkpointEveryMs));
+    this.timers.push(
+      setInterval(
+        () => void this.elect().catch((e) => this.o.log(`leader election: ${(e as Error).message}`)),
+        Math.floor(this.o.lockTtlMs / 3),
+      ),
+    );
+    this.timers.push(
+      setInterval(
+        () => void this.writeCheckpoint().catch((e) => this.o.log(`checkpoint: ${(e as Error).message}`)),
+        this.o.checkpointEveryMs,
+      ),
+    );
   }
 
   private async readOnce(block: number): Promise<number> {
-    const res = (await this.sub.xRead({ key: this.k.stream, id: this.lastId }, block > 0 ? { BLOCK: block, COUNT: 500 } : { COUNT: 100000 })) as
-      | { name: string; messages: { id: string; message: Record<string, string> }[] }[]
-      | null;
+    const res = (await this.sub.xRead(
+      { key: this.k.stream, id: this.lastId },
+      block > 0 ? { BLOCK: block, COUNT: 500 } : { COUNT: 100000 },
+    )) as { name: string; messages: { id: string; message: Record<string, string> }[] }[] | null;
     if (!res) return 0;
     let n = 0;
     for (const stream of res) {
@@ -159,11 +178,24 @@ export class RedisBus implements Bus {
   private async elect(): Promise<void> {
     if (this.closed) return;
     let now: boolean;
-    if (this.leader) now = Number(await this.pub.eval(RENEW, { keys: [this.k.lock], arguments: [this.serverId, String(this.o.lockTtlMs)] })) === 1;
-    else now = (await this.pub.set(this.k.lock, this.serverId, { condition: "NX", expiration: { type: "PX", value: this.o.lockTtlMs } })) === "OK";
+    if (this.leader)
+      now =
+        Number(
+          await this.pub.eval(RENEW, { keys: [this.k.lock], arguments: [this.serverId, String(this.o.lockTtlMs)] }),
+        ) === 1;
+    else
+      now =
+        (await this.pub.set(this.k.lock, this.serverId, {
+          condition: "NX",
+          expiration: { type: "PX", value: this.o.lockTtlMs },
+        })) === "OK";
     if (now !== this.leader) {
       this.leader = now;
-      this.o.log(now ? `${this.serverId} is now the leader (runs the simulator, broadcasts)` : `${this.serverId} lost leadership`);
+      this.o.log(
+        now
+          ? `${this.serverId} is now the leader (runs the simulator, broadcasts)`
+          : `${this.serverId} lost leadership`,
+      );
       this.h?.onLeader(now);
     }
   }
@@ -176,7 +208,12 @@ export class RedisBus implements Bus {
 
   async publish(events: BusEvent[]): Promise<void> {
     if (!events.length) return;
-    await this.pub.xAdd(this.k.stream, "*", { e: JSON.stringify(events) }, { TRIM: { strategy: "MAXLEN", strategyModifier: "~", threshold: this.o.maxLen } });
+    await this.pub.xAdd(
+      this.k.stream,
+      "*",
+      { e: JSON.stringify(events) },
+      { TRIM: { strategy: "MAXLEN", strategyModifier: "~", threshold: this.o.maxLen } },
+    );
   }
 
   isLeader(): boolean {

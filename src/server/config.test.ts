@@ -14,12 +14,19 @@ describe("gateway config", () => {
     expect(book.resolve("nope")).toBeUndefined();
   });
   it("reads RONGTWIN_TOKENS and rejects a bad config with a clear reason", () => {
-    const env = { RONGTWIN_TOKENS: JSON.stringify({ tokens: [{ token: "0123456789abcdef", role: "ingest", name: "feed" }], anonymous: null }) };
+    const env = {
+      RONGTWIN_TOKENS: JSON.stringify({
+        tokens: [{ token: "0123456789abcdef", role: "ingest", name: "feed" }],
+        anonymous: null,
+      }),
+    };
     const { book } = loadTokens(env, join(dir, "none.json"));
     expect(book.resolve(undefined)).toBeUndefined(); // anonymous access off
     expect(book.resolve("0123456789abcdef")).toEqual({ role: "ingest", name: "feed" });
     expect(() => loadTokens({ RONGTWIN_TOKENS: "{bad" }, "x")).toThrow(/^RONGTWIN_TOKENS: not valid JSON/);
-    expect(() => loadTokens({ RONGTWIN_TOKENS: JSON.stringify({ tokens: [{ token: "short", role: "root", name: "x" }] }) }, "x")).toThrow(/tokens\.0\.token: .*tokens\.0\.role/);
+    expect(() =>
+      loadTokens({ RONGTWIN_TOKENS: JSON.stringify({ tokens: [{ token: "short", role: "root", name: "x" }] }) }, "x"),
+    ).toThrow(/tokens\.0\.token: .*tokens\.0\.role/);
   });
   it("generates production tokens once, and ignores a generated file outside production", () => {
     const file = join(dir, "tokens.json");

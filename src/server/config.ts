@@ -19,7 +19,9 @@ export const Role = z.enum(["viewer", "operator", "planner", "ingest"]);
 export type Role = z.infer<typeof Role>;
 
 export const TokensConfig = z.object({
-  tokens: z.array(z.object({ token: z.string().min(12).max(200), role: Role, name: z.string().min(1).max(64) })).max(1000),
+  tokens: z
+    .array(z.object({ token: z.string().min(12).max(200), role: Role, name: z.string().min(1).max(64) }))
+    .max(1000),
   anonymous: Role.nullable().default("viewer"),
   /** written by the gateway itself (production, no config); ignored outside production */
   generated: z.boolean().optional(),
@@ -38,7 +40,8 @@ export class TokenBook {
   }
   /** undefined = rejected (bad token, or no token while anonymous access is off) */
   resolve(token: string | undefined | null): Principal | undefined {
-    if (token === undefined || token === null || token === "") return this.config.anonymous ? { role: this.config.anonymous, name: "anonymous" } : undefined;
+    if (token === undefined || token === null || token === "")
+      return this.config.anonymous ? { role: this.config.anonymous, name: "anonymous" } : undefined;
     return this.map.get(token);
   }
 }
@@ -54,7 +57,10 @@ export const DEV_TOKENS: TokensConfig = {
 };
 
 /** Load tokens: env JSON > file > defaults. Throws with a clear message if a config is present but invalid. */
-export function loadTokens(env: NodeJS.ProcessEnv = process.env, file = resolve("var/tokens.json")): { book: TokenBook; source: string } {
+export function loadTokens(
+  env: NodeJS.ProcessEnv = process.env,
+  file = resolve("var/tokens.json"),
+): { book: TokenBook; source: string } {
   const parse = (raw: string, where: string) => {
     let json: unknown;
     try {
@@ -63,10 +69,14 @@ export function loadTokens(env: NodeJS.ProcessEnv = process.env, file = resolve(
       throw new Error(`${where}: not valid JSON (${(e as Error).message})`);
     }
     const r = TokensConfig.safeParse(json);
-    if (!r.success) throw new Error(`${where}: ${r.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`);
+    if (!r.success)
+      throw new Error(
+        `${where}: ${r.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`,
+      );
     return r.data;
   };
-  if (env.RONGTWIN_TOKENS) return { book: new TokenBook(parse(env.RONGTWIN_TOKENS, "RONGTWIN_TOKENS")), source: "env RONGTWIN_TOKENS" };
+  if (env.RONGTWIN_TOKENS)
+    return { book: new TokenBook(parse(env.RONGTWIN_TOKENS, "RONGTWIN_TOKENS")), source: "env RONGTWIN_TOKENS" };
   const prod = env.NODE_ENV === "production";
   if (existsSync(file)) {
     const cfg = parse(readFileSync(file, "utf8"), file);
@@ -75,7 +85,11 @@ export function loadTokens(env: NodeJS.ProcessEnv = process.env, file = resolve(
   }
   if (prod) {
     const gen = (role: Role) => ({ token: randomBytes(24).toString("base64url"), role, name: `generated-${role}` });
-    const cfg: TokensConfig = { tokens: [gen("operator"), gen("planner"), gen("ingest")], anonymous: "viewer", generated: true };
+    const cfg: TokensConfig = {
+      tokens: [gen("operator"), gen("planner"), gen("ingest")],
+      anonymous: "viewer",
+      generated: true,
+    };
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, JSON.stringify(cfg, null, 2), { mode: 0o600 });
     return { book: new TokenBook(cfg), source: `${file} (generated)` };
@@ -110,13 +124,16 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
     const raw = env[name];
     if (raw === undefined || raw === "") return def;
     const v = Number(raw);
-    if (!Number.isFinite(v) || v < min || v > max) throw new Error(`${name}=${raw}: expected a number in [${min}, ${max}]`);
+    if (!Number.isFinite(v) || v < min || v > max)
+      throw new Error(`${name}=${raw}: expected a number in [${min}, ${max}]`);
     return v;
   };
   const source = (env.LIVE_SOURCE ?? "sim") as GatewayEnv["source"];
-  if (!["sim", "ingest", "both", "synthetic"].includes(source)) throw new Error(`LIVE_SOURCE=${env.LIVE_SOURCE}: expected sim, ingest, both or synthetic`);
+  if (!["sim", "ingest", "both", "synthetic"].includes(source))
+    throw new Error(`LIVE_SOURCE=${env.LIVE_SOURCE}: expected sim, ingest, both or synthetic`);
   const parser = (env.SOCKET_PARSER || "json") as GatewayEnv["parser"];
-  if (parser !== "json" && parser !== "msgpack") throw new Error(`SOCKET_PARSER=${env.SOCKET_PARSER}: expected json or msgpack`);
+  if (parser !== "json" && parser !== "msgpack")
+    throw new Error(`SOCKET_PARSER=${env.SOCKET_PARSER}: expected json or msgpack`);
   let simStartMs = Date.now();
   if (env.SIM_START) {
     simStartMs = Date.parse(env.SIM_START);
@@ -132,7 +149,10 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
     dataDir: resolve(env.DATA_DIR ?? "public/data"),
     staticDir: env.STATIC_DIR === "" ? undefined : resolve(env.STATIC_DIR ?? "dist"),
     source,
-    origins: (env.RONGTWIN_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+    origins: (env.RONGTWIN_ORIGINS ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
     synthRate: num("SYNTH_RATE", 1000, 0, 10_000_000),
     synthObjects: env.SYNTH_OBJECTS ? num("SYNTH_OBJECTS", 0, 1, 1_000_000) : undefined,
     batchMs: env.GATEWAY_BATCH_MS ? num("GATEWAY_BATCH_MS", 50, 5, 10_000) : undefined,

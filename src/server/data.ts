@@ -5,8 +5,18 @@
 import { readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import {
-  ChargersFile, DataCentresFile, RoadsFile, SensorsFile, SitesFile, parseDataFile,
-  type Charger, type DataCentre, type LayerId, type Road, type Sensor, type Site,
+  ChargersFile,
+  DataCentresFile,
+  RoadsFile,
+  SensorsFile,
+  SitesFile,
+  parseDataFile,
+  type Charger,
+  type DataCentre,
+  type LayerId,
+  type Road,
+  type Sensor,
+  type Site,
 } from "../protocol/data";
 
 export interface LayerData {
@@ -43,8 +53,13 @@ export function loadLayerData(dir: string): LayerData {
   const datacentres = parseDataFile(DataCentresFile, readJson(dir, "datacentres.json"), "datacentres.json").items;
   const chargers = parseDataFile(ChargersFile, readJson(dir, "chargers.json"), "chargers.json").items;
   const sensors = parseDataFile(SensorsFile, readJson(dir, "sensors.json"), "sensors.json").items;
-  const roads = existsSync(join(dir, "roads.json")) ? parseDataFile(RoadsFile, readJson(dir, "roads.json"), "roads.json").items : [];
-  for (const [name, items] of Object.entries({ sites, datacentres, chargers, sensors }) as [string, { id: string }[]][]) {
+  const roads = existsSync(join(dir, "roads.json"))
+    ? parseDataFile(RoadsFile, readJson(dir, "roads.json"), "roads.json").items
+    : [];
+  for (const [name, items] of Object.entries({ sites, datacentres, chargers, sensors }) as [
+    string,
+    { id: string }[],
+  ][]) {
     const seen = new Set<string>();
     items.forEach((it, i) => {
       if (seen.has(it.id)) throw new Error(`${name}.json: items[${i}] (${it.id}).id: duplicate id`);

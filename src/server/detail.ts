@@ -41,7 +41,9 @@ export function buildDetail(state: LiveState, data: LayerData, layer: LayerId, i
   } else if (layer === "chargers") {
     const c = data.chargers[index];
     const states: ("idle" | "charging" | "fault" | "offline")[] = [];
-    const push = (k: (typeof states)[number], n: number) => { for (let j = 0; j < n && states.length < c.connectors; j++) states.push(k); };
+    const push = (k: (typeof states)[number], n: number) => {
+      for (let j = 0; j < n && states.length < c.connectors; j++) states.push(k);
+    };
     push("charging", Math.round(m("charging")));
     push("fault", Math.round(m("fault")));
     push("offline", Math.round(m("offline")));

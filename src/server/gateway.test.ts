@@ -8,8 +8,10 @@ import { createGateway, type Gateway } from "./gateway";
 
 const data = makeFixture({ sites: 300, datacentres: 6, chargers: 30, roads: 3, sensorsPerRoad: 8 });
 const ids = {
-  sites: data.sites.map((s) => s.id), datacentres: data.datacentres.map((s) => s.id),
-  chargers: data.chargers.map((s) => s.id), sensors: data.sensors.map((s) => s.id),
+  sites: data.sites.map((s) => s.id),
+  datacentres: data.datacentres.map((s) => s.id),
+  chargers: data.chargers.map((s) => s.id),
+  sensors: data.sensors.map((s) => s.id),
 };
 const immediate = (cb: () => void) => void setTimeout(cb, 5);
 
@@ -30,14 +32,27 @@ const post = (gw: Gateway, path: string, body: unknown, token?: string, headers:
   });
 
 function rawClient(gw: Gateway, token?: string, extra: Record<string, unknown> = {}): Socket {
-  return ioc(gw.url, { transports: ["websocket"], auth: token ? { token } : {}, reconnection: false, forceNew: true, ...extra });
+  return ioc(gw.url, {
+    transports: ["websocket"],
+    auth: token ? { token } : {},
+    reconnection: false,
+    forceNew: true,
+    ...extra,
+  });
 }
 
 describe("gateway (simulator source)", () => {
   let gw: Gateway;
   const live: LiveConnection[] = [];
   beforeAll(async () => {
-    gw = await createGateway({ data, simSpeed: 120, simSeed: 5, simReportMs: 300, log: () => {}, limits: { rate: 20, burst: 20, maxStrikes: 8 } });
+    gw = await createGateway({
+      data,
+      simSpeed: 120,
+      simSeed: 5,
+      simReportMs: 300,
+      log: () => {},
+      limits: { rate: 20, burst: 20, maxStrikes: 8 },
+    });
   });
   afterAll(async () => {
     for (const l of live) l.close();
@@ -77,7 +92,8 @@ describe("gateway (simulator source)", () => {
     expect(c.twinNow() - tw0).toBeGreaterThan(50_000);
     // freeze the simulator, let the last delta arrive, compare
     expect((await post(gw, "/api/sim/pause", {}, "dev-operator-token")).status).toBe(200);
-    const g = async () => ((await (await fetch(`${gw.url}/api/digest?layers=sites,chargers`)).json()) as { digest: string }).digest;
+    const g = async () =>
+      ((await (await fetch(`${gw.url}/api/digest?layers=sites,chargers`)).json()) as { digest: string }).digest;
     let last = "";
     for (let k = 0; k < 100; k++) {
       last = await g();
@@ -96,7 +112,15 @@ describe("gateway (simulator source)", () => {
     const L = c.store.getState().layers.sites!;
     // inject a delta that skips far ahead, as if several were lost
     const fake: Delta = {
-      v: PROTOCOL_VERSION, layer: "sites", epoch: L.epoch!, prev: L.seq + 50, seq: L.seq + 51, ts: Date.now(), idx: [0], status: [2], lastSeen: [1],
+      v: PROTOCOL_VERSION,
+      layer: "sites",
+      epoch: L.epoch!,
+      prev: L.seq + 50,
+      seq: L.seq + 51,
+      ts: Date.now(),
+      idx: [0],
+      status: [2],
+      lastSeen: [1],
       metrics: { load: [0], s0: [0], s1: [0], s2: [0], users: [0] },
     };
     const handler = c.socket.listeners("delta")[0] as (d: unknown) => void;
@@ -183,7 +207,13 @@ describe("gateway (ingest source)", () => {
   it("applies valid records and rejects each invalid one with its index and reason", async () => {
     const ts = Date.now();
     const records = [
-      { layer: "sites", id: ids.sites[3], status: 1, metrics: { load: 0.5, s0: 0.4, s1: 0.5, s2: 0.6, users: 321 }, ts },
+      {
+        layer: "sites",
+        id: ids.sites[3],
+        status: 1,
+        metrics: { load: 0.5, s0: 0.4, s1: 0.5, s2: 0.6, users: 321 },
+        ts,
+      },
       { layer: "sites", id: "5G-NOPE", status: 1, ts },
       { layer: "datacentres", id: ids.datacentres[0], metrics: { pue: 7 }, ts },
       { layer: "chargers", id: ids.chargers[0], metrics: { charging: 2.5 }, ts },
@@ -192,7 +222,12 @@ describe("gateway (ingest source)", () => {
       { layer: "sites", id: ids.sites[4], ts },
       "garbage",
       { layer: "sensors", id: ids.sensors[2], status: 0, metrics: { speedKmh: 42.5, congestion: 1 }, ts },
-      { layer: "datacentres", id: ids.datacentres[1], ts, alarm: { kind: "injected", severity: "critical", text: "测试告警 <b>x</b>" } },
+      {
+        layer: "datacentres",
+        id: ids.datacentres[1],
+        ts,
+        alarm: { kind: "injected", severity: "critical", text: "测试告警 <b>x</b>" },
+      },
     ];
     const r = await post(gw, "/api/ingest", { records }, "dev-ingest-token");
     expect(r.status).toBe(200);
@@ -215,7 +250,13 @@ describe("gateway (ingest source)", () => {
     expect(gw.state.layers.sensors.metrics.speedKmh[2]).toBeCloseTo(42.5, 4);
     expect(gw.state.layers.datacentres.metrics.pue[0]).toBe(0);
     const alarm = gw.state.alarms.list().find((a) => a.kind === "injected")!;
-    expect(alarm).toMatchObject({ layer: "datacentres", objectId: ids.datacentres[1], objectIndex: 1, severity: "critical", text_zh: "测试告警 <b>x</b>" });
+    expect(alarm).toMatchObject({
+      layer: "datacentres",
+      objectId: ids.datacentres[1],
+      objectIndex: 1,
+      severity: "critical",
+      text_zh: "测试告警 <b>x</b>",
+    });
     // oversized body and malformed JSON
     const huge = { records: Array.from({ length: 12000 }, () => records[0]) };
     expect((await post(gw, "/api/ingest", huge, "dev-ingest-token")).status).toBe(413);
@@ -226,23 +267,64 @@ describe("gateway (ingest source)", () => {
 
   it("broadcasts an operator's ack to every client; a viewer's ack is refused", async () => {
     const ts = Date.now();
-    await post(gw, "/api/ingest", { records: [{ layer: "sites", id: ids.sites[7], ts, alarm: { kind: "site-down", severity: "critical", text: "退服" } }] }, "dev-ingest-token");
+    await post(
+      gw,
+      "/api/ingest",
+      {
+        records: [
+          { layer: "sites", id: ids.sites[7], ts, alarm: { kind: "site-down", severity: "critical", text: "退服" } },
+        ],
+      },
+      "dev-ingest-token",
+    );
     const viewer = connectLive({ url: gw.url, layers: ["sites"], ids, schedule: immediate });
-    const operator = connectLive({ url: gw.url, token: "dev-operator-token", layers: ["sites"], ids, schedule: immediate });
+    const operator = connectLive({
+      url: gw.url,
+      token: "dev-operator-token",
+      layers: ["sites"],
+      ids,
+      schedule: immediate,
+    });
     try {
       await Promise.all([viewer.ready, operator.ready]);
-      const alarm = await until(() => viewer.store.getState().alarms.find((a) => a.objectId === ids.sites[7] && a.kind === "site-down"), 3000, "alarm");
+      const alarm = await until(
+        () => viewer.store.getState().alarms.find((a) => a.objectId === ids.sites[7] && a.kind === "site-down"),
+        3000,
+        "alarm",
+      );
       expect(viewer.store.getState().server?.role).toBe("viewer");
       viewer.ack(alarm.id);
       const err = await until(() => viewer.store.getState().lastError, 3000, "forbidden error");
       expect(err).toMatchObject({ code: "forbidden", reason: expect.stringContaining("needs operator") });
       expect(gw.state.alarms.get(alarm.id)!.ackedAt).toBeUndefined();
       operator.ack(alarm.id);
-      const acked = await until(() => viewer.store.getState().alarms.find((a) => a.id === alarm.id && a.ackedAt), 3000, "ack broadcast");
+      const acked = await until(
+        () => viewer.store.getState().alarms.find((a) => a.id === alarm.id && a.ackedAt),
+        3000,
+        "ack broadcast",
+      );
       expect(acked.ackedBy).toBe("dev-operator");
       // clear via ingest
-      await post(gw, "/api/ingest", { records: [{ layer: "sites", id: ids.sites[7], ts: ts + 1000, alarm: { kind: "site-down", severity: "critical", text: "x", clear: true } }] }, "dev-ingest-token");
-      const cleared = await until(() => operator.store.getState().alarms.find((a) => a.id === alarm.id && a.clearedAt), 3000, "clear broadcast");
+      await post(
+        gw,
+        "/api/ingest",
+        {
+          records: [
+            {
+              layer: "sites",
+              id: ids.sites[7],
+              ts: ts + 1000,
+              alarm: { kind: "site-down", severity: "critical", text: "x", clear: true },
+            },
+          ],
+        },
+        "dev-ingest-token",
+      );
+      const cleared = await until(
+        () => operator.store.getState().alarms.find((a) => a.id === alarm.id && a.clearedAt),
+        3000,
+        "clear broadcast",
+      );
       expect(cleared.clearedAt).toBe(ts + 1000);
     } finally {
       viewer.close();
@@ -264,7 +346,13 @@ describe("gateway (ingest source)", () => {
     rogue.emit("alarm:ack", { v: 1, alarmId: "x".repeat(10_000) });
     rogue.emit("subscribe", { v: 1, layers: ["sites"], __proto__: { polluted: true }, constructor: 1 });
     await until(() => errors.length >= 5, 3000, "error replies");
-    expect(errors.slice(0, 5).map((e) => e.code)).toEqual(["bad_version", "invalid", "unknown_event", "too_large", "invalid"]);
+    expect(errors.slice(0, 5).map((e) => e.code)).toEqual([
+      "bad_version",
+      "invalid",
+      "unknown_event",
+      "too_large",
+      "invalid",
+    ]);
     expect(errors[0].reason).toContain("expected v: 1");
     expect(errors[2].reason).toContain("launch-missiles");
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -276,13 +364,18 @@ describe("gateway (ingest source)", () => {
     const ws = new WebSocket(`${gw.url.replace("http", "ws")}/socket.io/?EIO=4&transport=websocket`);
     await new Promise((r) => ws.on("open", r));
     ws.send("40");
-    ws.send("4" + "2[\"subscribe\",{]]]]garbage");
+    ws.send("4" + '2["subscribe",{]]]]garbage');
     ws.send(Buffer.from([0xff, 0x00, 0x13, 0x37]));
     ws.send("9".repeat(200_000)); // above maxHttpBufferSize
     await new Promise((r) => ws.on("close", r));
     // the good client still receives deltas
     const seq0 = good.store.getState().layers.chargers!.seq;
-    await post(gw, "/api/ingest", { records: [{ layer: "chargers", id: ids.chargers[2], status: 1, ts: Date.now() }] }, "dev-ingest-token");
+    await post(
+      gw,
+      "/api/ingest",
+      { records: [{ layer: "chargers", id: ids.chargers[2], status: 1, ts: Date.now() }] },
+      "dev-ingest-token",
+    );
     await until(() => good.store.getState().layers.chargers!.seq > seq0, 3000, "delta after abuse");
     expect(good.store.getState().layers.chargers!.reported[2]).toBe(1);
     expect(good.store.getState().connection.state).toBe("connected");

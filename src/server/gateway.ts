@@ -18,7 +18,13 @@ import { ROUTES, type RoutePlugin } from "./routes";
 import { installSecurityHeaders, OriginPolicy } from "./security";
 import { SimRunner } from "./sim/runner";
 import { SyntheticSource, scaleLayerData } from "./sim/synthetic";
-import { attachSocketHandlers, BackpressureGuard, Broadcaster, DEFAULT_SOCKET_LIMITS, type SocketLimits } from "./socket";
+import {
+  attachSocketHandlers,
+  BackpressureGuard,
+  Broadcaster,
+  DEFAULT_SOCKET_LIMITS,
+  type SocketLimits,
+} from "./socket";
 import { LiveState } from "./state";
 
 export interface GatewayOptions {
@@ -79,7 +85,7 @@ export interface Gateway {
 /** socket.io-msgpack-parser (CommonJS: the namespace or its default export carries Encoder/Decoder) */
 async function msgpackParser(): Promise<object> {
   const mod = (await import("socket.io-msgpack-parser")) as object & { default?: object };
-  return "Encoder" in mod ? mod : mod.default ?? mod;
+  return "Encoder" in mod ? mod : (mod.default ?? mod);
 }
 
 export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway> {
@@ -100,7 +106,10 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
 
   let adapterClient: ReturnType<typeof createClient> | undefined;
   if (opts.redisUrl) {
-    adapterClient = createClient({ url: opts.redisUrl, socket: { reconnectStrategy: (n: number) => Math.min(100 * 2 ** n, 2000) } });
+    adapterClient = createClient({
+      url: opts.redisUrl,
+      socket: { reconnectStrategy: (n: number) => Math.min(100 * 2 ** n, 2000) },
+    });
     adapterClient.on("error", (e: Error) => log(`redis (adapter): ${e.message}`));
     await adapterClient.connect();
   }
@@ -108,7 +117,9 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     maxHttpBufferSize: opts.maxHttpBufferSize ?? 64 * 1024,
     allowRequest: (req, cb) => cb(origins.allowsRequest(req) ? null : "origin not allowed", origins.allowsRequest(req)),
     connectionStateRecovery: { maxDisconnectionDuration: opts.recoveryMs ?? 2 * 60_000, skipMiddlewares: true },
-    ...(adapterClient ? { adapter: createAdapter(adapterClient, { streamName: `${opts.redisPrefix ?? "rongtwin:"}sio` }) } : {}),
+    ...(adapterClient
+      ? { adapter: createAdapter(adapterClient, { streamName: `${opts.redisPrefix ?? "rongtwin:"}sio` }) }
+      : {}),
     serveClient: false,
     // heartbeat: a wall page whose main thread is busy (weak GPU: ~2 s a frame; an alarm storm) answered pings late
     // and was dropped with "ping timeout" every ~50 s in the x600 soak; 25 s + 45 s keeps it while dead peers are
@@ -118,19 +129,50 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     ...(opts.parser === "msgpack" ? { parser: await msgpackParser() } : {}),
   });
 
-  const synthetic = source === "synthetic" ? new SyntheticSource(data, bus, { rate: opts.synthRate ?? 1000, seed: opts.simSeed, log }) : undefined;
-  const runner = source === "ingest" || source === "synthetic" ? undefined : new SimRunner(data, bus, {
-    seed: opts.simSeed ?? 20260101, speed: simSpeed, startMs: opts.simStartMs ?? Date.now(), reportRealMs: opts.simReportMs, log,
-  }, () => state.paused, () => state.alarms.list().filter((a) => a.clearedAt === undefined));
+  const synthetic =
+    source === "synthetic"
+      ? new SyntheticSource(data, bus, { rate: opts.synthRate ?? 1000, seed: opts.simSeed, log })
+      : undefined;
+  const runner =
+    source === "ingest" || source === "synthetic"
+      ? undefined
+      : new SimRunner(
+          data,
+          bus,
+          {
+            seed: opts.simSeed ?? 20260101,
+            speed: simSpeed,
+            startMs: opts.simStartMs ?? Date.now(),
+            reportRealMs: opts.simReportMs,
+            log,
+          },
+          () => state.paused,
+          () => state.alarms.list().filter((a) => a.clearedAt === undefined),
+        );
 
   const limits: SocketLimits = { ...DEFAULT_SOCKET_LIMITS, ...opts.limits };
-  attachSocketHandlers({ io, state, bus, data, tokens, limits, simSpeed: () => (runner ? simSpeed : 0), simNow: () => (runner?.running ? runner.simNow() : undefined), log });
+  attachSocketHandlers({
+    io,
+    state,
+    bus,
+    data,
+    tokens,
+    limits,
+    simSpeed: () => (runner ? simSpeed : 0),
+    simNow: () => (runner?.running ? runner.simNow() : undefined),
+    log,
+  });
   const broadcaster = new Broadcaster(io, state, bus, opts.batchMs ?? 50);
   const guard = new BackpressureGuard(io, state, bus, limits);
 
   registerRest(app, {
     slowClients: () => ({ lagged: guard.lagged, dropped: guard.dropped }),
-    state, bus, tokens, origins, startedAt, acceptIngest: source !== "sim",
+    state,
+    bus,
+    tokens,
+    origins,
+    startedAt,
+    acceptIngest: source !== "sim",
     sim: () => ({ enabled: !!runner, running: !!runner?.running, speed: simSpeed, simTime: runner?.simNow() }),
     clients: () => io.engine.clientsCount,
   });
@@ -149,7 +191,12 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     });
     app.setNotFoundHandler((req, reply) => {
       const url = req.url.split("?")[0];
-      if (req.method === "GET" && !url.startsWith("/api/") && !url.startsWith("/socket.io") && !/\.[a-z0-9]+$/i.test(url))
+      if (
+        req.method === "GET" &&
+        !url.startsWith("/api/") &&
+        !url.startsWith("/socket.io") &&
+        !/\.[a-z0-9]+$/i.test(url)
+      )
         return reply.header("cache-control", "no-cache").sendFile("index.html");
       return reply.code(404).send({ error: "not_found", reason: `${req.method} ${url}` });
     });
@@ -174,11 +221,20 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
 
   await app.listen({ port: opts.port ?? 0, host: opts.host ?? "127.0.0.1" });
   const addr = app.server.address();
-  const port = typeof addr === "object" && addr ? addr.port : opts.port ?? 0;
+  const port = typeof addr === "object" && addr ? addr.port : (opts.port ?? 0);
 
   let closed = false;
   return {
-    app, io, state, bus, data, port, url: `http://127.0.0.1:${port}`, runner, synthetic, guard,
+    app,
+    io,
+    state,
+    bus,
+    data,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    runner,
+    synthetic,
+    guard,
     async close() {
       if (closed) return;
       closed = true;

@@ -16,17 +16,38 @@ async function main(): Promise<void> {
   const env = readEnv();
   const { book, source } = loadTokens();
   const gw = await createGateway({
-    port: env.port, host: env.host, dataDir: env.dataDir, staticDir: env.staticDir, source: env.source,
-    simSpeed: env.simSpeed, simSeed: env.simSeed, simStartMs: env.simStartMs, redisUrl: env.redisUrl, tokens: book,
-    origins: env.origins, synthRate: env.synthRate, synthObjects: env.synthObjects, batchMs: env.batchMs, parser: env.parser,
+    port: env.port,
+    host: env.host,
+    dataDir: env.dataDir,
+    staticDir: env.staticDir,
+    source: env.source,
+    simSpeed: env.simSpeed,
+    simSeed: env.simSeed,
+    simStartMs: env.simStartMs,
+    redisUrl: env.redisUrl,
+    tokens: book,
+    origins: env.origins,
+    synthRate: env.synthRate,
+    synthObjects: env.synthObjects,
+    batchMs: env.batchMs,
+    parser: env.parser,
     simReportMs: process.env.SIM_REPORT_MS ? Number(process.env.SIM_REPORT_MS) : undefined,
     recoveryMs: process.env.RECOVERY_MS ? Number(process.env.RECOVERY_MS) : undefined,
   });
   const log = (m: string) => console.log(`[gateway] ${m}`);
   log(`tokens from ${source}; anonymous clients get role ${book.config.anonymous ?? "(none: token required)"}`);
-  if (source === "development defaults") log("dev tokens: viewer=dev-viewer-token operator=dev-operator-token planner=dev-planner-token ingest=dev-ingest-token");
-  log(`bus ${gw.bus.kind}${env.redisUrl ? ` (${env.redisUrl.replace(/\/\/[^@]*@/, "//***@")})` : ""}, source ${env.source}, sim speed x${env.simSpeed}, seed ${env.simSeed}`);
-  log(`layers: ${Object.entries(gw.state.layers).map(([l, s]) => `${l} ${s.count}`).join(", ")}`);
+  if (source === "development defaults")
+    log(
+      "dev tokens: viewer=dev-viewer-token operator=dev-operator-token planner=dev-planner-token ingest=dev-ingest-token",
+    );
+  log(
+    `bus ${gw.bus.kind}${env.redisUrl ? ` (${env.redisUrl.replace(/\/\/[^@]*@/, "//***@")})` : ""}, source ${env.source}, sim speed x${env.simSpeed}, seed ${env.simSeed}`,
+  );
+  log(
+    `layers: ${Object.entries(gw.state.layers)
+      .map(([l, s]) => `${l} ${s.count}`)
+      .join(", ")}`,
+  );
   if (env.staticDir && existsSync(env.staticDir)) log(`serving app from ${env.staticDir}`);
   console.log(`RongTwin running at http://localhost:${gw.port}/`);
   let stopping = false;

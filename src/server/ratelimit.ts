@@ -2,7 +2,11 @@
 export class TokenBucket {
   private tokens: number;
   private last: number;
-  constructor(private readonly rate: number, private readonly burst: number, now = Date.now()) {
+  constructor(
+    private readonly rate: number,
+    private readonly burst: number,
+    now = Date.now(),
+  ) {
     this.tokens = burst;
     this.last = now;
   }
@@ -21,7 +25,11 @@ export class TokenBucket {
  */
 export class KeyedLimiter {
   private readonly buckets = new Map<string, TokenBucket>();
-  constructor(readonly rate: number, readonly burst: number, private readonly maxKeys = 10_000) {}
+  constructor(
+    readonly rate: number,
+    readonly burst: number,
+    private readonly maxKeys = 10_000,
+  ) {}
   take(key: string, now = Date.now()): boolean {
     let b = this.buckets.get(key);
     if (b) this.buckets.delete(key);

@@ -46,18 +46,43 @@ export function registerRest(app: FastifyInstance, d: RestDeps): void {
     const write = req.method !== "GET" && req.method !== "HEAD" && req.method !== "OPTIONS";
     const [limiter, rate] = write ? [writeLimiter, lim.write[0]] : [readLimiter, lim.read[0]];
     if (!limiter.take(req.ip))
-      return reply.code(429).header("retry-after", "1").send({ error: "rate_limited", reason: `too many ${write ? "write" : "read"} requests from ${req.ip} (limit ${rate}/s)` });
+      return reply
+        .code(429)
+        .header("retry-after", "1")
+        .send({
+          error: "rate_limited",
+          reason: `too many ${write ? "write" : "read"} requests from ${req.ip} (limit ${rate}/s)`,
+        });
   });
   // origin allow-list for state-changing requests
   app.addHook("onRequest", async (req, reply) => {
-    if (req.method !== "GET" && req.method !== "HEAD" && req.method !== "OPTIONS" && !d.origins.allows(req.headers.origin, req.headers.host))
+    if (
+      req.method !== "GET" &&
+      req.method !== "HEAD" &&
+      req.method !== "OPTIONS" &&
+      !d.origins.allows(req.headers.origin, req.headers.host)
+    )
       return reply.code(403).send({ error: "forbidden", reason: `origin ${req.headers.origin} not allowed` });
   });
 
   app.get("/api/health", async () => ({
-    ok: true, v: PROTOCOL_VERSION, serverId: d.bus.serverId, epoch: d.bus.epoch, bus: d.bus.kind, leader: d.bus.isLeader(),
-    uptimeS: Math.round((Date.now() - d.startedAt) / 1000), clients: d.clients(), ...(d.slowClients ? { slowClients: d.slowClients() } : {}), paused: d.state.paused, sim: d.sim(),
-    layers: Object.fromEntries(LAYER_IDS.map((l) => [l, { count: d.state.layers[l].count, seq: d.state.layers[l].seq, idsHash: d.state.layers[l].idsHash }])),
+    ok: true,
+    v: PROTOCOL_VERSION,
+    serverId: d.bus.serverId,
+    epoch: d.bus.epoch,
+    bus: d.bus.kind,
+    leader: d.bus.isLeader(),
+    uptimeS: Math.round((Date.now() - d.startedAt) / 1000),
+    clients: d.clients(),
+    ...(d.slowClients ? { slowClients: d.slowClients() } : {}),
+    paused: d.state.paused,
+    sim: d.sim(),
+    layers: Object.fromEntries(
+      LAYER_IDS.map((l) => [
+        l,
+        { count: d.state.layers[l].count, seq: d.state.layers[l].seq, idsHash: d.state.layers[l].idsHash },
+      ]),
+    ),
     alarms: { active: d.state.alarms.activeCount() },
   }));
 
@@ -66,7 +91,8 @@ export function registerRest(app: FastifyInstance, d: RestDeps): void {
     if (req.query.layers) {
       const parts = req.query.layers.split(",").filter(Boolean);
       const bad = parts.filter((p) => !LayerId.safeParse(p).success);
-      if (bad.length) return reply.code(400).send({ error: "invalid", reason: `layers: unknown layer(s) ${bad.join(", ")}` });
+      if (bad.length)
+        return reply.code(400).send({ error: "invalid", reason: `layers: unknown layer(s) ${bad.join(", ")}` });
       layers = parts as LayerId[];
     }
     return { ...d.state.digest(layers), epoch: d.bus.epoch, paused: d.state.paused };
@@ -76,7 +102,10 @@ export function registerRest(app: FastifyInstance, d: RestDeps): void {
 
   app.post("/api/ingest", async (req, reply) => {
     if (!requireRole(d.tokens, req, reply, ["ingest"])) return;
-    if (!d.acceptIngest) return reply.code(409).send({ error: "disabled", reason: "ingest is disabled (LIVE_SOURCE=sim); set LIVE_SOURCE=ingest or both" });
+    if (!d.acceptIngest)
+      return reply
+        .code(409)
+        .send({ error: "disabled", reason: "ingest is disabled (LIVE_SOURCE=sim); set LIVE_SOURCE=ingest or both" });
     const body = IngestBatch.safeParse(req.body);
     if (!body.success) return reply.code(400).send({ error: "invalid", reason: zodReason(body.error) });
     const { events, result } = validateIngest(d.state, body.data.records);
@@ -89,11 +118,15 @@ export function registerRest(app: FastifyInstance, d: RestDeps): void {
     if (!who) return;
     const a = d.state.alarms.get(req.params.id);
     if (!a) return reply.code(404).send({ error: "not_found", reason: `alarm ${req.params.id} not found` });
-    if (a.ackedAt === undefined) await d.bus.publish([{ t: "a", op: "ack", alarm: { ...a, ackedAt: Date.now(), ackedBy: who.name } }]);
+    if (a.ackedAt === undefined)
+      await d.bus.publish([{ t: "a", op: "ack", alarm: { ...a, ackedAt: Date.now(), ackedBy: who.name } }]);
     return { ok: true, alarm: d.state.alarms.get(req.params.id) };
   });
 
-  for (const [path, paused] of [["/api/sim/pause", true], ["/api/sim/resume", false]] as const)
+  for (const [path, paused] of [
+    ["/api/sim/pause", true],
+    ["/api/sim/resume", false],
+  ] as const)
     app.post(path, async (req, reply) => {
       if (!requireRole(d.tokens, req, reply, ["operator"])) return;
       await d.bus.publish([{ t: "c", paused }]);

@@ -7,7 +7,16 @@ import { DEV_TOKENS, TokenBook } from "./config";
 import type { RouteContext } from "./routes";
 import { HttpError, registerScenarioRoutes, scenarioRoutes } from "./scenarios";
 
-const cand = (id: string, lon = 119.3) => ({ id, lon, lat: 26.08, heightM: 30, azimuths: [0, 120, 240], tiltDeg: 6, txPowerDbm: 53, band: "n78" });
+const cand = (id: string, lon = 119.3) => ({
+  id,
+  lon,
+  lat: 26.08,
+  heightM: 30,
+  azimuths: [0, 120, 240],
+  tiltDeg: 6,
+  txPowerDbm: 53,
+  band: "n78",
+});
 const valid = {
   name: "鼓楼 A",
   candidates: [cand("C-1"), cand("C-2", 119.31)],
@@ -47,7 +56,11 @@ describe("scenario REST API", () => {
     expect(list.items.map((i: { name: string }) => i.name).sort()).toEqual(["鼓楼 A", "鼓楼 B"]);
     expect(list.items.find((i: { name: string }) => i.name === "鼓楼 A").candidateCount).toBe(2);
 
-    const put = await app.inject({ method: "PUT", url: "/api/scenarios/1", payload: { ...valid, name: "鼓楼 A2", kpis: { coveredPct: 98 } } });
+    const put = await app.inject({
+      method: "PUT",
+      url: "/api/scenarios/1",
+      payload: { ...valid, name: "鼓楼 A2", kpis: { coveredPct: 98 } },
+    });
     expect(put.statusCode).toBe(200);
     expect(put.json()).toMatchObject({ id: 1, name: "鼓楼 A2", kpis: { coveredPct: 98 }, createdAt: rec.createdAt });
 
@@ -62,7 +75,10 @@ describe("scenario REST API", () => {
     expect((await app.inject({ method: "GET", url: "/api/scenarios/1" })).statusCode).toBe(404);
     expect((await app.inject({ method: "DELETE", url: "/api/scenarios/1" })).statusCode).toBe(404);
     expect((await app.inject({ method: "PUT", url: "/api/scenarios/99", payload: valid })).statusCode).toBe(404);
-    expect((await app.inject({ method: "GET", url: "/api/scenarios/abc" })).json()).toMatchObject({ error: "invalid id", fields: [{ field: "id" }] });
+    expect((await app.inject({ method: "GET", url: "/api/scenarios/abc" })).json()).toMatchObject({
+      error: "invalid id",
+      fields: [{ field: "id" }],
+    });
   });
 
   it("rejects invalid bodies with field-level reasons and changes nothing", async () => {
@@ -83,19 +99,39 @@ describe("scenario REST API", () => {
       expect(r.statusCode).toBe(400);
       const fields = (r.json().fields as { field: string; reason: string }[]).map((f) => f.field);
       expect(fields).toEqual(
-        expect.arrayContaining(["name", "candidates.1.lat", "candidates.2.band", "candidates.2.azimuths", "params.cellSizeM", "kpis.coveredPct"]),
+        expect.arrayContaining([
+          "name",
+          "candidates.1.lat",
+          "candidates.2.band",
+          "candidates.2.azimuths",
+          "params.cellSizeM",
+          "kpis.coveredPct",
+        ]),
       );
       for (const f of r.json().fields) expect(f.reason.length).toBeGreaterThan(0);
     }
     // duplicate candidate ids and inverted thresholds are caught once the fields themselves are valid
-    const dup = await app.inject({ method: "POST", url: "/api/scenarios", payload: { ...valid, candidates: [cand("A"), cand("A")], params: { goodDbm: -110, weakDbm: -100 } } });
+    const dup = await app.inject({
+      method: "POST",
+      url: "/api/scenarios",
+      payload: { ...valid, candidates: [cand("A"), cand("A")], params: { goodDbm: -110, weakDbm: -100 } },
+    });
     expect(dup.json().fields).toEqual(
       expect.arrayContaining([
         { field: "candidates.1.id", reason: "duplicate candidate id A (also candidates[0])" },
         { field: "params.weakDbm", reason: "weakDbm must be <= goodDbm" },
       ]),
     );
-    expect((await app.inject({ method: "POST", url: "/api/scenarios", payload: "not json", headers: { "content-type": "application/json" } })).statusCode).toBe(400);
+    expect(
+      (
+        await app.inject({
+          method: "POST",
+          url: "/api/scenarios",
+          payload: "not json",
+          headers: { "content-type": "application/json" },
+        })
+      ).statusCode,
+    ).toBe(400);
     expect((await app.inject({ method: "GET", url: "/api/scenarios/1" })).body).toBe(before);
     expect((await app.inject({ method: "GET", url: "/api/scenarios" })).json().items).toHaveLength(1);
   });
@@ -105,12 +141,18 @@ describe("scenario REST API", () => {
     const seen: string[] = [];
     app = await makeApp((req, access) => {
       seen.push(access);
-      if (access === "write" && req.headers.authorization !== "Bearer planner") throw new HttpError(403, "needs planner");
+      if (access === "write" && req.headers.authorization !== "Bearer planner")
+        throw new HttpError(403, "needs planner");
     });
     const denied = await app.inject({ method: "POST", url: "/api/scenarios", payload: valid });
     expect(denied.statusCode).toBe(403);
     expect(denied.json()).toEqual({ error: "forbidden", reason: "needs planner" });
-    const ok = await app.inject({ method: "POST", url: "/api/scenarios", payload: valid, headers: { authorization: "Bearer planner" } });
+    const ok = await app.inject({
+      method: "POST",
+      url: "/api/scenarios",
+      payload: valid,
+      headers: { authorization: "Bearer planner" },
+    });
     expect(ok.statusCode).toBe(201);
     expect((await app.inject({ method: "GET", url: "/api/scenarios" })).statusCode).toBe(200);
     expect(seen).toEqual(["write", "write", "read"]);
@@ -123,14 +165,45 @@ describe("gateway plugin scenarioRoutes", () => {
     process.env.SCENARIO_DB = join(dir, "gw.db");
     const a = Fastify();
     const logs: string[] = [];
-    const ctx = { tokens: new TokenBook(DEV_TOKENS), state: {} as RouteContext["state"], log: (m: string) => logs.push(m) };
+    const ctx = {
+      tokens: new TokenBook(DEV_TOKENS),
+      state: {} as RouteContext["state"],
+      log: (m: string) => logs.push(m),
+    };
     await scenarioRoutes(a, ctx);
     await a.ready();
     try {
       expect((await a.inject({ method: "POST", url: "/api/scenarios", payload: valid })).statusCode).toBe(403); // anonymous viewer
-      expect((await a.inject({ method: "POST", url: "/api/scenarios", payload: valid, headers: { authorization: "Bearer dev-viewer-token" } })).statusCode).toBe(403);
-      expect((await a.inject({ method: "POST", url: "/api/scenarios", payload: valid, headers: { authorization: "Bearer nope-nope-nope" } })).statusCode).toBe(401);
-      expect((await a.inject({ method: "POST", url: "/api/scenarios", payload: valid, headers: { authorization: "Bearer dev-planner-token" } })).statusCode).toBe(201);
+      expect(
+        (
+          await a.inject({
+            method: "POST",
+            url: "/api/scenarios",
+            payload: valid,
+            headers: { authorization: "Bearer dev-viewer-token" },
+          })
+        ).statusCode,
+      ).toBe(403);
+      expect(
+        (
+          await a.inject({
+            method: "POST",
+            url: "/api/scenarios",
+            payload: valid,
+            headers: { authorization: "Bearer nope-nope-nope" },
+          })
+        ).statusCode,
+      ).toBe(401);
+      expect(
+        (
+          await a.inject({
+            method: "POST",
+            url: "/api/scenarios",
+            payload: valid,
+            headers: { authorization: "Bearer dev-planner-token" },
+          })
+        ).statusCode,
+      ).toBe(201);
       expect((await a.inject({ method: "GET", url: "/api/scenarios" })).json().items).toHaveLength(1);
       expect(logs[0]).toContain("gw.db");
     } finally {

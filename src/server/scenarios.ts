@@ -38,7 +38,10 @@ interface Row {
 }
 
 export class HttpError extends Error {
-  constructor(readonly statusCode: number, message: string) {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -73,7 +76,9 @@ export async function registerScenarioRoutes(app: FastifyInstance, opts: Scenari
     ),
     list: db.prepare<[], Row>("SELECT * FROM scenarios ORDER BY updated_at DESC, id DESC"),
     get: db.prepare<[number], Row>("SELECT * FROM scenarios WHERE id = ?"),
-    update: db.prepare<[string, string, string, number], Row>("UPDATE scenarios SET name = ?, body = ?, updated_at = ? WHERE id = ? RETURNING *"),
+    update: db.prepare<[string, string, string, number], Row>(
+      "UPDATE scenarios SET name = ?, body = ?, updated_at = ? WHERE id = ? RETURNING *",
+    ),
     remove: db.prepare<[number]>("DELETE FROM scenarios WHERE id = ?"),
   };
   const bodyLimit = opts.bodyLimit ?? 4 * 1024 * 1024;
@@ -92,7 +97,12 @@ export async function registerScenarioRoutes(app: FastifyInstance, opts: Scenari
     const raw = (req.params as { id?: string }).id ?? "";
     const id = /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : NaN;
     if (!Number.isSafeInteger(id)) {
-      void reply.code(400).send({ error: "invalid id", fields: [{ field: "id", reason: `expected a positive integer, got ${JSON.stringify(raw)}` }] });
+      void reply
+        .code(400)
+        .send({
+          error: "invalid id",
+          fields: [{ field: "id", reason: `expected a positive integer, got ${JSON.stringify(raw)}` }],
+        });
       return undefined;
     }
     return id;
@@ -119,7 +129,15 @@ export async function registerScenarioRoutes(app: FastifyInstance, opts: Scenari
     if (!guard(req, reply, "read")) return reply;
     const items: ScenarioSummary[] = q.list.all().map((r) => {
       const b = JSON.parse(r.body) as ScenarioBody;
-      return { id: r.id, name: b.name, description: b.description, candidateCount: b.candidates.length, kpis: b.kpis, createdAt: r.created_at, updatedAt: r.updated_at };
+      return {
+        id: r.id,
+        name: b.name,
+        description: b.description,
+        candidateCount: b.candidates.length,
+        kpis: b.kpis,
+        createdAt: r.created_at,
+        updatedAt: r.updated_at,
+      };
     });
     return { items };
   });

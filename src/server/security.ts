@@ -53,7 +53,9 @@ export class OriginPolicy {
   private readonly allowed: Set<string>;
   constructor(origins: string[], dev: boolean) {
     this.allowed = new Set(origins.map((o) => o.replace(/\/$/, "")));
-    if (dev) for (const p of ["5173", "4173"]) for (const h of ["localhost", "127.0.0.1"]) this.allowed.add(`http://${h}:${p}`);
+    if (dev)
+      for (const p of ["5173", "4173"])
+        for (const h of ["localhost", "127.0.0.1"]) this.allowed.add(`http://${h}:${p}`);
   }
   /** Requests without Origin (non-browser clients, same-origin GETs) are allowed; tokens still apply. */
   allows(origin: string | undefined, host: string | undefined): boolean {
@@ -79,15 +81,24 @@ export function bearer(req: FastifyRequest): string | undefined {
 }
 
 /** Resolve the caller and check the role; sends 401/403 with a reason and returns undefined when refused. */
-export function requireRole(tokens: TokenBook, req: FastifyRequest, reply: FastifyReply, roles: Role[]): Principal | undefined {
+export function requireRole(
+  tokens: TokenBook,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  roles: Role[],
+): Principal | undefined {
   const token = bearer(req);
   const p = tokens.resolve(token);
   if (!p) {
-    void reply.code(401).send({ error: "unauthorized", reason: token ? "unknown token" : "a Bearer token is required" });
+    void reply
+      .code(401)
+      .send({ error: "unauthorized", reason: token ? "unknown token" : "a Bearer token is required" });
     return undefined;
   }
   if (!roles.includes(p.role)) {
-    void reply.code(403).send({ error: "forbidden", reason: `role ${p.role} may not do this (needs ${roles.join(" or ")})` });
+    void reply
+      .code(403)
+      .send({ error: "forbidden", reason: `role ${p.role} may not do this (needs ${roles.join(" or ")})` });
     return undefined;
   }
   return p;

@@ -8,8 +8,20 @@
 import type { Server, Socket } from "socket.io";
 import { LAYER_IDS, type LayerId } from "../protocol/data";
 import {
-  CLIENT_MESSAGES, EVENTS, MAX_CLIENT_MESSAGE_BYTES, PROTOCOL_VERSION, parseMessage,
-  type AckRequest, type ClientEvent, type DetailSubscribe, type ErrorCode, type ErrorMsg, type Hello, type Resync, type Subscribe, type Unsubscribe,
+  CLIENT_MESSAGES,
+  EVENTS,
+  MAX_CLIENT_MESSAGE_BYTES,
+  PROTOCOL_VERSION,
+  parseMessage,
+  type AckRequest,
+  type ClientEvent,
+  type DetailSubscribe,
+  type ErrorCode,
+  type ErrorMsg,
+  type Hello,
+  type Resync,
+  type Subscribe,
+  type Unsubscribe,
 } from "../protocol/live";
 import type { Bus } from "./bus";
 import type { Principal, TokenBook } from "./config";
@@ -32,7 +44,15 @@ export interface SocketLimits {
   /** a client still lagging after this long is disconnected (its reconnect starts from snapshots); 0 = never */
   laggingMaxMs: number;
 }
-export const DEFAULT_SOCKET_LIMITS: SocketLimits = { rate: 10, burst: 30, maxStrikes: 20, detailEveryMs: 1000, backlogHigh: 600, backlogLow: 40, laggingMaxMs: 60_000 };
+export const DEFAULT_SOCKET_LIMITS: SocketLimits = {
+  rate: 10,
+  burst: 30,
+  maxStrikes: 20,
+  detailEveryMs: 1000,
+  backlogHigh: 600,
+  backlogLow: 40,
+  laggingMaxMs: 60_000,
+};
 
 export interface SocketDeps {
   io: Server;
@@ -79,24 +99,39 @@ export function attachSocketHandlers(d: SocketDeps): void {
   });
 
   io.on("connection", (socket: Socket) => {
-    const principal: Principal = socket.data.principal ?? d.tokens.resolve(undefined) ?? { role: "viewer", name: "recovered" };
+    const principal: Principal = socket.data.principal ??
+      d.tokens.resolve(undefined) ?? { role: "viewer", name: "recovered" };
     socket.data.principal = principal;
-    const c: ConnState = { principal, bucket: new TokenBucket(d.limits.rate, d.limits.burst), strikes: 0, lastResync: new Map() };
+    const c: ConnState = {
+      principal,
+      bucket: new TokenBucket(d.limits.rate, d.limits.burst),
+      strikes: 0,
+      lastResync: new Map(),
+    };
 
     const reject = (code: ErrorCode, reason: string, event?: string) => {
       const msg: ErrorMsg = { v: PROTOCOL_VERSION, code, reason, ...(event ? { event: event.slice(0, 64) } : {}) };
       socket.emit(EVENTS.error, msg);
       c.strikes++;
       if (c.strikes >= d.limits.maxStrikes) {
-        socket.emit(EVENTS.error, { v: PROTOCOL_VERSION, code: "rate_limited", reason: `too many rejected messages (${c.strikes}); disconnecting` } satisfies ErrorMsg);
+        socket.emit(EVENTS.error, {
+          v: PROTOCOL_VERSION,
+          code: "rate_limited",
+          reason: `too many rejected messages (${c.strikes}); disconnecting`,
+        } satisfies ErrorMsg);
         socket.disconnect(true);
       }
     };
 
     if (!socket.recovered) {
       const hello: Hello = {
-        v: PROTOCOL_VERSION, serverId: d.bus.serverId, epoch: d.bus.epoch, role: principal.role, layers: [...LAYER_IDS],
-        simSpeed: d.simSpeed(), idsHash: Object.fromEntries(LAYER_IDS.map((l) => [l, state.layers[l].idsHash])),
+        v: PROTOCOL_VERSION,
+        serverId: d.bus.serverId,
+        epoch: d.bus.epoch,
+        role: principal.role,
+        layers: [...LAYER_IDS],
+        simSpeed: d.simSpeed(),
+        idsHash: Object.fromEntries(LAYER_IDS.map((l) => [l, state.layers[l].idsHash])),
       };
       const simMs = d.simNow();
       if (simMs !== undefined) hello.clock = { simMs, wallMs: Date.now(), speed: d.simSpeed() };
@@ -119,7 +154,12 @@ export function attachSocketHandlers(d: SocketDeps): void {
           const mine = state.layers[l].idsHash;
           const theirs = m.idsHash?.[l];
           if (theirs !== undefined && theirs !== mine)
-            socket.emit(EVENTS.error, { v: PROTOCOL_VERSION, code: "ids_mismatch", reason: `${l}: client data ${theirs} differs from gateway data ${mine}; reload the page`, event: EVENTS.subscribe } satisfies ErrorMsg);
+            socket.emit(EVENTS.error, {
+              v: PROTOCOL_VERSION,
+              code: "ids_mismatch",
+              reason: `${l}: client data ${theirs} differs from gateway data ${mine}; reload the page`,
+              event: EVENTS.subscribe,
+            } satisfies ErrorMsg);
           sendSnapshot(socket, state.layers[l].snapshot(d.bus.epoch, Date.now()));
         }
         socket.emit(EVENTS.alarms, { v: PROTOCOL_VERSION, epoch: d.bus.epoch, alarms: state.alarms.list() });
@@ -132,7 +172,8 @@ export function attachSocketHandlers(d: SocketDeps): void {
       [EVENTS.resync]: (m: Resync) => {
         const lagging = socket.data.lagging as LayerId[] | undefined;
         if (lagging?.includes(m.layer)) return; // a snapshot follows when its backlog has drained
-        if (!socket.rooms.has(room(m.layer))) return reject("invalid", `resync ${m.layer}: not subscribed to this layer`, EVENTS.resync);
+        if (!socket.rooms.has(room(m.layer)))
+          return reject("invalid", `resync ${m.layer}: not subscribed to this layer`, EVENTS.resync);
         const last = c.lastResync.get(m.layer) ?? 0;
         const now = Date.now();
         if (now - last < 250) return reject("rate_limited", `resync ${m.layer}: at most 4 per second`, EVENTS.resync);
@@ -140,15 +181,19 @@ export function attachSocketHandlers(d: SocketDeps): void {
         sendSnapshot(socket, state.layers[m.layer].snapshot(d.bus.epoch, now));
       },
       [EVENTS.ack]: (m: AckRequest) => {
-        if (principal.role !== "operator") return reject("forbidden", `role ${principal.role} may not acknowledge alarms (needs operator)`, EVENTS.ack);
+        if (principal.role !== "operator")
+          return reject("forbidden", `role ${principal.role} may not acknowledge alarms (needs operator)`, EVENTS.ack);
         const a = state.alarms.get(m.alarmId);
         if (!a) return reject("not_found", `alarm ${m.alarmId} not found`, EVENTS.ack);
         if (a.ackedAt !== undefined) return;
-        void d.bus.publish([{ t: "a", op: "ack", alarm: { ...a, ackedAt: Date.now(), ackedBy: principal.name } }]).catch((e) => d.log(`ack publish: ${(e as Error).message}`));
+        void d.bus
+          .publish([{ t: "a", op: "ack", alarm: { ...a, ackedAt: Date.now(), ackedBy: principal.name } }])
+          .catch((e) => d.log(`ack publish: ${(e as Error).message}`));
       },
       [EVENTS.detailSubscribe]: (m: DetailSubscribe) => {
         const i = state.layers[m.layer].index.get(m.objectId);
-        if (i === undefined) return reject("unknown_object", `${m.layer}: no object ${m.objectId}`, EVENTS.detailSubscribe);
+        if (i === undefined)
+          return reject("unknown_object", `${m.layer}: no object ${m.objectId}`, EVENTS.detailSubscribe);
         if (c.detailTimer) clearInterval(c.detailTimer);
         const send = () => socket.emit(EVENTS.detail, buildDetail(state, d.data, m.layer, i, Date.now()));
         send();
@@ -162,9 +207,12 @@ export function attachSocketHandlers(d: SocketDeps): void {
 
     socket.onAny((event: unknown, ...args: unknown[]) => {
       try {
-        if (!c.bucket.take()) return reject("rate_limited", "too many messages (limit " + d.limits.rate + "/s)", String(event));
-        if (typeof event !== "string" || !(event in CLIENT_MESSAGES)) return reject("unknown_event", `unknown event ${JSON.stringify(String(event)).slice(0, 64)}`, String(event));
-        if (approxSize(args) > MAX_CLIENT_MESSAGE_BYTES) return reject("too_large", `message larger than ${MAX_CLIENT_MESSAGE_BYTES} bytes`, event);
+        if (!c.bucket.take())
+          return reject("rate_limited", "too many messages (limit " + d.limits.rate + "/s)", String(event));
+        if (typeof event !== "string" || !(event in CLIENT_MESSAGES))
+          return reject("unknown_event", `unknown event ${JSON.stringify(String(event)).slice(0, 64)}`, String(event));
+        if (approxSize(args) > MAX_CLIENT_MESSAGE_BYTES)
+          return reject("too_large", `message larger than ${MAX_CLIENT_MESSAGE_BYTES} bytes`, event);
         if (args.length !== 1 && !(args.length === 2 && typeof args[1] === "function"))
           return reject("invalid", "expected exactly one message object", event);
         const ev = event as ClientEvent;
@@ -197,7 +245,10 @@ export function sendSnapshot(socket: Socket, snap: { count: number }): void {
 }
 
 export function backlogOf(socket: Socket): number {
-  const conn = socket.conn as unknown as { writeBuffer?: unknown[]; transport?: { socket?: { bufferedAmount?: number } } };
+  const conn = socket.conn as unknown as {
+    writeBuffer?: unknown[];
+    transport?: { socket?: { bufferedAmount?: number } };
+  };
   return (conn.writeBuffer?.length ?? 0) + Math.floor((conn.transport?.socket?.bufferedAmount ?? 0) / 16384);
 }
 
@@ -214,7 +265,13 @@ export class BackpressureGuard {
   lagged = 0;
   /** clients disconnected for lagging longer than laggingMaxMs */
   dropped = 0;
-  constructor(private readonly io: Server, private readonly state: LiveState, private readonly bus: Bus, private readonly limits: SocketLimits, private readonly everyMs = 250) {}
+  constructor(
+    private readonly io: Server,
+    private readonly state: LiveState,
+    private readonly bus: Bus,
+    private readonly limits: SocketLimits,
+    private readonly everyMs = 250,
+  ) {}
   start(): void {
     this.timer = setInterval(() => this.check(), this.everyMs);
   }
@@ -222,7 +279,11 @@ export class BackpressureGuard {
     for (const socket of this.io.of("/").sockets.values()) {
       const backlog = backlogOf(socket);
       const lagging = socket.data.lagging as LayerId[] | undefined;
-      if (!lagging && backlog > this.limits.backlogHigh && Date.now() >= ((socket.data.graceUntil as number | undefined) ?? 0)) {
+      if (
+        !lagging &&
+        backlog > this.limits.backlogHigh &&
+        Date.now() >= ((socket.data.graceUntil as number | undefined) ?? 0)
+      ) {
         const layers = LAYER_IDS.filter((l) => socket.rooms.has(room(l)));
         socket.data.lagging = layers;
         socket.data.laggingSince = Date.now();
@@ -240,7 +301,11 @@ export class BackpressureGuard {
           void socket.join(ALARM_ROOM);
           socket.emit(EVENTS.alarms, { v: PROTOCOL_VERSION, epoch: this.bus.epoch, alarms: this.state.alarms.list() });
         }
-      } else if (lagging && this.limits.laggingMaxMs > 0 && Date.now() - (socket.data.laggingSince as number) > this.limits.laggingMaxMs) {
+      } else if (
+        lagging &&
+        this.limits.laggingMaxMs > 0 &&
+        Date.now() - (socket.data.laggingSince as number) > this.limits.laggingMaxMs
+      ) {
         this.dropped++;
         socket.disconnect(true);
       }
@@ -263,7 +328,12 @@ export class BackpressureGuard {
 export class Broadcaster {
   private timer?: NodeJS.Timeout;
   private readonly offAlarm: () => void;
-  constructor(private readonly io: Server, private readonly state: LiveState, private readonly bus: Bus, private readonly everyMs = 50) {
+  constructor(
+    private readonly io: Server,
+    private readonly state: LiveState,
+    private readonly bus: Bus,
+    private readonly everyMs = 50,
+  ) {
     this.offAlarm = state.onAlarm((op, alarm) => {
       io.local.to(ALARM_ROOM).emit(EVENTS.alarm, { v: PROTOCOL_VERSION, op, alarm });
     });

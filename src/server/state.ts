@@ -5,8 +5,14 @@
  */
 import { LAYER_IDS, type LayerId } from "../protocol/data";
 import {
-  LAYER_METRICS, PROTOCOL_VERSION, SEVERITY_RANK, dequantise, metricSpec,
-  type Alarm, type Delta, type Snapshot,
+  LAYER_METRICS,
+  PROTOCOL_VERSION,
+  SEVERITY_RANK,
+  dequantise,
+  metricSpec,
+  type Alarm,
+  type Delta,
+  type Snapshot,
 } from "../protocol/live";
 import { combineDigest, idsHash, layerDigest } from "../protocol/digest";
 
@@ -45,7 +51,10 @@ export class LayerState {
   private readonly dirty: Uint8Array;
   private dirtyList: number[] = [];
 
-  constructor(readonly layer: LayerId, readonly ids: readonly string[]) {
+  constructor(
+    readonly layer: LayerId,
+    readonly ids: readonly string[],
+  ) {
     ids.forEach((id, i) => this.index.set(id, i));
     this.idsHash = idsHash(ids);
     const n = ids.length;
@@ -93,8 +102,16 @@ export class LayerState {
     const metrics: Record<string, number[]> = {};
     for (const name of LAYER_METRICS[this.layer]) metrics[name] = this.quantisedColumn(name);
     return {
-      v: PROTOCOL_VERSION, layer: this.layer, epoch, seq: this.seq, idsHash: this.idsHash, count: this.count, ts,
-      status: Array.from(this.status), lastSeen: Array.from(this.lastSeen), metrics,
+      v: PROTOCOL_VERSION,
+      layer: this.layer,
+      epoch,
+      seq: this.seq,
+      idsHash: this.idsHash,
+      count: this.count,
+      ts,
+      status: Array.from(this.status),
+      lastSeen: Array.from(this.lastSeen),
+      metrics,
     };
   }
 
@@ -107,8 +124,16 @@ export class LayerState {
     const metrics: Record<string, number[]> = {};
     for (const name of LAYER_METRICS[this.layer]) metrics[name] = this.quantisedColumn(name, idx);
     const d: Delta = {
-      v: PROTOCOL_VERSION, layer: this.layer, epoch, prev: this.lastFlushed, seq: this.seq, ts, idx,
-      status: idx.map((i) => this.status[i]), lastSeen: idx.map((i) => this.lastSeen[i]), metrics,
+      v: PROTOCOL_VERSION,
+      layer: this.layer,
+      epoch,
+      prev: this.lastFlushed,
+      seq: this.seq,
+      ts,
+      idx,
+      status: idx.map((i) => this.status[i]),
+      lastSeen: idx.map((i) => this.lastSeen[i]),
+      metrics,
     };
     this.lastFlushed = this.seq;
     return d;
@@ -125,7 +150,8 @@ export class LayerState {
   }
 
   loadCheckpoint(c: LayerCheckpoint): void {
-    if (c.idsHash !== this.idsHash) throw new Error(`checkpoint for ${this.layer} has ids ${c.idsHash}, this gateway has ${this.idsHash}`);
+    if (c.idsHash !== this.idsHash)
+      throw new Error(`checkpoint for ${this.layer} has ids ${c.idsHash}, this gateway has ${this.idsHash}`);
     this.seq = c.seq;
     this.lastFlushed = c.seq;
     this.status.set(unb64(c.status, Uint8Array));
@@ -278,7 +304,10 @@ export class LiveState {
     } else if (ev.t === "c") this.paused = ev.paused;
   }
 
-  digest(layers: readonly LayerId[] = LAYER_IDS): { digest: string; layers: Partial<Record<LayerId, { seq: number; digest: string }>> } {
+  digest(layers: readonly LayerId[] = LAYER_IDS): {
+    digest: string;
+    layers: Partial<Record<LayerId, { seq: number; digest: string }>>;
+  } {
     const parts: Partial<Record<LayerId, { seq: number; digest: string }>> = {};
     for (const l of layers) parts[l] = { seq: this.layers[l].seq, digest: this.layers[l].digest() };
     return { digest: combineDigest(parts), layers: parts };

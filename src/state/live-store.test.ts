@@ -4,7 +4,11 @@ import { createLiveModel } from "./live-store";
 
 const ids = ["A", "B", "C", "D"];
 const ev = (idx: number[], st: number[], load: number[]) => ({
-  t: "u" as const, layer: "sites" as const, ts: 1000, idx, st,
+  t: "u" as const,
+  layer: "sites" as const,
+  ts: 1000,
+  idx,
+  st,
   m: { load, s0: load, s1: load, s2: load, users: idx.map((i) => 10 * i) },
 });
 
@@ -88,10 +92,31 @@ describe("live store", () => {
       { ...base, id: "1", objectId: "A", kind: "site-degraded", severity: "minor", raisedAt: 5 },
       { ...base, id: "2", objectId: "B", kind: "site-down", severity: "critical", raisedAt: 1 },
     ]);
-    m.applyAlarmEvent({ v: 1, op: "raise", alarm: { ...base, id: "3", objectId: "C", kind: "pue-high", severity: "major", raisedAt: 9 } });
+    m.applyAlarmEvent({
+      v: 1,
+      op: "raise",
+      alarm: { ...base, id: "3", objectId: "C", kind: "pue-high", severity: "major", raisedAt: 9 },
+    });
     expect(m.store.getState().alarms.map((a) => a.id)).toEqual(["2", "3", "1"]);
-    m.applyAlarmEvent({ v: 1, op: "ack", alarm: { ...base, id: "3", objectId: "C", kind: "pue-high", severity: "major", raisedAt: 9, ackedAt: 10, ackedBy: "op" } });
-    m.applyAlarmEvent({ v: 1, op: "clear", alarm: { ...base, id: "2", objectId: "B", kind: "site-down", severity: "critical", raisedAt: 1, clearedAt: 11 } });
+    m.applyAlarmEvent({
+      v: 1,
+      op: "ack",
+      alarm: {
+        ...base,
+        id: "3",
+        objectId: "C",
+        kind: "pue-high",
+        severity: "major",
+        raisedAt: 9,
+        ackedAt: 10,
+        ackedBy: "op",
+      },
+    });
+    m.applyAlarmEvent({
+      v: 1,
+      op: "clear",
+      alarm: { ...base, id: "2", objectId: "B", kind: "site-down", severity: "critical", raisedAt: 1, clearedAt: 11 },
+    });
     const list = m.store.getState().alarms;
     expect(list.map((a) => a.id)).toEqual(["3", "1", "2"]);
     expect(list[0].ackedBy).toBe("op");

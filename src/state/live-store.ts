@@ -10,8 +10,17 @@ import { createStore, type StoreApi } from "zustand/vanilla";
 import type { LayerId } from "../protocol/data";
 import { combineDigest, idsHash, layerDigest } from "../protocol/digest";
 import {
-  LAYER_METRICS, SEVERITY_RANK, deltaAction, metricSpec,
-  type Alarm, type AlarmEvent, type Delta, type Detail, type ErrorMsg, type Hello, type Snapshot,
+  LAYER_METRICS,
+  SEVERITY_RANK,
+  deltaAction,
+  metricSpec,
+  type Alarm,
+  type AlarmEvent,
+  type Delta,
+  type Detail,
+  type ErrorMsg,
+  type Hello,
+  type Snapshot,
 } from "../protocol/live";
 
 export type ConnectionState = "connecting" | "connected" | "reconnecting" | "offline";
@@ -151,9 +160,20 @@ export function createLiveModel(opts: { staleMs?: number } = {}): LiveModel {
     if (cur && cur.idsHash === h) return cur;
     const n = ids.length;
     const L: LayerLive = {
-      layer, ids, idsHash: h, seq: 0, epoch: null, ready: false,
-      status: new Uint8Array(n).fill(4), reported: new Uint8Array(n).fill(4), lastSeen: new Float64Array(n), receivedAt: new Float64Array(n),
-      metrics: Object.fromEntries(LAYER_METRICS[layer].map((m) => [m, new Float32Array(n)])), staleCount: 0, version: 0, mismatch: null,
+      layer,
+      ids,
+      idsHash: h,
+      seq: 0,
+      epoch: null,
+      ready: false,
+      status: new Uint8Array(n).fill(4),
+      reported: new Uint8Array(n).fill(4),
+      lastSeen: new Float64Array(n),
+      receivedAt: new Float64Array(n),
+      metrics: Object.fromEntries(LAYER_METRICS[layer].map((m) => [m, new Float32Array(n)])),
+      staleCount: 0,
+      version: 0,
+      mismatch: null,
     };
     pending.set(layer, { mark: new Uint8Array(n), list: [], dirty: true });
     store.setState((s) => ({ layers: { ...s.layers, [layer]: L } }));
@@ -307,7 +327,8 @@ export function createLiveModel(opts: { staleMs?: number } = {}): LiveModel {
       any = true;
     }
     const statsChanged = JSON.stringify(stats) !== JSON.stringify(s.stats);
-    if (any || statsChanged) store.setState({ ...(any ? { layers } : {}), ...(statsChanged ? { stats: { ...stats } } : {}) });
+    if (any || statsChanged)
+      store.setState({ ...(any ? { layers } : {}), ...(statsChanged ? { stats: { ...stats } } : {}) });
   }
 
   const sortAlarms = (list: Alarm[]) =>
@@ -329,7 +350,13 @@ export function createLiveModel(opts: { staleMs?: number } = {}): LiveModel {
     if (e.op === "raise") {
       if (at >= 0) return;
       // a raise replaces an active alarm of the same kind on the same object
-      const prev = list.findIndex((a) => a.clearedAt === undefined && a.layer === e.alarm.layer && a.objectId === e.alarm.objectId && a.kind === e.alarm.kind);
+      const prev = list.findIndex(
+        (a) =>
+          a.clearedAt === undefined &&
+          a.layer === e.alarm.layer &&
+          a.objectId === e.alarm.objectId &&
+          a.kind === e.alarm.kind,
+      );
       if (prev >= 0) list[prev] = { ...list[prev], clearedAt: e.alarm.raisedAt };
       list.push(e.alarm);
     } else if (at >= 0) list[at] = { ...list[at], ...e.alarm };
@@ -349,5 +376,18 @@ export function createLiveModel(opts: { staleMs?: number } = {}): LiveModel {
     return combineDigest(parts);
   }
 
-  return { store, stats, ensureLayer, applySnapshot, applyPatch, applyDelta, drainChanges, markStale, commit, applyAlarmList, applyAlarmEvent, digest };
+  return {
+    store,
+    stats,
+    ensureLayer,
+    applySnapshot,
+    applyPatch,
+    applyDelta,
+    drainChanges,
+    markStale,
+    commit,
+    applyAlarmList,
+    applyAlarmEvent,
+    digest,
+  };
 }

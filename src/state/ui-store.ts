@@ -7,9 +7,7 @@ import type { LayerId } from "../protocol/data";
 import type { BuildingProps } from "../scene/buildings";
 
 export type Selection =
-  | { kind: "object"; layer: LayerId; index: number }
-  | { kind: "building"; props: BuildingProps }
-  | null;
+  { kind: "object"; layer: LayerId; index: number } | { kind: "building"; props: BuildingProps } | null;
 
 export interface Banner {
   id: string;

@@ -44,7 +44,9 @@ export async function until<T>(f: () => T | Promise<T>, ms: number, what: string
     }
     await sleep(50);
   }
-  throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ""}`);
+  throw new Error(
+    `timed out after ${ms} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ""}`,
+  );
 }
 
 export async function freePort(): Promise<number> {
@@ -61,8 +63,10 @@ export async function freePort(): Promise<number> {
 // ------------------------------------------------------------------------------------------------ test data
 export const DATA = makeFixture({ sites: 400, datacentres: 6, chargers: 40, roads: 3, sensorsPerRoad: 8 }, 11);
 export const IDS: Record<LayerId, string[]> = {
-  sites: DATA.sites.map((s) => s.id), datacentres: DATA.datacentres.map((s) => s.id),
-  chargers: DATA.chargers.map((s) => s.id), sensors: DATA.sensors.map((s) => s.id),
+  sites: DATA.sites.map((s) => s.id),
+  datacentres: DATA.datacentres.map((s) => s.id),
+  chargers: DATA.chargers.map((s) => s.id),
+  sensors: DATA.sensors.map((s) => s.id),
 };
 let dataDir: string | undefined;
 export const fixtureDir = () => (dataDir ??= writeFixture(DATA));
@@ -80,8 +84,19 @@ export async function startGateway(port: number, env: Record<string, string> = {
   const log: string[] = [];
   const proc = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
     env: {
-      ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: fixtureDir(), STATIC_DIR: "", SIM_SPEED: "120", SIM_SEED: "31",
-      SIM_REPORT_MS: "400", LIVE_SOURCE: "both", NODE_ENV: "test", RONGTWIN_TOKENS: JSON.stringify(TOKENS), SCENARIO_DB: join(tmpdir(), `rt-fault-${port}-${Date.now()}.db`), ...env,
+      ...process.env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATA_DIR: fixtureDir(),
+      STATIC_DIR: "",
+      SIM_SPEED: "120",
+      SIM_SEED: "31",
+      SIM_REPORT_MS: "400",
+      LIVE_SOURCE: "both",
+      NODE_ENV: "test",
+      RONGTWIN_TOKENS: JSON.stringify(TOKENS),
+      SCENARIO_DB: join(tmpdir(), `rt-fault-${port}-${Date.now()}.db`),
+      ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -89,12 +104,19 @@ export async function startGateway(port: number, env: Record<string, string> = {
   proc.stderr!.on("data", (b: Buffer) => log.push(b.toString()));
   let exited = false;
   proc.on("exit", () => (exited = true));
-  await until(() => {
-    if (exited) throw new Error(`gateway exited: ${log.join("")}`);
-    return log.join("").includes("RongTwin running at");
-  }, 60_000, `gateway on ${port} to start`);
+  await until(
+    () => {
+      if (exited) throw new Error(`gateway exited: ${log.join("")}`);
+      return log.join("").includes("RongTwin running at");
+    },
+    60_000,
+    `gateway on ${port} to start`,
+  );
   return {
-    proc, port, url: `http://127.0.0.1:${port}`, log,
+    proc,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    log,
     kill: (signal = "SIGKILL") =>
       new Promise<void>((res) => {
         if (exited) return res();
@@ -106,7 +128,11 @@ export async function startGateway(port: number, env: Record<string, string> = {
 
 export const getJson = async <T>(url: string): Promise<T> => (await (await fetch(url)).json()) as T;
 export const post = (url: string, token: string, body: unknown = {}) =>
-  fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+  fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
 
 export async function gatewayDigest(url: string, layers: LayerId[]): Promise<string> {
   return (await getJson<{ digest: string }>(`${url}/api/digest?layers=${layers.join(",")}`)).digest;
@@ -116,10 +142,20 @@ export async function gatewayAlarms(url: string): Promise<Alarm[]> {
 }
 
 /** Inject `n` critical alarms through the ingest API (distinct kinds so none replaces another); returns their kinds. */
-export async function injectAlarms(url: string, tag: string, n: number, layer: LayerId = "chargers"): Promise<string[]> {
+export async function injectAlarms(
+  url: string,
+  tag: string,
+  n: number,
+  layer: LayerId = "chargers",
+): Promise<string[]> {
   const kinds = Array.from({ length: n }, (_, k) => `fault-${tag}-${k}`);
   const r = await post(`${url}/api/ingest`, INGEST, {
-    records: kinds.map((kind, k) => ({ layer, id: IDS[layer][k % IDS[layer].length], ts: Date.now(), alarm: { kind, severity: "critical", text: `故障测试 ${tag} ${k}` } })),
+    records: kinds.map((kind, k) => ({
+      layer,
+      id: IDS[layer][k % IDS[layer].length],
+      ts: Date.now(),
+      alarm: { kind, severity: "critical", text: `故障测试 ${tag} ${k}` },
+    })),
   });
   if (r.status !== 200) throw new Error(`ingest failed ${r.status}: ${await r.text()}`);
   return kinds;
@@ -129,27 +165,55 @@ export async function injectAlarms(url: string, tag: string, n: number, layer: L
  * Freeze the simulator, then wait until client digest == gateway digest AND every alarm the gateway holds is in
  * the client's list with the same cleared/acked state. Returns the agreed digest.
  */
-export async function freezeAndCompare(c: LiveConnection, url: string, layers: LayerId[], ms = 20_000): Promise<{ digest: string; alarms: number }> {
+export async function freezeAndCompare(
+  c: LiveConnection,
+  url: string,
+  layers: LayerId[],
+  ms = 20_000,
+): Promise<{ digest: string; alarms: number }> {
   const r = await post(`${url}/api/sim/pause`, OPERATOR);
   if (r.status !== 200) throw new Error(`pause refused: ${r.status}`);
   let lastG = "";
   let lastMissing: string[] = [];
   try {
-    return await until(async () => {
-      const [g, ga] = [await gatewayDigest(url, layers), await gatewayAlarms(url)];
-      lastG = g;
-      const mine = new Map(c.store.getState().alarms.map((a) => [a.id, a]));
-      lastMissing = ga.filter((a) => !mine.has(a.id) || mine.get(a.id)!.clearedAt !== a.clearedAt || mine.get(a.id)!.ackedAt !== a.ackedAt).map((a) => a.id);
-      return g === c.digest() && lastMissing.length === 0 ? { digest: g, alarms: ga.length } : undefined;
-    }, ms, "client digest and alarms to equal the gateway's");
+    return await until(
+      async () => {
+        const [g, ga] = [await gatewayDigest(url, layers), await gatewayAlarms(url)];
+        lastG = g;
+        const mine = new Map(c.store.getState().alarms.map((a) => [a.id, a]));
+        lastMissing = ga
+          .filter(
+            (a) =>
+              !mine.has(a.id) || mine.get(a.id)!.clearedAt !== a.clearedAt || mine.get(a.id)!.ackedAt !== a.ackedAt,
+          )
+          .map((a) => a.id);
+        return g === c.digest() && lastMissing.length === 0 ? { digest: g, alarms: ga.length } : undefined;
+      },
+      ms,
+      "client digest and alarms to equal the gateway's",
+    );
   } catch (e) {
-    throw new Error(`${(e as Error).message}\n gateway: ${lastG}\n client:  ${c.digest()}\n alarms missing/different on client: ${lastMissing.slice(0, 5).join(", ")} (${lastMissing.length})`);
+    throw new Error(
+      `${(e as Error).message}\n gateway: ${lastG}\n client:  ${c.digest()}\n alarms missing/different on client: ${lastMissing.slice(0, 5).join(", ")} (${lastMissing.length})`,
+    );
   }
 }
 export const resume = (url: string) => post(`${url}/api/sim/resume`, OPERATOR);
 
-export function liveClient(url: string, layers: LayerId[], extra: Partial<Parameters<typeof connectLive>[0]> = {}): DirectLiveConnection {
-  return connectLive({ url, layers, ids: IDS, schedule: (cb) => void setTimeout(cb, 5), transports: ["websocket"], offlineAfterMs: 2000, ...extra });
+export function liveClient(
+  url: string,
+  layers: LayerId[],
+  extra: Partial<Parameters<typeof connectLive>[0]> = {},
+): DirectLiveConnection {
+  return connectLive({
+    url,
+    layers,
+    ids: IDS,
+    schedule: (cb) => void setTimeout(cb, 5),
+    transports: ["websocket"],
+    offlineAfterMs: 2000,
+    ...extra,
+  });
 }
 
 // ------------------------------------------------------------------------------------------------ TCP proxy
@@ -236,20 +300,30 @@ export interface RedisProc {
 export async function startRedis(port: number, dir: string, persist = true): Promise<RedisProc> {
   // persist: append-only file on, so a stopped-and-restarted Redis keeps its streams (the production setting);
   // off: a restart comes back EMPTY (streams, checkpoint, epoch and leader lock gone)
-  const proc = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", persist ? "yes" : "no", "--dir", dir], { stdio: "ignore" });
+  const proc = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", persist ? "yes" : "no", "--dir", dir],
+    { stdio: "ignore" },
+  );
   const url = `redis://127.0.0.1:${port}`;
   let exited = false;
   proc.on("exit", () => (exited = true));
-  await until(async () => {
-    const c = createClient({ url, socket: { reconnectStrategy: false } });
-    c.on("error", () => {});
-    await c.connect();
-    const pong = await c.ping();
-    c.destroy();
-    return pong === "PONG";
-  }, 10_000, "redis-server");
+  await until(
+    async () => {
+      const c = createClient({ url, socket: { reconnectStrategy: false } });
+      c.on("error", () => {});
+      await c.connect();
+      const pong = await c.ping();
+      c.destroy();
+      return pong === "PONG";
+    },
+    10_000,
+    "redis-server",
+  );
   return {
-    port, url, proc,
+    port,
+    url,
+    proc,
     stop: (signal = "SIGTERM") =>
       new Promise<void>((res) => {
         if (exited) return res();

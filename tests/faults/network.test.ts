@@ -15,7 +15,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LiveConnection } from "../../src/live/client";
 import type { LayerId } from "../../src/protocol/data";
 import {
-  FaultProxy, freePort, freezeAndCompare, injectAlarms, liveClient, resume, sleep, startGateway, until, type GatewayProc,
+  FaultProxy,
+  freePort,
+  freezeAndCompare,
+  injectAlarms,
+  liveClient,
+  resume,
+  sleep,
+  startGateway,
+  until,
+  type GatewayProc,
 } from "./harness";
 
 const LAYERS: LayerId[] = ["sites", "chargers", "sensors"];
@@ -80,7 +89,11 @@ describe("network drop and gateway SIGKILL (one gateway process, default 2-min r
     await sleep(2000); // the gateway stays dead for a while
     gw = await startGateway(port);
     const after = await injectAlarms(gw.url, "restart", 3); // raised right after the restart, maybe before the client is back
-    await until(() => c.store.getState().connection.state === "connected", 20_000, "reconnect to the restarted gateway");
+    await until(
+      () => c.store.getState().connection.state === "connected",
+      20_000,
+      "reconnect to the restarted gateway",
+    );
     expect(c.model.stats.resubscribed).toBe(resub0 + 1);
     await until(() => c.store.getState().server?.epoch !== epoch0, 5000, "new epoch from the restarted gateway");
     await freezeAndCompare(c, gw.url, LAYERS);
@@ -88,8 +101,12 @@ describe("network drop and gateway SIGKILL (one gateway process, default 2-min r
     for (const k of after) expect(kinds.has(k)).toBe(true);
     // no alarm from the dead gateway's lineage lingers as active on the client (the list was replaced)
     const active = c.store.getState().alarms.filter((a) => a.clearedAt === undefined);
-    const gwActive = (await (await fetch(`${gw.url}/api/alarms`)).json()) as { alarms: { id: string; clearedAt?: number }[] };
-    expect(new Set(active.map((a) => a.id))).toEqual(new Set(gwActive.alarms.filter((a) => a.clearedAt === undefined).map((a) => a.id)));
+    const gwActive = (await (await fetch(`${gw.url}/api/alarms`)).json()) as {
+      alarms: { id: string; clearedAt?: number }[];
+    };
+    expect(new Set(active.map((a) => a.id))).toEqual(
+      new Set(gwActive.alarms.filter((a) => a.clearedAt === undefined).map((a) => a.id)),
+    );
     expect(states[0]).toBe("connected");
     expect(states).toContain("reconnecting");
     expect(states[states.length - 1]).toBe("connected");
@@ -101,7 +118,11 @@ describe("network drop and gateway SIGKILL (one gateway process, default 2-min r
     await gw.kill("SIGTERM");
     await until(() => c.store.getState().connection.state !== "connected", 5000, "client to notice the shutdown");
     gw = await startGateway(port);
-    await until(() => c.store.getState().connection.state === "connected", 20_000, "reconnect after a graceful restart");
+    await until(
+      () => c.store.getState().connection.state === "connected",
+      20_000,
+      "reconnect after a graceful restart",
+    );
     await freezeAndCompare(c, gw.url, LAYERS);
     await resume(gw.url);
   }, 60_000);

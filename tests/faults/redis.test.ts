@@ -14,15 +14,35 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LiveConnection } from "../../src/live/client";
 import type { LayerId } from "../../src/protocol/data";
 import {
-  freePort, freezeAndCompare, gatewayDigest, getJson, hasRedis, injectAlarms, liveClient, post, INGEST, resume, sleep, startGateway, startRedis, until,
-  type GatewayProc, type RedisProc,
+  freePort,
+  freezeAndCompare,
+  gatewayDigest,
+  getJson,
+  hasRedis,
+  injectAlarms,
+  liveClient,
+  post,
+  INGEST,
+  resume,
+  sleep,
+  startGateway,
+  startRedis,
+  until,
+  type GatewayProc,
+  type RedisProc,
 } from "./harness";
 
-if (!hasRedis && process.env.CI === "true") throw new Error("redis-server is required in CI (apt-get install redis-server)");
-if (!hasRedis) console.warn("[faults/redis.test] SKIPPED: redis-server not installed (set CI=true to make this a failure)");
+if (!hasRedis && process.env.CI === "true")
+  throw new Error("redis-server is required in CI (apt-get install redis-server)");
+if (!hasRedis)
+  console.warn("[faults/redis.test] SKIPPED: redis-server not installed (set CI=true to make this a failure)");
 
 const LAYERS: LayerId[] = ["sites", "chargers"];
-interface Health { ok: boolean; leader: boolean; sim: { running: boolean } }
+interface Health {
+  ok: boolean;
+  leader: boolean;
+  sim: { running: boolean };
+}
 
 describe.skipIf(!hasRedis).each([
   ["with persistence (AOF)", true],
@@ -53,32 +73,55 @@ describe.skipIf(!hasRedis).each([
 
   it("the gateways ride out the outage; afterwards the stream, alarms and digests agree again", async () => {
     const before = await injectAlarms(a.url, "pre-redis", 2);
-    await until(() => before.every((k) => c.store.getState().alarms.some((x) => x.kind === k)), 10_000, "pre-outage alarms on B's client");
+    await until(
+      () => before.every((k) => c.store.getState().alarms.some((x) => x.kind === k)),
+      10_000,
+      "pre-outage alarms on B's client",
+    );
     await redis.stop("SIGTERM");
     await sleep(500);
     // during the outage: the gateways keep answering; ingest refuses loudly instead of pretending
     const h = await getJson<Health>(`${b.url}/api/health`);
     expect(h.ok).toBe(true);
-    const r = await post(`${a.url}/api/ingest`, INGEST, { records: [{ layer: "chargers", id: "EV-1", ts: Date.now(), alarm: { kind: "lost-in-outage", severity: "minor", text: "x" } }] });
+    const r = await post(`${a.url}/api/ingest`, INGEST, {
+      records: [
+        {
+          layer: "chargers",
+          id: "EV-1",
+          ts: Date.now(),
+          alarm: { kind: "lost-in-outage", severity: "minor", text: "x" },
+        },
+      ],
+    });
     expect(r.status).toBeGreaterThanOrEqual(500);
     await sleep(3500);
     redis = await startRedis(rport, dir, persist);
     // one leader again, running the simulator
-    await until(async () => {
-      const [ha, hb] = [await getJson<Health>(`${a.url}/api/health`), await getJson<Health>(`${b.url}/api/health`)];
-      return ha.leader !== hb.leader && (ha.leader ? ha : hb).sim.running;
-    }, 20_000, "exactly one leader running the simulator after the restart");
+    await until(
+      async () => {
+        const [ha, hb] = [await getJson<Health>(`${a.url}/api/health`), await getJson<Health>(`${b.url}/api/health`)];
+        return ha.leader !== hb.leader && (ha.leader ? ha : hb).sim.running;
+      },
+      20_000,
+      "exactly one leader running the simulator after the restart",
+    );
     const seq = c.store.getState().layers.sites!.seq;
     await until(() => c.store.getState().layers.sites!.seq > seq + 5, 20_000, "deltas on B's client after the outage");
     const after = await injectAlarms(b.url, "post-redis", 3);
-    await until(() => after.every((k) => c.store.getState().alarms.some((x) => x.kind === k)), 10_000, "post-outage alarms on B's client");
+    await until(
+      () => after.every((k) => c.store.getState().alarms.some((x) => x.kind === k)),
+      10_000,
+      "post-outage alarms on B's client",
+    );
     const leader = (await getJson<Health>(`${a.url}/api/health`)).leader ? a : b;
     const { digest } = await freezeAndCompare(c, b.url, LAYERS, 30_000);
     await until(async () => (await gatewayDigest(a.url, LAYERS)) === digest, 10_000, "A to equal B");
     const kinds = new Set(c.store.getState().alarms.map((x) => x.kind));
     for (const k of [...before, ...after]) expect(kinds.has(k)).toBe(true);
     expect(kinds.has("lost-in-outage")).toBe(false); // refused, so not half-applied anywhere
-    console.log(`[faults/redis] after restart: leader ${leader === a ? "A" : "B"}, digest ${digest}, client stats ${JSON.stringify(c.store.getState().stats)}`);
+    console.log(
+      `[faults/redis] after restart: leader ${leader === a ? "A" : "B"}, digest ${digest}, client stats ${JSON.stringify(c.store.getState().stats)}`,
+    );
     await resume(leader.url);
   }, 120_000);
 });

@@ -14,17 +14,42 @@ import { layerDigest } from "../../src/protocol/digest";
 import { PROTOCOL_VERSION, type Delta, type Snapshot } from "../../src/protocol/live";
 import { Rng } from "../../src/server/sim/rng";
 import { createLiveModel } from "../../src/state/live-store";
-import { freePort, freezeAndCompare, liveClient, resume, sleep, startGateway, until, type GatewayProc } from "./harness";
+import {
+  freePort,
+  freezeAndCompare,
+  liveClient,
+  resume,
+  sleep,
+  startGateway,
+  until,
+  type GatewayProc,
+} from "./harness";
 
 describe("client model: duplicate, reordered and missing deltas (hand-worked)", () => {
   const ids = ["S1", "S2", "S3"];
   const snap = (seq: number): Snapshot => ({
-    v: PROTOCOL_VERSION, layer: "sensors", epoch: "e1", seq, idsHash: "", count: 3, ts: 1000, status: [0, 0, 0], lastSeen: [1000, 1000, 1000],
+    v: PROTOCOL_VERSION,
+    layer: "sensors",
+    epoch: "e1",
+    seq,
+    idsHash: "",
+    count: 3,
+    ts: 1000,
+    status: [0, 0, 0],
+    lastSeen: [1000, 1000, 1000],
     metrics: { flowVph: [100, 200, 300], speedKmh: [500, 500, 500], occupancy: [100, 100, 100], congestion: [0, 0, 0] },
   });
   // delta (prev, seq]: object `i` now has flow `flow` veh/h and status `st`
   const delta = (prev: number, seq: number, i: number, flow: number, st = 0, epoch = "e1"): Delta => ({
-    v: PROTOCOL_VERSION, layer: "sensors", epoch, prev, seq, ts: 2000 + seq, idx: [i], status: [st], lastSeen: [2000 + seq],
+    v: PROTOCOL_VERSION,
+    layer: "sensors",
+    epoch,
+    prev,
+    seq,
+    ts: 2000 + seq,
+    idx: [i],
+    status: [st],
+    lastSeen: [2000 + seq],
     metrics: { flowVph: [flow], speedKmh: [400], occupancy: [200], congestion: [1] },
   });
   const setup = () => {
@@ -57,7 +82,11 @@ describe("client model: duplicate, reordered and missing deltas (hand-worked)", 
     expect(m.applyDelta(delta(11, 13, 1, 260))).toBe("apply"); // overlaps what we have: prev 11 <= 12 < 13
     expect([L.seq, L.metrics.flowVph[1]]).toEqual([13, 260]);
     // worked digest: same function as the gateway's over seq 13, statuses [0,0,0], flows [100,260,300]
-    const expected = layerDigest("sensors", { seq: 13, status: [0, 0, 0], metrics: { flowVph: [100, 260, 300], speedKmh: [50, 40, 50], occupancy: [0.1, 0.2, 0.1], congestion: [0, 1, 0] } });
+    const expected = layerDigest("sensors", {
+      seq: 13,
+      status: [0, 0, 0],
+      metrics: { flowVph: [100, 260, 300], speedKmh: [50, 40, 50], occupancy: [0.1, 0.2, 0.1], congestion: [0, 1, 0] },
+    });
     expect(m.digest(["sensors"])).toBe(`sensors@13:${expected}`);
   });
 
@@ -67,7 +96,9 @@ describe("client model: duplicate, reordered and missing deltas (hand-worked)", 
     expect(m.applyDelta(delta(10, 11, 0, 160))).toBe("apply"); // the late one still applies in order
     expect(m.applyDelta(delta(11, 12, 0, 170))).toBe("apply"); // and the re-delivered next one
     expect(L.metrics.flowVph[0]).toBe(170);
-    expect(m.applySnapshot({ ...snap(12), idsHash: L.idsHash, metrics: { ...snap(12).metrics, flowVph: [170, 200, 300] } })).toBe(true);
+    expect(
+      m.applySnapshot({ ...snap(12), idsHash: L.idsHash, metrics: { ...snap(12).metrics, flowVph: [170, 200, 300] } }),
+    ).toBe(true);
     expect(m.applyDelta(delta(11, 12, 0, 1))).toBe("duplicate");
     expect(L.metrics.flowVph[0]).toBe(170);
   });
@@ -121,7 +152,9 @@ describe("real client, mangled delta stream from a real gateway process", () => 
     for (const h of held.splice(0)) handler(h);
     await sleep(1500); // the fault is over: clean stream, outstanding resyncs answered
     const st = c.model.stats;
-    console.log(`[faults/sequence] injected ${JSON.stringify(counts)}; client: gaps +${st.gaps - before.gaps}, duplicates +${st.duplicates - before.duplicates}, resyncs +${st.resyncs - before.resyncs}, snapshots +${st.snapshots - before.snapshots}`);
+    console.log(
+      `[faults/sequence] injected ${JSON.stringify(counts)}; client: gaps +${st.gaps - before.gaps}, duplicates +${st.duplicates - before.duplicates}, resyncs +${st.resyncs - before.resyncs}, snapshots +${st.snapshots - before.snapshots}`,
+    );
     expect(counts.dropped).toBeGreaterThan(3);
     expect(counts.duplicated).toBeGreaterThan(3);
     expect(counts.reordered).toBeGreaterThan(3);

@@ -26,20 +26,41 @@ function queued(s: Socket): { packets: number; bytes: number } {
 async function ingestAlarms(gw: Gateway, tag: string, n: number): Promise<string[]> {
   const kinds = Array.from({ length: n }, (_, k) => `slow-${tag}-${k}`);
   const r = await fetch(`${gw.url}/api/ingest`, {
-    method: "POST", headers: { "content-type": "application/json", authorization: "Bearer dev-ingest-token" },
-    body: JSON.stringify({ records: kinds.map((kind, k) => ({ layer: "chargers", id: ids.chargers[k % ids.chargers.length], ts: Date.now(), alarm: { kind, severity: "major", text: `慢客户端告警 ${k} <b>x</b>` } })) }),
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: "Bearer dev-ingest-token" },
+    body: JSON.stringify({
+      records: kinds.map((kind, k) => ({
+        layer: "chargers",
+        id: ids.chargers[k % ids.chargers.length],
+        ts: Date.now(),
+        alarm: { kind, severity: "major", text: `慢客户端告警 ${k} <b>x</b>` },
+      })),
+    }),
   });
   expect(r.status).toBe(200);
   return kinds;
 }
 
 async function compare(gw: Gateway, c: LiveConnection): Promise<void> {
-  expect((await fetch(`${gw.url}/api/sim/pause`, { method: "POST", headers: { authorization: "Bearer dev-operator-token" } })).status).toBe(200);
-  await until(() => {
-    const mine = new Map(c.store.getState().alarms.map((a) => [a.id, a]));
-    const missing = gw.state.alarms.list().filter((a) => mine.get(a.id)?.clearedAt !== a.clearedAt || !mine.has(a.id));
-    return c.digest() === gw.state.digest(["sites", "chargers"]).digest && missing.length === 0;
-  }, 20_000, "client digest and alarm list to equal the gateway's");
+  expect(
+    (
+      await fetch(`${gw.url}/api/sim/pause`, {
+        method: "POST",
+        headers: { authorization: "Bearer dev-operator-token" },
+      })
+    ).status,
+  ).toBe(200);
+  await until(
+    () => {
+      const mine = new Map(c.store.getState().alarms.map((a) => [a.id, a]));
+      const missing = gw.state.alarms
+        .list()
+        .filter((a) => mine.get(a.id)?.clearedAt !== a.clearedAt || !mine.has(a.id));
+      return c.digest() === gw.state.digest(["sites", "chargers"]).digest && missing.length === 0;
+    },
+    20_000,
+    "client digest and alarm list to equal the gateway's",
+  );
 }
 
 describe("slow client", () => {
@@ -53,10 +74,25 @@ describe("slow client", () => {
   });
 
   async function setup(limits: Partial<SocketLimits>) {
-    gw = await createGateway({ data, source: "both", simSpeed: 60, simSeed: 9, simReportMs: 300, log: () => {}, limits: { backlogHigh: 20, backlogLow: 2, ...limits } });
+    gw = await createGateway({
+      data,
+      source: "both",
+      simSpeed: 60,
+      simSeed: 9,
+      simReportMs: 300,
+      log: () => {},
+      limits: { backlogHigh: 20, backlogLow: 2, ...limits },
+    });
     proxy = new FaultProxy(gw.port);
     await proxy.start();
-    c = connectLive({ url: proxy.url, layers: ["sites", "chargers"], ids, schedule: (cb) => void setTimeout(cb, 5), transports: ["websocket"], offlineAfterMs: 60_000 });
+    c = connectLive({
+      url: proxy.url,
+      layers: ["sites", "chargers"],
+      ids,
+      schedule: (cb) => void setTimeout(cb, 5),
+      transports: ["websocket"],
+      offlineAfterMs: 60_000,
+    });
     await c.ready;
     return { gw, proxy, c };
   }
@@ -75,11 +111,17 @@ describe("slow client", () => {
     const kinds = [...(await ingestAlarms(gw, "a", 150)), ...(await ingestAlarms(gw, "b", 150))];
     await sleep(4000);
     const q2 = queued(s);
-    console.log(`[slow-client] queued while lagging: ${q1.packets} packets / ${q1.bytes} B -> after 4 s and 300 alarms: ${q2.packets} packets / ${q2.bytes} B; backlog ${backlogOf(s)}`);
+    console.log(
+      `[slow-client] queued while lagging: ${q1.packets} packets / ${q1.bytes} B -> after 4 s and 300 alarms: ${q2.packets} packets / ${q2.bytes} B; backlog ${backlogOf(s)}`,
+    );
     expect(q2.packets).toBeLessThanOrEqual(q1.packets);
     expect(q2.bytes).toBeLessThanOrEqual(q1.bytes); // nothing added: bounded
     proxy.unstall();
-    await until(() => c.model.stats.snapshots >= snaps0 + 2 && s.rooms.has("L:sites") && s.rooms.has("alarms"), 30_000, "snapshots after draining");
+    await until(
+      () => c.model.stats.snapshots >= snaps0 + 2 && s.rooms.has("L:sites") && s.rooms.has("alarms"),
+      30_000,
+      "snapshots after draining",
+    );
     await compare(gw, c);
     const have = new Set(c.store.getState().alarms.map((a) => a.kind));
     expect(kinds.filter((k) => !have.has(k))).toEqual([]);
@@ -94,7 +136,11 @@ describe("slow client", () => {
     const kinds = await ingestAlarms(gw, "c", 20); // raised while it is away
     const resub0 = c.model.stats.resubscribed;
     proxy.unstall();
-    await until(() => c.model.stats.resubscribed > resub0 && c.store.getState().connection.state === "connected", 30_000, "reconnect + re-subscribe");
+    await until(
+      () => c.model.stats.resubscribed > resub0 && c.store.getState().connection.state === "connected",
+      30_000,
+      "reconnect + re-subscribe",
+    );
     await compare(gw, c);
     const have = new Set(c.store.getState().alarms.map((a) => a.kind));
     expect(kinds.filter((k) => !have.has(k))).toEqual([]);

@@ -12,17 +12,24 @@ import { makeFixture, writeFixture } from "./fixture";
 // one set of process/port/wait helpers for every multi-process test
 import { freePort, hasRedis, sleep, until } from "../faults/harness";
 
-if (!hasRedis && process.env.CI === "true") throw new Error("redis-server is required in CI (apt-get install redis-server)");
+if (!hasRedis && process.env.CI === "true")
+  throw new Error("redis-server is required in CI (apt-get install redis-server)");
 if (!hasRedis) console.warn("[redis.test] SKIPPED: redis-server not installed (set CI=true to make this a failure)");
 
-interface Health { leader: boolean; serverId: string; layers: Record<string, { seq: number }> }
+interface Health {
+  leader: boolean;
+  serverId: string;
+  layers: Record<string, { seq: number }>;
+}
 const getJson = async <T>(url: string) => (await (await fetch(url)).json()) as T;
 
 describe.skipIf(!hasRedis)("redis scale-out (two gateway processes)", () => {
   const data = makeFixture({ sites: 400, datacentres: 6, chargers: 40, roads: 3, sensorsPerRoad: 8 });
   const ids = {
-    sites: data.sites.map((s) => s.id), datacentres: data.datacentres.map((s) => s.id),
-    chargers: data.chargers.map((s) => s.id), sensors: data.sensors.map((s) => s.id),
+    sites: data.sites.map((s) => s.id),
+    datacentres: data.datacentres.map((s) => s.id),
+    chargers: data.chargers.map((s) => s.id),
+    sensors: data.sensors.map((s) => s.id),
   };
   const dataDir = writeFixture(data);
   let redis: ChildProcess;
@@ -33,29 +40,55 @@ describe.skipIf(!hasRedis)("redis scale-out (two gateway processes)", () => {
   function startGateway(name: string, port: number): Promise<void> {
     const log: string[] = [];
     const proc = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
-      env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", REDIS_URL: redisUrl, DATA_DIR: dataDir, STATIC_DIR: "", SIM_SPEED: "120", SIM_SEED: "77", SIM_REPORT_MS: "400", LIVE_SOURCE: "both", NODE_ENV: "test", RONGTWIN_TOKENS: JSON.stringify(DEV_TOKENS) },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        REDIS_URL: redisUrl,
+        DATA_DIR: dataDir,
+        STATIC_DIR: "",
+        SIM_SPEED: "120",
+        SIM_SEED: "77",
+        SIM_REPORT_MS: "400",
+        LIVE_SOURCE: "both",
+        NODE_ENV: "test",
+        RONGTWIN_TOKENS: JSON.stringify(DEV_TOKENS),
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     proc.stdout!.on("data", (b: Buffer) => log.push(b.toString()));
     proc.stderr!.on("data", (b: Buffer) => log.push(b.toString()));
     gws[name] = { proc, port, log };
-    return until(() => log.join("").includes("RongTwin running at"), 30000, `gateway ${name} to start: ${log.join("")}`).then(() => undefined);
+    return until(
+      () => log.join("").includes("RongTwin running at"),
+      30000,
+      `gateway ${name} to start: ${log.join("")}`,
+    ).then(() => undefined);
   }
   const url = (name: string) => `http://127.0.0.1:${gws[name].port}`;
-  const digest = async (name: string) => (await getJson<{ digest: string }>(`${url(name)}/api/digest?layers=sites,chargers`)).digest;
+  const digest = async (name: string) =>
+    (await getJson<{ digest: string }>(`${url(name)}/api/digest?layers=sites,chargers`)).digest;
 
   beforeAll(async () => {
     const rport = await freePort();
-    redis = spawn("redis-server", ["--port", String(rport), "--save", "", "--appendonly", "no", "--bind", "127.0.0.1"], { stdio: "ignore" });
+    redis = spawn(
+      "redis-server",
+      ["--port", String(rport), "--save", "", "--appendonly", "no", "--bind", "127.0.0.1"],
+      { stdio: "ignore" },
+    );
     redisUrl = `redis://127.0.0.1:${rport}`;
-    await until(async () => {
-      const c = createClient({ url: redisUrl, socket: { reconnectStrategy: false } });
-      c.on("error", () => {});
-      await c.connect();
-      const pong = await c.ping();
-      c.destroy();
-      return pong === "PONG";
-    }, 10000, "redis-server");
+    await until(
+      async () => {
+        const c = createClient({ url: redisUrl, socket: { reconnectStrategy: false } });
+        c.on("error", () => {});
+        await c.connect();
+        const pong = await c.ping();
+        c.destroy();
+        return pong === "PONG";
+      },
+      10000,
+      "redis-server",
+    );
     const [pa, pb] = [await freePort(), await freePort()];
     await startGateway("A", pa);
     await until(async () => (await getJson<Health>(`${url("A")}/api/health`)).leader, 10000, "A to lead");
@@ -73,25 +106,59 @@ describe.skipIf(!hasRedis)("redis scale-out (two gateway processes)", () => {
     const hb = await getJson<Health>(`${url("B")}/api/health`);
     expect(ha.leader).toBe(true);
     expect(hb.leader).toBe(false);
-    client = connectLive({ url: url("B"), layers: ["sites", "chargers"], ids, schedule: (cb) => void setTimeout(cb, 5), offlineAfterMs: 60000 });
+    client = connectLive({
+      url: url("B"),
+      layers: ["sites", "chargers"],
+      ids,
+      schedule: (cb) => void setTimeout(cb, 5),
+      offlineAfterMs: 60000,
+    });
     await client.ready;
     const seq0 = client.store.getState().layers.sites!.seq;
     await until(() => client!.store.getState().layers.sites!.seq > seq0 + 5, 10000, "simulator deltas on B's client");
     // an ingest record posted to A reaches the client on B
     const r = await fetch(`${url("A")}/api/ingest`, {
-      method: "POST", headers: { "content-type": "application/json", authorization: "Bearer dev-ingest-token" },
-      body: JSON.stringify({ records: [{ layer: "chargers", id: ids.chargers[5], ts: Date.now(), alarm: { kind: "injected", severity: "critical", text: "注入告警" } }] }),
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "Bearer dev-ingest-token" },
+      body: JSON.stringify({
+        records: [
+          {
+            layer: "chargers",
+            id: ids.chargers[5],
+            ts: Date.now(),
+            alarm: { kind: "injected", severity: "critical", text: "注入告警" },
+          },
+        ],
+      }),
     });
     expect(r.status).toBe(200);
-    await until(() => client!.store.getState().alarms.some((a) => a.kind === "injected" && a.objectId === ids.chargers[5]), 5000, "alarm via A on B");
+    await until(
+      () => client!.store.getState().alarms.some((a) => a.kind === "injected" && a.objectId === ids.chargers[5]),
+      5000,
+      "alarm via A on B",
+    );
     // freeze and compare: A, B and the client agree
-    expect((await fetch(`${url("B")}/api/sim/pause`, { method: "POST", headers: { authorization: "Bearer dev-operator-token" } })).status).toBe(200);
-    const final = await until(async () => {
-      const [a, b] = [await digest("A"), await digest("B")];
-      return a === b && b === client!.digest() ? a : undefined;
-    }, 10000, "A, B and client digests to agree");
+    expect(
+      (
+        await fetch(`${url("B")}/api/sim/pause`, {
+          method: "POST",
+          headers: { authorization: "Bearer dev-operator-token" },
+        })
+      ).status,
+    ).toBe(200);
+    const final = await until(
+      async () => {
+        const [a, b] = [await digest("A"), await digest("B")];
+        return a === b && b === client!.digest() ? a : undefined;
+      },
+      10000,
+      "A, B and client digests to agree",
+    );
     expect(final).toMatch(/^sites@\d+:[0-9a-f]{8} chargers@\d+:[0-9a-f]{8}$/);
-    await fetch(`${url("A")}/api/sim/resume`, { method: "POST", headers: { authorization: "Bearer dev-operator-token" } });
+    await fetch(`${url("A")}/api/sim/resume`, {
+      method: "POST",
+      headers: { authorization: "Bearer dev-operator-token" },
+    });
   });
 
   it("the client recovers after its gateway B is killed and restarted", async () => {
@@ -102,34 +169,57 @@ describe.skipIf(!hasRedis)("redis scale-out (two gateway processes)", () => {
     await startGateway("B", gws.B.port);
     await until(() => c.store.getState().connection.state === "connected", 20000, "reconnected");
     const st = c.store.getState().stats;
-    console.log(`[redis.test] after B restart: recovered by socket.io ${st.recovered}, re-subscribed ${st.resubscribed}, snapshots ${st.snapshots}, gaps ${st.gaps}`);
+    console.log(
+      `[redis.test] after B restart: recovered by socket.io ${st.recovered}, re-subscribed ${st.resubscribed}, snapshots ${st.snapshots}, gaps ${st.gaps}`,
+    );
     expect(st.recovered + st.resubscribed).toBe(1);
     const seq1 = c.store.getState().layers.sites!.seq;
     await until(() => c.store.getState().layers.sites!.seq > seq1 + 3, 10000, "deltas after restart");
-    await fetch(`${url("A")}/api/sim/pause`, { method: "POST", headers: { authorization: "Bearer dev-operator-token" } });
-    await until(async () => {
-      const [a, b] = [await digest("A"), await digest("B")];
-      return a === b && b === c.digest();
-    }, 10000, "digests to agree after restart");
+    await fetch(`${url("A")}/api/sim/pause`, {
+      method: "POST",
+      headers: { authorization: "Bearer dev-operator-token" },
+    });
+    await until(
+      async () => {
+        const [a, b] = [await digest("A"), await digest("B")];
+        return a === b && b === c.digest();
+      },
+      10000,
+      "digests to agree after restart",
+    );
     expect(c.store.getState().alarms.some((a) => a.kind === "injected")).toBe(true);
-    await fetch(`${url("A")}/api/sim/resume`, { method: "POST", headers: { authorization: "Bearer dev-operator-token" } });
+    await fetch(`${url("A")}/api/sim/resume`, {
+      method: "POST",
+      headers: { authorization: "Bearer dev-operator-token" },
+    });
   });
 
   it("when the leader A dies, B takes over the simulator and the stream goes on", async () => {
     const c = client!;
     const simA = (await getJson<{ sim: { simTime: number } }>(`${url("A")}/api/health`)).sim.simTime;
     gws.A.proc.kill("SIGKILL");
-    await until(async () => (await getJson<Health>(`${url("B")}/api/health`)).leader, 10000, "B to take the leader lock");
+    await until(
+      async () => (await getJson<Health>(`${url("B")}/api/health`)).leader,
+      10000,
+      "B to take the leader lock",
+    );
     const hb = await getJson<{ sim: { running: boolean; simTime: number } }>(`${url("B")}/api/health`);
     expect(hb.sim.running).toBe(true);
     expect(hb.sim.simTime).toBeGreaterThanOrEqual(simA); // the simulated clock continues, it does not restart
     const seq = c.store.getState().layers.sites!.seq;
     await until(() => c.store.getState().layers.sites!.seq > seq + 3, 10000, "deltas from the new leader");
-    await fetch(`${url("B")}/api/sim/pause`, { method: "POST", headers: { authorization: "Bearer dev-operator-token" } });
+    await fetch(`${url("B")}/api/sim/pause`, {
+      method: "POST",
+      headers: { authorization: "Bearer dev-operator-token" },
+    });
     await until(async () => (await digest("B")) === c.digest(), 10000, "client equal to B");
     // alarms raised by A's simulator were cleared by B's (no orphan alarms that can never clear)
-    const active = (await getJson<{ alarms: { id: string; clearedAt?: number }[] }>(`${url("B")}/api/alarms`)).alarms.filter((a) => a.clearedAt === undefined);
-    const prefixes = new Set(active.filter((a) => a.id.startsWith("S")).map((a) => a.id.split("-").slice(0, 2).join("-")));
+    const active = (
+      await getJson<{ alarms: { id: string; clearedAt?: number }[] }>(`${url("B")}/api/alarms`)
+    ).alarms.filter((a) => a.clearedAt === undefined);
+    const prefixes = new Set(
+      active.filter((a) => a.id.startsWith("S")).map((a) => a.id.split("-").slice(0, 2).join("-")),
+    );
     expect(prefixes.size).toBeLessThanOrEqual(1);
   });
 });

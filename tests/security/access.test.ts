@@ -25,7 +25,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function sock(gw: Gateway, opts: { token?: string; origin?: string } = {}): Socket {
   return ioc(gw.url, {
-    transports: ["websocket"], reconnection: false, forceNew: true, auth: opts.token ? { token: opts.token } : {},
+    transports: ["websocket"],
+    reconnection: false,
+    forceNew: true,
+    auth: opts.token ? { token: opts.token } : {},
     ...(opts.origin ? { extraHeaders: { origin: opts.origin } } : {}),
   });
 }
@@ -34,9 +37,21 @@ const connected = (s: Socket) =>
     s.once("connect", () => res("connected"));
     s.once("connect_error", (e: Error) => res(`refused: ${e.message}`));
   });
-const req = (gw: Gateway, method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}) =>
+const req = (
+  gw: Gateway,
+  method: string,
+  path: string,
+  token?: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) =>
   fetch(`${gw.url}${path}`, {
-    method, headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+    method,
+    headers: {
+      ...(body !== undefined ? { "content-type": "application/json" } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
 
@@ -46,10 +61,24 @@ let scenarioId = 0;
 beforeAll(async () => {
   process.env.SCENARIO_DB = join(mkdtempSync(join(tmpdir(), "rt-acl-")), "s.db");
   gw = await createGateway({ data, source: "ingest", origins: ["https://wall.example"], dev: false, log: () => {} });
-  const r = await req(gw, "POST", "/api/ingest", "dev-ingest-token", { records: [{ layer: "sites", id: data.sites[2].id, ts: Date.now(), alarm: { kind: "site-down", severity: "critical", text: "基站退服" } }] });
+  const r = await req(gw, "POST", "/api/ingest", "dev-ingest-token", {
+    records: [
+      {
+        layer: "sites",
+        id: data.sites[2].id,
+        ts: Date.now(),
+        alarm: { kind: "site-down", severity: "critical", text: "基站退服" },
+      },
+    ],
+  });
   expect(r.status).toBe(200);
   alarm = gw.state.alarms.list()[0];
-  const s = await req(gw, "POST", "/api/scenarios", "dev-planner-token", { name: "A", candidates: [], params: {}, kpis: {} });
+  const s = await req(gw, "POST", "/api/scenarios", "dev-planner-token", {
+    name: "A",
+    candidates: [],
+    params: {},
+    kpis: {},
+  });
   expect(s.status).toBe(201);
   scenarioId = ((await s.json()) as { id: number }).id;
 });
@@ -64,7 +93,10 @@ describe("kiosk / wall token (viewer)", () => {
     expect(await connected(viewer)).toBe("connected");
     const err = new Promise<ErrorMsg>((r) => viewer.once("error", r));
     viewer.emit("alarm:ack", { v, alarmId: alarm.id });
-    expect(await err).toMatchObject({ code: "forbidden", reason: "role viewer may not acknowledge alarms (needs operator)" });
+    expect(await err).toMatchObject({
+      code: "forbidden",
+      reason: "role viewer may not acknowledge alarms (needs operator)",
+    });
     await sleep(200);
     expect(gw.state.alarms.get(alarm.id)!.ackedAt).toBeUndefined();
     // an anonymous browser is a viewer too
@@ -74,7 +106,9 @@ describe("kiosk / wall token (viewer)", () => {
     anon.emit("alarm:ack", { v, alarmId: alarm.id });
     expect((await err2).code).toBe("forbidden");
     // the operator's ack is applied and broadcast to the viewer
-    const seen = new Promise<{ op: string; alarm: Alarm }>((r) => viewer.on("alarm", (m: { op: string; alarm: Alarm }) => m.op === "ack" && r(m)));
+    const seen = new Promise<{ op: string; alarm: Alarm }>((r) =>
+      viewer.on("alarm", (m: { op: string; alarm: Alarm }) => m.op === "ack" && r(m)),
+    );
     const op = sock(gw, { token: "dev-operator-token" });
     expect(await connected(op)).toBe("connected");
     op.emit("alarm:ack", { v, alarmId: alarm.id });
@@ -83,7 +117,9 @@ describe("kiosk / wall token (viewer)", () => {
   });
 
   it("cannot acknowledge, write scenarios, ingest or pause over REST (403 with the reason)", async () => {
-    const before = JSON.stringify(((await (await req(gw, "GET", "/api/scenarios", "dev-viewer-token")).json()) as { items: unknown[] }).items);
+    const before = JSON.stringify(
+      ((await (await req(gw, "GET", "/api/scenarios", "dev-viewer-token")).json()) as { items: unknown[] }).items,
+    );
     const rows: [string, string, unknown][] = [
       ["POST", `/api/alarms/${encodeURIComponent(alarm.id)}/ack`, undefined],
       ["POST", "/api/scenarios", { name: "kiosk", candidates: [], params: {}, kpis: {} }],
@@ -101,17 +137,45 @@ describe("kiosk / wall token (viewer)", () => {
         expect(j.reason).toMatch(/^role viewer may not/);
       }
     }
-    expect(JSON.stringify(((await (await req(gw, "GET", "/api/scenarios", "dev-viewer-token")).json()) as { items: unknown[] }).items)).toBe(before);
+    expect(
+      JSON.stringify(
+        ((await (await req(gw, "GET", "/api/scenarios", "dev-viewer-token")).json()) as { items: unknown[] }).items,
+      ),
+    ).toBe(before);
     expect(gw.state.paused).toBe(false);
     expect(gw.state.layers.sites.status[0]).toBe(4); // the viewer's ingest record was not applied
   });
 
   it("each role does only its own job", async () => {
-    expect((await req(gw, "POST", "/api/ingest", "dev-operator-token", { records: [{ layer: "sites", id: data.sites[0].id, ts: Date.now(), status: 1 }] })).status).toBe(403);
-    expect((await req(gw, "POST", "/api/ingest", "dev-planner-token", { records: [{ layer: "sites", id: data.sites[0].id, ts: Date.now(), status: 1 }] })).status).toBe(403);
+    expect(
+      (
+        await req(gw, "POST", "/api/ingest", "dev-operator-token", {
+          records: [{ layer: "sites", id: data.sites[0].id, ts: Date.now(), status: 1 }],
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await req(gw, "POST", "/api/ingest", "dev-planner-token", {
+          records: [{ layer: "sites", id: data.sites[0].id, ts: Date.now(), status: 1 }],
+        })
+      ).status,
+    ).toBe(403);
     expect((await req(gw, "POST", "/api/sim/pause", "dev-ingest-token")).status).toBe(403);
-    expect((await req(gw, "POST", "/api/scenarios", "dev-ingest-token", { name: "x", candidates: [], params: {}, kpis: {} })).status).toBe(403);
-    expect((await req(gw, "POST", "/api/scenarios", "dev-planner-token", { name: "B", candidates: [], params: {}, kpis: {} })).status).toBe(201);
+    expect(
+      (await req(gw, "POST", "/api/scenarios", "dev-ingest-token", { name: "x", candidates: [], params: {}, kpis: {} }))
+        .status,
+    ).toBe(403);
+    expect(
+      (
+        await req(gw, "POST", "/api/scenarios", "dev-planner-token", {
+          name: "B",
+          candidates: [],
+          params: {},
+          kpis: {},
+        })
+      ).status,
+    ).toBe(201);
     const bad = await req(gw, "POST", "/api/sim/pause", "not-a-real-token-000");
     expect([bad.status, ((await bad.json()) as { reason: string }).reason]).toEqual([401, "unknown token"]);
   });
@@ -135,12 +199,20 @@ describe("socket authentication and origin allow-list", () => {
     }
     const poll = (origin: string) => fetch(`${gw.url}/socket.io/?EIO=4&transport=polling`, { headers: { origin } });
     const refused = await poll("https://evil.example");
-    expect([refused.status, await refused.text()]).toEqual([403, JSON.stringify({ code: 4, message: "origin not allowed" })]);
+    expect([refused.status, await refused.text()]).toEqual([
+      403,
+      JSON.stringify({ code: 4, message: "origin not allowed" }),
+    ]);
     expect((await poll("https://wall.example")).status).toBe(200);
   });
 
   it("with anonymous access off, a token is required for the socket and for reading scenarios", async () => {
-    const locked = await createGateway({ data, source: "ingest", tokens: { ...DEV_TOKENS, anonymous: null }, log: () => {} });
+    const locked = await createGateway({
+      data,
+      source: "ingest",
+      tokens: { ...DEV_TOKENS, anonymous: null },
+      log: () => {},
+    });
     try {
       const s = sock(locked);
       expect(await connected(s)).toBe("refused: unauthorized: a token is required");
@@ -156,8 +228,13 @@ describe("socket authentication and origin allow-list", () => {
   });
 
   it("a foreign origin cannot make state-changing REST calls even with a valid token", async () => {
-    const r = await req(gw, "POST", "/api/sim/pause", "dev-operator-token", undefined, { origin: "https://evil.example" });
-    expect([r.status, ((await r.json()) as { reason: string }).reason]).toEqual([403, "origin https://evil.example not allowed"]);
+    const r = await req(gw, "POST", "/api/sim/pause", "dev-operator-token", undefined, {
+      origin: "https://evil.example",
+    });
+    expect([r.status, ((await r.json()) as { reason: string }).reason]).toEqual([
+      403,
+      "origin https://evil.example not allowed",
+    ]);
     expect(gw.state.paused).toBe(false);
   });
 });
@@ -185,8 +262,14 @@ describe("rate and size limits", () => {
     const app = Fastify();
     const state = new LiveState(layerIds(data));
     registerRest(app, {
-      state, bus: new LocalBus(), tokens: new TokenBook(DEV_TOKENS), origins: new OriginPolicy([], false), startedAt: Date.now(),
-      sim: () => ({ enabled: false, running: false, speed: 0 }), clients: () => 0, acceptIngest: true,
+      state,
+      bus: new LocalBus(),
+      tokens: new TokenBook(DEV_TOKENS),
+      origins: new OriginPolicy([], false),
+      startedAt: Date.now(),
+      sim: () => ({ enabled: false, running: false, speed: 0 }),
+      clients: () => 0,
+      acceptIngest: true,
       rateLimits: { read: [1, 5], write: [1, 3] },
     });
     const get = () => app.inject({ method: "GET", url: "/api/health", remoteAddress: "10.0.0.7" });
@@ -196,7 +279,17 @@ describe("rate and size limits", () => {
     const other = await app.inject({ method: "GET", url: "/api/health", remoteAddress: "10.0.0.8" });
     expect(other.statusCode).toBe(200); // per address
     const writes = [];
-    for (let k = 0; k < 4; k++) writes.push((await app.inject({ method: "POST", url: "/api/sim/pause", remoteAddress: "10.0.0.7", headers: { authorization: "Bearer dev-operator-token" } })).statusCode);
+    for (let k = 0; k < 4; k++)
+      writes.push(
+        (
+          await app.inject({
+            method: "POST",
+            url: "/api/sim/pause",
+            remoteAddress: "10.0.0.7",
+            headers: { authorization: "Bearer dev-operator-token" },
+          })
+        ).statusCode,
+      );
     expect(writes).toEqual([200, 200, 200, 429]);
     const r = await app.inject({ method: "POST", url: "/api/sim/pause", remoteAddress: "10.0.0.7" });
     expect(r.headers["retry-after"]).toBe("1");
@@ -216,22 +309,47 @@ describe("rate and size limits", () => {
     mid.emit("resync", { v, layer: "sites", reason: "x".repeat(5 * 1024) });
     expect((await e).code).toBe("too_large");
     mid.close();
-    const r1 = await fetch(`${gw.url}/api/ingest`, { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer dev-ingest-token" }, body: JSON.stringify({ records: [{ pad: "x".repeat(1100 * 1024) }] }) });
+    const r1 = await fetch(`${gw.url}/api/ingest`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "Bearer dev-ingest-token" },
+      body: JSON.stringify({ records: [{ pad: "x".repeat(1100 * 1024) }] }),
+    });
     expect(r1.status).toBe(413);
-    const r2 = await fetch(`${gw.url}/api/scenarios`, { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer dev-planner-token" }, body: JSON.stringify({ name: "big", candidates: [], params: {}, kpis: {}, description: "x".repeat(3 * 1024 * 1024) }) });
+    const r2 = await fetch(`${gw.url}/api/scenarios`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "Bearer dev-planner-token" },
+      body: JSON.stringify({
+        name: "big",
+        candidates: [],
+        params: {},
+        kpis: {},
+        description: "x".repeat(3 * 1024 * 1024),
+      }),
+    });
     expect(r2.status).toBe(400); // 3 MiB passes the 4 MiB limit and is refused by the schema (description max 2000)
-    const r3 = await fetch(`${gw.url}/api/scenarios`, { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer dev-planner-token" }, body: JSON.stringify({ name: "big", description: "x".repeat(4.5 * 1024 * 1024) }) });
+    const r3 = await fetch(`${gw.url}/api/scenarios`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "Bearer dev-planner-token" },
+      body: JSON.stringify({ name: "big", description: "x".repeat(4.5 * 1024 * 1024) }),
+    });
     expect(r3.status).toBe(413);
   });
 });
 
 const hasDist = existsSync("dist/index.html");
-if (!hasDist) console.warn("[access.test] served-app header checks SKIPPED: dist/ missing (run `npx tsx tools/ensure-build.ts`)");
+if (!hasDist)
+  console.warn("[access.test] served-app header checks SKIPPED: dist/ missing (run `npx tsx tools/ensure-build.ts`)");
 
 describe.skipIf(!hasDist)("security headers and CSP on the served app (dist/)", () => {
   let app: Gateway;
   beforeAll(async () => {
-    app = await createGateway({ data, source: "ingest", staticDir: join(process.cwd(), "dist"), dev: false, log: () => {} });
+    app = await createGateway({
+      data,
+      source: "ingest",
+      staticDir: join(process.cwd(), "dist"),
+      dev: false,
+      log: () => {},
+    });
   });
   afterAll(async () => app?.close());
 
@@ -240,7 +358,12 @@ describe.skipIf(!hasDist)("security headers and CSP on the served app (dist/)", 
     for (const path of ["/", `/assets/${asset}`, "/command", "/api/health", "/nope.txt"]) {
       const r = await fetch(`${app.url}${path}`);
       const csp = r.headers.get("content-security-policy") ?? "";
-      const directives = Object.fromEntries(csp.split(";").map((d) => d.trim().split(/\s+/)).map(([k, ...vals]) => [k, vals]));
+      const directives = Object.fromEntries(
+        csp
+          .split(";")
+          .map((d) => d.trim().split(/\s+/))
+          .map(([k, ...vals]) => [k, vals]),
+      );
       expect(directives["default-src"], path).toEqual(["'self'"]);
       expect(directives["script-src"], path).toEqual(["'self'", "'wasm-unsafe-eval'"]); // no 'unsafe-inline', no 'unsafe-eval'
       expect(directives["object-src"]).toEqual(["'none'"]);

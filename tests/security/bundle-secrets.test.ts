@@ -56,7 +56,11 @@ const PATTERNS: [string, RegExp][] = [
 function cesiumReleaseToken(s: string): boolean {
   if (!s.startsWith("eyJ")) return false;
   try {
-    const p = JSON.parse(Buffer.from(s.split(".")[1], "base64url").toString("utf8")) as { sub?: string; iss?: string; aud?: string };
+    const p = JSON.parse(Buffer.from(s.split(".")[1], "base64url").toString("utf8")) as {
+      sub?: string;
+      iss?: string;
+      aud?: string;
+    };
     return p.sub === "CesiumJS" && p.iss === "https://api.cesium.com" && /^\d+\.\d+ Release\b/.test(p.aud ?? "");
   } catch {
     return false;
@@ -79,7 +83,8 @@ describe.skipIf(!hasDist)("client bundle (dist/) carries no secret", () => {
       const s = readFileSync(f, "utf8");
       for (const t of tokens) if (s.includes(t)) hits.push(`${f}: token of the gateway config (${t.slice(0, 6)}…)`);
       for (const [what, re] of PATTERNS) {
-        for (const m of s.matchAll(new RegExp(re.source, "g"))) if (!cesiumReleaseToken(m[0])) hits.push(`${f}: ${what}: ${m[0].slice(0, 40)}`);
+        for (const m of s.matchAll(new RegExp(re.source, "g")))
+          if (!cesiumReleaseToken(m[0])) hits.push(`${f}: ${what}: ${m[0].slice(0, 40)}`);
       }
     }
     expect(hits).toEqual([]);
@@ -88,6 +93,9 @@ describe.skipIf(!hasDist)("client bundle (dist/) carries no secret", () => {
   it("the scanner itself finds a planted token", () => {
     const planted = `const t = "${DEV_TOKENS.tokens[1].token}"; fetch(u, { headers: { authorization: "Bearer abcdefghijklmnop1234" } }); const r = "redis://user:hunter2@db:6379";`;
     expect(tokenValues().some((t) => planted.includes(t))).toBe(true);
-    expect(PATTERNS.filter(([, re]) => re.test(planted)).map(([w]) => w)).toEqual(["credentials in a URL", "literal bearer token"]);
+    expect(PATTERNS.filter(([, re]) => re.test(planted)).map(([w]) => w)).toEqual([
+      "credentials in a URL",
+      "literal bearer token",
+    ]);
   });
 });

@@ -17,13 +17,25 @@ describe("data strings are never parsed as HTML", () => {
   it("the alarm panel shows hostile alarm text and object names as text", () => {
     const model = createLiveModel();
     const alarm: Alarm = {
-      id: "I-x-1-injected-5G-00001", layer: "sites", objectId: "5G-00001", objectIndex: 0, kind: "injected", severity: "critical",
-      raisedAt: Date.UTC(2026, 0, 1, 8, 30), text_zh: EVIL_TEXT, text_en: EVIL_TEXT,
+      id: "I-x-1-injected-5G-00001",
+      layer: "sites",
+      objectId: "5G-00001",
+      objectIndex: 0,
+      kind: "injected",
+      severity: "critical",
+      raisedAt: Date.UTC(2026, 0, 1, 8, 30),
+      text_zh: EVIL_TEXT,
+      text_en: EVIL_TEXT,
     };
     model.applyAlarmList([alarm]);
     const host = document.createElement("div");
     document.body.append(host);
-    const unmount = mountAlarms(host, { store: model.store, nameOf: () => EVIL_NAME, onChoose: () => {}, ack: () => {} });
+    const unmount = mountAlarms(host, {
+      store: model.store,
+      nameOf: () => EVIL_NAME,
+      onChoose: () => {},
+      ack: () => {},
+    });
     const row = host.querySelector(`[data-alarm-id="${alarm.id}"]`)!;
     expect(row).not.toBeNull();
     expect(row.querySelector(".alarm-text")!.textContent).toBe(EVIL_TEXT);

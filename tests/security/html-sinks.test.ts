@@ -19,7 +19,8 @@ function sources(dir: string, out: string[] = []): string[] {
   return out;
 }
 
-const SINK = /(\.innerHTML|\.outerHTML|\.srcdoc)\s*(\+?=)(?!=)\s*|\.(insertAdjacentHTML|createContextualFragment|parseFromString|setHTMLUnsafe|write|writeln|html)\s*\(/g;
+const SINK =
+  /(\.innerHTML|\.outerHTML|\.srcdoc)\s*(\+?=)(?!=)\s*|\.(insertAdjacentHTML|createContextualFragment|parseFromString|setHTMLUnsafe|write|writeln|html)\s*\(/g;
 /** a plain string literal with no interpolation, up to the end of the statement/argument */
 const LITERAL = /^(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`$]*`)\s*[;,)\n]/;
 
@@ -60,7 +61,7 @@ describe("HTML sinks in src/", () => {
       [`const f = new Function("return " + expr);`, 1],
       [`el.innerHTML = "";`, 0],
       [`el.innerHTML = '<span class="x"></span>';`, 0],
-      ["el.innerHTML = `<svg viewBox=\"0 0 1 1\"></svg>`;", 0],
+      ['el.innerHTML = `<svg viewBox="0 0 1 1"></svg>`;', 0],
       [`el.insertAdjacentHTML("beforeend", "<hr>");`, 0],
       [`if (el.innerHTML === "") {}`, 0],
       [`stream.write(buf);`, 0],

@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
 import * as turf from "@turf/turf";
 import {
-  COUNTS, DEFAULT_SEED, FILES, GENERATOR_VERSION, apportion, checkInsideDistricts, generateAll, loadIndex, parseArgs, serialise,
+  COUNTS,
+  DEFAULT_SEED,
+  FILES,
+  GENERATOR_VERSION,
+  apportion,
+  checkInsideDistricts,
+  generateAll,
+  loadIndex,
+  parseArgs,
+  serialise,
 } from "./generate";
 import type { GeneratedData } from "./generate";
 import { DATA_CENTRES, LANDMARKS } from "./places";
@@ -13,7 +22,9 @@ const full: GeneratedData = generateAll(index, { seed: DEFAULT_SEED, scale: 1 })
 
 describe("seeded PRNG", () => {
   it("repeats for a seed, differs across seeds and across forks", () => {
-    const a = new Rng(42), b = new Rng(42), c = new Rng(43);
+    const a = new Rng(42),
+      b = new Rng(42),
+      c = new Rng(43);
     const xa = Array.from({ length: 5 }, () => a.nextU32());
     expect(Array.from({ length: 5 }, () => b.nextU32())).toEqual(xa);
     expect(Array.from({ length: 5 }, () => c.nextU32())).not.toEqual(xa);
@@ -22,11 +33,15 @@ describe("seeded PRNG", () => {
   });
   it("draws uniform numbers in range with a mean near 0.5 and integers inclusive", () => {
     const r = new Rng(7);
-    let sum = 0, lo = 1, hi = 0;
+    let sum = 0,
+      lo = 1,
+      hi = 0;
     const ints = new Set<number>();
     for (let i = 0; i < 20000; i++) {
       const x = r.next();
-      sum += x; lo = Math.min(lo, x); hi = Math.max(hi, x);
+      sum += x;
+      lo = Math.min(lo, x);
+      hi = Math.max(hi, x);
       ints.add(r.int(1, 3));
     }
     expect(lo).toBeGreaterThanOrEqual(0);
@@ -40,7 +55,10 @@ describe("apportion (largest remainder)", () => {
   it("splits exactly: 10 over 1:1:1 -> 4,3,3; 30000 over populations sums to 30000", () => {
     expect(apportion(10, [1, 1, 1])).toEqual([4, 3, 3]);
     expect(apportion(7, [5, 2])).toEqual([5, 2]);
-    const counts = apportion(30000, DISTRICTS.map((d) => index.get(d).population));
+    const counts = apportion(
+      30000,
+      DISTRICTS.map((d) => index.get(d).population),
+    );
     expect(counts.reduce((a, b) => a + b, 0)).toBe(30000);
     // 仓山区 836,000 of 7,740,000 -> 3240.3 -> 3240
     expect(counts[DISTRICTS.indexOf("仓山区")]).toBe(3240);
@@ -95,20 +113,30 @@ describe("full-size sample data (seed 20231227)", () => {
     const all = turf.featureCollection(districts.features);
     const sample = full.sites.items.filter((_, i) => i % 97 === 0);
     for (const s of sample)
-      expect(all.features.some((f) => turf.booleanPointInPolygon([s.lon, s.lat], f)), s.id).toBe(true);
+      expect(
+        all.features.some((f) => turf.booleanPointInPolygon([s.lon, s.lat], f)),
+        s.id,
+      ).toBe(true);
     const sea: [number, number] = [119.9, 25.9]; // Taiwan Strait east of 长乐
     expect(all.features.some((f) => turf.booleanPointInPolygon(sea, f))).toBe(false);
   });
 
   it("has unique, well-formed ids in every file", () => {
     const patterns: Record<string, RegExp> = {
-      sites: /^5G-\d{6}$/, datacentres: /^DC-\d{2}$/, chargers: /^EV-(S\d{3}|O\d{4})$/, sensors: /^TS-\d{4}$/,
-      buildings: /^B-\d{6}$/, roads: /^RD-\d{2}$/,
+      sites: /^5G-\d{6}$/,
+      datacentres: /^DC-\d{2}$/,
+      chargers: /^EV-(S\d{3}|O\d{4})$/,
+      sensors: /^TS-\d{4}$/,
+      buildings: /^B-\d{6}$/,
+      roads: /^RD-\d{2}$/,
     };
     for (const [key, re] of Object.entries(patterns)) {
       const ids = (full[key as keyof GeneratedData].items as { id: string }[]).map((x) => x.id);
       expect(new Set(ids).size, key).toBe(ids.length);
-      expect(ids.every((id) => re.test(id)), key).toBe(true);
+      expect(
+        ids.every((id) => re.test(id)),
+        key,
+      ).toBe(true);
     }
     expect(full.chargers.items.find((c) => c.kind === "super")!.id).toBe("EV-S001");
   });
@@ -171,7 +199,9 @@ describe("full-size sample data (seed 20231227)", () => {
     }
     expect(Math.max(...full.buildings.items.map((b) => b.floors))).toBeGreaterThanOrEqual(45);
     const districtsWithBuildings = new Set(full.buildings.items.map((b) => b.district));
-    expect([...districtsWithBuildings].sort()).toEqual(["仓山区", "台江区", "晋安区", "长乐区", "马尾区", "鼓楼区"].sort());
+    expect([...districtsWithBuildings].sort()).toEqual(
+      ["仓山区", "台江区", "晋安区", "长乐区", "马尾区", "鼓楼区"].sort(),
+    );
     expect(full.buildings.items.some((b) => b.usage === "datacentre")).toBe(true);
   });
 });
@@ -191,11 +221,15 @@ describe("schema validation names the bad field", () => {
     const c = structuredClone(full.chargers);
     c.items = c.items.slice(0, 2);
     (c.items[1] as { kind: string }).kind = "hyper";
-    expect(() => parseDataFile(ChargersFile, c, "chargers.json")).toThrow(/chargers\.json: items\[1\] \(EV-S002\)\.kind/);
+    expect(() => parseDataFile(ChargersFile, c, "chargers.json")).toThrow(
+      /chargers\.json: items\[1\] \(EV-S002\)\.kind/,
+    );
     const b = structuredClone(full.buildings);
     b.items = b.items.slice(0, 1);
     b.items[0].footprint = b.items[0].footprint.slice(0, 2);
-    expect(() => parseDataFile(BuildingsFile, b, "buildings.json")).toThrow(/buildings\.json: items\[0\] \(B-000001\)\.footprint/);
+    expect(() => parseDataFile(BuildingsFile, b, "buildings.json")).toThrow(
+      /buildings\.json: items\[0\] \(B-000001\)\.footprint/,
+    );
   });
 });
 

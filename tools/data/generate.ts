@@ -11,17 +11,44 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as turf from "@turf/turf";
 import {
-  BuildingsFile, ChargersFile, DataCentresFile, DISTRICTS, DistrictsFile, LandmarksFile, RiverFile, RoadsFile,
-  SensorsFile, SitesFile, parseDataFile,
+  BuildingsFile,
+  ChargersFile,
+  DataCentresFile,
+  DISTRICTS,
+  DistrictsFile,
+  LandmarksFile,
+  RiverFile,
+  RoadsFile,
+  SensorsFile,
+  SitesFile,
+  parseDataFile,
 } from "../../src/protocol/data";
 import type {
-  Band, Building, Charger, DataCentre, DistrictName, LonLat, Operator, Road, SampleHeader, Sensor, Site,
+  Band,
+  Building,
+  Charger,
+  DataCentre,
+  DistrictName,
+  LonLat,
+  Operator,
+  Road,
+  SampleHeader,
+  Sensor,
+  Site,
 } from "../../src/protocol/data";
 import { generateBuildings } from "./buildings";
 import { DistrictIndex, distanceM, offset, round1, round6 } from "./geo";
 import {
-  DATA_CENTRES, GEOGRAPHY_SOURCE, LANDMARKS, PARK, PLAN_SOURCE, ROADS, ROADS_NOTE, SITE_DENSITY_FACTOR,
-  URBAN_CENTRES, URBAN_SHARE,
+  DATA_CENTRES,
+  GEOGRAPHY_SOURCE,
+  LANDMARKS,
+  PARK,
+  PLAN_SOURCE,
+  ROADS,
+  ROADS_NOTE,
+  SITE_DENSITY_FACTOR,
+  URBAN_CENTRES,
+  URBAN_SHARE,
 } from "./places";
 import { Rng } from "./prng";
 
@@ -37,11 +64,27 @@ export interface GenerateOptions {
 }
 
 const SHORT: Readonly<Record<DistrictName, string>> = {
-  鼓楼区: "鼓楼", 台江区: "台江", 仓山区: "仓山", 晋安区: "晋安", 马尾区: "马尾", 长乐区: "长乐", 福清市: "福清",
-  闽侯县: "闽侯", 连江县: "连江", 罗源县: "罗源", 闽清县: "闽清", 永泰县: "永泰", 平潭县: "平潭",
+  鼓楼区: "鼓楼",
+  台江区: "台江",
+  仓山区: "仓山",
+  晋安区: "晋安",
+  马尾区: "马尾",
+  长乐区: "长乐",
+  福清市: "福清",
+  闽侯县: "闽侯",
+  连江县: "连江",
+  罗源县: "罗源",
+  闽清县: "闽清",
+  永泰县: "永泰",
+  平潭县: "平潭",
 };
 
-function header<S extends string>(schema: S, seed: number, note: string, source?: string): SampleHeader & { schema: S } {
+function header<S extends string>(
+  schema: S,
+  seed: number,
+  note: string,
+  source?: string,
+): SampleHeader & { schema: S } {
   return {
     schema,
     sample: true,
@@ -68,19 +111,35 @@ export function apportion(total: number, weights: readonly number[]): number[] {
  * A random point on land in a district: with probability `urbanShare` near one of its urban centres
  * (Gaussian, sigma scaled by `spread`), else uniform over the district.
  */
-export function samplePoint(rng: Rng, index: DistrictIndex, d: DistrictName, urbanShare: number, spread = 1, riverClearM = 120): { lon: number; lat: number; urban: boolean } {
+export function samplePoint(
+  rng: Rng,
+  index: DistrictIndex,
+  d: DistrictName,
+  urbanShare: number,
+  spread = 1,
+  riverClearM = 120,
+): { lon: number; lat: number; urban: boolean } {
   const centres = URBAN_CENTRES.filter((c) => c.district === d);
   const urban = centres.length > 0 && rng.chance(urbanShare);
   if (urban) {
-    const c = rng.weighted(centres, centres.map((x) => x.weight));
+    const c = rng.weighted(
+      centres,
+      centres.map((x) => x.weight),
+    );
     for (let tries = 0; tries < 60; tries++) {
-      const [lon, lat] = offset(c.lon, c.lat, rng.normal() * c.sigmaKm * 1000 * spread, rng.normal() * c.sigmaKm * 1000 * spread);
+      const [lon, lat] = offset(
+        c.lon,
+        c.lat,
+        rng.normal() * c.sigmaKm * 1000 * spread,
+        rng.normal() * c.sigmaKm * 1000 * spread,
+      );
       if (index.onLand(d, lon, lat, riverClearM)) return { lon: round6(lon), lat: round6(lat), urban: true };
     }
   }
   const [x0, y0, x1, y1] = index.get(d).bbox;
   for (let tries = 0; tries < 5000; tries++) {
-    const lon = rng.range(x0, x1), lat = rng.range(y0, y1);
+    const lon = rng.range(x0, x1),
+      lat = rng.range(y0, y1);
     if (index.onLand(d, lon, lat, riverClearM)) return { lon: round6(lon), lat: round6(lat), urban: false };
   }
   throw new Error(`samplePoint: no land found in ${d}`);
@@ -92,10 +151,21 @@ const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
 const OPERATORS: readonly Operator[] = ["CMCC", "CTCC", "CUCC", "CBN"];
 const OPERATOR_ZH: Readonly<Record<Operator, string>> = { CMCC: "移动", CTCC: "电信", CUCC: "联通", CBN: "广电" };
 /** yearly share of the commissioned sites, 2019..2025 — ~50 % by end-2022 (plan baseline 18.6/10k), ~100 % by 2025 */
-const YEAR_SHARE = [[2019, 3], [2020, 15], [2021, 17], [2022, 15], [2023, 27], [2024, 12], [2025, 11]] as const;
+const YEAR_SHARE = [
+  [2019, 3],
+  [2020, 15],
+  [2021, 17],
+  [2022, 15],
+  [2023, 27],
+  [2024, 12],
+  [2025, 11],
+] as const;
 
 export function generateSites(rng: Rng, index: DistrictIndex, total: number): Site[] {
-  const counts = apportion(total, DISTRICTS.map((d) => index.get(d).population * SITE_DENSITY_FACTOR[d]));
+  const counts = apportion(
+    total,
+    DISTRICTS.map((d) => index.get(d).population * SITE_DENSITY_FACTOR[d]),
+  );
   const sites: Site[] = [];
   DISTRICTS.forEach((d, di) => {
     const r = rng.fork(`sites:${d}`);
@@ -104,11 +174,19 @@ export function generateSites(rng: Rng, index: DistrictIndex, total: number): Si
       const operator = r.weighted(OPERATORS, [45, 25, 22, 8]);
       let band: Band;
       if (operator === "CBN") band = "n28";
-      else if (operator === "CMCC") band = p.urban ? r.weighted<Band>(["n41", "n79"], [85, 15]) : r.weighted<Band>(["n41", "n28"], [70, 30]);
+      else if (operator === "CMCC")
+        band = p.urban ? r.weighted<Band>(["n41", "n79"], [85, 15]) : r.weighted<Band>(["n41", "n28"], [70, 30]);
       else band = "n78";
       const base = r.range(0, 120);
-      const az = [0, 120, 240].map((o) => Math.round((base + o + r.range(-15, 15) + 360) % 360) % 360) as [number, number, number];
-      const [year, ] = r.weighted(YEAR_SHARE, YEAR_SHARE.map((y) => y[1]));
+      const az = [0, 120, 240].map((o) => Math.round((base + o + r.range(-15, 15) + 360) % 360) % 360) as [
+        number,
+        number,
+        number,
+      ];
+      const [year] = r.weighted(
+        YEAR_SHARE,
+        YEAR_SHARE.map((y) => y[1]),
+      );
       const start = Date.UTC(year, year === 2019 ? 5 : 0, year === 2019 ? 6 : 1);
       const end = Date.UTC(year, 11, 31);
       sites.push({
@@ -123,7 +201,7 @@ export function generateSites(rng: Rng, index: DistrictIndex, total: number): Si
         tiltDeg: round1(p.urban ? r.range(5, 12) : r.range(2, 7)),
         txPowerDbm: round1(band === "n28" ? r.range(46, 50) : r.range(47, 53)),
         district: d,
-        commissioned: isoDay(start + Math.floor(r.next() * (end - start + 1) / 86400000) * 86400000),
+        commissioned: isoDay(start + Math.floor((r.next() * (end - start + 1)) / 86400000) * 86400000),
       });
     }
   });
@@ -182,9 +260,16 @@ export function generateChargers(rng: Rng, index: DistrictIndex, ordinary: numbe
       const p = samplePoint(r, index, d, Math.min(0.95, URBAN_SHARE[d] + 0.1), 1.2);
       const connectors = r.int(8, 40);
       out.push({
-        id: "", name: `${SHORT[d]}光储充检超充站${String(k + 1).padStart(2, "0")}`, kind: "super", lon: p.lon, lat: p.lat, district: d,
-        connectors, connectorKw: r.pick([240, 360, 480, 600]),
-        solarKwp: Math.round(r.range(60, 400)), storageKwh: Math.round(r.range(200, 1500)),
+        id: "",
+        name: `${SHORT[d]}光储充检超充站${String(k + 1).padStart(2, "0")}`,
+        kind: "super",
+        lon: p.lon,
+        lat: p.lat,
+        district: d,
+        connectors,
+        connectorKw: r.pick([240, 360, 480, 600]),
+        solarKwp: Math.round(r.range(60, 400)),
+        storageKwh: Math.round(r.range(200, 1500)),
       });
     }
   });
@@ -197,10 +282,16 @@ export function generateChargers(rng: Rng, index: DistrictIndex, ordinary: numbe
       const p = samplePoint(r, index, d, Math.min(0.95, URBAN_SHARE[d] + 0.05));
       const dc = r.chance(0.65);
       out.push({
-        id: `EV-O${String(++o).padStart(4, "0")}`, name: `${SHORT[d]}充电站${String(k + 1).padStart(3, "0")}`, kind: "ordinary",
-        lon: p.lon, lat: p.lat, district: d,
-        connectors: dc ? r.int(4, 20) : r.int(2, 12), connectorKw: dc ? r.pick([60, 120, 160]) : r.pick([7, 11, 22]),
-        solarKwp: 0, storageKwh: 0,
+        id: `EV-O${String(++o).padStart(4, "0")}`,
+        name: `${SHORT[d]}充电站${String(k + 1).padStart(3, "0")}`,
+        kind: "ordinary",
+        lon: p.lon,
+        lat: p.lat,
+        district: d,
+        connectors: dc ? r.int(4, 20) : r.int(2, 12),
+        connectorKw: dc ? r.pick([60, 120, 160]) : r.pick([7, 11, 22]),
+        solarKwp: 0,
+        storageKwh: 0,
       });
     }
   });
@@ -234,8 +325,15 @@ export function generateSensors(rng: Rng, index: DistrictIndex, roads: readonly 
       const d = index.districtAt(lon, lat);
       if (!d || !index.onLand(d, lon, lat, 150)) return; // over water (bridges, estuary) or outside Fuzhou: skip
       out.push({
-        id: "", name: `${road.name} ${chainage(m)} ${kind === "loop" ? "线圈检测器" : "视频摄像机"}`, kind,
-        roadId: road.id, road: road.name, chainageM: Math.round(m), lon: round6(lon), lat: round6(lat), district: d,
+        id: "",
+        name: `${road.name} ${chainage(m)} ${kind === "loop" ? "线圈检测器" : "视频摄像机"}`,
+        kind,
+        roadId: road.id,
+        road: road.name,
+        chainageM: Math.round(m),
+        lon: round6(lon),
+        lat: round6(lat),
+        district: d,
       });
     };
     for (let m = 200; m < len; m += SENSOR_SPACING.loopM) add("loop", m);
@@ -244,7 +342,8 @@ export function generateSensors(rng: Rng, index: DistrictIndex, roads: readonly 
   out.sort((a, b) => a.roadId.localeCompare(b.roadId) || a.chainageM - b.chainageM);
   // the plan's 15 AI video-analytics cameras: spread over the roads, drawn from the video cameras
   const videos = out.filter((s) => s.kind === "video");
-  if (videos.length < COUNTS.aiVideo) throw new Error(`sensors: only ${videos.length} video cameras, need ${COUNTS.aiVideo} for AI`);
+  if (videos.length < COUNTS.aiVideo)
+    throw new Error(`sensors: only ${videos.length} video cameras, need ${COUNTS.aiVideo} for AI`);
   const chosen = new Set<Sensor>();
   const byRoad = new Map<string, Sensor[]>();
   for (const v of videos) byRoad.set(v.roadId, [...(byRoad.get(v.roadId) ?? []), v]);
@@ -280,24 +379,67 @@ export function generateAll(index: DistrictIndex, opts: GenerateOptions): Genera
   const chargers = generateChargers(rng, index, Math.round(COUNTS.ordinaryChargers * scale));
   const roads = ROADS.map((r) => ({ ...r, path: r.path.map(([x, y]) => [round6(x), round6(y)] as LonLat) }));
   const sensors = generateSensors(rng, index, roads);
-  const buildings: Building[] = generateBuildings(rng.fork("buildings"), index, { scale, riverClearM: 120 }).map((b, i) => ({
-    id: `B-${String(i + 1).padStart(6, "0")}`,
-    ...b,
-  }));
+  const buildings: Building[] = generateBuildings(rng.fork("buildings"), index, { scale, riverClearM: 120 }).map(
+    (b, i) => ({
+      id: `B-${String(i + 1).padStart(6, "0")}`,
+      ...b,
+    }),
+  );
   return {
-    sites: { ...header("rongtwin.sites/1", seed, `${SAMPLE_NOTE} About 30,000 5G sites (the plan's 2025 target), spread by district population and urban density.`, PLAN_SOURCE), items: sites },
+    sites: {
+      ...header(
+        "rongtwin.sites/1",
+        seed,
+        `${SAMPLE_NOTE} About 30,000 5G sites (the plan's 2025 target), spread by district population and urban density.`,
+        PLAN_SOURCE,
+      ),
+      items: sites,
+    },
     datacentres: {
-      ...header("rongtwin.datacentres/1", seed, `${SAMPLE_NOTE} Facility names are the plan's; locations (most in ${PARK.name}), racks, capacity, PUE and PFLOPS are sample values.`, PLAN_SOURCE),
+      ...header(
+        "rongtwin.datacentres/1",
+        seed,
+        `${SAMPLE_NOTE} Facility names are the plan's; locations (most in ${PARK.name}), racks, capacity, PUE and PFLOPS are sample values.`,
+        PLAN_SOURCE,
+      ),
       items: datacentres,
     },
-    chargers: { ...header("rongtwin.chargers/1", seed, `${SAMPLE_NOTE} ${COUNTS.superChargers} solar+storage super-charging stations (the plan's target) plus ordinary stations.`, PLAN_SOURCE), items: chargers },
+    chargers: {
+      ...header(
+        "rongtwin.chargers/1",
+        seed,
+        `${SAMPLE_NOTE} ${COUNTS.superChargers} solar+storage super-charging stations (the plan's target) plus ordinary stations.`,
+        PLAN_SOURCE,
+      ),
+      items: chargers,
+    },
     roads: { ...header("rongtwin.roads/1", seed, `${SAMPLE_NOTE} ${ROADS_NOTE}`), items: roads },
     sensors: {
-      ...header("rongtwin.sensors/1", seed, `${SAMPLE_NOTE} Loop detectors every ${SENSOR_SPACING.loopM} m and video cameras every ${SENSOR_SPACING.videoM} m along the sample roads (skipped over water); ${COUNTS.aiVideo} AI video-analytics cameras as in the plan.`, PLAN_SOURCE),
+      ...header(
+        "rongtwin.sensors/1",
+        seed,
+        `${SAMPLE_NOTE} Loop detectors every ${SENSOR_SPACING.loopM} m and video cameras every ${SENSOR_SPACING.videoM} m along the sample roads (skipped over water); ${COUNTS.aiVideo} AI video-analytics cameras as in the plan.`,
+        PLAN_SOURCE,
+      ),
       items: sensors,
     },
-    landmarks: { ...header("rongtwin.landmarks/1", seed, "Transcribed reference places (approximate positions).", GEOGRAPHY_SOURCE), items: LANDMARKS.map((l) => ({ ...l })) },
-    buildings: { ...header("rongtwin.buildings/1", seed, `${SAMPLE_NOTE} CIM-style footprints in street-block patterns for the urban core (鼓楼, 台江, 仓山, 晋安, 马尾, 长乐 滨海新城); heightM ≈ floors × 3.2 m.`), items: buildings },
+    landmarks: {
+      ...header(
+        "rongtwin.landmarks/1",
+        seed,
+        "Transcribed reference places (approximate positions).",
+        GEOGRAPHY_SOURCE,
+      ),
+      items: LANDMARKS.map((l) => ({ ...l })),
+    },
+    buildings: {
+      ...header(
+        "rongtwin.buildings/1",
+        seed,
+        `${SAMPLE_NOTE} CIM-style footprints in street-block patterns for the urban core (鼓楼, 台江, 仓山, 晋安, 马尾, 长乐 滨海新城); heightM ≈ floors × 3.2 m.`,
+      ),
+      items: buildings,
+    },
   };
 }
 
@@ -343,8 +485,16 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 export const DATA_DIR = path.join(ROOT, "public/data");
 
 export function loadIndex(dataDir = DATA_DIR): { index: DistrictIndex; districts: DistrictsFile } {
-  const districts = parseDataFile(DistrictsFile, JSON.parse(readFileSync(path.join(dataDir, "districts.geojson"), "utf8")), "districts.geojson");
-  const river = parseDataFile(RiverFile, JSON.parse(readFileSync(path.join(dataDir, "river.geojson"), "utf8")), "river.geojson");
+  const districts = parseDataFile(
+    DistrictsFile,
+    JSON.parse(readFileSync(path.join(dataDir, "districts.geojson"), "utf8")),
+    "districts.geojson",
+  );
+  const river = parseDataFile(
+    RiverFile,
+    JSON.parse(readFileSync(path.join(dataDir, "river.geojson"), "utf8")),
+    "river.geojson",
+  );
   return { index: new DistrictIndex(districts, river), districts };
 }
 
@@ -370,7 +520,8 @@ export function writeAll(opts: GenerateOptions, outDir = DATA_DIR, log: (s: stri
   const data = generateAll(index, opts);
   const t1 = Date.now();
   const errors = checkInsideDistricts(data, districts);
-  if (errors.length) throw new Error(`generated objects outside their district (${errors.length}): ${errors.slice(0, 5).join("; ")}`);
+  if (errors.length)
+    throw new Error(`generated objects outside their district (${errors.length}): ${errors.slice(0, 5).join("; ")}`);
   const texts = serialise(data);
   const t2 = Date.now();
   mkdirSync(outDir, { recursive: true });
@@ -380,7 +531,9 @@ export function writeAll(opts: GenerateOptions, outDir = DATA_DIR, log: (s: stri
     const text = texts.get(file)!;
     writeAtomic(path.join(outDir, file), text);
     files[file] = { count: data[key].items.length, bytes: Buffer.byteLength(text) };
-    log(`  ${file.padEnd(17)} ${String(data[key].items.length).padStart(6)} items ${(Buffer.byteLength(text) / 1024).toFixed(0).padStart(6)} KB`);
+    log(
+      `  ${file.padEnd(17)} ${String(data[key].items.length).padStart(6)} items ${(Buffer.byteLength(text) / 1024).toFixed(0).padStart(6)} KB`,
+    );
   }
   const manifest: Manifest = {
     schema: "rongtwin.manifest/1",
@@ -390,24 +543,30 @@ export function writeAll(opts: GenerateOptions, outDir = DATA_DIR, log: (s: stri
     files,
   };
   writeAtomic(path.join(outDir, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
-  log(`generated in ${t1 - t0} ms, checked+validated in ${t2 - t1} ms, written in ${Date.now() - t2} ms (seed ${opts.seed}, scale ${opts.scale})`);
+  log(
+    `generated in ${t1 - t0} ms, checked+validated in ${t2 - t1} ms, written in ${Date.now() - t2} ms (seed ${opts.seed}, scale ${opts.scale})`,
+  );
   return manifest;
 }
 
 export function parseArgs(argv: readonly string[]): GenerateOptions & { out: string } {
   const opts = { seed: DEFAULT_SEED, scale: 1, out: DATA_DIR };
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i], v = argv[i + 1];
+    const a = argv[i],
+      v = argv[i + 1];
     if (a === "--seed") {
       if (!/^-?\d+$/.test(v ?? "")) throw new Error(`--seed: expected an integer, got ${v}`);
-      opts.seed = Number(v); i++;
+      opts.seed = Number(v);
+      i++;
     } else if (a === "--scale") {
       const n = Number(v);
       if (!(n > 0 && n <= 1)) throw new Error(`--scale: expected a number in (0, 1], got ${v}`);
-      opts.scale = n; i++;
+      opts.scale = n;
+      i++;
     } else if (a === "--out") {
       if (!v) throw new Error("--out: expected a directory");
-      opts.out = path.resolve(v); i++;
+      opts.out = path.resolve(v);
+      i++;
     } else throw new Error(`unknown argument ${a} (use --seed N, --scale X, --out DIR)`);
   }
   return opts;

@@ -35,7 +35,10 @@ function inRing(x: number, y: number, r: Float64Array): boolean {
   let inside = false;
   const n = r.length / 2;
   for (let i = 0, j = n - 1; i < n; j = i++) {
-    const xi = r[2 * i], yi = r[2 * i + 1], xj = r[2 * j], yj = r[2 * j + 1];
+    const xi = r[2 * i],
+      yi = r[2 * i + 1],
+      xj = r[2 * j],
+      yj = r[2 * j + 1];
     if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
   }
   return inside;
@@ -63,18 +66,28 @@ export class DistrictIndex {
           ring.forEach(([x, y], i) => {
             a[2 * i] = x;
             a[2 * i + 1] = y;
-            bbox[0] = Math.min(bbox[0], x); bbox[1] = Math.min(bbox[1], y);
-            bbox[2] = Math.max(bbox[2], x); bbox[3] = Math.max(bbox[3], y);
+            bbox[0] = Math.min(bbox[0], x);
+            bbox[1] = Math.min(bbox[1], y);
+            bbox[2] = Math.max(bbox[2], x);
+            bbox[3] = Math.max(bbox[3], y);
           });
           return a;
         });
         return { bbox, rings };
       });
       const bbox: [number, number, number, number] = [
-        Math.min(...polys.map((p) => p.bbox[0])), Math.min(...polys.map((p) => p.bbox[1])),
-        Math.max(...polys.map((p) => p.bbox[2])), Math.max(...polys.map((p) => p.bbox[3])),
+        Math.min(...polys.map((p) => p.bbox[0])),
+        Math.min(...polys.map((p) => p.bbox[1])),
+        Math.max(...polys.map((p) => p.bbox[2])),
+        Math.max(...polys.map((p) => p.bbox[3])),
       ];
-      const info: DistrictInfo = { name: f.properties.name, population: f.properties.population, areaKm2: f.properties.areaKm2, bbox, polys };
+      const info: DistrictInfo = {
+        name: f.properties.name,
+        population: f.properties.population,
+        areaKm2: f.properties.areaKm2,
+        bbox,
+        polys,
+      };
       this.byName.set(info.name, info);
       return info;
     });
@@ -115,9 +128,12 @@ export class DistrictIndex {
     const m = metresPerDegree(y);
     let best = Infinity;
     for (let i = 0; i < s.length; i += 4) {
-      const ax = (s[i] - x) * m.x, ay = (s[i + 1] - y) * m.y;
-      const bx = (s[i + 2] - x) * m.x, by = (s[i + 3] - y) * m.y;
-      const dx = bx - ax, dy = by - ay;
+      const ax = (s[i] - x) * m.x,
+        ay = (s[i + 1] - y) * m.y;
+      const bx = (s[i + 2] - x) * m.x,
+        by = (s[i + 3] - y) * m.y;
+      const dx = bx - ax,
+        dy = by - ay;
       const len2 = dx * dx + dy * dy;
       const t = len2 > 0 ? Math.max(0, Math.min(1, -(ax * dx + ay * dy) / len2)) : 0;
       const d = Math.hypot(ax + t * dx, ay + t * dy);

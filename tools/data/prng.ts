@@ -35,7 +35,10 @@ export class Rng {
     if (!Number.isInteger(seed)) throw new Error(`Rng: seed must be an integer, got ${seed}`);
     this.seed = seed;
     const sm = splitmix32(seed);
-    this.a = sm(); this.b = sm(); this.c = sm(); this.d = sm();
+    this.a = sm();
+    this.b = sm();
+    this.c = sm();
+    this.d = sm();
     for (let i = 0; i < 12; i++) this.nextU32();
   }
 

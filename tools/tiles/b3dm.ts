@@ -27,7 +27,9 @@ export interface B3dmParts {
 export function encodeB3dm({ featureTable, batchTable, glb }: B3dmParts): Buffer {
   for (const [k, v] of Object.entries(batchTable))
     if (v.length !== featureTable.BATCH_LENGTH)
-      throw new Error(`b3dm: batch table property "${k}" has ${v.length} values, BATCH_LENGTH is ${featureTable.BATCH_LENGTH}`);
+      throw new Error(
+        `b3dm: batch table property "${k}" has ${v.length} values, BATCH_LENGTH is ${featureTable.BATCH_LENGTH}`,
+      );
   const ft = paddedJson(featureTable, B3DM_HEADER_BYTES);
   const bt = paddedJson(batchTable, B3DM_HEADER_BYTES + ft.length);
   const body = pad8(glb);
@@ -63,7 +65,10 @@ export function decodeB3dm(buf: Uint8Array): DecodedB3dm {
   const byteLength = b.readUInt32LE(8);
   if (byteLength !== b.byteLength) throw new Error(`b3dm: header byteLength ${byteLength} != actual ${b.byteLength}`);
   if (byteLength % 8 !== 0) throw new Error(`b3dm: byteLength ${byteLength} is not a multiple of 8`);
-  const ftj = b.readUInt32LE(12), ftb = b.readUInt32LE(16), btj = b.readUInt32LE(20), btb = b.readUInt32LE(24);
+  const ftj = b.readUInt32LE(12),
+    ftb = b.readUInt32LE(16),
+    btj = b.readUInt32LE(20),
+    btb = b.readUInt32LE(24);
   let o = B3DM_HEADER_BYTES;
   const featureTable = JSON.parse(b.toString("utf8", o, o + ftj));
   o += ftj;
@@ -75,6 +80,7 @@ export function decodeB3dm(buf: Uint8Array): DecodedB3dm {
   o += btb;
   if (o % 8 !== 0) throw new Error("b3dm: glb does not start on an 8-byte boundary");
   const glb = new Uint8Array(b.buffer, b.byteOffset + o, byteLength - o);
-  if (Buffer.from(glb.buffer, glb.byteOffset, 4).toString("ascii") !== "glTF") throw new Error("b3dm: embedded glb magic is not glTF");
+  if (Buffer.from(glb.buffer, glb.byteOffset, 4).toString("ascii") !== "glTF")
+    throw new Error("b3dm: embedded glb magic is not glTF");
   return { magic, version, byteLength, featureTable, batchTable, glbOffset: o, glb };
 }

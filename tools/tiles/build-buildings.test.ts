@@ -12,15 +12,28 @@ import { buildPrisms, gltfToEnu, prismCounts } from "./prism";
 import { triangulate } from "./triangulate";
 
 // 1 m in degrees near Fuzhou
-const LAT0 = 26.08, LON0 = 119.3;
-const dLat = 1 / 110_800, dLon = 1 / (110_800 * Math.cos((LAT0 * Math.PI) / 180));
+const LAT0 = 26.08,
+  LON0 = 119.3;
+const dLat = 1 / 110_800,
+  dLon = 1 / (110_800 * Math.cos((LAT0 * Math.PI) / 180));
 const at = (e: number, n: number): [number, number] => [LON0 + e * dLon, LAT0 + n * dLat];
 
 /** a 30 m x 20 m tower of 10 floors and an L-shaped 3-floor podium (30x20 minus a 15x10 notch) */
 const fixture: Building[] = [
-  { id: "B-000001", district: "鼓楼区", usage: "office", floors: 10, heightM: 32, footprint: [at(0, 0), at(30, 0), at(30, 20), at(0, 20)] },
   {
-    id: "B-000002", district: "鼓楼区", usage: "commercial", floors: 3, heightM: 9.6,
+    id: "B-000001",
+    district: "鼓楼区",
+    usage: "office",
+    floors: 10,
+    heightM: 32,
+    footprint: [at(0, 0), at(30, 0), at(30, 20), at(0, 20)],
+  },
+  {
+    id: "B-000002",
+    district: "鼓楼区",
+    usage: "commercial",
+    floors: 3,
+    heightM: 9.6,
     footprint: [at(50, 0), at(80, 0), at(80, 10), at(65, 10), at(65, 20), at(50, 20)],
   },
 ];
@@ -49,7 +62,14 @@ describe("geodesy", () => {
 
 describe("triangulate", () => {
   it("splits the L-shape into 4 CCW triangles covering its 450 m²", () => {
-    const l: [number, number][] = [[0, 0], [30, 0], [30, 10], [15, 10], [15, 20], [0, 20]];
+    const l: [number, number][] = [
+      [0, 0],
+      [30, 0],
+      [30, 10],
+      [15, 10],
+      [15, 20],
+      [0, 20],
+    ];
     const tris = triangulate(l);
     expect(tris).toHaveLength(4);
     let area = 0;
@@ -62,7 +82,9 @@ describe("triangulate", () => {
     // clockwise input still yields CCW triangles
     const cw = l.slice().reverse();
     for (const [a, b, c] of triangulate(cw))
-      expect((cw[b][0] - cw[a][0]) * (cw[c][1] - cw[a][1]) - (cw[b][1] - cw[a][1]) * (cw[c][0] - cw[a][0])).toBeGreaterThan(0);
+      expect(
+        (cw[b][0] - cw[a][0]) * (cw[c][1] - cw[a][1]) - (cw[b][1] - cw[a][1]) * (cw[c][0] - cw[a][0]),
+      ).toBeGreaterThan(0);
   });
 });
 
@@ -89,8 +111,12 @@ describe("prisms", () => {
   });
 
   it("is y-up: glTF y is the height (0 .. 32 m), glTF z is minus north", () => {
-    const ys: number[] = [], zs: number[] = [];
-    for (let v = 0; v < 20; v++) { ys.push(mesh.positions[v * 3 + 1]); zs.push(mesh.positions[v * 3 + 2]); }
+    const ys: number[] = [],
+      zs: number[] = [];
+    for (let v = 0; v < 20; v++) {
+      ys.push(mesh.positions[v * 3 + 1]);
+      zs.push(mesh.positions[v * 3 + 2]);
+    }
     expect(Math.max(...ys)).toBeCloseTo(32, 2);
     expect(Math.min(...ys)).toBeCloseTo(0, 2);
     // the tower spans 0..20 m north -> z from -20 to 0
@@ -104,7 +130,8 @@ describe("prisms", () => {
     const P = (i: number): Vec3 => [mesh.positions[i * 3], mesh.positions[i * 3 + 1], mesh.positions[i * 3 + 2]];
     for (let t = 0; t < mesh.indices.length; t += 3) {
       const [a, b, c] = [P(mesh.indices[t]), P(mesh.indices[t + 1]), P(mesh.indices[t + 2])];
-      const u = [b[0] - a[0], b[1] - a[1], b[2] - a[2]], w = [c[0] - a[0], c[1] - a[1], c[2] - a[2]];
+      const u = [b[0] - a[0], b[1] - a[1], b[2] - a[2]],
+        w = [c[0] - a[0], c[1] - a[1], c[2] - a[2]];
       const cr = [u[1] * w[2] - u[2] * w[1], u[2] * w[0] - u[0] * w[2], u[0] * w[1] - u[1] * w[0]];
       const i = mesh.indices[t];
       const nrm = [mesh.normals[i * 3], mesh.normals[i * 3 + 1], mesh.normals[i * 3 + 2]];
@@ -125,7 +152,8 @@ describe("b3dm container", () => {
     expect(buf.readUInt32LE(4)).toBe(1);
     expect(buf.readUInt32LE(8)).toBe(buf.length);
     expect(buf.length % 8).toBe(0);
-    const ftj = buf.readUInt32LE(12), btj = buf.readUInt32LE(20);
+    const ftj = buf.readUInt32LE(12),
+      btj = buf.readUInt32LE(20);
     expect((B3DM_HEADER_BYTES + ftj) % 8).toBe(0);
     expect((B3DM_HEADER_BYTES + ftj + btj) % 8).toBe(0);
     expect(JSON.parse(buf.toString("utf8", 28, 28 + ftj))).toEqual({ BATCH_LENGTH: 1 });
@@ -134,9 +162,9 @@ describe("b3dm container", () => {
     expect(d.glbOffset).toBe(28 + ftj + btj);
   });
   it("refuses a batch table whose length differs from BATCH_LENGTH, and bad magic", () => {
-    expect(() => encodeB3dm({ featureTable: { BATCH_LENGTH: 2 }, batchTable: { id: ["x"] }, glb: new Uint8Array(12) })).toThrow(
-      /"id" has 1 values, BATCH_LENGTH is 2/,
-    );
+    expect(() =>
+      encodeB3dm({ featureTable: { BATCH_LENGTH: 2 }, batchTable: { id: ["x"] }, glb: new Uint8Array(12) }),
+    ).toThrow(/"id" has 1 values, BATCH_LENGTH is 2/);
     expect(() => decodeB3dm(Buffer.from("i3dm0000000000000000000000000000"))).toThrow(/magic is "i3dm"/);
   });
 });
@@ -150,7 +178,11 @@ describe("tile from the 2-building fixture", async () => {
   it("carries the batch table Cesium picks from", () => {
     expect(d.featureTable.BATCH_LENGTH).toBe(2);
     expect(d.batchTable).toEqual({
-      id: ["B-000001", "B-000002"], usage: ["office", "commercial"], floors: [10, 3], heightM: [32, 9.6], district: ["鼓楼区", "鼓楼区"],
+      id: ["B-000001", "B-000002"],
+      usage: ["office", "commercial"],
+      floors: [10, 3],
+      heightM: [32, 9.6],
+      district: ["鼓楼区", "鼓楼区"],
     });
   });
 
@@ -170,7 +202,8 @@ describe("tile from the 2-building fixture", async () => {
     for (let i = 0; i < pos.length; i += 3) {
       const ecef = applyMatrix(tile.transform, gltfToEnu([pos[i], pos[i + 1], pos[i + 2]]));
       const g = fromEcef(ecef);
-      const lon = (g.lon * Math.PI) / 180, lat = (g.lat * Math.PI) / 180;
+      const lon = (g.lon * Math.PI) / 180,
+        lat = (g.lat * Math.PI) / 180;
       expect(lon).toBeGreaterThanOrEqual(w);
       expect(lon).toBeLessThanOrEqual(e);
       expect(lat).toBeGreaterThanOrEqual(s);
@@ -180,7 +213,8 @@ describe("tile from the 2-building fixture", async () => {
     }
     // roof of the tower is 32 m above the ellipsoid (float32 positions: within a centimetre)
     let top = -Infinity;
-    for (let i = 0; i < pos.length; i += 3) top = Math.max(top, fromEcef(applyMatrix(tile.transform, gltfToEnu([pos[i], pos[i + 1], pos[i + 2]]))).h);
+    for (let i = 0; i < pos.length; i += 3)
+      top = Math.max(top, fromEcef(applyMatrix(tile.transform, gltfToEnu([pos[i], pos[i + 1], pos[i + 2]]))).h);
     expect(top).toBeCloseTo(32, 1);
     expect(regionOf(fixture)[5]).toBe(33);
   });
@@ -194,8 +228,11 @@ describe("tile from the 2-building fixture", async () => {
 describe("tileset", () => {
   it("partitions into cells of at most maxPerTile buildings, keeping every building once", () => {
     const many: Building[] = Array.from({ length: 10 }, (_, i) => ({
-      ...fixture[0], id: `B-${String(i + 1).padStart(6, "0")}`,
-      footprint: fixture[0].footprint.map(([x, y]) => [x + (i % 5) * 0.002, y + Math.floor(i / 5) * 0.002] as [number, number]),
+      ...fixture[0],
+      id: `B-${String(i + 1).padStart(6, "0")}`,
+      footprint: fixture[0].footprint.map(
+        ([x, y]) => [x + (i % 5) * 0.002, y + Math.floor(i / 5) * 0.002] as [number, number],
+      ),
     }));
     const parts = partition(many, { cellDeg: 0.04, maxPerTile: 3, rootGeometricError: 1000 });
     expect(parts.every((p) => p.buildings.length <= 3)).toBe(true);
@@ -203,7 +240,11 @@ describe("tileset", () => {
   });
 
   it("writes tileset.json with a root region enclosing every child and one b3dm per child", async () => {
-    const far = fixture.map((b, i) => ({ ...b, id: `B-00010${i}`, footprint: b.footprint.map(([x, y]) => [x + 0.3, y - 0.2] as [number, number]) }));
+    const far = fixture.map((b, i) => ({
+      ...b,
+      id: `B-00010${i}`,
+      footprint: b.footprint.map(([x, y]) => [x + 0.3, y - 0.2] as [number, number]),
+    }));
     const { tileset, tiles } = await buildTileset([...fixture, ...far], tmp, { test: true });
     expect(tileset.asset.version).toBe("1.0");
     expect(tileset.root.refine).toBe("ADD");

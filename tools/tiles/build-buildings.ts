@@ -42,8 +42,12 @@ export interface TileBuild {
 }
 
 const centroid = (b: Building): [number, number] => {
-  let x = 0, y = 0;
-  for (const p of b.footprint) { x += p[0]; y += p[1]; }
+  let x = 0,
+    y = 0;
+  for (const p of b.footprint) {
+    x += p[0];
+    y += p[1];
+  }
   return [x / b.footprint.length, y / b.footprint.length];
 };
 
@@ -63,14 +67,18 @@ export function partition(buildings: readonly Building[], opts: TilerOptions): T
       out.push({ key, buildings: list, cell });
       return;
     }
-    const mx = (cell[0] + cell[2]) / 2, my = (cell[1] + cell[3]) / 2;
+    const mx = (cell[0] + cell[2]) / 2,
+      my = (cell[1] + cell[3]) / 2;
     const q: Building[][] = [[], [], [], []];
     for (const b of list) {
       const [x, y] = centroid(b);
       q[(x >= mx ? 1 : 0) + (y >= my ? 2 : 0)].push(b);
     }
     const boxes: [number, number, number, number][] = [
-      [cell[0], cell[1], mx, my], [mx, cell[1], cell[2], my], [cell[0], my, mx, cell[3]], [mx, my, cell[2], cell[3]],
+      [cell[0], cell[1], mx, my],
+      [mx, cell[1], cell[2], my],
+      [cell[0], my, mx, cell[3]],
+      [mx, my, cell[2], cell[3]],
     ];
     q.forEach((l, i) => l.length && split(`${key}_${i}`, l, boxes[i], depth + 1));
   };
@@ -83,10 +91,17 @@ export function partition(buildings: readonly Building[], opts: TilerOptions): T
 
 /** Region (radians, metres) enclosing the buildings' footprints from ground to roof, with a small margin. */
 export function regionOf(buildings: readonly Building[]): Region {
-  let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity, top = 0;
+  let w = Infinity,
+    s = Infinity,
+    e = -Infinity,
+    n = -Infinity,
+    top = 0;
   for (const b of buildings) {
     for (const [x, y] of b.footprint) {
-      w = Math.min(w, x); e = Math.max(e, x); s = Math.min(s, y); n = Math.max(n, y);
+      w = Math.min(w, x);
+      e = Math.max(e, x);
+      s = Math.min(s, y);
+      n = Math.max(n, y);
     }
     top = Math.max(top, b.heightM);
   }
@@ -97,22 +112,33 @@ export function regionOf(buildings: readonly Building[]): Region {
 
 export function unionRegion(rs: readonly Region[]): Region {
   return [
-    Math.min(...rs.map((r) => r[0])), Math.min(...rs.map((r) => r[1])), Math.max(...rs.map((r) => r[2])),
-    Math.max(...rs.map((r) => r[3])), Math.min(...rs.map((r) => r[4])), Math.max(...rs.map((r) => r[5])),
+    Math.min(...rs.map((r) => r[0])),
+    Math.min(...rs.map((r) => r[1])),
+    Math.max(...rs.map((r) => r[2])),
+    Math.max(...rs.map((r) => r[3])),
+    Math.min(...rs.map((r) => r[4])),
+    Math.max(...rs.map((r) => r[5])),
   ];
 }
 
 /** Build one tile: local ENU frame at the tile's centre, prisms, glb, b3dm. */
-export async function buildTile(buildings: readonly Building[]): Promise<{ b3dm: Buffer; transform: number[]; region: Region; vertices: number; triangles: number }> {
+export async function buildTile(
+  buildings: readonly Building[],
+): Promise<{ b3dm: Buffer; transform: number[]; region: Region; vertices: number; triangles: number }> {
   const region = regionOf(buildings);
-  const lon0 = ((region[0] + region[2]) / 2) / RAD, lat0 = ((region[1] + region[3]) / 2) / RAD;
+  const lon0 = (region[0] + region[2]) / 2 / RAD,
+    lat0 = (region[1] + region[3]) / 2 / RAD;
   const frame = enuFrame(Math.round(lon0 * 1e6) / 1e6, Math.round(lat0 * 1e6) / 1e6, 0);
   const mesh = buildPrisms(buildings, frame);
 
   const doc = new Document();
   doc.getRoot().getAsset().generator = `rongtwin tools/tiles/build-buildings.ts ${TILER_VERSION}`;
   const buffer = doc.createBuffer();
-  const material = doc.createMaterial("building").setBaseColorFactor([1, 1, 1, 1]).setMetallicFactor(0).setRoughnessFactor(0.9);
+  const material = doc
+    .createMaterial("building")
+    .setBaseColorFactor([1, 1, 1, 1])
+    .setMetallicFactor(0)
+    .setRoughnessFactor(0.9);
   const indices = mesh.vertexCount > 65535 ? mesh.indices : Uint16Array.from(mesh.indices);
   const prim = doc
     .createPrimitive()
@@ -148,7 +174,12 @@ export interface Tileset {
     boundingVolume: { region: Region };
     geometricError: number;
     refine: "ADD";
-    children: { boundingVolume: { region: Region }; geometricError: number; transform: number[]; content: { uri: string } }[];
+    children: {
+      boundingVolume: { region: Region };
+      geometricError: number;
+      transform: number[];
+      content: { uri: string };
+    }[];
   };
 }
 
@@ -177,8 +208,19 @@ export async function buildTileset(
     const t = await buildTile(part.buildings);
     const uri = `tiles/${part.key}.b3dm`;
     writeFileSync(path.join(outDir, uri), t.b3dm);
-    children.push({ boundingVolume: { region: t.region }, geometricError: 0, transform: t.transform, content: { uri } });
-    tiles.push({ uri, bytes: t.b3dm.length, buildings: part.buildings.length, vertices: t.vertices, triangles: t.triangles });
+    children.push({
+      boundingVolume: { region: t.region },
+      geometricError: 0,
+      transform: t.transform,
+      content: { uri },
+    });
+    tiles.push({
+      uri,
+      bytes: t.b3dm.length,
+      buildings: part.buildings.length,
+      vertices: t.vertices,
+      triangles: t.triangles,
+    });
   }
   const range = (f: (b: Building) => number) => ({
     minimum: Math.min(...buildings.map(f)),
@@ -188,7 +230,15 @@ export async function buildTileset(
     asset: {
       version: "1.0",
       generator: `rongtwin tools/tiles/build-buildings.ts ${TILER_VERSION}`,
-      extras: { rongtwin: { ...stamp, tilerVersion: TILER_VERSION, buildings: buildings.length, tiles: tiles.length, sample: true } },
+      extras: {
+        rongtwin: {
+          ...stamp,
+          tilerVersion: TILER_VERSION,
+          buildings: buildings.length,
+          tiles: tiles.length,
+          sample: true,
+        },
+      },
     },
     properties: { floors: range((b) => b.floors), heightM: range((b) => b.heightM) },
     geometricError: opts.rootGeometricError,
@@ -216,11 +266,19 @@ export function sha256(text: string | Uint8Array): string {
 }
 
 /** Read buildings.json, build the tileset; the stamp ties the tiles to the exact input bytes. */
-export async function buildFromFile(input = BUILDINGS_JSON, outDir = TILES_DIR, log: (s: string) => void = () => {}): Promise<BuildResult> {
+export async function buildFromFile(
+  input = BUILDINGS_JSON,
+  outDir = TILES_DIR,
+  log: (s: string) => void = () => {},
+): Promise<BuildResult> {
   const t0 = Date.now();
   const text = readFileSync(input, "utf8");
   const file = parseDataFile(BuildingsFile, JSON.parse(text), path.basename(input));
-  const res = await buildTileset(file.items, outDir, { input: path.basename(input), inputSha256: sha256(text), generator: file.generator });
+  const res = await buildTileset(file.items, outDir, {
+    input: path.basename(input),
+    inputSha256: sha256(text),
+    generator: file.generator,
+  });
   const bytes = res.tiles.reduce((s, t) => s + t.bytes, 0);
   const tris = res.tiles.reduce((s, t) => s + t.triangles, 0);
   log(

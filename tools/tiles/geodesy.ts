@@ -7,8 +7,10 @@ const RAD = Math.PI / 180;
 export type Vec3 = [number, number, number];
 
 export function toEcef(lonDeg: number, latDeg: number, h: number): Vec3 {
-  const lon = lonDeg * RAD, lat = latDeg * RAD;
-  const sl = Math.sin(lat), cl = Math.cos(lat);
+  const lon = lonDeg * RAD,
+    lat = latDeg * RAD;
+  const sl = Math.sin(lat),
+    cl = Math.cos(lat);
   const N = A / Math.sqrt(1 - E2 * sl * sl);
   return [(N + h) * cl * Math.cos(lon), (N + h) * cl * Math.sin(lon), (N * (1 - E2) + h) * sl];
 }
@@ -38,8 +40,12 @@ export interface EnuFrame {
 }
 
 export function enuFrame(lonDeg: number, latDeg: number, h = 0): EnuFrame {
-  const lon = lonDeg * RAD, lat = latDeg * RAD;
-  const so = Math.sin(lon), co = Math.cos(lon), sa = Math.sin(lat), ca = Math.cos(lat);
+  const lon = lonDeg * RAD,
+    lat = latDeg * RAD;
+  const so = Math.sin(lon),
+    co = Math.cos(lon),
+    sa = Math.sin(lat),
+    ca = Math.cos(lat);
   const east: Vec3 = [-so, co, 0];
   const north: Vec3 = [-sa * co, -sa * so, ca];
   const up: Vec3 = [ca * co, ca * so, sa];

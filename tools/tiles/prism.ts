@@ -28,7 +28,8 @@ export function prismCounts(footprintVertices: number): { vertices: number; tria
 }
 
 export function buildPrisms(buildings: readonly Building[], frame: EnuFrame): MeshArrays {
-  let nv = 0, nt = 0;
+  let nv = 0,
+    nt = 0;
   for (const b of buildings) {
     const c = prismCounts(b.footprint.length);
     nv += c.vertices;
@@ -38,9 +39,11 @@ export function buildPrisms(buildings: readonly Building[], frame: EnuFrame): Me
   const normals = new Float32Array(nv * 3);
   const batchIds = new Float32Array(nv);
   const indices = new Uint32Array(nt * 3);
-  let v = 0, t = 0;
+  let v = 0,
+    t = 0;
   const put = (p: Vec3, nrm: Vec3, batch: number) => {
-    const g = enuToGltf(p), gn = enuToGltf(nrm);
+    const g = enuToGltf(p),
+      gn = enuToGltf(nrm);
     positions.set(g, v * 3);
     normals.set(gn, v * 3);
     batchIds[v] = batch;
@@ -51,13 +54,16 @@ export function buildPrisms(buildings: readonly Building[], frame: EnuFrame): Me
     const ring = b.footprint.map(([lon, lat]) => toEnu(frame, lon, lat, 0));
     // make the ring counter-clockwise seen from above
     let area = 0;
-    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) area += (ring[j][0] - ring[i][0]) * (ring[j][1] + ring[i][1]);
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++)
+      area += (ring[j][0] - ring[i][0]) * (ring[j][1] + ring[i][1]);
     if (area < 0) ring.reverse(); // this edge sum is positive for counter-clockwise rings
     const h = b.heightM;
     const n = ring.length;
     for (let i = 0; i < n; i++) {
-      const a = ring[i], c = ring[(i + 1) % n];
-      const dx = c[0] - a[0], dy = c[1] - a[1];
+      const a = ring[i],
+        c = ring[(i + 1) % n];
+      const dx = c[0] - a[0],
+        dy = c[1] - a[1];
       const len = Math.hypot(dx, dy) || 1;
       const nrm: Vec3 = [dy / len, -dx / len, 0]; // outward for a CCW ring
       const a0 = put([a[0], a[1], a[2]], nrm, batch);

@@ -16,10 +16,16 @@ export function triangulate(pts: readonly [number, number][]): [number, number, 
   while (idx.length > 3 && guard++ < 10000) {
     let clipped = false;
     for (let i = 0; i < idx.length; i++) {
-      const a = idx[(i + idx.length - 1) % idx.length], b = idx[i], c = idx[(i + 1) % idx.length];
+      const a = idx[(i + idx.length - 1) % idx.length],
+        b = idx[i],
+        c = idx[(i + 1) % idx.length];
       if (cross(a, b, c) <= 1e-12) continue; // reflex or degenerate
       let ear = true;
-      for (const p of idx) if (p !== a && p !== b && p !== c && inside(p, a, b, c)) { ear = false; break; }
+      for (const p of idx)
+        if (p !== a && p !== b && p !== c && inside(p, a, b, c)) {
+          ear = false;
+          break;
+        }
       if (!ear) continue;
       out.push([a, b, c]);
       idx.splice(i, 1);

@@ -26,7 +26,12 @@ export function mountAlarmBoard(host: HTMLElement, deps: AlarmBoardDeps): { rend
   const title = h("h2", { class: "cmd-title" });
   const counts = h("span", { class: "alarm-counts", "data-testid": "cmd-alarm-count" });
   const list = h("ol", { class: "cmd-alarm-list", "data-testid": "cmd-alarm-list" });
-  const panel = h("section", { class: "cmd-panel alarm-board", "data-testid": "alarm-board" }, h("div", { class: "cmd-head" }, title, counts), list);
+  const panel = h(
+    "section",
+    { class: "cmd-panel alarm-board", "data-testid": "alarm-board" },
+    h("div", { class: "cmd-head" }, title, counts),
+    list,
+  );
   host.append(panel);
   const limit = deps.limit ?? 40;
 
@@ -58,7 +63,13 @@ export function mountAlarmBoard(host: HTMLElement, deps: AlarmBoardDeps): { rend
       );
       row.addEventListener("click", () => deps.choose(a));
       if (a.ackedAt !== undefined) {
-        row.append(h("span", { class: "alarm-acked", "data-testid": "acked-at" }, `${t("cmd.ackedBy")} ${time(a.ackedAt)}${a.ackedBy ? ` · ${a.ackedBy}` : ""}`));
+        row.append(
+          h(
+            "span",
+            { class: "alarm-acked", "data-testid": "acked-at" },
+            `${t("cmd.ackedBy")} ${time(a.ackedAt)}${a.ackedBy ? ` · ${a.ackedBy}` : ""}`,
+          ),
+        );
       } else if (canAck) {
         const b = h("button", { type: "button", class: "cmd-ack", "data-testid": "cmd-ack" }, t("acknowledge"));
         b.addEventListener("click", (e) => {

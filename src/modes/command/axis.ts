@@ -8,7 +8,10 @@ export function snapAxis(v: number, step: number, dir: "up" | "down"): number {
 }
 
 /** ECharts value-axis ends for a free axis snapped to `step`: [min, max] rounded outward, at least one step apart */
-export function snappedAxis(step: number): { min: (v: { min: number }) => number; max: (v: { min: number; max: number }) => number } {
+export function snappedAxis(step: number): {
+  min: (v: { min: number }) => number;
+  max: (v: { min: number; max: number }) => number;
+} {
   return {
     min: (v) => snapAxis(v.min, step, "down"),
     max: (v) => Math.max(snapAxis(v.max, step, "up"), snapAxis(v.min, step, "down") + step),

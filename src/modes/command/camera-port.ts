@@ -44,7 +44,13 @@ export function cesiumCameraPort(app: App, opts: { flightS?: number; tourFlightS
       app.twin.scene.requestRender();
       return settle(
         new Promise<void>((resolve) =>
-          c.flyTo({ destination: p.position, orientation: { heading: p.heading, pitch: p.pitch, roll: p.roll }, duration: flightS, complete: resolve, cancel: resolve }),
+          c.flyTo({
+            destination: p.position,
+            orientation: { heading: p.heading, pitch: p.pitch, roll: p.roll },
+            duration: flightS,
+            complete: resolve,
+            cancel: resolve,
+          }),
         ),
         (flightS + 3) * 1000,
       );
@@ -54,7 +60,20 @@ export function cesiumCameraPort(app: App, opts: { flightS?: number; tourFlightS
       if (!l || ref.index < 0 || ref.index >= l.count) return Promise.resolve();
       const p = l.position(ref.index);
       const range = ref.layer === "sites" ? 1800 : ref.layer === "sensors" ? 2200 : 3000;
-      return fly({ id: "alarm", name_zh: "告警", name_en: "alarm", lon: p.lon, lat: p.lat, range, heading: 0, pitch: -45, dwellS: 10 }, flightS);
+      return fly(
+        {
+          id: "alarm",
+          name_zh: "告警",
+          name_en: "alarm",
+          lon: p.lon,
+          lat: p.lat,
+          range,
+          heading: 0,
+          pitch: -45,
+          dwellS: 10,
+        },
+        flightS,
+      );
     },
     flyToView(v) {
       return fly(v, tourS);

@@ -37,10 +37,28 @@ function fakeCamera(log: string[]) {
 
 let seq = 0;
 const alarm = (objectIndex: number, extra: Partial<Alarm> = {}): Alarm => ({
-  id: `A${++seq}`, layer: "sites", objectId: `S${objectIndex}`, objectIndex, kind: "site-down", severity: "critical",
-  raisedAt: Date.now(), text_zh: "x", text_en: "x", ...extra,
+  id: `A${++seq}`,
+  layer: "sites",
+  objectId: `S${objectIndex}`,
+  objectIndex,
+  kind: "site-down",
+  severity: "critical",
+  raisedAt: Date.now(),
+  text_zh: "x",
+  text_en: "x",
+  ...extra,
 });
-const view = (id: string, dwellS = 10): CameraView => ({ id, name_zh: id, name_en: id, lon: 119.3, lat: 26, range: 5000, heading: 0, pitch: -45, dwellS });
+const view = (id: string, dwellS = 10): CameraView => ({
+  id,
+  name_zh: id,
+  name_en: id,
+  lon: 119.3,
+  lat: 26,
+  range: 5000,
+  heading: 0,
+  pitch: -45,
+  dwellS,
+});
 
 describe("camera director", () => {
   let log: string[];
@@ -138,7 +156,14 @@ describe("camera director", () => {
     expect(cam.pose()).toBe("view:b");
     expect(d.state().activity).toBe("tour");
     await vi.advanceTimersByTimeAsync(2000 + 10_000 + 2000);
-    expect(log.filter((l) => !l.startsWith("cancel"))).toEqual(["tour:a", "tour:b", "fly:sites#5", "back:view:b", "tour:b", "tour:a"]);
+    expect(log.filter((l) => !l.startsWith("cancel"))).toEqual([
+      "tour:a",
+      "tour:b",
+      "fly:sites#5",
+      "back:view:b",
+      "tour:b",
+      "tour:a",
+    ]);
     // input stops it
     d.input("other");
     expect(d.state().activity).toBe("idle");

@@ -96,7 +96,10 @@ export interface Director {
   destroy(): void;
 }
 
-export function createDirector<Pose, Sel>(ports: DirectorPorts<Pose, Sel>, options: Partial<DirectorOptions> = {}): Director {
+export function createDirector<Pose, Sel>(
+  ports: DirectorPorts<Pose, Sel>,
+  options: Partial<DirectorOptions> = {},
+): Director {
   const o: DirectorOptions = { ...DEFAULT_DIRECTOR, ...options };
   const queue: FollowItem[] = [];
   let current: FollowItem | null = null;
@@ -127,7 +130,8 @@ export function createDirector<Pose, Sel>(ports: DirectorPorts<Pose, Sel>, optio
     merged,
     followed,
     tourIndex,
-    tourInMs: following || returning || touring || !o.tour.length ? null : Math.max(0, o.idleMs - (Date.now() - lastInput)),
+    tourInMs:
+      following || returning || touring || !o.tour.length ? null : Math.max(0, o.idleMs - (Date.now() - lastInput)),
   });
   const emit = () => {
     const s = state();
@@ -230,17 +234,24 @@ export function createDirector<Pose, Sel>(ports: DirectorPorts<Pose, Sel>, optio
   const timer = setInterval(() => {
     if (destroyed) return;
     if (queue.length && !following && !returning && !held()) void follow();
-    else if (!touring && !following && !returning && o.tour.length && Date.now() - lastInput >= o.idleMs) startTour(tourIndex);
+    else if (!touring && !following && !returning && o.tour.length && Date.now() - lastInput >= o.idleMs)
+      startTour(tourIndex);
     emit();
   }, o.tickMs);
 
   return {
     offer(a) {
-      if (destroyed || !o.severities.includes(a.severity) || a.clearedAt !== undefined || a.ackedAt !== undefined) return "ignored";
+      if (destroyed || !o.severities.includes(a.severity) || a.clearedAt !== undefined || a.ackedAt !== undefined)
+        return "ignored";
       const now = Date.now();
       const dup =
-        (current && (current.alarm.id === a.id || (sameTarget(current.alarm, a) && now - currentStarted < o.dwellMs)) && current) ||
-        (lastCurrent && (lastCurrent.item.alarm.id === a.id || (sameTarget(lastCurrent.item.alarm, a) && now - lastCurrent.endedAt < o.dwellMs)) && lastCurrent.item) ||
+        (current &&
+          (current.alarm.id === a.id || (sameTarget(current.alarm, a) && now - currentStarted < o.dwellMs)) &&
+          current) ||
+        (lastCurrent &&
+          (lastCurrent.item.alarm.id === a.id ||
+            (sameTarget(lastCurrent.item.alarm, a) && now - lastCurrent.endedAt < o.dwellMs)) &&
+          lastCurrent.item) ||
         queue.find((q) => q.alarm.id === a.id || sameTarget(q.alarm, a));
       if (dup) {
         if (dup.alarm.id === a.id) return "known";

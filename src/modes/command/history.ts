@@ -10,7 +10,8 @@ export class History<K extends string> {
   private n = 0;
 
   constructor(keys: readonly K[], capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 2) throw new Error(`History capacity must be an integer >= 2, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 2)
+      throw new Error(`History capacity must be an integer >= 2, got ${capacity}`);
     this.capacity = capacity;
     this.t = new Float64Array(capacity);
     this.cols = Object.fromEntries(keys.map((k) => [k, new Float64Array(capacity)])) as Record<K, Float64Array>;

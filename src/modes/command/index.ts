@@ -48,7 +48,8 @@ export function createCommand(app: App): CommandHandle {
   const tour = params.get("tour") === "0" ? [] : app.config.camera.tour;
   const res = num(params.get("res"), 1, 0.1, 2);
   const followParam = params.get("follow");
-  const severities: Severity[] = followParam === "none" || followParam === "0" ? [] : followParam === "major" ? ["critical", "major"] : ["critical"];
+  const severities: Severity[] =
+    followParam === "none" || followParam === "0" ? [] : followParam === "major" ? ["critical", "major"] : ["critical"];
   const applyRes = () => {
     if (res !== 1) app.twin.widget.resolutionScale = res;
   };
@@ -67,16 +68,34 @@ export function createCommand(app: App): CommandHandle {
   if (data.districts) {
     density = sitesPer10k(
       data.sites.map((s) => s.district),
-      data.districts.features.map((f) => ({ name: f.properties.name, nameEn: f.properties.nameEn, population: f.properties.population })),
+      data.districts.features.map((f) => ({
+        name: f.properties.name,
+        nameEn: f.properties.nameEn,
+        population: f.properties.population,
+      })),
       35,
     );
   }
-  const plan = mountPlanBoard(wall.left, () => ({ measured: density ? { "5g_sites_per_10k_people": density.per10k } : {}, density }));
+  const plan = mountPlanBoard(wall.left, () => ({
+    measured: density ? { "5g_sites_per_10k_people": density.per10k } : {},
+    density,
+  }));
   cleanups.push(plan.destroy);
 
   if (!live) {
     app.shell.root.dataset.modeReady = "command";
-    return { director: createDirector({ camera: cesiumCameraPort(app), getSelection: () => null, setSelection: () => {}, selectObject: () => {}, stillActive: () => false }), resilience: installResilience(app), density, destroy: () => cleanups.forEach((c) => c()) };
+    return {
+      director: createDirector({
+        camera: cesiumCameraPort(app),
+        getSelection: () => null,
+        setSelection: () => {},
+        selectObject: () => {},
+        stillActive: () => false,
+      }),
+      resilience: installResilience(app),
+      density,
+      destroy: () => cleanups.forEach((c) => c()),
+    };
   }
   const store = live.conn.store;
 
@@ -103,9 +122,11 @@ export function createCommand(app: App): CommandHandle {
   cleanups.push(director.destroy);
 
   // new alarms: raise events that arrive while the page is open (the initial list is history, not news)
-  cleanups.push(live.conn.onAlarm((e) => {
-    if (e.op === "raise") director.offer(e.alarm);
-  }));
+  cleanups.push(
+    live.conn.onAlarm((e) => {
+      if (e.op === "raise") director.offer(e.alarm);
+    }),
+  );
   let prevAlarms = store.getState().alarms;
   // a raise event can be missed (a lagging socket is taken out of the alarm room and gets the list back on
   // recovery): alarms that first appear in the list while the page is open are news too; offer() merges repeats
@@ -155,7 +176,10 @@ export function createCommand(app: App): CommandHandle {
       const v = tour[s.tourIndex];
       text = `${t("cmd.touring")} · ${v ? (lang === "zh" ? v.name_zh : v.name_en) : ""}`;
     } else text = s.tourInMs === null ? "" : `${t("cmd.tourIn")} ${Math.ceil(s.tourInMs / 1000)} s`;
-    const extra = s.queued || s.merged || s.dropped ? `${t("cmd.queued")} ${s.queued} · ${t("cmd.merged")} ${s.merged} · ${t("cmd.dropped")} ${s.dropped}` : "";
+    const extra =
+      s.queued || s.merged || s.dropped
+        ? `${t("cmd.queued")} ${s.queued} · ${t("cmd.merged")} ${s.merged} · ${t("cmd.dropped")} ${s.dropped}`
+        : "";
     const full = [text, extra].filter(Boolean).join(" · ");
     if (full !== lastCardText) {
       card.textContent = full;

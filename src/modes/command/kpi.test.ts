@@ -30,7 +30,15 @@ describe("sitesPer10k (hand count on a small fixture)", () => {
 
   it("rejects bad population tables with the district named", () => {
     expect(() => sitesPer10k([], [{ name: "A", population: 0 }])).toThrow(/"A".population/);
-    expect(() => sitesPer10k([], [{ name: "A", population: 1 }, { name: "A", population: 2 }])).toThrow(/"A" appears twice/);
+    expect(() =>
+      sitesPer10k(
+        [],
+        [
+          { name: "A", population: 1 },
+          { name: "A", population: 2 },
+        ],
+      ),
+    ).toThrow(/"A" appears twice/);
   });
 });
 

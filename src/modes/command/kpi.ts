@@ -42,11 +42,16 @@ export interface SitesDensity {
  * 5G sites per 10,000 people. `siteDistricts` is each site's district name (the sites layer's `district`
  * field); `districts` the population table. Throws on a non-positive population or a repeated district.
  */
-export function sitesPer10k(siteDistricts: Iterable<string>, districts: readonly DistrictPopulation[], target = 35): SitesDensity {
+export function sitesPer10k(
+  siteDistricts: Iterable<string>,
+  districts: readonly DistrictPopulation[],
+  target = 35,
+): SitesDensity {
   const count = new Map<string, number>();
   for (const d of districts) {
     if (count.has(d.name)) throw new Error(`districts: "${d.name}" appears twice`);
-    if (!Number.isFinite(d.population) || d.population <= 0) throw new Error(`districts: "${d.name}".population must be a positive number, got ${d.population}`);
+    if (!Number.isFinite(d.population) || d.population <= 0)
+      throw new Error(`districts: "${d.name}".population must be a positive number, got ${d.population}`);
     count.set(d.name, 0);
   }
   let sites = 0;
@@ -63,7 +68,15 @@ export function sitesPer10k(siteDistricts: Iterable<string>, districts: readonly
     .map((d) => {
       const n = count.get(d.name)!;
       const v = per(n, d.population);
-      return { name: d.name, nameEn: d.nameEn ?? d.name, sites: n, population: d.population, per10k: v, meetsTarget: v >= target, rank: 0 };
+      return {
+        name: d.name,
+        nameEn: d.nameEn ?? d.name,
+        sites: n,
+        population: d.population,
+        per10k: v,
+        meetsTarget: v >= target,
+        rank: 0,
+      };
     })
     .sort((a, b) => b.per10k - a.per10k || (a.name < b.name ? -1 : 1));
   rows.forEach((r, i) => (r.rank = i + 1));
@@ -83,7 +96,10 @@ export interface PlanProgress {
 /** Progress toward 2025 on the baseline (0) .. 2025 target (1) scale. */
 export function planProgress(ind: PlanIndicator, measured: number | null = null): PlanProgress {
   const span = ind.target_2025 - ind.baseline_2022;
-  if (!(span > 0)) throw new Error(`plan indicator ${ind.id}: target_2025 (${ind.target_2025}) must exceed baseline_2022 (${ind.baseline_2022})`);
+  if (!(span > 0))
+    throw new Error(
+      `plan indicator ${ind.id}: target_2025 (${ind.target_2025}) must exceed baseline_2022 (${ind.baseline_2022})`,
+    );
   const frac = (v: number) => (v - ind.baseline_2022) / span;
   return {
     milestones: [
@@ -137,8 +153,20 @@ export interface LiveKpis {
 
 export function liveKpis(inp: LiveKpiInput): LiveKpis {
   const k: LiveKpis = {
-    siteAvailability: null, sitesKnown: 0, sitesUp: 0, racksInService: 0, racksTotal: 0, pueAvg: null, pueWorst: null, pueWorstIndex: -1,
-    aiPflops: 0, superInService: 0, superTotal: 0, chargerUtil: null, congestion: null, sensorsReporting: 0,
+    siteAvailability: null,
+    sitesKnown: 0,
+    sitesUp: 0,
+    racksInService: 0,
+    racksTotal: 0,
+    pueAvg: null,
+    pueWorst: null,
+    pueWorstIndex: -1,
+    aiPflops: 0,
+    superInService: 0,
+    superTotal: 0,
+    chargerUtil: null,
+    congestion: null,
+    sensorsReporting: 0,
   };
   if (inp.sites) {
     const st = inp.sites.status;

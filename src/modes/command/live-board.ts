@@ -31,7 +31,13 @@ export function computeKpis(store: LiveStore, data: TwinData): LiveKpis {
   const n = ready("sensors");
   return liveKpis({
     sites: s && { status: s.status },
-    datacentres: d && { items: data.datacentres, status: d.status, itMw: d.metrics.itMw, facilityMw: d.metrics.facilityMw, pue: d.metrics.pue },
+    datacentres: d && {
+      items: data.datacentres,
+      status: d.status,
+      itMw: d.metrics.itMw,
+      facilityMw: d.metrics.facilityMw,
+      pue: d.metrics.pue,
+    },
     chargers: c && { items: data.chargers, status: c.status, charging: c.metrics.charging },
     sensors: n && { status: n.status, congestion: n.metrics.congestion },
   });
@@ -58,7 +64,12 @@ export interface LiveBoard {
   destroy(): void;
 }
 
-export function mountLiveBoard(host: HTMLElement, store: LiveStore, data: () => TwinData, opts: LiveBoardOptions = {}): LiveBoard {
+export function mountLiveBoard(
+  host: HTMLElement,
+  store: LiveStore,
+  data: () => TwinData,
+  opts: LiveBoardOptions = {},
+): LiveBoard {
   const everyMs = opts.everyMs ?? 2000;
   const sampleMs = opts.sampleMs ?? 5000;
   const windowMs = opts.windowMs ?? 3600_000;
@@ -109,23 +120,89 @@ export function mountLiveBoard(host: HTMLElement, store: LiveStore, data: () => 
     const k = last;
     if (!k) return;
     const lang = uiLang.getState().lang;
-    set(tAvail, k.siteAvailability === null ? "—" : `${(k.siteAvailability * 100).toFixed(2)}%`, `${num(k.sitesUp)} / ${num(k.sitesKnown)}`,
-      k.siteAvailability === null ? "none" : k.siteAvailability >= 0.995 ? "ok" : k.siteAvailability >= 0.98 ? "warn" : "bad", k.siteAvailability);
-    set(tRacks, num(k.racksInService), `${t("cmd.target")} ${num(T.racks)} · ${((k.racksInService / T.racks) * 100).toFixed(0)}%`, k.racksInService >= T.racks ? "ok" : "warn", k.racksInService);
-    set(tPue, k.pueAvg === null ? "—" : k.pueAvg.toFixed(3), `${t("cmd.limit")} ≤${T.pueGeneral} · ${t("cmd.newLimit")}${T.pueNew}`,
-      k.pueAvg === null ? "none" : k.pueAvg <= T.pueGeneral ? "ok" : "bad", k.pueAvg);
-    const worstName = k.pueWorstIndex >= 0 ? (lang === "zh" ? data().datacentres[k.pueWorstIndex]?.name : data().datacentres[k.pueWorstIndex]?.nameEn) ?? "" : "";
-    set(tWorst, k.pueWorst === null ? "—" : k.pueWorst.toFixed(3), worstName, k.pueWorst === null ? "none" : k.pueWorst <= T.pueNew ? "ok" : k.pueWorst <= T.pueGeneral ? "warn" : "bad", k.pueWorst);
-    set(tAi, `${num(Math.round(k.aiPflops))}`, `PFLOPS · ${t("cmd.target")} ${T.aiPflops2025}`, k.aiPflops >= T.aiPflops2025 ? "ok" : "warn", k.aiPflops);
-    set(tSuper, `${k.superInService}`, `/ ${k.superTotal} · ${t("cmd.target")} ${T.superChargers}`, k.superInService >= T.superChargers ? "ok" : "warn", k.superInService);
-    set(tUtil, k.chargerUtil === null ? "—" : `${(k.chargerUtil * 100).toFixed(1)}%`, "", k.chargerUtil === null ? "none" : "ok", k.chargerUtil);
-    set(tCong, k.congestion === null ? "—" : k.congestion.toFixed(2), t("cmd.congestionScale"), k.congestion === null ? "none" : k.congestion < 1.5 ? "ok" : k.congestion < 2.5 ? "warn" : "bad", k.congestion);
+    set(
+      tAvail,
+      k.siteAvailability === null ? "—" : `${(k.siteAvailability * 100).toFixed(2)}%`,
+      `${num(k.sitesUp)} / ${num(k.sitesKnown)}`,
+      k.siteAvailability === null
+        ? "none"
+        : k.siteAvailability >= 0.995
+          ? "ok"
+          : k.siteAvailability >= 0.98
+            ? "warn"
+            : "bad",
+      k.siteAvailability,
+    );
+    set(
+      tRacks,
+      num(k.racksInService),
+      `${t("cmd.target")} ${num(T.racks)} · ${((k.racksInService / T.racks) * 100).toFixed(0)}%`,
+      k.racksInService >= T.racks ? "ok" : "warn",
+      k.racksInService,
+    );
+    set(
+      tPue,
+      k.pueAvg === null ? "—" : k.pueAvg.toFixed(3),
+      `${t("cmd.limit")} ≤${T.pueGeneral} · ${t("cmd.newLimit")}${T.pueNew}`,
+      k.pueAvg === null ? "none" : k.pueAvg <= T.pueGeneral ? "ok" : "bad",
+      k.pueAvg,
+    );
+    const worstName =
+      k.pueWorstIndex >= 0
+        ? ((lang === "zh" ? data().datacentres[k.pueWorstIndex]?.name : data().datacentres[k.pueWorstIndex]?.nameEn) ??
+          "")
+        : "";
+    set(
+      tWorst,
+      k.pueWorst === null ? "—" : k.pueWorst.toFixed(3),
+      worstName,
+      k.pueWorst === null ? "none" : k.pueWorst <= T.pueNew ? "ok" : k.pueWorst <= T.pueGeneral ? "warn" : "bad",
+      k.pueWorst,
+    );
+    set(
+      tAi,
+      `${num(Math.round(k.aiPflops))}`,
+      `PFLOPS · ${t("cmd.target")} ${T.aiPflops2025}`,
+      k.aiPflops >= T.aiPflops2025 ? "ok" : "warn",
+      k.aiPflops,
+    );
+    set(
+      tSuper,
+      `${k.superInService}`,
+      `/ ${k.superTotal} · ${t("cmd.target")} ${T.superChargers}`,
+      k.superInService >= T.superChargers ? "ok" : "warn",
+      k.superInService,
+    );
+    set(
+      tUtil,
+      k.chargerUtil === null ? "—" : `${(k.chargerUtil * 100).toFixed(1)}%`,
+      "",
+      k.chargerUtil === null ? "none" : "ok",
+      k.chargerUtil,
+    );
+    set(
+      tCong,
+      k.congestion === null ? "—" : k.congestion.toFixed(2),
+      t("cmd.congestionScale"),
+      k.congestion === null ? "none" : k.congestion < 1.5 ? "ok" : k.congestion < 2.5 ? "warn" : "bad",
+      k.congestion,
+    );
   };
 
   // ---- charts
   // `step`: a free axis snaps its ends outward to multiples of step, so a near-flat series (availability 99.69% for
   // an hour) gets a readable span instead of five identical tick labels
-  const chartDefs: { key: SeriesKey; label: StringKey; unit: string; scale: number; digits: number; min?: number; max?: number; step?: number; color: string }[] = [
+  const chartDefs: {
+    key: SeriesKey;
+    label: StringKey;
+    unit: string;
+    scale: number;
+    digits: number;
+    min?: number;
+    max?: number;
+    step?: number;
+    color: string;
+  }[] = [
     { key: "availability", label: "cmd.availability", unit: "%", scale: 100, digits: 2, step: 0.5, color: "#2ad4ff" },
     { key: "pue", label: "cmd.pueAvg", unit: "", scale: 1, digits: 3, step: 0.01, color: "#ffb020" },
     { key: "chargerUtil", label: "cmd.chargerUtil", unit: "%", scale: 100, digits: 0, min: 0, color: "#22d3a6" },
@@ -141,10 +218,35 @@ export function mountLiveBoard(host: HTMLElement, store: LiveStore, data: () => 
       animation: false,
       backgroundColor: "transparent",
       grid: { left: 90, right: 24, top: 16, bottom: 44 },
-      tooltip: { trigger: "axis", textStyle: { fontSize: 22 }, valueFormatter: (v: unknown) => (typeof v === "number" ? `${v.toFixed(def.digits)}${def.unit}` : "—") },
-      xAxis: { type: "time", axisLabel: { color: "#7fa6c0", fontSize: 20, hideOverlap: true }, axisLine: { lineStyle: { color: "rgba(42,212,255,0.35)" } }, splitLine: { show: false } },
-      yAxis: { type: "value", scale: def.min === undefined, ...(def.step ? snappedAxis(def.step) : { min: def.min, max: def.max }), axisLabel: { color: "#7fa6c0", fontSize: 20, formatter: (v: number) => v.toFixed(def.digits) }, splitNumber: 3, splitLine: { lineStyle: { color: "rgba(42,212,255,0.12)" } } },
-      series: [{ type: "line", showSymbol: false, connectNulls: false, lineStyle: { width: 3, color: def.color }, areaStyle: { color: def.color, opacity: 0.12 }, data: [] }],
+      tooltip: {
+        trigger: "axis",
+        textStyle: { fontSize: 22 },
+        valueFormatter: (v: unknown) => (typeof v === "number" ? `${v.toFixed(def.digits)}${def.unit}` : "—"),
+      },
+      xAxis: {
+        type: "time",
+        axisLabel: { color: "#7fa6c0", fontSize: 20, hideOverlap: true },
+        axisLine: { lineStyle: { color: "rgba(42,212,255,0.35)" } },
+        splitLine: { show: false },
+      },
+      yAxis: {
+        type: "value",
+        scale: def.min === undefined,
+        ...(def.step ? snappedAxis(def.step) : { min: def.min, max: def.max }),
+        axisLabel: { color: "#7fa6c0", fontSize: 20, formatter: (v: number) => v.toFixed(def.digits) },
+        splitNumber: 3,
+        splitLine: { lineStyle: { color: "rgba(42,212,255,0.12)" } },
+      },
+      series: [
+        {
+          type: "line",
+          showSymbol: false,
+          connectNulls: false,
+          lineStyle: { width: 3, color: def.color },
+          areaStyle: { color: def.color, opacity: 0.12 },
+          data: [],
+        },
+      ],
     });
     return { def, chart, label };
   });
@@ -164,7 +266,12 @@ export function mountLiveBoard(host: HTMLElement, store: LiveStore, data: () => 
   const sample = () => {
     const k = last;
     if (!k) return;
-    history.push(Date.now(), { availability: k.siteAvailability, pue: k.pueAvg, chargerUtil: k.chargerUtil, congestion: k.congestion });
+    history.push(Date.now(), {
+      availability: k.siteAvailability,
+      pue: k.pueAvg,
+      chargerUtil: k.chargerUtil,
+      congestion: k.congestion,
+    });
     renderCharts();
   };
   compute();

@@ -9,7 +9,12 @@ import { t, uiLang } from "../../ui/i18n";
 import { planProgress, type SitesDensity } from "./kpi";
 import { PLAN_INDICATORS, PLAN_SOURCE, type PlanIndicator } from "./plan-indicators";
 
-const fmt = (v: number | null) => (v === null ? "—" : Number.isInteger(v) ? v.toLocaleString("en-US") : v.toLocaleString("en-US", { maximumFractionDigits: 2 }));
+const fmt = (v: number | null) =>
+  v === null
+    ? "—"
+    : Number.isInteger(v)
+      ? v.toLocaleString("en-US")
+      : v.toLocaleString("en-US", { maximumFractionDigits: 2 });
 const pct = (f: number) => `${Math.max(0, Math.min(100, f * 100)).toFixed(1)}%`;
 
 /** measured values by indicator id (only what the live layers can measure) */
@@ -18,15 +23,25 @@ export type Measured = Partial<Record<string, number>>;
 function progressBar(ind: PlanIndicator, measured: number | undefined): HTMLElement {
   const p = planProgress(ind, measured ?? null);
   const bar = h("div", { class: "plan-bar" });
-  for (const m of p.milestones.slice(0, 2)) bar.append(h("span", { class: "tick", style: `left:${pct(m.frac)}`, title: `${m.year}: ${m.value}` }));
+  for (const m of p.milestones.slice(0, 2))
+    bar.append(h("span", { class: "tick", style: `left:${pct(m.frac)}`, title: `${m.year}: ${m.value}` }));
   if (p.provinceFrac !== null && p.provinceFrac >= 0 && p.provinceFrac <= 1.2)
-    bar.append(h("span", { class: "tick prov", style: `left:${pct(Math.min(1, p.provinceFrac))}`, title: `${t("cmd.province")}: ${ind.province_target_2025}` }));
+    bar.append(
+      h("span", {
+        class: "tick prov",
+        style: `left:${pct(Math.min(1, p.provinceFrac))}`,
+        title: `${t("cmd.province")}: ${ind.province_target_2025}`,
+      }),
+    );
   if (p.measuredFrac !== null) bar.append(h("span", { class: "fill", style: `width:${pct(p.measuredFrac)}` }));
   else bar.append(h("span", { class: "fill plan", style: `width:${pct(p.milestones[1].frac)}` }));
   return bar;
 }
 
-export function mountPlanBoard(host: HTMLElement, getMeasured: () => { measured: Measured; density: SitesDensity | null }): { update(): void; destroy(): void } {
+export function mountPlanBoard(
+  host: HTMLElement,
+  getMeasured: () => { measured: Measured; density: SitesDensity | null },
+): { update(): void; destroy(): void } {
   const title = h("h2", { class: "cmd-title" });
   const table = h("div", { class: "plan-table", "data-testid": "plan-table" });
   const source = h("p", { class: "plan-source", "data-testid": "plan-source" });
@@ -36,7 +51,14 @@ export function mountPlanBoard(host: HTMLElement, getMeasured: () => { measured:
   const dHead = h("div", { class: "density-head" });
   const dList = h("ol", { class: "density-list", "data-testid": "density-list" });
   const dNote = h("p", { class: "plan-source" });
-  const dPanel = h("section", { class: "cmd-panel density", "data-testid": "density-board" }, dTitle, dHead, dList, dNote);
+  const dPanel = h(
+    "section",
+    { class: "cmd-panel density", "data-testid": "density-board" },
+    dTitle,
+    dHead,
+    dList,
+    dNote,
+  );
   host.append(panel, dPanel);
 
   const render = () => {
@@ -45,7 +67,9 @@ export function mountPlanBoard(host: HTMLElement, getMeasured: () => { measured:
     title.textContent = t("cmd.planBoard");
     clear(table);
     table.append(
-      h("div", { class: "plan-row head" },
+      h(
+        "div",
+        { class: "plan-row head" },
         h("span", { class: "pname" }, t("cmd.indicator")),
         h("span", { class: "num" }, t("cmd.baseline")),
         h("span", { class: "num" }, "2023"),
@@ -57,8 +81,15 @@ export function mountPlanBoard(host: HTMLElement, getMeasured: () => { measured:
     );
     for (const ind of PLAN_INDICATORS) {
       const m = measured[ind.id];
-      const row = h("div", { class: `plan-row${m !== undefined ? " measured" : ""}`, "data-indicator": ind.id },
-        h("span", { class: "pname" }, lang === "zh" ? ind.name_zh : ind.name_en, h("small", { class: "unit" }, ` (${ind.unit})`)),
+      const row = h(
+        "div",
+        { class: `plan-row${m !== undefined ? " measured" : ""}`, "data-indicator": ind.id },
+        h(
+          "span",
+          { class: "pname" },
+          lang === "zh" ? ind.name_zh : ind.name_en,
+          h("small", { class: "unit" }, ` (${ind.unit})`),
+        ),
         h("span", { class: "num" }, fmt(ind.baseline_2022)),
         h("span", { class: "num" }, fmt(ind.target_2023)),
         h("span", { class: "num" }, fmt(ind.target_2024)),
@@ -69,12 +100,18 @@ export function mountPlanBoard(host: HTMLElement, getMeasured: () => { measured:
       table.append(row);
       if (m !== undefined) {
         table.append(
-          h("div", { class: "plan-measured", "data-testid": `measured-${ind.id}` },
+          h(
+            "div",
+            { class: "plan-measured", "data-testid": `measured-${ind.id}` },
             h("span", { class: "tag measured" }, t("cmd.measured")),
             h("b", { class: "flop", "data-value": m.toFixed(2) }, m.toFixed(1)),
             h("span", { class: "tag plan" }, `${t("cmd.plan")} 2025`),
             h("b", { class: "flop plan" }, fmt(ind.target_2025)),
-            h("span", { class: "pct" }, `${t("cmd.progress")} ${(planProgress(ind, m).measuredFrac! * 100).toFixed(0)}%`),
+            h(
+              "span",
+              { class: "pct" },
+              `${t("cmd.progress")} ${(planProgress(ind, m).measuredFrac! * 100).toFixed(0)}%`,
+            ),
           ),
         );
       }
@@ -89,19 +126,33 @@ export function mountPlanBoard(host: HTMLElement, getMeasured: () => { measured:
     if (!density) return;
     dHead.append(
       h("span", { class: "tag measured" }, `${t("cmd.cityWide")} · ${t("cmd.measured")}`),
-      h("b", { class: "flop big", "data-testid": "density-city", "data-value": density.per10k.toFixed(2) }, density.per10k.toFixed(1)),
+      h(
+        "b",
+        { class: "flop big", "data-testid": "density-city", "data-value": density.per10k.toFixed(2) },
+        density.per10k.toFixed(1),
+      ),
       h("span", { class: "tag plan" }, `${t("cmd.plan")} 2025`),
       h("b", { class: "flop plan" }, String(density.target)),
     );
     const max = Math.max(density.target * 1.2, ...density.districts.map((d) => d.per10k));
     for (const d of density.districts) {
       dList.append(
-        h("li", { class: `density-row${d.meetsTarget ? " ok" : " below"}`, "data-district": d.name, "data-rank": d.rank, "data-value": d.per10k.toFixed(2) },
+        h(
+          "li",
+          {
+            class: `density-row${d.meetsTarget ? " ok" : " below"}`,
+            "data-district": d.name,
+            "data-rank": d.rank,
+            "data-value": d.per10k.toFixed(2),
+          },
           h("span", { class: "rank" }, String(d.rank)),
           h("span", { class: "dname" }, lang === "zh" ? d.name : d.nameEn),
-          h("span", { class: "dbar" },
+          h(
+            "span",
+            { class: "dbar" },
             h("span", { class: "fill", style: `width:${((d.per10k / max) * 100).toFixed(1)}%` }),
-            h("span", { class: "target", style: `left:${((density.target / max) * 100).toFixed(1)}%` })),
+            h("span", { class: "target", style: `left:${((density.target / max) * 100).toFixed(1)}%` }),
+          ),
           h("span", { class: "num" }, d.per10k.toFixed(1)),
           h("span", { class: "num muted" }, d.sites.toLocaleString("en-US")),
         ),

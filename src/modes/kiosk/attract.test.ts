@@ -35,7 +35,14 @@ describe("AttractLoop", () => {
   it("plays chapters every dwell, wrapping: 5 chapters, 6 s dwell -> after 31 s it has shown 0,1,2,3,4,0", () => {
     const c = fakeClock();
     const shown: number[] = [];
-    const loop = new AttractLoop({ chapters: 5, dwellMs: 6000, idleMs: 8000, show: (i) => shown.push(i), reset: () => {}, clock: c.clock });
+    const loop = new AttractLoop({
+      chapters: 5,
+      dwellMs: 6000,
+      idleMs: 8000,
+      show: (i) => shown.push(i),
+      reset: () => {},
+      clock: c.clock,
+    });
     loop.start();
     c.advance(31_000);
     expect(shown).toEqual([0, 1, 2, 3, 4, 0]);
@@ -47,7 +54,14 @@ describe("AttractLoop", () => {
     const c = fakeClock();
     const shown: number[] = [];
     const reset = vi.fn();
-    const loop = new AttractLoop({ chapters: 5, dwellMs: 6000, idleMs: 8000, show: (i) => shown.push(i), reset, clock: c.clock });
+    const loop = new AttractLoop({
+      chapters: 5,
+      dwellMs: 6000,
+      idleMs: 8000,
+      show: (i) => shown.push(i),
+      reset,
+      clock: c.clock,
+    });
     loop.start();
     c.advance(7000); // chapter 1 showing
     loop.activity();
@@ -70,11 +84,21 @@ describe("AttractLoop", () => {
   it("choosing a chapter shows it manually and enters explore", () => {
     const c = fakeClock();
     const calls: Array<[number, boolean]> = [];
-    const loop = new AttractLoop({ chapters: 5, dwellMs: 6000, idleMs: 8000, show: (i, auto) => calls.push([i, auto]), reset: () => {}, clock: c.clock });
+    const loop = new AttractLoop({
+      chapters: 5,
+      dwellMs: 6000,
+      idleMs: 8000,
+      show: (i, auto) => calls.push([i, auto]),
+      reset: () => {},
+      clock: c.clock,
+    });
     loop.start();
     loop.choose(3);
     loop.choose(99); // ignored
-    expect(calls).toEqual([[0, true], [3, false]]);
+    expect(calls).toEqual([
+      [0, true],
+      [3, false],
+    ]);
     expect(loop.state).toMatchObject({ mode: "explore", chapter: 3 });
     c.advance(60_000);
     // idle at 8 s restarts at chapter 0, then one chapter per 6 s: 0@8 1@14 2@20 3@26 4@32 0@38 1@44 2@50 3@56
@@ -86,7 +110,19 @@ describe("AttractLoop", () => {
     const c = fakeClock();
     let n = 0;
     const err = vi.spyOn(console, "error").mockImplementation(() => {});
-    const loop = new AttractLoop({ chapters: 3, dwellMs: 2000, idleMs: 2000, show: () => { n++; throw new Error("boom"); }, reset: () => { throw new Error("reset boom"); }, clock: c.clock });
+    const loop = new AttractLoop({
+      chapters: 3,
+      dwellMs: 2000,
+      idleMs: 2000,
+      show: () => {
+        n++;
+        throw new Error("boom");
+      },
+      reset: () => {
+        throw new Error("reset boom");
+      },
+      clock: c.clock,
+    });
     loop.start();
     c.advance(4000);
     expect(n).toBe(3);
@@ -99,7 +135,14 @@ describe("AttractLoop", () => {
 
   it("rapid touches leave exactly one idle timer pending", () => {
     const c = fakeClock();
-    const loop = new AttractLoop({ chapters: 5, dwellMs: 6000, idleMs: 8000, show: () => {}, reset: () => {}, clock: c.clock });
+    const loop = new AttractLoop({
+      chapters: 5,
+      dwellMs: 6000,
+      idleMs: 8000,
+      show: () => {},
+      reset: () => {},
+      clock: c.clock,
+    });
     loop.start();
     for (let i = 0; i < 200; i++) loop.activity();
     expect(c.pending()).toBe(1);
@@ -108,8 +151,12 @@ describe("AttractLoop", () => {
   });
 
   it("rejects bad timings with a clear message", () => {
-    expect(() => new AttractLoop({ chapters: 5, dwellMs: 10, idleMs: 8000, show: () => {}, reset: () => {} })).toThrow(/dwell/);
-    expect(() => new AttractLoop({ chapters: 0, dwellMs: 6000, idleMs: 8000, show: () => {}, reset: () => {} })).toThrow(/chapter/);
+    expect(() => new AttractLoop({ chapters: 5, dwellMs: 10, idleMs: 8000, show: () => {}, reset: () => {} })).toThrow(
+      /dwell/,
+    );
+    expect(
+      () => new AttractLoop({ chapters: 0, dwellMs: 6000, idleMs: 8000, show: () => {}, reset: () => {} }),
+    ).toThrow(/chapter/);
   });
 });
 

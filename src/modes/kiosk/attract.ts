@@ -39,8 +39,10 @@ const realClock: KioskClock = {
 };
 
 export function validateTimes(dwellMs: number, idleMs: number): void {
-  if (!(Number.isFinite(dwellMs) && dwellMs >= 1000)) throw new Error(`kiosk: chapter dwell must be >= 1 s, got ${dwellMs} ms`);
-  if (!(Number.isFinite(idleMs) && idleMs >= 1000)) throw new Error(`kiosk: idle time must be >= 1 s, got ${idleMs} ms`);
+  if (!(Number.isFinite(dwellMs) && dwellMs >= 1000))
+    throw new Error(`kiosk: chapter dwell must be >= 1 s, got ${dwellMs} ms`);
+  if (!(Number.isFinite(idleMs) && idleMs >= 1000))
+    throw new Error(`kiosk: idle time must be >= 1 s, got ${idleMs} ms`);
 }
 
 export class AttractLoop {
@@ -51,7 +53,8 @@ export class AttractLoop {
   readonly state: AttractState = { mode: "attract", chapter: 0, autoChanges: 0, starts: 0 };
 
   constructor(private readonly opts: AttractOptions) {
-    if (!Number.isInteger(opts.chapters) || opts.chapters < 1) throw new Error(`kiosk: need at least one chapter, got ${opts.chapters}`);
+    if (!Number.isInteger(opts.chapters) || opts.chapters < 1)
+      throw new Error(`kiosk: need at least one chapter, got ${opts.chapters}`);
     validateTimes(opts.dwellMs, opts.idleMs);
     this.clock = opts.clock ?? realClock;
   }

@@ -30,7 +30,12 @@ const langAttr = (l: Lang) => (l === "zh" ? "zh-CN" : "en");
 /** Block the browser gestures a public touch screen must not allow; returns a remover. */
 export function hardenTouch(root: HTMLElement): () => void {
   const offs: Array<() => void> = [];
-  const on = <K extends keyof WindowEventMap>(target: Window | Document, type: K | string, fn: (e: Event) => void, opts: AddEventListenerOptions = { passive: false, capture: true }) => {
+  const on = <K extends keyof WindowEventMap>(
+    target: Window | Document,
+    type: K | string,
+    fn: (e: Event) => void,
+    opts: AddEventListenerOptions = { passive: false, capture: true },
+  ) => {
     target.addEventListener(type, fn, opts);
     offs.push(() => target.removeEventListener(type, fn, opts));
   };
@@ -71,7 +76,11 @@ export function liveFigure(app: App, id: LiveFigureId): string {
     if (!L || !col || !col.length) return null;
     let sum = 0;
     let n = 0;
-    for (let i = 0; i < col.length; i++) if (L.status[i] !== 4) { sum += col[i]; n++; }
+    for (let i = 0; i < col.length; i++)
+      if (L.status[i] !== 4) {
+        sum += col[i];
+        n++;
+      }
     return n ? sum / n : null;
   };
   switch (id) {
@@ -128,19 +137,55 @@ export function startKiosk(app: App): void {
   const source = h("div", { class: "kiosk-source" });
   const bar = h("span", { class: "kiosk-progress-bar" });
   const progress = h("div", { class: "kiosk-progress" }, bar);
-  const caption = h("section", { class: "kiosk-caption", "data-testid": "kiosk-caption", "aria-live": "polite" }, step, title, titleAlt, text, figures, live, source, progress);
+  const caption = h(
+    "section",
+    { class: "kiosk-caption", "data-testid": "kiosk-caption", "aria-live": "polite" },
+    step,
+    title,
+    titleAlt,
+    text,
+    figures,
+    live,
+    source,
+    progress,
+  );
   const hint = h("div", { class: "kiosk-hint", "data-testid": "kiosk-hint" });
   const offline = h("div", { class: "kiosk-offline", "data-testid": "kiosk-offline", role: "status", hidden: true });
 
   const chapterBtns = CHAPTERS.map((c, i) =>
-    h("button", { type: "button", class: "kiosk-btn kiosk-chapter", "data-chapter": c.id, "data-testid": `kiosk-chapter-${c.id}`, onclick: () => loop.choose(i) }),
+    h("button", {
+      type: "button",
+      class: "kiosk-btn kiosk-chapter",
+      "data-chapter": c.id,
+      "data-testid": `kiosk-chapter-${c.id}`,
+      onclick: () => loop.choose(i),
+    }),
   );
   const layerBtns = new Map<LayerId | "buildings", HTMLButtonElement>();
   for (const id of [...LAYER_IDS, "buildings"] as const) {
-    layerBtns.set(id, h("button", { type: "button", class: "kiosk-btn kiosk-layer", "data-layer": id, "data-testid": `kiosk-layer-${id}`, onclick: () => toggleLayer(id) }));
+    layerBtns.set(
+      id,
+      h("button", {
+        type: "button",
+        class: "kiosk-btn kiosk-layer",
+        "data-layer": id,
+        "data-testid": `kiosk-layer-${id}`,
+        onclick: () => toggleLayer(id),
+      }),
+    );
   }
-  const langBtn = h("button", { type: "button", class: "kiosk-btn kiosk-lang", "data-testid": "kiosk-lang", onclick: () => setLang(other(uiLang.getState().lang)) });
-  const playBtn = h("button", { type: "button", class: "kiosk-btn kiosk-play", "data-testid": "kiosk-play", onclick: () => loop.start() });
+  const langBtn = h("button", {
+    type: "button",
+    class: "kiosk-btn kiosk-lang",
+    "data-testid": "kiosk-lang",
+    onclick: () => setLang(other(uiLang.getState().lang)),
+  });
+  const playBtn = h("button", {
+    type: "button",
+    class: "kiosk-btn kiosk-play",
+    "data-testid": "kiosk-play",
+    onclick: () => loop.start(),
+  });
   const chaptersLabel = h("span", { class: "kiosk-group-label" });
   const layersLabel = h("span", { class: "kiosk-group-label" });
   const nav = h(
@@ -161,7 +206,8 @@ export function startKiosk(app: App): void {
       if (twin.buildings) twin.buildings.show = v;
     } else twin.layer(id)?.setVisible(v);
   };
-  const isVisible = (id: LayerId | "buildings") => (id === "buildings" ? twin.buildings?.show ?? true : twin.layer(id)?.visible ?? false);
+  const isVisible = (id: LayerId | "buildings") =>
+    id === "buildings" ? (twin.buildings?.show ?? true) : (twin.layer(id)?.visible ?? false);
   const toggleLayer = (id: LayerId | "buildings") => {
     setLayer(id, !isVisible(id));
     renderButtons();
@@ -191,7 +237,11 @@ export function startKiosk(app: App): void {
     const lang = uiLang.getState().lang;
     const v = liveFigure(app, current.live);
     live.dataset.empty = String(v === "—");
-    live.replaceChildren(h("span", { class: "kiosk-live-dot" }), `${t("kiosk.live")} · ${LIVE_LABELS[current.live][lang]}：`, h("b", { "data-live": current.live }, v));
+    live.replaceChildren(
+      h("span", { class: "kiosk-live-dot" }),
+      `${t("kiosk.live")} · ${LIVE_LABELS[current.live][lang]}：`,
+      h("b", { "data-live": current.live }, v),
+    );
   };
 
   const renderCaption = () => {
@@ -209,9 +259,12 @@ export function startKiosk(app: App): void {
     clear(figures);
     for (const f of current.figures) {
       figures.append(
-        h("div", { class: "kiosk-figure" },
+        h(
+          "div",
+          { class: "kiosk-figure" },
           h("div", { class: "kiosk-figure-value" }, f.value, f.unit[lang] ? h("small", {}, ` ${f.unit[lang]}`) : null),
-          h("div", { class: "kiosk-figure-label" }, f.label[lang])),
+          h("div", { class: "kiosk-figure-label" }, f.label[lang]),
+        ),
       );
     }
     source.textContent = `${t("kiosk.source")}：${PLAN_SOURCE[lang]}`;
@@ -261,11 +314,19 @@ export function startKiosk(app: App): void {
     renderButtons();
   };
 
-  const loop = new AttractLoop({ chapters: CHAPTERS.length, dwellMs: dwellS * 1000, idleMs: idleS * 1000, show, reset, onChange });
+  const loop = new AttractLoop({
+    chapters: CHAPTERS.length,
+    dwellMs: dwellS * 1000,
+    idleMs: idleS * 1000,
+    show,
+    reset,
+    onChange,
+  });
 
   // any touch / click / key / wheel counts as activity (capture: before the target's own handler runs)
   const activity = () => loop.activity();
-  for (const type of ["pointerdown", "touchstart", "keydown", "wheel"]) window.addEventListener(type, activity, { capture: true, passive: true });
+  for (const type of ["pointerdown", "touchstart", "keydown", "wheel"])
+    window.addEventListener(type, activity, { capture: true, passive: true });
 
   uiLang.subscribe(() => {
     renderCaption();
@@ -281,7 +342,13 @@ export function startKiosk(app: App): void {
   window.addEventListener("pagehide", () => loop.destroy());
   if (window.__rt) {
     window.__rt.kiosk = {
-      state: () => ({ ...loop.state, lang: uiLang.getState().lang, title: title.textContent, chapterId: current.id, offline: !offline.hidden }),
+      state: () => ({
+        ...loop.state,
+        lang: uiLang.getState().lang,
+        title: title.textContent,
+        chapterId: current.id,
+        offline: !offline.hidden,
+      }),
       times: { idleS, dwellS, flyS },
       history: () => history.slice(),
     };

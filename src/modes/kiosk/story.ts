@@ -43,7 +43,15 @@ export interface Chapter {
 }
 
 const view = (id: string, lon: number, lat: number, range: number, heading: number, pitch: number): CameraView => ({
-  id, name_zh: id, name_en: id, lon, lat, range, heading, pitch, dwellS: 20,
+  id,
+  name_zh: id,
+  name_en: id,
+  lon,
+  lat,
+  range,
+  heading,
+  pitch,
+  dwellS: 20,
 });
 const u = (zh: string, en: string): Bilingual => ({ zh, en });
 
@@ -61,8 +69,16 @@ export const CHAPTERS: readonly Chapter[] = [
     view: view("networks", 119.31, 26.07, 30000, 0, -50),
     figures: [
       { value: "30,000", unit: u("个", ""), label: u("5G基站（2025）", "5G base stations (2025)") },
-      { value: "35", unit: u("个/万人", "per 10k people"), label: u("每万人5G基站（2022年18.6）", "5G sites per 10k people (18.6 in 2022)") },
-      { value: "35%", unit: u("", ""), label: u("千兆宽带用户占比（2022年8.7%）", "Gigabit broadband share (8.7% in 2022)") },
+      {
+        value: "35",
+        unit: u("个/万人", "per 10k people"),
+        label: u("每万人5G基站（2022年18.6）", "5G sites per 10k people (18.6 in 2022)"),
+      },
+      {
+        value: "35%",
+        unit: u("", ""),
+        label: u("千兆宽带用户占比（2022年8.7%）", "Gigabit broadband share (8.7% in 2022)"),
+      },
       { value: "18", unit: u("万个", "×10k"), label: u("10G-PON及以上端口", "10G-PON and faster ports") },
     ],
     live: "siteLoad",
@@ -133,7 +149,11 @@ export const CHAPTERS: readonly Chapter[] = [
     view: view("city", 119.3, 25.98, 150000, 0, -70),
     figures: [
       { value: "73%", unit: u("", ""), label: u("5G用户普及率（2025）", "5G user penetration (2025)") },
-      { value: "63.4", unit: u("Tbps", "Tbps"), label: u("互联网出口带宽（2025）", "Internet egress bandwidth (2025)") },
+      {
+        value: "63.4",
+        unit: u("Tbps", "Tbps"),
+        label: u("互联网出口带宽（2025）", "Internet egress bandwidth (2025)"),
+      },
       { value: "20", unit: u("个", ""), label: u("5G+智慧城市示范应用", "5G + smart-city showcases") },
     ],
     live: "online",

@@ -33,7 +33,10 @@ class MemoryScenarios implements ScenarioStore {
   private rows = new Map<number, ScenarioRecord>();
   private next = 1;
   async list(): Promise<ScenarioSummary[]> {
-    return [...this.rows.values()].map(({ candidates, params: _p, ...r }) => ({ ...r, candidateCount: candidates.length }));
+    return [...this.rows.values()].map(({ candidates, params: _p, ...r }) => ({
+      ...r,
+      candidateCount: candidates.length,
+    }));
   }
   async get(id: number): Promise<ScenarioRecord> {
     const r = this.rows.get(id);
@@ -56,9 +59,13 @@ class MemoryScenarios implements ScenarioStore {
   }
 }
 
-const LON = 119.3, LAT = 26.08;
+const LON = 119.3,
+  LAT = 26.08;
 const area = squareArea(LON, LAT, 3000);
-const data = { sites: randomSites(6, LON, LAT, 4000, 3), districts: [{ name: "鼓楼区" as const, geometry: area, population: 60000 }] };
+const data = {
+  sites: randomSites(6, LON, LAT, 4000, 3),
+  districts: [{ name: "鼓楼区" as const, geometry: area, population: 60000 }],
+};
 
 async function ready(api: ScenarioStore): Promise<PlannerController> {
   const ctl = new PlannerController(new CoverageClient(new InProcessWorker()), api);
@@ -93,13 +100,20 @@ describe("PlannerController", () => {
     await ctl.accept([second]);
     expect(ctl.candidates().map((c) => c.id)).toContain(second.candidate.id);
     expect(ctl.candidates()).toHaveLength(2);
-    expect(ctl.state.siting!.result.proposals.map((p) => p.rank)).toEqual(r.proposals.filter((p) => p !== second).map((p) => p.rank));
+    expect(ctl.state.siting!.result.proposals.map((p) => p.rank)).toEqual(
+      r.proposals.filter((p) => p !== second).map((p) => p.rank),
+    );
     expect(ctl.state.snap!.kpis.area.coveredPeople).toBeGreaterThanOrEqual(k1.coveredPeople);
 
     // save: params carry area, thresholds and the indoor loss; KPIs are the flattened snapshot KPIs
     const id = await ctl.save("plan A");
     const rec = await api.get(id);
-    expect(rec.params).toEqual({ area: { kind: "district", name: "鼓楼区" }, goodDbm: -105, weakDbm: -110, penetrationDb: 20 });
+    expect(rec.params).toEqual({
+      area: { kind: "district", name: "鼓楼区" },
+      goodDbm: -105,
+      weakDbm: -110,
+      penetrationDb: 20,
+    });
     expect(rec.kpis.coveredPeople).toBeCloseTo(ctl.state.snap!.kpis.area.coveredPeople, 2);
     expect(ctl.state.scenarios.map((s) => s.name)).toEqual(["plan A"]);
 

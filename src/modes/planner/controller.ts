@@ -63,10 +63,28 @@ export type ScenarioStore = Pick<ScenarioApi, "list" | "get" | "create" | "updat
 export class PlannerController {
   readonly store: Store;
 
-  constructor(private client: CoverageClient, private api: ScenarioStore) {
+  constructor(
+    private client: CoverageClient,
+    private api: ScenarioStore,
+  ) {
     this.store = createStore<PlannerState>(() => ({
-      ready: false, busy: 0, error: null, area: null, analysis: { ...DEFAULT_ANALYSIS }, snap: null, before: null, lastDelta: null, selected: null,
-      siting: null, scenarios: [], current: null, compare: null, importReport: null, drawing: null, placeOnClick: true, workerMs: 0,
+      ready: false,
+      busy: 0,
+      error: null,
+      area: null,
+      analysis: { ...DEFAULT_ANALYSIS },
+      snap: null,
+      before: null,
+      lastDelta: null,
+      selected: null,
+      siting: null,
+      scenarios: [],
+      current: null,
+      compare: null,
+      importReport: null,
+      drawing: null,
+      placeOnClick: true,
+      workerMs: 0,
     }));
   }
 
@@ -98,13 +116,18 @@ export class PlannerController {
 
   /** Initialise from data already in memory (tests; the app uses init(urls)). */
   async initData(data: PlannerInit): Promise<void> {
-    await this.run(() => this.client.init({ ...data, params: { ...data.params, ...this.coverageParams(this.state.analysis) } }));
+    await this.run(() =>
+      this.client.init({ ...data, params: { ...data.params, ...this.coverageParams(this.state.analysis) } }),
+    );
     this.set({ ready: true });
     void this.refreshScenarios().catch(() => undefined);
   }
 
   private coverageParams(a: AnalysisForm) {
-    return { thresholds: { goodDbm: a.goodDbm, weakDbm: a.weakDbm }, losses: { ...DEFAULT_LOSSES, penetrationDb: a.penetrationDb } };
+    return {
+      thresholds: { goodDbm: a.goodDbm, weakDbm: a.weakDbm },
+      losses: { ...DEFAULT_LOSSES, penetrationDb: a.penetrationDb },
+    };
   }
 
   private applySnap(snap: PlannerSnapshot, extra: Partial<PlannerState> = {}): void {
@@ -197,7 +220,12 @@ export class PlannerController {
     await this.replaceCandidates([...this.candidates(), ...props.map((p) => p.candidate)]);
     const taken = new Set(props.map((p) => p.candidate.id));
     const rest = s ? s.result.proposals.filter((p) => !taken.has(p.candidate.id)) : [];
-    this.set({ siting: s && rest.length ? { result: { ...s.result, proposals: rest }, checked: s.checked.filter((x) => !taken.has(x)) } : null });
+    this.set({
+      siting:
+        s && rest.length
+          ? { result: { ...s.result, proposals: rest }, checked: s.checked.filter((x) => !taken.has(x)) }
+          : null,
+    });
   }
 
   dismissProposals(): void {
@@ -215,9 +243,16 @@ export class PlannerController {
   async save(name: string): Promise<number> {
     const snap = this.state.snap;
     if (!snap || !this.state.area) throw new Error("choose an analysis area before saving a scenario");
-    const body = { name: name.trim(), candidates: snap.candidates, params: scenarioParams(this.state.area, this.state.analysis), kpis: flattenKpis(snap.kpis) };
+    const body = {
+      name: name.trim(),
+      candidates: snap.candidates,
+      params: scenarioParams(this.state.area, this.state.analysis),
+      kpis: flattenKpis(snap.kpis),
+    };
     const cur = this.state.current;
-    const rec = await this.run(() => (cur && cur.name === body.name ? this.api.update(cur.id, body) : this.api.create(body)));
+    const rec = await this.run(() =>
+      cur && cur.name === body.name ? this.api.update(cur.id, body) : this.api.create(body),
+    );
     this.set({ current: { id: rec.id, name: rec.name } });
     await this.refreshScenarios();
     return rec.id;
@@ -231,9 +266,20 @@ export class PlannerController {
     if (!area) throw new Error(`scenario ${rec.name} has no analysis area`);
     const a0 = this.state.analysis;
     if (!this.state.area || JSON.stringify(area) !== JSON.stringify(this.state.area)) await this.setArea(area);
-    if (analysis.goodDbm !== a0.goodDbm || analysis.weakDbm !== a0.weakDbm || analysis.penetrationDb !== a0.penetrationDb) await this.setAnalysis(analysis);
+    if (
+      analysis.goodDbm !== a0.goodDbm ||
+      analysis.weakDbm !== a0.weakDbm ||
+      analysis.penetrationDb !== a0.penetrationDb
+    )
+      await this.setAnalysis(analysis);
     const snap = await this.run(() => this.client.setCandidates(rec.candidates));
-    this.applySnap(snap, { current: { id: rec.id, name: rec.name }, before: null, lastDelta: null, siting: null, selected: null });
+    this.applySnap(snap, {
+      current: { id: rec.id, name: rec.name },
+      before: null,
+      lastDelta: null,
+      siting: null,
+      selected: null,
+    });
   }
 
   async deleteScenario(id: number): Promise<void> {
@@ -259,7 +305,12 @@ export class PlannerController {
     const snap = this.state.snap;
     const candidates = snap?.candidates ?? [];
     if (kind === "csv") return candidatesToCSV(candidates);
-    const fc = scenarioToGeoJSON({ name, candidates, params: scenarioParams(this.state.area, this.state.analysis), kpis: snap ? flattenKpis(snap.kpis) : undefined });
+    const fc = scenarioToGeoJSON({
+      name,
+      candidates,
+      params: scenarioParams(this.state.area, this.state.analysis),
+      kpis: snap ? flattenKpis(snap.kpis) : undefined,
+    });
     return JSON.stringify(fc, null, 1);
   }
 

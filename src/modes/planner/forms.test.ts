@@ -1,6 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { makeCandidate } from "../../planner/candidates";
-import { analysisFromParams, applyCandidateEdit, closeDrawnPolygon, distanceM, fileNameFor, fmtDistance, fmtInt, fmtSigned, mergeCandidates, parseAnalysisForm, parseNumber, pickProposals, scenarioParams } from "./forms";
+import {
+  analysisFromParams,
+  applyCandidateEdit,
+  closeDrawnPolygon,
+  distanceM,
+  fileNameFor,
+  fmtDistance,
+  fmtInt,
+  fmtSigned,
+  mergeCandidates,
+  parseAnalysisForm,
+  parseNumber,
+  pickProposals,
+  scenarioParams,
+} from "./forms";
 
 describe("parseNumber", () => {
   it("accepts numbers in range, typographic minus and thousands separators", () => {
@@ -9,17 +23,29 @@ describe("parseNumber", () => {
   });
   it("names the field and the reason", () => {
     expect(parseNumber("", "heightM", 3, 200)).toEqual({ ok: false, field: "heightM", reason: "required" });
-    expect(parseNumber("abc", "heightM", 3, 200)).toMatchObject({ ok: false, field: "heightM", reason: 'not a number: "abc"' });
-    expect(parseNumber("250", "heightM", 3, 200)).toMatchObject({ ok: false, reason: "must be between 3 and 200, got 250" });
+    expect(parseNumber("abc", "heightM", 3, 200)).toMatchObject({
+      ok: false,
+      field: "heightM",
+      reason: 'not a number: "abc"',
+    });
+    expect(parseNumber("250", "heightM", 3, 200)).toMatchObject({
+      ok: false,
+      reason: "must be between 3 and 200, got 250",
+    });
   });
 });
 
 describe("parseAnalysisForm", () => {
   it("parses the defaults", () => {
-    expect(parseAnalysisForm({ goodDbm: "-105", weakDbm: "-110", penetrationDb: "20" })).toEqual({ value: { goodDbm: -105, weakDbm: -110, penetrationDb: 20 }, errors: [] });
+    expect(parseAnalysisForm({ goodDbm: "-105", weakDbm: "-110", penetrationDb: "20" })).toEqual({
+      value: { goodDbm: -105, weakDbm: -110, penetrationDb: 20 },
+      errors: [],
+    });
   });
   it("rejects weak above good and reports every bad field", () => {
-    expect(parseAnalysisForm({ goodDbm: "-110", weakDbm: "-100", penetrationDb: "20" }).errors).toEqual([{ field: "weakDbm", reason: "weak threshold (-100) must be ≤ good threshold (-110)" }]);
+    expect(parseAnalysisForm({ goodDbm: "-110", weakDbm: "-100", penetrationDb: "20" }).errors).toEqual([
+      { field: "weakDbm", reason: "weak threshold (-100) must be ≤ good threshold (-110)" },
+    ]);
     const r = parseAnalysisForm({ goodDbm: "x", weakDbm: "-110", penetrationDb: "99" });
     expect(r.value).toBeUndefined();
     expect(r.errors.map((e) => e.field)).toEqual(["goodDbm", "penetrationDb"]);
@@ -34,7 +60,11 @@ describe("applyCandidateEdit", () => {
     expect(applyCandidateEdit(c, "txPowerDbm", "49")).toMatchObject({ ok: true, value: { txPowerDbm: 49 } });
     expect(applyCandidateEdit(c, "band", "n41")).toMatchObject({ ok: true, value: { band: "n41" } });
     expect(applyCandidateEdit(c, "band", "n99")).toMatchObject({ ok: false, field: "band" });
-    expect(applyCandidateEdit(c, "tiltDeg", "31")).toMatchObject({ ok: false, field: "tiltDeg", reason: "must be between -10 and 30, got 31" });
+    expect(applyCandidateEdit(c, "tiltDeg", "31")).toMatchObject({
+      ok: false,
+      field: "tiltDeg",
+      reason: "must be between -10 and 30, got 31",
+    });
   });
   it("normalises azimuths into [0, 360) without touching the others", () => {
     const r = applyCandidateEdit(c, "az1", "-30");
@@ -53,12 +83,39 @@ describe("applyCandidateEdit", () => {
 
 describe("closeDrawnPolygon", () => {
   it("drops the double-click duplicate and closes the ring", () => {
-    const pts: [number, number][] = [[119.29, 26.07], [119.31, 26.07], [119.31, 26.09], [119.31, 26.09000001]];
+    const pts: [number, number][] = [
+      [119.29, 26.07],
+      [119.31, 26.07],
+      [119.31, 26.09],
+      [119.31, 26.09000001],
+    ];
     const r = closeDrawnPolygon(pts);
-    expect(r).toEqual({ ok: true, value: { kind: "polygon", geometry: { type: "Polygon", coordinates: [[[119.29, 26.07], [119.31, 26.07], [119.31, 26.09], [119.29, 26.07]]] } } });
+    expect(r).toEqual({
+      ok: true,
+      value: {
+        kind: "polygon",
+        geometry: {
+          type: "Polygon",
+          coordinates: [
+            [
+              [119.29, 26.07],
+              [119.31, 26.07],
+              [119.31, 26.09],
+              [119.29, 26.07],
+            ],
+          ],
+        },
+      },
+    });
   });
   it("needs three distinct vertices", () => {
-    expect(closeDrawnPolygon([[119.29, 26.07], [119.29, 26.07], [119.3, 26.07]])).toEqual({ ok: false, field: "polygon", reason: "needs at least 3 distinct vertices, got 2" });
+    expect(
+      closeDrawnPolygon([
+        [119.29, 26.07],
+        [119.29, 26.07],
+        [119.3, 26.07],
+      ]),
+    ).toEqual({ ok: false, field: "polygon", reason: "needs at least 3 distinct vertices, got 2" });
   });
   it("distance: 0.01° of latitude ≈ 1112 m", () => {
     expect(distanceM([119.3, 26.0], [119.3, 26.01])).toBeCloseTo(1111.95, 1);
@@ -73,9 +130,15 @@ describe("scenario helpers", () => {
     expect(analysisFromParams({})).toEqual({ goodDbm: -105, weakDbm: -110, penetrationDb: 20 });
   });
   it("merges imports by id", () => {
-    const a = makeCandidate(119.3, 26.0, { id: "A" }), b = makeCandidate(119.31, 26.0, { id: "B" });
-    const b2 = { ...b, heightM: 50 }, c = makeCandidate(119.32, 26.0, { id: "C" });
-    expect(mergeCandidates([a, b], [b2, c]).map((x) => [x.id, x.heightM])).toEqual([["A", 30], ["B", 50], ["C", 30]]);
+    const a = makeCandidate(119.3, 26.0, { id: "A" }),
+      b = makeCandidate(119.31, 26.0, { id: "B" });
+    const b2 = { ...b, heightM: 50 },
+      c = makeCandidate(119.32, 26.0, { id: "C" });
+    expect(mergeCandidates([a, b], [b2, c]).map((x) => [x.id, x.heightM])).toEqual([
+      ["A", 30],
+      ["B", 50],
+      ["C", 30],
+    ]);
   });
   it("picks checked proposals in rank order", () => {
     const ps = [3, 1, 2].map((rank) => ({ rank, candidate: { id: `P${rank}` } }));

@@ -25,13 +25,20 @@ export interface AnalysisForm {
 export const DEFAULT_ANALYSIS: Readonly<AnalysisForm> = { goodDbm: -105, weakDbm: -110, penetrationDb: 20 };
 
 /** Thresholds and indoor loss from the panel's inputs; every problem is reported (field + reason). */
-export function parseAnalysisForm(raw: { goodDbm: string; weakDbm: string; penetrationDb: string }): { value?: AnalysisForm; errors: { field: string; reason: string }[] } {
+export function parseAnalysisForm(raw: { goodDbm: string; weakDbm: string; penetrationDb: string }): {
+  value?: AnalysisForm;
+  errors: { field: string; reason: string }[];
+} {
   const good = parseNumber(raw.goodDbm, "goodDbm", -160, -30);
   const weak = parseNumber(raw.weakDbm, "weakDbm", -160, -30);
   const pen = parseNumber(raw.penetrationDb, "penetrationDb", 0, 60);
   const errors: { field: string; reason: string }[] = [];
   for (const p of [good, weak, pen]) if (!p.ok) errors.push({ field: p.field, reason: p.reason });
-  if (good.ok && weak.ok && weak.value > good.value) errors.push({ field: "weakDbm", reason: `weak threshold (${weak.value}) must be ≤ good threshold (${good.value})` });
+  if (good.ok && weak.ok && weak.value > good.value)
+    errors.push({
+      field: "weakDbm",
+      reason: `weak threshold (${weak.value}) must be ≤ good threshold (${good.value})`,
+    });
   if (errors.length || !good.ok || !weak.ok || !pen.ok) return { errors };
   return { value: { goodDbm: good.value, weakDbm: weak.value, penetrationDb: pen.value }, errors };
 }
@@ -49,7 +56,9 @@ export function applyCandidateEdit(c: Candidate, field: CandidateField, raw: str
     }
     case "band": {
       const b = Band.safeParse(raw);
-      return b.success ? { ok: true, value: { ...c, band: b.data } } : { ok: false, field, reason: `unknown band "${raw}" (n78, n41, n79, n28)` };
+      return b.success
+        ? { ok: true, value: { ...c, band: b.data } }
+        : { ok: false, field, reason: `unknown band "${raw}" (n78, n41, n79, n28)` };
     }
     case "heightM": {
       const p = parseNumber(raw, field, 3, 200);
@@ -79,7 +88,8 @@ export function applyCandidateEdit(c: Candidate, field: CandidateField, raw: str
 
 /** Metres between two lon/lat points (equirectangular; fine at city scale). */
 export function distanceM(a: readonly [number, number], b: readonly [number, number]): number {
-  const R = 6371008.8, rad = Math.PI / 180;
+  const R = 6371008.8,
+    rad = Math.PI / 180;
   const x = (b[0] - a[0]) * rad * Math.cos(((a[1] + b[1]) / 2) * rad);
   const y = (b[1] - a[1]) * rad;
   return R * Math.hypot(x, y);
@@ -89,7 +99,10 @@ export function distanceM(a: readonly [number, number], b: readonly [number, num
  * Close a polygon drawn by clicks: drop consecutive vertices closer than `minSpacingM` (a double-click adds the
  * last point twice), need ≥ 3 distinct vertices, and repeat the first vertex at the end (GeoJSON ring).
  */
-export function closeDrawnPolygon(points: readonly (readonly [number, number])[], minSpacingM = 2): Parsed<Extract<PlannerArea, { kind: "polygon" }>> {
+export function closeDrawnPolygon(
+  points: readonly (readonly [number, number])[],
+  minSpacingM = 2,
+): Parsed<Extract<PlannerArea, { kind: "polygon" }>> {
   const ring: [number, number][] = [];
   for (const p of points) {
     if (!Number.isFinite(p[0]) || !Number.isFinite(p[1])) continue;
@@ -97,8 +110,12 @@ export function closeDrawnPolygon(points: readonly (readonly [number, number])[]
     ring.push([p[0], p[1]]);
   }
   while (ring.length > 1 && distanceM(ring[0], ring[ring.length - 1]) < minSpacingM) ring.pop();
-  if (ring.length < 3) return { ok: false, field: "polygon", reason: `needs at least 3 distinct vertices, got ${ring.length}` };
-  return { ok: true, value: { kind: "polygon", geometry: { type: "Polygon", coordinates: [[...ring, [ring[0][0], ring[0][1]]]] } } };
+  if (ring.length < 3)
+    return { ok: false, field: "polygon", reason: `needs at least 3 distinct vertices, got ${ring.length}` };
+  return {
+    ok: true,
+    value: { kind: "polygon", geometry: { type: "Polygon", coordinates: [[...ring, [ring[0][0], ring[0][1]]]] } },
+  };
 }
 
 /** The analysis parameters a scenario stores (area, thresholds, indoor loss). */
@@ -139,13 +156,21 @@ export function mergeCandidates(current: readonly Candidate[], imported: readonl
 }
 
 /** Proposals chosen by the checkboxes, in rank order. */
-export function pickProposals<T extends { rank: number; candidate: { id: string } }>(proposals: readonly T[], checked: ReadonlySet<string>): T[] {
+export function pickProposals<T extends { rank: number; candidate: { id: string } }>(
+  proposals: readonly T[],
+  checked: ReadonlySet<string>,
+): T[] {
   return proposals.filter((p) => checked.has(p.candidate.id)).sort((a, b) => a.rank - b.rank);
 }
 
 /** A safe download file name from a scenario name. */
 export function fileNameFor(name: string, ext: "geojson" | "csv"): string {
-  const base = name.trim().replace(/[\\/:*?"<>|\s]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 80) || "scenario";
+  const base =
+    name
+      .trim()
+      .replace(/[\\/:*?"<>|\s]+/g, "_")
+      .replace(/^_+|_+$/g, "")
+      .slice(0, 80) || "scenario";
   return `${base}.${ext}`;
 }
 

@@ -137,11 +137,27 @@ export class CandidateMarkers {
       const pos = Cartesian3.fromDegrees(c.lon, c.lat, c.heightM);
       let m = this.byId.get(c.id);
       if (!m) {
-        const point = this.points.add({ position: pos, pixelSize: 13, outlineColor: Color.BLACK, outlineWidth: 2, disableDepthTestDistance: Number.POSITIVE_INFINITY, id: CANDIDATE_PICK_PREFIX + c.id });
+        const point = this.points.add({
+          position: pos,
+          pixelSize: 13,
+          outlineColor: Color.BLACK,
+          outlineWidth: 2,
+          disableDepthTestDistance: Number.POSITIVE_INFINITY,
+          id: CANDIDATE_PICK_PREFIX + c.id,
+        });
         const label = this.labels.add({
-          position: pos, text: "", font: "13px sans-serif", fillColor: Color.WHITE, outlineColor: Color.BLACK, outlineWidth: 3, style: LabelStyle.FILL_AND_OUTLINE,
-          pixelOffset: new Cartesian2(10, -4), horizontalOrigin: HorizontalOrigin.LEFT, verticalOrigin: VerticalOrigin.BOTTOM,
-          disableDepthTestDistance: Number.POSITIVE_INFINITY, translucencyByDistance: new NearFarScalar(20000, 1, 60000, 0),
+          position: pos,
+          text: "",
+          font: "13px sans-serif",
+          fillColor: Color.WHITE,
+          outlineColor: Color.BLACK,
+          outlineWidth: 3,
+          style: LabelStyle.FILL_AND_OUTLINE,
+          pixelOffset: new Cartesian2(10, -4),
+          horizontalOrigin: HorizontalOrigin.LEFT,
+          verticalOrigin: VerticalOrigin.BOTTOM,
+          disableDepthTestDistance: Number.POSITIVE_INFINITY,
+          translucencyByDistance: new NearFarScalar(20000, 1, 60000, 0),
         });
         m = { point, label };
         this.byId.set(c.id, m);
@@ -183,7 +199,8 @@ export class CandidateMarkers {
 
   /** The candidate whose marker is within `radiusPx` of a screen position (no pick pass: cheap on every press). */
   hit(pos: Cartesian2, radiusPx = 12): string | null {
-    let best: string | null = null, bestD = radiusPx * radiusPx;
+    let best: string | null = null,
+      bestD = radiusPx * radiusPx;
     for (const [id, m] of this.byId) {
       const w = SceneTransforms.worldToWindowCoordinates(this.scene, m.point.position);
       if (!w) continue;
@@ -199,7 +216,15 @@ export class CandidateMarkers {
   /** Ghost markers for unaccepted siting proposals. */
   showProposals(list: readonly { lon: number; lat: number; heightM: number }[]): void {
     this.proposals.removeAll();
-    for (const p of list) this.proposals.add({ position: Cartesian3.fromDegrees(p.lon, p.lat, p.heightM), pixelSize: 11, color: PROPOSAL, outlineColor: Color.WHITE, outlineWidth: 1, disableDepthTestDistance: Number.POSITIVE_INFINITY });
+    for (const p of list)
+      this.proposals.add({
+        position: Cartesian3.fromDegrees(p.lon, p.lat, p.heightM),
+        pixelSize: 11,
+        color: PROPOSAL,
+        outlineColor: Color.WHITE,
+        outlineWidth: 1,
+        disableDepthTestDistance: Number.POSITIVE_INFINITY,
+      });
     this.scene.requestRender();
   }
 
@@ -247,8 +272,18 @@ export class DrawOutline {
     this.line = null;
     const ring = closed && points.length > 2 ? [...points, points[0]] : points;
     if (ring.length >= 2)
-      this.line = this.lines.add({ positions: ring.map(([lon, lat]) => Cartesian3.fromDegrees(lon, lat, 6)), width: 2, material: Material.fromType("Color", { color: Color.fromCssColorString("#2ad4ff") }) });
-    for (const [lon, lat] of points) this.dots.add({ position: Cartesian3.fromDegrees(lon, lat, 6), pixelSize: 7, color: Color.fromCssColorString("#2ad4ff"), disableDepthTestDistance: Number.POSITIVE_INFINITY });
+      this.line = this.lines.add({
+        positions: ring.map(([lon, lat]) => Cartesian3.fromDegrees(lon, lat, 6)),
+        width: 2,
+        material: Material.fromType("Color", { color: Color.fromCssColorString("#2ad4ff") }),
+      });
+    for (const [lon, lat] of points)
+      this.dots.add({
+        position: Cartesian3.fromDegrees(lon, lat, 6),
+        pixelSize: 7,
+        color: Color.fromCssColorString("#2ad4ff"),
+        disableDepthTestDistance: Number.POSITIVE_INFINITY,
+      });
     this.scene.requestRender();
   }
 
@@ -271,7 +306,10 @@ export interface PointerCallbacks {
 }
 
 /** Drag candidates (camera input off while dragging) and report double-clicks. Returns a remover. */
-export function installPointer(scene: Scene, cb: PointerCallbacks): { destroy(): void; dragging(): string | null; consumeClick(): boolean } {
+export function installPointer(
+  scene: Scene,
+  cb: PointerCallbacks,
+): { destroy(): void; dragging(): string | null; consumeClick(): boolean } {
   const handler = new ScreenSpaceEventHandler(scene.canvas);
   const ctl = scene.screenSpaceCameraController;
   let dragId: string | null = null;
@@ -301,7 +339,10 @@ export function installPointer(scene: Scene, cb: PointerCallbacks): { destroy():
       cb.dragEnd(id, last[0], last[1]);
     }
   }, ScreenSpaceEventType.LEFT_UP);
-  handler.setInputAction((m: { position: Cartesian2 }) => cb.doubleClick(m.position), ScreenSpaceEventType.LEFT_DOUBLE_CLICK);
+  handler.setInputAction(
+    (m: { position: Cartesian2 }) => cb.doubleClick(m.position),
+    ScreenSpaceEventType.LEFT_DOUBLE_CLICK,
+  );
   return {
     destroy() {
       ctl.enableInputs = true;

@@ -16,7 +16,15 @@ import { h } from "../../ui/dom";
 import { flyToPoint } from "../../scene/camera";
 import { PlannerController } from "./controller";
 import { closeDrawnPolygon } from "./forms";
-import { CandidateMarkers, DrawOutline, HeatMapLayer, candidateIdOfPick, groundAt, installPointer, screenOf } from "./globe";
+import {
+  CandidateMarkers,
+  DrawOutline,
+  HeatMapLayer,
+  candidateIdOfPick,
+  groundAt,
+  installPointer,
+  screenOf,
+} from "./globe";
 import { mountPlannerPanel } from "./panel";
 
 export interface PlannerHandle {
@@ -33,7 +41,11 @@ export function createPlanner(app: App): PlannerHandle {
   const scene = twin.scene;
   const abs = (u: string) => new URL(u, location.href).href;
   const sitesUrl = abs(app.config.data.sites);
-  const urls = { sites: sitesUrl, buildings: new URL("buildings.json", sitesUrl).href, districts: abs(app.config.data.districts) };
+  const urls = {
+    sites: sitesUrl,
+    buildings: new URL("buildings.json", sitesUrl).href,
+    districts: abs(app.config.data.districts),
+  };
   const token = takeToken();
   const client = new CoverageClient();
   const api = new ScenarioApi({ baseUrl: app.config.gatewayUrl || "", token });
@@ -55,7 +67,11 @@ export function createPlanner(app: App): PlannerHandle {
     if (!pts) return;
     const r = closeDrawnPolygon(pts, 5);
     if (!r.ok) return addBanner({ id: "planner-draw", level: "warning", text: `${r.field}: ${r.reason}` });
-    void ctl.setArea(r.value).catch((e: unknown) => addBanner({ id: "planner-draw", level: "error", text: String((e as Error).message ?? e) }));
+    void ctl
+      .setArea(r.value)
+      .catch((e: unknown) =>
+        addBanner({ id: "planner-draw", level: "error", text: String((e as Error).message ?? e) }),
+      );
   };
   const panel = mountPlannerPanel(side, ctl, {
     flyToCandidate: (c) => void flyToPoint(scene.camera, c.lon, c.lat, 2500, 1),
@@ -72,7 +88,15 @@ export function createPlanner(app: App): PlannerHandle {
     if (s.snap && s.snap !== lastSnap) {
       lastSnap = s.snap;
       const g = s.snap.grid;
-      heat.update({ rgba: s.snap.rgba, nx: g.nx, ny: g.ny, west: g.west, south: g.south, east: g.east, north: g.north });
+      heat.update({
+        rgba: s.snap.rgba,
+        nx: g.nx,
+        ny: g.ny,
+        west: g.west,
+        south: g.south,
+        east: g.east,
+        north: g.north,
+      });
       if (!dragging()) markers.set(s.snap.candidates);
       if (s.area !== lastArea) {
         lastArea = s.area;
@@ -84,7 +108,8 @@ export function createPlanner(app: App): PlannerHandle {
     if (s.drawing !== p.drawing || s.area !== p.area) {
       // while drawing: the open outline; afterwards: the closed outline of a drawn analysis polygon
       if (s.drawing) outline.set(s.drawing, false);
-      else if (s.area?.kind === "polygon") outline.set(s.area.geometry.coordinates[0].slice(0, -1) as [number, number][], true);
+      else if (s.area?.kind === "polygon")
+        outline.set(s.area.geometry.coordinates[0].slice(0, -1) as [number, number][], true);
       else outline.set([], false);
     }
   });
@@ -108,7 +133,12 @@ export function createPlanner(app: App): PlannerHandle {
     dragEnd(id, lon, lat) {
       const c = ctl.candidates().find((x) => x.id === id);
       if (!c) return;
-      void ctl.upsert({ ...c, lon, lat }).then(() => ctl.store.setState({ before: dragBefore })).catch((e: unknown) => addBanner({ id: "planner-drag", level: "error", text: String((e as Error).message ?? e) }));
+      void ctl
+        .upsert({ ...c, lon, lat })
+        .then(() => ctl.store.setState({ before: dragBefore }))
+        .catch((e: unknown) =>
+          addBanner({ id: "planner-drag", level: "error", text: String((e as Error).message ?? e) }),
+        );
     },
     doubleClick() {
       if (ctl.state.drawing) finishDrawing();
@@ -131,12 +161,20 @@ export function createPlanner(app: App): PlannerHandle {
     if (!s.ready || !s.snap || !s.placeOnClick) return false;
     const g = groundAt(scene, pos);
     if (!g) return false;
-    void ctl.place(g[0], g[1]).catch((e: unknown) => addBanner({ id: "planner-place", level: "error", text: String((e as Error).message ?? e) }));
+    void ctl
+      .place(g[0], g[1])
+      .catch((e: unknown) =>
+        addBanner({ id: "planner-place", level: "error", text: String((e as Error).message ?? e) }),
+      );
     return true;
   });
 
   // ---------------------------------------------------------- start
-  ctl.init(urls).catch((e: unknown) => addBanner({ id: "planner-init", level: "error", text: `planner: ${(e as Error).message ?? e}` }));
+  ctl
+    .init(urls)
+    .catch((e: unknown) =>
+      addBanner({ id: "planner-init", level: "error", text: `planner: ${(e as Error).message ?? e}` }),
+    );
 
   const handle: PlannerHandle = {
     controller: ctl,
@@ -163,7 +201,16 @@ export function createPlanner(app: App): PlannerHandle {
       candidates: () => ctl.candidates(),
       snapshotStats: () => {
         const sn = ctl.state.snap;
-        return sn ? { ...sn.stats, nx: sn.grid.nx, ny: sn.grid.ny, cellSizeM: sn.grid.cellSizeM, heatUpdates: heat.updates, workerMs: ctl.state.workerMs } : null;
+        return sn
+          ? {
+              ...sn.stats,
+              nx: sn.grid.nx,
+              ny: sn.grid.ny,
+              cellSizeM: sn.grid.cellSizeM,
+              heatUpdates: heat.updates,
+              workerMs: ctl.state.workerMs,
+            }
+          : null;
       },
       lastDelta: () => ctl.state.lastDelta,
       proposals: () => ctl.state.siting?.result.proposals ?? [],

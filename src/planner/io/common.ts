@@ -19,17 +19,25 @@ export interface ImportResult {
 }
 
 /** Validate one raw record; on failure return every field-level reason, tagged with the line. */
-export function validateRecord(raw: Record<string, unknown>, line: number, seen: Map<string, number>, idPrefix: string): { item?: Candidate; errors: ImportError[] } {
+export function validateRecord(
+  raw: Record<string, unknown>,
+  line: number,
+  seen: Map<string, number>,
+  idPrefix: string,
+): { item?: Candidate; errors: ImportError[] } {
   const withDefaults: Record<string, unknown> = { ...DEFAULT_CANDIDATE, source: "import", ...raw };
   if (withDefaults.id === undefined || withDefaults.id === "") withDefaults.id = `${idPrefix}-${line}`;
   for (const k of ["lon", "lat"] as const)
     if (raw[k] === undefined) return { errors: [{ line, field: k, reason: "required" }] };
   const r = Candidate.safeParse(withDefaults);
   if (!r.success) {
-    return { errors: r.error.issues.map((i) => ({ line, field: i.path.map(String).join(".") || "(row)", reason: i.message })) };
+    return {
+      errors: r.error.issues.map((i) => ({ line, field: i.path.map(String).join(".") || "(row)", reason: i.message })),
+    };
   }
   const prev = seen.get(r.data.id);
-  if (prev !== undefined) return { errors: [{ line, field: "id", reason: `duplicate id ${r.data.id} (first on line ${prev})` }] };
+  if (prev !== undefined)
+    return { errors: [{ line, field: "id", reason: `duplicate id ${r.data.id} (first on line ${prev})` }] };
   seen.set(r.data.id, line);
   return { item: r.data, errors: [] };
 }

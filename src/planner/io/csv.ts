@@ -8,11 +8,37 @@ import Papa from "papaparse";
 import type { Candidate } from "../../protocol/scenario";
 import { type ImportError, type ImportResult, validateRecord } from "./common";
 
-export const CSV_COLUMNS = ["id", "name", "lon", "lat", "heightM", "azimuth1", "azimuth2", "azimuth3", "tiltDeg", "txPowerDbm", "band", "source"] as const;
+export const CSV_COLUMNS = [
+  "id",
+  "name",
+  "lon",
+  "lat",
+  "heightM",
+  "azimuth1",
+  "azimuth2",
+  "azimuth3",
+  "tiltDeg",
+  "txPowerDbm",
+  "band",
+  "source",
+] as const;
 const NUMERIC = new Set(["lon", "lat", "heightM", "azimuth1", "azimuth2", "azimuth3", "tiltDeg", "txPowerDbm"]);
 
 export function candidatesToCSV(items: readonly Candidate[]): string {
-  const rows = items.map((c) => [c.id, c.name ?? "", c.lon, c.lat, c.heightM, c.azimuths[0], c.azimuths[1], c.azimuths[2], c.tiltDeg, c.txPowerDbm, c.band, c.source ?? ""]);
+  const rows = items.map((c) => [
+    c.id,
+    c.name ?? "",
+    c.lon,
+    c.lat,
+    c.heightM,
+    c.azimuths[0],
+    c.azimuths[1],
+    c.azimuths[2],
+    c.tiltDeg,
+    c.txPowerDbm,
+    c.band,
+    c.source ?? "",
+  ]);
   return Papa.unparse({ fields: [...CSV_COLUMNS], data: rows }, { newline: "\n" }) + "\n";
 }
 
@@ -22,7 +48,8 @@ export function csvToCandidates(text: string, idPrefix = "IMP"): ImportResult {
   const nl: number[] = [];
   for (let i = 0; i < src.length; i++) if (src.charCodeAt(i) === 10) nl.push(i);
   const lineAt = (offset: number) => {
-    let lo = 0, hi = nl.length;
+    let lo = 0,
+      hi = nl.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (nl[mid] < offset) lo = mid + 1;
@@ -46,7 +73,8 @@ export function csvToCandidates(text: string, idPrefix = "IMP"): ImportResult {
       const row = res.data;
       if (!header) {
         header = row.map((h) => h.trim());
-        for (const req of ["lon", "lat"]) if (!header.includes(req)) errors.push({ line, field: req, reason: "missing column in header" });
+        for (const req of ["lon", "lat"])
+          if (!header.includes(req)) errors.push({ line, field: req, reason: "missing column in header" });
         return;
       }
       if (row.length === 1 && row[0].trim() === "") return; // blank line
@@ -70,11 +98,13 @@ export function csvToCandidates(text: string, idPrefix = "IMP"): ImportResult {
       const az = ["azimuth1", "azimuth2", "azimuth3"].map((k) => raw[k]);
       for (const k of ["azimuth1", "azimuth2", "azimuth3"]) delete raw[k];
       if (az.some((a) => a !== undefined)) {
-        if (az.some((a) => a === undefined)) return void errors.push({ line, field: "azimuth1..3", reason: "give all three azimuths or none" });
+        if (az.some((a) => a === undefined))
+          return void errors.push({ line, field: "azimuth1..3", reason: "give all three azimuths or none" });
         raw.azimuths = az;
       }
       const r = validateRecord(raw, line, seen, idPrefix);
-      for (const e of r.errors) if (e.field.startsWith("azimuths.")) e.field = `azimuth${Number(e.field.split(".")[1]) + 1}`;
+      for (const e of r.errors)
+        if (e.field.startsWith("azimuths.")) e.field = `azimuth${Number(e.field.split(".")[1]) + 1}`;
       if (r.item) items.push(r.item);
       errors.push(...r.errors);
     },

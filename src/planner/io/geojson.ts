@@ -57,21 +57,38 @@ export function geoJSONToCandidates(input: string | unknown, idPrefix = "IMP"): 
       return { items: [], errors: [{ line: 0, field: "(file)", reason: `not JSON: ${(e as Error).message}` }] };
     }
   }
-  const fc = doc as { type?: unknown; features?: unknown; rongtwinScenario?: { name?: unknown; params?: PlannerParams; kpis?: ScenarioKpis } };
+  const fc = doc as {
+    type?: unknown;
+    features?: unknown;
+    rongtwinScenario?: { name?: unknown; params?: PlannerParams; kpis?: ScenarioKpis };
+  };
   if (!fc || typeof fc !== "object" || fc.type !== "FeatureCollection" || !Array.isArray(fc.features))
-    return { items: [], errors: [{ line: 0, field: "type", reason: "expected a GeoJSON FeatureCollection with a features array" }] };
+    return {
+      items: [],
+      errors: [{ line: 0, field: "type", reason: "expected a GeoJSON FeatureCollection with a features array" }],
+    };
   const items: Candidate[] = [];
   const errors: ImportError[] = [];
   const seen = new Map<string, number>();
   fc.features.forEach((f: unknown, i: number) => {
     const line = i + 1;
-    const feat = f as { type?: unknown; id?: unknown; geometry?: { type?: unknown; coordinates?: unknown }; properties?: unknown };
+    const feat = f as {
+      type?: unknown;
+      id?: unknown;
+      geometry?: { type?: unknown; coordinates?: unknown };
+      properties?: unknown;
+    };
     if (!feat || feat.type !== "Feature") return void errors.push({ line, field: "type", reason: "not a Feature" });
     const g = feat.geometry;
     if (!g || g.type !== "Point" || !Array.isArray(g.coordinates) || g.coordinates.length < 2)
-      return void errors.push({ line, field: "geometry", reason: `expected a Point geometry, got ${g && typeof g === "object" ? String(g.type) : "none"}` });
+      return void errors.push({
+        line,
+        field: "geometry",
+        reason: `expected a Point geometry, got ${g && typeof g === "object" ? String(g.type) : "none"}`,
+      });
     const [lon, lat] = g.coordinates as unknown[];
-    const props = feat.properties && typeof feat.properties === "object" ? (feat.properties as Record<string, unknown>) : {};
+    const props =
+      feat.properties && typeof feat.properties === "object" ? (feat.properties as Record<string, unknown>) : {};
     const raw: Record<string, unknown> = { ...props, lon, lat };
     if (raw.id === undefined && (typeof feat.id === "string" || typeof feat.id === "number")) raw.id = String(feat.id);
     const r = validateRecord(raw, line, seen, idPrefix);
@@ -79,5 +96,11 @@ export function geoJSONToCandidates(input: string | unknown, idPrefix = "IMP"): 
     errors.push(...r.errors);
   });
   const meta = fc.rongtwinScenario;
-  return { items, errors, name: typeof meta?.name === "string" ? meta.name : undefined, params: meta?.params, kpis: meta?.kpis };
+  return {
+    items,
+    errors,
+    name: typeof meta?.name === "string" ? meta.name : undefined,
+    params: meta?.params,
+    kpis: meta?.kpis,
+  };
 }

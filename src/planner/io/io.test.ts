@@ -4,13 +4,39 @@ import { candidatesToCSV, csvToCandidates } from "./csv";
 import { geoJSONToCandidates, scenarioToGeoJSON } from "./geojson";
 
 const cands: Candidate[] = [
-  { id: "C-1", name: "东街口, rooftop", lon: 119.3, lat: 26.087, heightM: 33, azimuths: [10, 130, 250], tiltDeg: 6, txPowerDbm: 53, band: "n78", source: "manual" },
-  { id: "AUTO-2", lon: 119.3105, lat: 26.044, heightM: 28.5, azimuths: [0, 120, 240], tiltDeg: -2, txPowerDbm: 49.5, band: "n28", source: "auto" },
+  {
+    id: "C-1",
+    name: "东街口, rooftop",
+    lon: 119.3,
+    lat: 26.087,
+    heightM: 33,
+    azimuths: [10, 130, 250],
+    tiltDeg: 6,
+    txPowerDbm: 53,
+    band: "n78",
+    source: "manual",
+  },
+  {
+    id: "AUTO-2",
+    lon: 119.3105,
+    lat: 26.044,
+    heightM: 28.5,
+    azimuths: [0, 120, 240],
+    tiltDeg: -2,
+    txPowerDbm: 49.5,
+    band: "n28",
+    source: "auto",
+  },
 ];
 
 describe("GeoJSON", () => {
   it("round-trips a scenario exactly", () => {
-    const fc = scenarioToGeoJSON({ name: "A", candidates: cands, params: { cellSizeM: 50, area: { kind: "district", name: "鼓楼区" } }, kpis: { coveredPct: 97.5 } });
+    const fc = scenarioToGeoJSON({
+      name: "A",
+      candidates: cands,
+      params: { cellSizeM: 50, area: { kind: "district", name: "鼓楼区" } },
+      kpis: { coveredPct: 97.5 },
+    });
     expect(fc.features[0].geometry).toEqual({ type: "Point", coordinates: [119.3, 26.087] });
     const back = geoJSONToCandidates(JSON.stringify(fc));
     expect(back.errors).toEqual([]);
@@ -24,17 +50,41 @@ describe("GeoJSON", () => {
       type: "FeatureCollection",
       features: [
         { type: "Feature", geometry: { type: "Point", coordinates: [119.3, 26.08] }, properties: { id: "ok" } },
-        { type: "Feature", geometry: { type: "LineString", coordinates: [[0, 0], [1, 1]] }, properties: {} },
+        {
+          type: "Feature",
+          geometry: {
+            type: "LineString",
+            coordinates: [
+              [0, 0],
+              [1, 1],
+            ],
+          },
+          properties: {},
+        },
         { type: "Feature", geometry: { type: "Point", coordinates: [119.3, 126] }, properties: { tiltDeg: 45 } },
         { type: "Feature", geometry: { type: "Point", coordinates: [119.31, 26.08] }, properties: { id: "ok" } },
-        { type: "Feature", id: 7, geometry: { type: "Point", coordinates: [119.32, 26.08] }, properties: { band: "n78" } },
+        {
+          type: "Feature",
+          id: 7,
+          geometry: { type: "Point", coordinates: [119.32, 26.08] },
+          properties: { band: "n78" },
+        },
       ],
     };
     const r = geoJSONToCandidates(fc);
     expect(r.items.map((c) => c.id)).toEqual(["ok", "7"]);
     expect(r.items[0]).toMatchObject({ heightM: 30, azimuths: [0, 120, 240], band: "n78", source: "import" });
-    expect(r.errors).toContainEqual({ line: 2, field: "geometry", reason: "expected a Point geometry, got LineString" });
-    expect(r.errors.filter((e) => e.line === 3).map((e) => e.field).sort()).toEqual(["lat", "tiltDeg"]);
+    expect(r.errors).toContainEqual({
+      line: 2,
+      field: "geometry",
+      reason: "expected a Point geometry, got LineString",
+    });
+    expect(
+      r.errors
+        .filter((e) => e.line === 3)
+        .map((e) => e.field)
+        .sort(),
+    ).toEqual(["lat", "tiltDeg"]);
     expect(r.errors).toContainEqual({ line: 4, field: "id", reason: "duplicate id ok (first on line 1)" });
     expect(geoJSONToCandidates("{oops").errors[0]).toMatchObject({ line: 0, field: "(file)" });
     expect(geoJSONToCandidates({ type: "Feature" }).errors[0].field).toBe("type");
@@ -44,7 +94,9 @@ describe("GeoJSON", () => {
 describe("CSV", () => {
   it("round-trips, quoting names with commas", () => {
     const text = candidatesToCSV(cands);
-    expect(text.split("\n")[0]).toBe("id,name,lon,lat,heightM,azimuth1,azimuth2,azimuth3,tiltDeg,txPowerDbm,band,source");
+    expect(text.split("\n")[0]).toBe(
+      "id,name,lon,lat,heightM,azimuth1,azimuth2,azimuth3,tiltDeg,txPowerDbm,band,source",
+    );
     expect(text).toContain('"东街口, rooftop"');
     const back = csvToCandidates(text);
     expect(back.errors).toEqual([]);
@@ -77,7 +129,11 @@ describe("CSV", () => {
     expect(r.errors.every((e) => [3, 5, 6, 7, 8, 9, 11].includes(e.line))).toBe(true);
   });
   it("reports a header without lon/lat and an empty file", () => {
-    expect(csvToCandidates("id,x,y\na,1,2\n").errors).toContainEqual({ line: 1, field: "lon", reason: "missing column in header" });
+    expect(csvToCandidates("id,x,y\na,1,2\n").errors).toContainEqual({
+      line: 1,
+      field: "lon",
+      reason: "missing column in header",
+    });
     expect(csvToCandidates("").errors[0]).toMatchObject({ line: 1, field: "(file)" });
   });
 });

@@ -26,8 +26,14 @@ export interface ChargerModelOptions {
   ordinarySessionMs: number;
 }
 export const CHARGER_DEFAULTS: ChargerModelOptions = {
-  connectorMtbfMs: 25 * DAY, connectorMttrMs: 6 * HOUR, stationMtbfMs: 90 * DAY, stationMttrMs: 40 * MIN,
-  superPeakRate: 1.3, ordinaryPeakRate: 0.5, superSessionMs: 32 * MIN, ordinarySessionMs: 95 * MIN,
+  connectorMtbfMs: 25 * DAY,
+  connectorMttrMs: 6 * HOUR,
+  stationMtbfMs: 90 * DAY,
+  stationMttrMs: 40 * MIN,
+  superPeakRate: 1.3,
+  ordinaryPeakRate: 0.5,
+  superSessionMs: 32 * MIN,
+  ordinarySessionMs: 95 * MIN,
 };
 
 export class ChargerModel implements LayerModel {
@@ -52,7 +58,12 @@ export class ChargerModel implements LayerModel {
   arrivals = 0;
   lost = 0;
 
-  constructor(readonly stations: readonly Charger[], t0: number, rng: Rng, readonly opts: ChargerModelOptions = CHARGER_DEFAULTS) {
+  constructor(
+    readonly stations: readonly Charger[],
+    t0: number,
+    rng: Rng,
+    readonly opts: ChargerModelOptions = CHARGER_DEFAULTS,
+  ) {
     const n = (this.n = stations.length);
     this.offset = new Int32Array(n + 1);
     stations.forEach((s, i) => (this.offset[i + 1] = this.offset[i] + s.connectors));
@@ -129,7 +140,16 @@ export class ChargerModel implements LayerModel {
       } else if (!this.offline[i] && this.nextOffline[i] <= t) {
         this.offline[i] = 1;
         this.offlineUntil[i] = this.nextOffline[i] + rng.exp(o.stationMttrMs);
-        alarms.raise("chargers", s.id, i, "charger-offline", "major", this.nextOffline[i], `${s.name} 通信中断`, `${s.id}: station offline (no communication)`);
+        alarms.raise(
+          "chargers",
+          s.id,
+          i,
+          "charger-offline",
+          "major",
+          this.nextOffline[i],
+          `${s.name} 通信中断`,
+          `${s.id}: station offline (no communication)`,
+        );
         changed = true;
       }
       // connectors: session ends, faults, repairs
@@ -152,7 +172,11 @@ export class ChargerModel implements LayerModel {
       for (let a = 0; a < k; a++) {
         this.arrivals++;
         let free = -1;
-        for (let c = this.offset[i]; c < this.offset[i + 1]; c++) if (this.conn[c] === CONN.idle) { free = c; break; }
+        for (let c = this.offset[i]; c < this.offset[i + 1]; c++)
+          if (this.conn[c] === CONN.idle) {
+            free = c;
+            break;
+          }
         if (free < 0) {
           this.lost++;
           continue;
@@ -165,7 +189,8 @@ export class ChargerModel implements LayerModel {
       // solar + storage (energy balance over dt)
       const solarKw = s.solarKwp > 0 ? this.solar(s, t) : 0;
       let powerKw = 0;
-      for (let c = this.offset[i]; c < this.offset[i + 1]; c++) if (this.conn[c] === CONN.charging) powerKw += s.connectorKw * this.taper[c];
+      for (let c = this.offset[i]; c < this.offset[i + 1]; c++)
+        if (this.conn[c] === CONN.charging) powerKw += s.connectorKw * this.taper[c];
       if (s.storageKwh > 0) {
         const h = localHour(t);
         let flowKw = Math.min(solarKw, 0.5 * s.storageKwh); // solar surplus into storage
@@ -180,10 +205,40 @@ export class ChargerModel implements LayerModel {
       const cnt = this.counts(i);
       const half = Math.ceil(s.connectors / 2);
       const status = this.offline[i] ? 3 : fault >= half ? 2 : fault > 0 ? 1 : 0;
-      out.push(i, status, [cnt.charging, cnt.idle, cnt.fault, cnt.offline, this.offline[i] ? null : powerKw, solarKw, s.storageKwh > 0 ? this.soc[i] : 0]);
+      out.push(i, status, [
+        cnt.charging,
+        cnt.idle,
+        cnt.fault,
+        cnt.offline,
+        this.offline[i] ? null : powerKw,
+        solarKw,
+        s.storageKwh > 0 ? this.soc[i] : 0,
+      ]);
       if (fault === 0) alarms.clear("chargers", s.id, "charger-fault", t);
-      else if (fault >= half) alarms.raise("chargers", s.id, i, "charger-fault", "major", t, `${s.name} ${fault}/${s.connectors} 个充电枪故障`, `${s.id}: ${fault} of ${s.connectors} connectors faulty`, fault);
-      else alarms.raise("chargers", s.id, i, "charger-fault", "minor", t, `${s.name} ${fault}个充电枪故障`, `${s.id}: ${fault} connector(s) faulty`, fault);
+      else if (fault >= half)
+        alarms.raise(
+          "chargers",
+          s.id,
+          i,
+          "charger-fault",
+          "major",
+          t,
+          `${s.name} ${fault}/${s.connectors} 个充电枪故障`,
+          `${s.id}: ${fault} of ${s.connectors} connectors faulty`,
+          fault,
+        );
+      else
+        alarms.raise(
+          "chargers",
+          s.id,
+          i,
+          "charger-fault",
+          "minor",
+          t,
+          `${s.name} ${fault}个充电枪故障`,
+          `${s.id}: ${fault} connector(s) faulty`,
+          fault,
+        );
     }
   }
 
@@ -205,7 +260,15 @@ export class ChargerModel implements LayerModel {
   connectorStates(i: number): ("idle" | "charging" | "fault" | "offline")[] {
     const out: ("idle" | "charging" | "fault" | "offline")[] = [];
     for (let c = this.offset[i]; c < this.offset[i + 1]; c++)
-      out.push(this.offline[i] ? "offline" : this.conn[c] === CONN.charging ? "charging" : this.conn[c] === CONN.fault ? "fault" : "idle");
+      out.push(
+        this.offline[i]
+          ? "offline"
+          : this.conn[c] === CONN.charging
+            ? "charging"
+            : this.conn[c] === CONN.fault
+              ? "fault"
+              : "idle",
+      );
     return out;
   }
 }

@@ -25,13 +25,25 @@ export function interpHourly(profile: readonly number[], hour: number): number {
 }
 
 /** mobile data traffic, residential areas: evening peak ~21h */
-export const MOBILE_RESIDENTIAL = [0.42, 0.3, 0.22, 0.17, 0.15, 0.16, 0.22, 0.34, 0.45, 0.52, 0.56, 0.6, 0.66, 0.62, 0.6, 0.61, 0.64, 0.7, 0.78, 0.88, 0.96, 1.0, 0.9, 0.66];
+export const MOBILE_RESIDENTIAL = [
+  0.42, 0.3, 0.22, 0.17, 0.15, 0.16, 0.22, 0.34, 0.45, 0.52, 0.56, 0.6, 0.66, 0.62, 0.6, 0.61, 0.64, 0.7, 0.78, 0.88,
+  0.96, 1.0, 0.9, 0.66,
+];
 /** mobile data traffic, business areas: working-day plateau with lunch bump */
-export const MOBILE_BUSINESS = [0.22, 0.16, 0.12, 0.1, 0.1, 0.12, 0.2, 0.4, 0.66, 0.8, 0.84, 0.86, 0.86, 0.84, 0.86, 0.85, 0.82, 0.76, 0.66, 0.6, 0.56, 0.5, 0.42, 0.3];
+export const MOBILE_BUSINESS = [
+  0.22, 0.16, 0.12, 0.1, 0.1, 0.12, 0.2, 0.4, 0.66, 0.8, 0.84, 0.86, 0.86, 0.84, 0.86, 0.85, 0.82, 0.76, 0.66, 0.6,
+  0.56, 0.5, 0.42, 0.3,
+];
 /** road demand relative to the road's peak: rush hours 8h and 18h */
-export const ROAD_DEMAND = [0.12, 0.08, 0.06, 0.05, 0.06, 0.14, 0.38, 0.82, 0.98, 0.78, 0.62, 0.62, 0.6, 0.56, 0.6, 0.66, 0.78, 0.95, 1.0, 0.82, 0.62, 0.46, 0.32, 0.2];
+export const ROAD_DEMAND = [
+  0.12, 0.08, 0.06, 0.05, 0.06, 0.14, 0.38, 0.82, 0.98, 0.78, 0.62, 0.62, 0.6, 0.56, 0.6, 0.66, 0.78, 0.95, 1.0, 0.82,
+  0.62, 0.46, 0.32, 0.2,
+];
 /** EV charging arrivals relative to peak: commute peaks plus late-evening home/taxi charging */
-export const CHARGING_ARRIVALS = [0.3, 0.22, 0.16, 0.12, 0.12, 0.18, 0.38, 0.72, 0.92, 0.62, 0.46, 0.5, 0.62, 0.52, 0.46, 0.5, 0.7, 0.94, 1.0, 0.82, 0.64, 0.54, 0.46, 0.36];
+export const CHARGING_ARRIVALS = [
+  0.3, 0.22, 0.16, 0.12, 0.12, 0.18, 0.38, 0.72, 0.92, 0.62, 0.46, 0.5, 0.62, 0.52, 0.46, 0.5, 0.7, 0.94, 1.0, 0.82,
+  0.64, 0.54, 0.46, 0.36,
+];
 
 /** Fuzhou monthly mean air temperature, °C (climate normals, rounded). */
 const MONTHLY_MEAN_C = [11.0, 11.6, 14.2, 18.6, 22.8, 26.2, 29.2, 28.8, 26.6, 22.8, 18.6, 13.8];
@@ -51,8 +63,8 @@ export function outdoorTempC(t: number): number {
 /** sun elevation (radians) at Fuzhou for time t (simple declination / hour-angle model, ±0.5°) */
 export function sunElevation(t: number): number {
   const doy = dayOfYear(t);
-  const decl = (-23.44 * Math.PI) / 180 * Math.cos(((2 * Math.PI) / 365) * (doy + 10));
-  const utcH = ((t / HOUR) % 24 + 24) % 24;
+  const decl = ((-23.44 * Math.PI) / 180) * Math.cos(((2 * Math.PI) / 365) * (doy + 10));
+  const utcH = (((t / HOUR) % 24) + 24) % 24;
   const solarTime = utcH + FUZHOU.lon / 15; // ignoring equation of time
   const ha = ((solarTime - 12) * 15 * Math.PI) / 180;
   const lat = (FUZHOU.lat * Math.PI) / 180;

@@ -11,8 +11,16 @@ import { clamp, interpHourly, localHour, outdoorTempC } from "./curves";
 import { hash01, ouStep, type Rng } from "./rng";
 import { DAY, HOUR, MIN, warm, type LayerModel, type SimContext, type UpdateCollector } from "./types";
 
-const BASE_UTIL: Record<DataCentre["kind"], number> = { "ai-computing": 0.78, government: 0.55, carrier: 0.66, enterprise: 0.52, edge: 0.46 };
-const BUSINESS_SWING = [0, 0, 0, 0, 0, 0, 0.1, 0.3, 0.6, 0.8, 0.9, 0.95, 0.9, 0.95, 1, 1, 0.95, 0.9, 0.85, 0.9, 0.85, 0.6, 0.3, 0.1];
+const BASE_UTIL: Record<DataCentre["kind"], number> = {
+  "ai-computing": 0.78,
+  government: 0.55,
+  carrier: 0.66,
+  enterprise: 0.52,
+  edge: 0.46,
+};
+const BUSINESS_SWING = [
+  0, 0, 0, 0, 0, 0, 0.1, 0.3, 0.6, 0.8, 0.9, 0.95, 0.9, 0.95, 1, 1, 0.95, 0.9, 0.85, 0.9, 0.85, 0.6, 0.3, 0.1,
+];
 
 /** PUE model: pure function so tests can check its shape. */
 export function pueModel(designPue: number, util: number, outdoorC: number, coolingFault: boolean): number {
@@ -39,7 +47,13 @@ export class DataCentreModel implements LayerModel {
   weather = 0;
   lastWeatherT: number;
 
-  constructor(readonly dcs: readonly DataCentre[], t0: number, rng: Rng, readonly mtbfMs = 90 * DAY, readonly mttrMs = 1.5 * HOUR) {
+  constructor(
+    readonly dcs: readonly DataCentre[],
+    t0: number,
+    rng: Rng,
+    readonly mtbfMs = 90 * DAY,
+    readonly mttrMs = 1.5 * HOUR,
+  ) {
     const n = (this.n = dcs.length);
     this.util0 = new Float32Array(n);
     this.noise = new Float32Array(n);
@@ -83,30 +97,82 @@ export class DataCentreModel implements LayerModel {
       } else if (!this.fault[i] && this.nextFault[i] <= t) {
         this.fault[i] = 1;
         this.faultEnd[i] = this.nextFault[i] + rng.exp(this.mttrMs);
-        alarms.raise("datacentres", d.id, i, "cooling-fault", "major", this.nextFault[i], `${d.name} 冷机跳闸，制冷能力下降`, `${d.nameEn}: chiller trip, cooling capacity reduced`);
+        alarms.raise(
+          "datacentres",
+          d.id,
+          i,
+          "cooling-fault",
+          "major",
+          this.nextFault[i],
+          `${d.name} 冷机跳闸，制冷能力下降`,
+          `${d.nameEn}: chiller trip, cooling capacity reduced`,
+        );
         changed = true;
       }
       if (!changed && this.nextReport[i] > t) continue;
       const dt = Math.max(0, t - this.lastReport[i]);
       this.lastReport[i] = t;
       this.nextReport[i] = t + ctx.reportEverySimMs * (this.started ? 0.75 + 0.5 * rng.next() : rng.next());
-      this.noise[i] = ouStep(this.noise[i], dt, d.kind === "ai-computing" ? 2 * HOUR : 30 * MIN, d.kind === "ai-computing" ? 0.06 : 0.03, rng);
-      const swing = d.kind === "carrier" || d.kind === "enterprise" || d.kind === "government" ? 0.1 * interpHourly(BUSINESS_SWING, localHour(t)) - 0.05 : 0;
+      this.noise[i] = ouStep(
+        this.noise[i],
+        dt,
+        d.kind === "ai-computing" ? 2 * HOUR : 30 * MIN,
+        d.kind === "ai-computing" ? 0.06 : 0.03,
+        rng,
+      );
+      const swing =
+        d.kind === "carrier" || d.kind === "enterprise" || d.kind === "government"
+          ? 0.1 * interpHourly(BUSINESS_SWING, localHour(t)) - 0.05
+          : 0;
       const util = clamp(this.util0[i] + swing + this.noise[i], 0.05, 0.98);
       const itMw = d.itCapacityMw * util;
       const outdoorC = this.outdoor(i, t);
       const pue = pueModel(d.designPue, util, outdoorC, !!this.fault[i]);
       const rackUtil = clamp(util * (0.96 + 0.08 * hash01(d.id, 5)), 0, 1);
-      const inletC = 21.5 + 0.08 * (outdoorC - 20) + 3 * (rackUtil - 0.6) + (this.fault[i] ? 7 : 0) + 0.3 * this.noise[i] * 10;
+      const inletC =
+        21.5 + 0.08 * (outdoorC - 20) + 3 * (rackUtil - 0.6) + (this.fault[i] ? 7 : 0) + 0.3 * this.noise[i] * 10;
       let status = 0;
       if (pue > 1.5 || inletC > 27 || this.fault[i]) status = 1;
       if (inletC > 32) status = 2;
       out.push(i, status, [itMw, itMw * pue, pue, rackUtil, inletC, outdoorC]);
       // threshold alarms with hysteresis
-      if (pue > 1.5) alarms.raise("datacentres", d.id, i, "pue-high", "major", t, `${d.name} PUE ${pue.toFixed(2)} 超过1.5`, `${d.nameEn}: PUE ${pue.toFixed(2)} above 1.5`, pue);
+      if (pue > 1.5)
+        alarms.raise(
+          "datacentres",
+          d.id,
+          i,
+          "pue-high",
+          "major",
+          t,
+          `${d.name} PUE ${pue.toFixed(2)} 超过1.5`,
+          `${d.nameEn}: PUE ${pue.toFixed(2)} above 1.5`,
+          pue,
+        );
       else if (pue < 1.48) alarms.clear("datacentres", d.id, "pue-high", t);
-      if (inletC > 32) alarms.raise("datacentres", d.id, i, "inlet-high", "critical", t, `${d.name} 进风温度 ${inletC.toFixed(1)}°C 超过32°C`, `${d.nameEn}: inlet ${inletC.toFixed(1)} °C above 32 °C`, inletC);
-      else if (inletC > 27) alarms.raise("datacentres", d.id, i, "inlet-high", "major", t, `${d.name} 进风温度 ${inletC.toFixed(1)}°C 超过27°C`, `${d.nameEn}: inlet ${inletC.toFixed(1)} °C above 27 °C`, inletC);
+      if (inletC > 32)
+        alarms.raise(
+          "datacentres",
+          d.id,
+          i,
+          "inlet-high",
+          "critical",
+          t,
+          `${d.name} 进风温度 ${inletC.toFixed(1)}°C 超过32°C`,
+          `${d.nameEn}: inlet ${inletC.toFixed(1)} °C above 32 °C`,
+          inletC,
+        );
+      else if (inletC > 27)
+        alarms.raise(
+          "datacentres",
+          d.id,
+          i,
+          "inlet-high",
+          "major",
+          t,
+          `${d.name} 进风温度 ${inletC.toFixed(1)}°C 超过27°C`,
+          `${d.nameEn}: inlet ${inletC.toFixed(1)} °C above 27 °C`,
+          inletC,
+        );
       else if (inletC < 26.5) alarms.clear("datacentres", d.id, "inlet-high", t);
     }
   }

@@ -26,7 +26,13 @@ export class SimRunner {
   private lastClockSave = 0;
   private publishing = false;
 
-  constructor(private readonly data: LayerData, private readonly bus: Bus, private readonly opts: RunnerOptions, private readonly isPaused: () => boolean, private readonly activeAlarms: () => Alarm[]) {}
+  constructor(
+    private readonly data: LayerData,
+    private readonly bus: Bus,
+    private readonly opts: RunnerOptions,
+    private readonly isPaused: () => boolean,
+    private readonly activeAlarms: () => Alarm[],
+  ) {}
 
   get running(): boolean {
     return !!this.timer;
@@ -42,7 +48,12 @@ export class SimRunner {
       startMs = c.simMs + (Date.now() - c.wallMs) * o.speed;
     }
     const prefix = `S${o.seed.toString(36)}-${Date.now().toString(36)}`;
-    this.sim = new Simulator(this.data, { seed: o.seed, startMs, reportEverySimMs: (o.reportRealMs ?? 3000) * o.speed, alarmPrefix: prefix });
+    this.sim = new Simulator(this.data, {
+      seed: o.seed,
+      startMs,
+      reportEverySimMs: (o.reportRealMs ?? 3000) * o.speed,
+      alarmPrefix: prefix,
+    });
     // alarms raised by an earlier simulator run (previous leader / process) can never be cleared by this one
     const stale: BusEvent[] = this.activeAlarms()
       .filter((a) => a.id.startsWith("S") && !a.id.startsWith(prefix))

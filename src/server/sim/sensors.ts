@@ -22,7 +22,11 @@ export interface SensorModelOptions {
   waveKmh: number;
 }
 export const SENSOR_DEFAULTS: SensorModelOptions = {
-  incidentMtbfMs: 12 * DAY, incidentMttrMs: 45 * MIN, deviceMtbfMs: 60 * DAY, deviceMttrMs: 3 * HOUR, waveKmh: 15,
+  incidentMtbfMs: 12 * DAY,
+  incidentMttrMs: 45 * MIN,
+  deviceMtbfMs: 60 * DAY,
+  deviceMttrMs: 3 * HOUR,
+  waveKmh: 15,
 };
 
 export function congestionLevel(speedRatio: number): number {
@@ -55,7 +59,13 @@ export class SensorModel implements LayerModel {
   readonly occupancy: Float32Array;
   readonly flow: Float32Array;
 
-  constructor(readonly sensors: readonly Sensor[], roads: readonly Road[], t0: number, rng: Rng, readonly opts: SensorModelOptions = SENSOR_DEFAULTS) {
+  constructor(
+    readonly sensors: readonly Sensor[],
+    roads: readonly Road[],
+    t0: number,
+    rng: Rng,
+    readonly opts: SensorModelOptions = SENSOR_DEFAULTS,
+  ) {
     const n = (this.n = sensors.length);
     const roadById = new Map(roads.map((r) => [r.id, r]));
     this.downstream = new Int32Array(n).fill(-1);
@@ -139,7 +149,16 @@ export class SensorModel implements LayerModel {
         this.device[i] = rng.next() < 0.6 ? 2 : 3;
         this.deviceEnd[i] = this.nextDevice[i] + rng.exp(o.deviceMttrMs);
         const s = this.sensors[i];
-        alarms.raise("sensors", s.id, i, "sensor-fault", "minor", this.nextDevice[i], `${s.name} 检测器${this.device[i] === 2 ? "故障" : "离线"}`, `${s.id}: detector ${this.device[i] === 2 ? "fault" : "offline"}`);
+        alarms.raise(
+          "sensors",
+          s.id,
+          i,
+          "sensor-fault",
+          "minor",
+          this.nextDevice[i],
+          `${s.name} 检测器${this.device[i] === 2 ? "故障" : "离线"}`,
+          `${s.id}: detector ${this.device[i] === 2 ? "fault" : "offline"}`,
+        );
         this.nextReport[i] = t;
       }
     }
@@ -172,7 +191,17 @@ export class SensorModel implements LayerModel {
       if (lvl !== this.level[i]) {
         const s = this.sensors[i];
         if (lvl === 4 && this.level[i] < 4)
-          alarms.raise("sensors", s.id, i, "congestion-severe", "major", t, `${s.road} ${s.name} 严重拥堵，车速 ${speed.toFixed(0)} km/h`, `${s.id}: severe congestion, ${speed.toFixed(0)} km/h`, speed);
+          alarms.raise(
+            "sensors",
+            s.id,
+            i,
+            "congestion-severe",
+            "major",
+            t,
+            `${s.road} ${s.name} 严重拥堵，车速 ${speed.toFixed(0)} km/h`,
+            `${s.id}: severe congestion, ${speed.toFixed(0)} km/h`,
+            speed,
+          );
         else if (lvl <= 2) alarms.clear("sensors", s.id, "congestion-severe", t);
         if ((lvl === 4) !== (this.level[i] === 4)) this.nextReport[i] = t; // report status changes now
         this.level[i] = lvl;

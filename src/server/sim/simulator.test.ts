@@ -20,7 +20,9 @@ describe("simulator", () => {
     const a = new Simulator(data, { seed: 42, startMs: T0 });
     const b = new Simulator(data, { seed: 42, startMs: T0 });
     const c = new Simulator(data, { seed: 43, startMs: T0 });
-    let ja = "", jb = "", jc = "";
+    let ja = "",
+      jb = "",
+      jc = "";
     for (let k = 0; k < 200; k++) {
       ja += JSON.stringify(a.step(30_000));
       jb += JSON.stringify(b.step(30_000));
@@ -56,12 +58,22 @@ describe("simulator", () => {
   });
 
   it("site outage rate matches the configured MTBF/MTTR over many site-days", () => {
-    const N = 1000, days = 60, mtbf = 30 * DAY, mttr = 2 * HOUR;
+    const N = 1000,
+      days = 60,
+      mtbf = 30 * DAY,
+      mttr = 2 * HOUR;
     const data = makeFixture({ sites: N, datacentres: 1, chargers: 1, roads: 1, sensorsPerRoad: 2 });
-    const sim = new Simulator(data, { seed: 9, startMs: T0, reportEverySimMs: DAY, sites: { mtbfMs: mtbf, mttrMs: mttr } });
-    let raised = 0, cleared = 0;
+    const sim = new Simulator(data, {
+      seed: 9,
+      startMs: T0,
+      reportEverySimMs: DAY,
+      sites: { mtbfMs: mtbf, mttrMs: mttr },
+    });
+    let raised = 0,
+      cleared = 0;
     for (let t = 0; t < days * DAY; t += 10 * MIN) {
-      for (const e of sim.step(10 * MIN)) if (e.t === "a" && e.alarm.kind === "site-down") e.op === "raise" ? raised++ : cleared++;
+      for (const e of sim.step(10 * MIN))
+        if (e.t === "a" && e.alarm.kind === "site-down") e.op === "raise" ? raised++ : cleared++;
     }
     // renewal process: one outage per (MTBF + MTTR) per site on average
     const expected = (N * days * DAY) / (mtbf + mttr); // ≈ 1994
@@ -74,15 +86,25 @@ describe("simulator", () => {
 
   it("charger connector states always sum to the station's connectors; power is within limits", () => {
     const data = makeFixture({ sites: 5, chargers: 40 });
-    const sim = new Simulator(data, { seed: 3, startMs: T0, reportEverySimMs: 2 * MIN, chargers: { connectorMtbfMs: 3 * DAY } });
-    let checked = 0, faults = 0, charging = 0;
+    const sim = new Simulator(data, {
+      seed: 3,
+      startMs: T0,
+      reportEverySimMs: 2 * MIN,
+      chargers: { connectorMtbfMs: 3 * DAY },
+    });
+    let checked = 0,
+      faults = 0,
+      charging = 0;
     for (let t = 0; t < DAY; t += MIN) {
       for (const ev of updates(sim.step(MIN), "chargers")) {
         ev.idx.forEach((i, r) => {
           const st = data.chargers[i];
           const c = ["charging", "idle", "fault", "offline"].map((k) => ev.m[k][r]!);
           expect(c[0] + c[1] + c[2] + c[3]).toBe(st.connectors);
-          if (ev.m.powerKw[r] !== null) expect(dequantise("chargers", "powerKw", ev.m.powerKw[r]!)).toBeLessThanOrEqual(st.connectors * st.connectorKw + 0.1);
+          if (ev.m.powerKw[r] !== null)
+            expect(dequantise("chargers", "powerKw", ev.m.powerKw[r]!)).toBeLessThanOrEqual(
+              st.connectors * st.connectorKw + 0.1,
+            );
           faults += c[2];
           charging += c[0];
           checked++;
@@ -105,7 +127,10 @@ describe("simulator", () => {
       const evs = sim.step(MIN);
       const h = Math.floor(localHour(sim.t - 1));
       arrivals[h] += sim.chargers.arrivals - before;
-      for (const ev of updates(evs, "chargers")) ev.idx.forEach((i, r) => { if (data.chargers[i].solarKwp > 0) solar[h] += ev.m.solarKw[r]!; });
+      for (const ev of updates(evs, "chargers"))
+        ev.idx.forEach((i, r) => {
+          if (data.chargers[i].solarKwp > 0) solar[h] += ev.m.solarKw[r]!;
+        });
     }
     const peak = arrivals.indexOf(Math.max(...arrivals));
     expect([7, 8, 9, 16, 17, 18, 19]).toContain(peak);
@@ -122,7 +147,8 @@ describe("simulator", () => {
     // in the simulation: regress reported PUE on outdoor temperature over a day
     const data = makeFixture({ sites: 5, datacentres: 8 });
     const sim = new Simulator(data, { seed: 11, startMs: T0, reportEverySimMs: 5 * MIN, dcMtbfMs: 1e15 });
-    const xs: number[] = [], ys: number[] = [];
+    const xs: number[] = [],
+      ys: number[] = [];
     for (let t = 0; t < DAY; t += MIN)
       for (const ev of updates(sim.step(MIN), "datacentres"))
         ev.idx.forEach((i, r) => {
@@ -130,16 +156,26 @@ describe("simulator", () => {
           xs.push(dequantise("datacentres", "outdoorC", ev.m.outdoorC[r]!));
           ys.push(dequantise("datacentres", "pue", ev.m.pue[r]!));
         });
-    const mx = xs.reduce((a, b) => a + b) / xs.length, my = ys.reduce((a, b) => a + b) / ys.length;
-    let sxy = 0, sxx = 0;
-    xs.forEach((x, k) => { sxy += (x - mx) * (ys[k] - my); sxx += (x - mx) ** 2; });
+    const mx = xs.reduce((a, b) => a + b) / xs.length,
+      my = ys.reduce((a, b) => a + b) / ys.length;
+    let sxy = 0,
+      sxx = 0;
+    xs.forEach((x, k) => {
+      sxy += (x - mx) * (ys[k] - my);
+      sxx += (x - mx) ** 2;
+    });
     expect(Math.max(...xs) - Math.min(...xs)).toBeGreaterThan(4); // the day has a real diurnal swing
     expect(sxy / sxx).toBeGreaterThan(0.005); // PUE per °C
   });
 
   it("congestion from an incident spreads upstream along the road, sensor by sensor", () => {
     const data = makeFixture({ sites: 2, chargers: 2, roads: 1, sensorsPerRoad: 10 });
-    const sim = new Simulator(data, { seed: 2, startMs: T0 + 3 * HOUR, reportEverySimMs: MIN, sensors: { incidentMtbfMs: 1e15, deviceMtbfMs: 1e15 } });
+    const sim = new Simulator(data, {
+      seed: 2,
+      startMs: T0 + 3 * HOUR,
+      reportEverySimMs: MIN,
+      sensors: { incidentMtbfMs: 1e15, deviceMtbfMs: 1e15 },
+    });
     sim.step(MIN);
     sim.sensors.startIncident(6, sim.t, 2 * HOUR); // sensors are 800 m apart, chainage order = index order
     const firstJam = new Array(10).fill(Infinity);
@@ -160,12 +196,14 @@ describe("simulator", () => {
     for (let t = 0; t < DAY; t += 5 * MIN)
       for (const ev of sim.step(5 * MIN)) {
         if (ev.t !== "u") continue;
-        for (const name of LAYER_METRICS[ev.layer]) for (const q of ev.m[name]) if (q !== null) {
-          const v = dequantise(ev.layer, name, q);
-          const spec = metricSpec(ev.layer, name)!;
-          expect(v, `${ev.layer}.${name}`).toBeGreaterThanOrEqual(spec.min);
-          expect(v, `${ev.layer}.${name}`).toBeLessThanOrEqual(spec.max);
-        }
+        for (const name of LAYER_METRICS[ev.layer])
+          for (const q of ev.m[name])
+            if (q !== null) {
+              const v = dequantise(ev.layer, name, q);
+              const spec = metricSpec(ev.layer, name)!;
+              expect(v, `${ev.layer}.${name}`).toBeGreaterThanOrEqual(spec.min);
+              expect(v, `${ev.layer}.${name}`).toBeLessThanOrEqual(spec.max);
+            }
       }
   });
 });

@@ -38,7 +38,10 @@ export class Simulator {
   private readonly ctx: SimContext;
   t: number;
 
-  constructor(readonly data: LayerData, readonly opts: SimulatorOptions) {
+  constructor(
+    readonly data: LayerData,
+    readonly opts: SimulatorOptions,
+  ) {
     this.rng = new Rng(opts.seed);
     this.t = opts.startMs;
     this.alarms = new AlarmSink(opts.alarmPrefix ?? `S${opts.seed}`);

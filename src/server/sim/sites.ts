@@ -16,11 +16,27 @@ export interface SiteModelOptions {
   degradeMtbfMs: number;
   degradeMttrMs: number;
 }
-export const SITE_DEFAULTS: SiteModelOptions = { mtbfMs: 30 * DAY, mttrMs: 2 * HOUR, degradeMtbfMs: 20 * DAY, degradeMttrMs: 1 * HOUR };
+export const SITE_DEFAULTS: SiteModelOptions = {
+  mtbfMs: 30 * DAY,
+  mttrMs: 2 * HOUR,
+  degradeMtbfMs: 20 * DAY,
+  degradeMttrMs: 1 * HOUR,
+};
 
 const URBAN: Record<string, number> = {
-  鼓楼区: 1.0, 台江区: 1.0, 仓山区: 0.92, 晋安区: 0.88, 马尾区: 0.78, 长乐区: 0.72, 福清市: 0.7,
-  闽侯县: 0.72, 连江县: 0.58, 罗源县: 0.5, 闽清县: 0.48, 永泰县: 0.48, 平潭县: 0.55,
+  鼓楼区: 1.0,
+  台江区: 1.0,
+  仓山区: 0.92,
+  晋安区: 0.88,
+  马尾区: 0.78,
+  长乐区: 0.72,
+  福清市: 0.7,
+  闽侯县: 0.72,
+  连江县: 0.58,
+  罗源县: 0.5,
+  闽清县: 0.48,
+  永泰县: 0.48,
+  平潭县: 0.55,
 };
 const BUSINESS_SHARE: Record<string, number> = { 鼓楼区: 0.45, 台江区: 0.45, 仓山区: 0.3, 晋安区: 0.25, 马尾区: 0.3 };
 
@@ -47,7 +63,12 @@ export class SiteModel implements LayerModel {
   /** counts for statistics tests */
   outages = 0;
 
-  constructor(readonly sites: readonly Site[], t0: number, rng: Rng, readonly opts: SiteModelOptions = SITE_DEFAULTS) {
+  constructor(
+    readonly sites: readonly Site[],
+    t0: number,
+    rng: Rng,
+    readonly opts: SiteModelOptions = SITE_DEFAULTS,
+  ) {
     const n = (this.n = sites.length);
     this.base = new Float32Array(n);
     this.business = new Float32Array(n);
@@ -79,7 +100,9 @@ export class SiteModel implements LayerModel {
   /** mean load of a site at local hour h ignoring noise (used by tests and as the model's expectation) */
   expectedLoad(i: number, t: number): number {
     const h = localHour(t);
-    const prof = (1 - this.business[i]) * interpHourly(MOBILE_RESIDENTIAL, h) + this.business[i] * interpHourly(MOBILE_BUSINESS, h);
+    const prof =
+      (1 - this.business[i]) * interpHourly(MOBILE_RESIDENTIAL, h) +
+      this.business[i] * interpHourly(MOBILE_BUSINESS, h);
     return this.base[i] * prof;
   }
 
@@ -111,8 +134,18 @@ export class SiteModel implements LayerModel {
           this.outages++;
           this.repairAt[i] = at + rng.exp(o.mttrMs);
           const s = this.sites[i];
-          const why = this.down[i] === 2 ? ["设备/电源故障", "equipment or power fault"] : ["传输中断", "transmission lost"];
-          alarms.raise("sites", s.id, i, "site-down", "critical", at, `${s.name} 基站退服（${why[0]}）`, `${s.id} site down (${why[1]})`);
+          const why =
+            this.down[i] === 2 ? ["设备/电源故障", "equipment or power fault"] : ["传输中断", "transmission lost"];
+          alarms.raise(
+            "sites",
+            s.id,
+            i,
+            "site-down",
+            "critical",
+            at,
+            `${s.name} 基站退服（${why[0]}）`,
+            `${s.id} site down (${why[1]})`,
+          );
           changed = true;
           continue;
         }
@@ -134,7 +167,16 @@ export class SiteModel implements LayerModel {
           this.degraded[i] = 1;
           this.degradeEnd[i] = at + rng.exp(o.degradeMttrMs);
           const s = this.sites[i];
-          alarms.raise("sites", s.id, i, "site-degraded", "minor", at, `${s.name} 扇区3退服，性能下降`, `${s.id} sector 3 out of service`);
+          alarms.raise(
+            "sites",
+            s.id,
+            i,
+            "site-degraded",
+            "minor",
+            at,
+            `${s.name} 扇区3退服，性能下降`,
+            `${s.id} sector 3 out of service`,
+          );
           changed = true;
           continue;
         }

@@ -6,19 +6,41 @@ import { SyntheticSource, objectCount, scaleLayerData } from "./synthetic";
 import type { Site } from "../../protocol/data";
 
 const site = (i: number): Site => ({
-  id: `5G-${i}`, name: `站${i}`, operator: "CMCC", band: "n78", lon: 119.3 + i * 0.001, lat: 26.05, heightM: 30,
-  azimuths: [0, 120, 240], tiltDeg: 6, txPowerDbm: 46, district: "鼓楼区", commissioned: "2024-01-01",
+  id: `5G-${i}`,
+  name: `站${i}`,
+  operator: "CMCC",
+  band: "n78",
+  lon: 119.3 + i * 0.001,
+  lat: 26.05,
+  heightM: 30,
+  azimuths: [0, 120, 240],
+  tiltDeg: 6,
+  txPowerDbm: 46,
+  district: "鼓楼区",
+  commissioned: "2024-01-01",
 });
 const data = (sites: number): LayerData => ({
   sites: Array.from({ length: sites }, (_, i) => site(i)),
-  datacentres: [], chargers: [], sensors: [], roads: [],
+  datacentres: [],
+  chargers: [],
+  sensors: [],
+  roads: [],
 });
 
 describe("scaleLayerData", () => {
   it("replicates sites to the requested total with new ids, jitter within ±0.02°", () => {
     const d = scaleLayerData(data(3), 8);
     expect(objectCount(d)).toBe(8);
-    expect(d.sites.map((s) => s.id)).toEqual(["5G-0", "5G-1", "5G-2", "5G-0-r1", "5G-1-r1", "5G-2-r1", "5G-0-r2", "5G-1-r2"]);
+    expect(d.sites.map((s) => s.id)).toEqual([
+      "5G-0",
+      "5G-1",
+      "5G-2",
+      "5G-0-r1",
+      "5G-1-r1",
+      "5G-2-r1",
+      "5G-0-r2",
+      "5G-1-r2",
+    ]);
     for (let k = 3; k < 8; k++) {
       expect(Math.abs(d.sites[k].lon - d.sites[k % 3].lon)).toBeLessThanOrEqual(0.02);
       expect(Math.abs(d.sites[k].lat - 26.05)).toBeLessThanOrEqual(0.02);
@@ -59,7 +81,12 @@ describe("SyntheticSource", () => {
   it("publishes about rate x time records through the bus", async () => {
     const bus = new LocalBus();
     let n = 0;
-    await bus.start({ apply: (ev) => void (ev.t === "u" && (n += ev.idx.length)), checkpoint: () => ({ layers: {}, alarms: [], paused: false }), load: () => {}, onLeader: () => {} });
+    await bus.start({
+      apply: (ev) => void (ev.t === "u" && (n += ev.idx.length)),
+      checkpoint: () => ({ layers: {}, alarms: [], paused: false }),
+      load: () => {},
+      onLeader: () => {},
+    });
     const src = new SyntheticSource(data(50), bus, { rate: 2000, tickMs: 20 });
     src.start();
     await new Promise((r) => setTimeout(r, 500));

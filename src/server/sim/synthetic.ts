@@ -42,7 +42,8 @@ export function objectCount(data: LayerData): number {
 export function scaleLayerData(data: LayerData, total: number): LayerData {
   const others = objectCount(data) - data.sites.length;
   const want = Math.round(total) - others;
-  if (!Number.isFinite(total) || want < 1) throw new Error(`SYNTH_OBJECTS=${total}: must exceed the ${others} non-site objects`);
+  if (!Number.isFinite(total) || want < 1)
+    throw new Error(`SYNTH_OBJECTS=${total}: must exceed the ${others} non-site objects`);
   if (!data.sites.length) throw new Error("scaleLayerData: no sites to replicate");
   const n = data.sites.length;
   const rng = new Rng(0x5eed);
@@ -56,7 +57,12 @@ export function scaleLayerData(data: LayerData, total: number): LayerData {
     }
     const dLon = (rng.next() - 0.5) * 0.04;
     const dLat = (rng.next() - 0.5) * 0.04;
-    sites.push({ ...s, id: `${s.id}-r${r}`, lon: Math.round((s.lon + dLon) * 1e6) / 1e6, lat: Math.round((s.lat + dLat) * 1e6) / 1e6 });
+    sites.push({
+      ...s,
+      id: `${s.id}-r${r}`,
+      lon: Math.round((s.lon + dLon) * 1e6) / 1e6,
+      lat: Math.round((s.lat + dLat) * 1e6) / 1e6,
+    });
   }
   return { ...data, sites };
 }
@@ -66,14 +72,24 @@ export class SyntheticSource {
   private last = 0;
   private carry = 0;
   private readonly rng: Rng;
-  private readonly layers: { layer: LayerId; count: number; names: readonly string[]; ranges: { min: number; max: number; step: number }[] }[];
+  private readonly layers: {
+    layer: LayerId;
+    count: number;
+    names: readonly string[];
+    ranges: { min: number; max: number; step: number }[];
+  }[];
   private readonly total: number;
   private readonly cum: number[];
   /** records published so far */
   published = 0;
 
-  constructor(data: LayerData, private readonly bus: Bus, private readonly opts: SyntheticOptions) {
-    if (!(opts.rate >= 0 && Number.isFinite(opts.rate))) throw new Error(`SYNTH_RATE=${opts.rate}: expected a number >= 0`);
+  constructor(
+    data: LayerData,
+    private readonly bus: Bus,
+    private readonly opts: SyntheticOptions,
+  ) {
+    if (!(opts.rate >= 0 && Number.isFinite(opts.rate)))
+      throw new Error(`SYNTH_RATE=${opts.rate}: expected a number >= 0`);
     this.rng = new Rng(opts.seed ?? 7);
     this.layers = LAYER_IDS.filter((l) => countOf(data, l) > 0).map((layer) => {
       const names = LAYER_METRICS[layer];
@@ -107,7 +123,15 @@ export class SyntheticSource {
       const idx = g - (li ? this.cum[li - 1] : 0);
       let ev = per.get(li);
       if (!ev) {
-        ev = { t: "u", layer: L.layer, ts: now, idx: [], st: [], m: Object.fromEntries(L.names.map((m) => [m, []])), rts: [] };
+        ev = {
+          t: "u",
+          layer: L.layer,
+          ts: now,
+          idx: [],
+          st: [],
+          m: Object.fromEntries(L.names.map((m) => [m, []])),
+          rts: [],
+        };
         per.set(li, ev);
       }
       const u = this.rng.next();

@@ -26,7 +26,9 @@ export class UpdateCollector {
     this.st.push(status);
     for (let k = 0; k < this.names.length; k++) {
       const v = values[k];
-      this.m[this.names[k]].push(v === null || v === undefined || !Number.isFinite(v) ? null : Math.round(v / this.steps[k]));
+      this.m[this.names[k]].push(
+        v === null || v === undefined || !Number.isFinite(v) ? null : Math.round(v / this.steps[k]),
+      );
     }
   }
   get size(): number {
@@ -50,13 +52,30 @@ export class AlarmSink {
   private counter = 0;
   constructor(private readonly prefix: string) {}
 
-  raise(layer: LayerId, objectId: string, objectIndex: number, kind: string, severity: Severity, t: number, text_zh: string, text_en: string, value?: number): void {
+  raise(
+    layer: LayerId,
+    objectId: string,
+    objectIndex: number,
+    kind: string,
+    severity: Severity,
+    t: number,
+    text_zh: string,
+    text_en: string,
+    value?: number,
+  ): void {
     const key = `${layer}|${objectId}|${kind}`;
     const cur = this.active.get(key);
     if (cur && cur.severity === severity) return;
     const alarm: Alarm = {
       id: `${this.prefix}-${(++this.counter).toString(36)}-${kind}-${objectId}`.slice(0, 160),
-      layer, objectId, objectIndex, kind, severity, raisedAt: Math.round(t), text_zh, text_en,
+      layer,
+      objectId,
+      objectIndex,
+      kind,
+      severity,
+      raisedAt: Math.round(t),
+      text_zh,
+      text_en,
       ...(value !== undefined && Number.isFinite(value) ? { value: Math.round(value * 1000) / 1000 } : {}),
     };
     this.active.set(key, alarm);

@@ -21,7 +21,12 @@ export function mountAlarms(host: HTMLElement, deps: AlarmPanelDeps): () => void
   const title = h("h2", { class: "panel-title" });
   const count = h("span", { class: "alarm-count", "data-testid": "alarm-count" });
   const list = h("ol", { class: "alarm-list", "data-testid": "alarm-list" });
-  const panel = h("section", { class: "panel alarms", "data-testid": "alarms" }, h("div", { class: "panel-head" }, title, count), list);
+  const panel = h(
+    "section",
+    { class: "panel alarms", "data-testid": "alarms" },
+    h("div", { class: "panel-head" }, title, count),
+    list,
+  );
   host.append(panel);
   const limit = deps.limit ?? 40;
 
@@ -37,7 +42,12 @@ export function mountAlarms(host: HTMLElement, deps: AlarmPanelDeps): () => void
     for (const a of active.slice(0, limit)) {
       const row = h(
         "li",
-        { class: `alarm sev-${a.severity}${a.ackedAt ? " acked" : ""}`, "data-alarm-id": a.id, "data-severity": a.severity, tabindex: 0 },
+        {
+          class: `alarm sev-${a.severity}${a.ackedAt ? " acked" : ""}`,
+          "data-alarm-id": a.id,
+          "data-severity": a.severity,
+          tabindex: 0,
+        },
         h("span", { class: "sev" }, t(`sev.${a.severity}`)),
         h("time", { class: "alarm-time" }, new Date(a.raisedAt).toLocaleTimeString("en-GB")),
         h("span", { class: "alarm-obj" }, deps.nameOf(a)),

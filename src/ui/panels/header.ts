@@ -14,10 +14,25 @@ export function mountHeader(host: HTMLElement, modeKey: StringKey): HeaderHandle
   const sample = h("span", { class: "sample-badge", "data-testid": "sample-badge" });
   const mode = h("span", { class: "mode-name" });
   const clock = h("time", { class: "clock", "data-testid": "clock" });
-  const badge = h("span", { class: "conn-badge", "data-testid": "connection-badge", "data-state": "connecting", role: "status" });
+  const badge = h("span", {
+    class: "conn-badge",
+    "data-testid": "connection-badge",
+    "data-state": "connecting",
+    role: "status",
+  });
   const langBtn = h("button", { type: "button", class: "lang-btn", "data-testid": "lang-toggle" });
   langBtn.addEventListener("click", () => setLang(uiLang.getState().lang === "zh" ? "en" : "zh"));
-  const bar = h("header", { class: "app-header" }, title, sample, mode, h("span", { class: "spacer" }), badge, clock, langBtn);
+  const bar = h(
+    "header",
+    { class: "app-header" },
+    title,
+    sample,
+    mode,
+    h("span", { class: "spacer" }),
+    badge,
+    clock,
+    langBtn,
+  );
   host.append(bar);
   let conn: ConnState = { state: "connecting", since: Date.now() };
 
@@ -25,7 +40,11 @@ export function mountHeader(host: HTMLElement, modeKey: StringKey): HeaderHandle
     badge.dataset.state = conn.state;
     const time = new Date(conn.since).toLocaleTimeString("en-GB");
     badge.textContent =
-      conn.state === "connected" ? `● ${t("connected")}` : conn.state === "offline" ? `● ${t("offlineSince")} ${time}` : `● ${t("reconnecting")}`;
+      conn.state === "connected"
+        ? `● ${t("connected")}`
+        : conn.state === "offline"
+          ? `● ${t("offlineSince")} ${time}`
+          : `● ${t("reconnecting")}`;
   };
   const render = () => {
     title.textContent = t("appTitle");

@@ -26,7 +26,8 @@ function fmt(v: FieldValue): string {
 }
 
 function fmtMetric(name: string, v: number): string {
-  if (name === "rackUtil" || name === "occupancy" || name === "load" || /^s\d$/.test(name)) return `${(v * 100).toFixed(0)}%`;
+  if (name === "rackUtil" || name === "occupancy" || name === "load" || /^s\d$/.test(name))
+    return `${(v * 100).toFixed(0)}%`;
   if (Math.abs(v) >= 100) return Math.round(v).toLocaleString("en-US");
   return v.toFixed(name === "pue" ? 3 : 1);
 }
@@ -37,7 +38,14 @@ export function mountInspector(host: HTMLElement, deps: InspectorDeps): () => vo
   const title = h("h2", { class: "panel-title" });
   const closeBtn = h("button", { type: "button", class: "close-btn", onclick: () => select(null) }, "×");
   const actions = h("div", { class: "inspector-actions" });
-  const panel = h("aside", { class: "panel inspector", "data-testid": "inspector", hidden: true }, h("div", { class: "panel-head" }, title, closeBtn), body, liveBox, actions);
+  const panel = h(
+    "aside",
+    { class: "panel inspector", "data-testid": "inspector", hidden: true },
+    h("div", { class: "panel-head" }, title, closeBtn),
+    body,
+    liveBox,
+    actions,
+  );
   host.append(panel);
 
   const layerOf = (id: string) => deps.layers.find((l) => l.id === id);
@@ -51,16 +59,39 @@ export function mountInspector(host: HTMLElement, deps: InspectorDeps): () => vo
     const seen = live.lastSeen(sel.layer, sel.index);
     const statusKey = `status.${st}`;
     liveBox.append(
-      h("div", { class: "kv" }, h("span", { class: "k" }, t("status")), h("span", { class: "v status-pill", "data-status": st, style: `--c:${STATUS_CSS[st] ?? STATUS_CSS[4]}` }, hasKey(statusKey) ? t(statusKey) : String(st))),
+      h(
+        "div",
+        { class: "kv" },
+        h("span", { class: "k" }, t("status")),
+        h(
+          "span",
+          { class: "v status-pill", "data-status": st, style: `--c:${STATUS_CSS[st] ?? STATUS_CSS[4]}` },
+          hasKey(statusKey) ? t(statusKey) : String(st),
+        ),
+      ),
     );
     if (seen > 0) {
-      liveBox.append(h("div", { class: "kv" }, h("span", { class: "k" }, t("lastSeen")), h("span", { class: "v", "data-testid": "last-seen" }, new Date(seen).toLocaleTimeString("en-GB"))));
+      liveBox.append(
+        h(
+          "div",
+          { class: "kv" },
+          h("span", { class: "k" }, t("lastSeen")),
+          h("span", { class: "v", "data-testid": "last-seen" }, new Date(seen).toLocaleTimeString("en-GB")),
+        ),
+      );
     }
     for (const m of live.metricNames(sel.layer)) {
       const v = live.metric(sel.layer, m, sel.index);
       if (v === undefined || Number.isNaN(v)) continue;
       const key = `live.${m}`;
-      liveBox.append(h("div", { class: "kv live" }, h("span", { class: "k" }, hasKey(key) ? t(key) : m), h("span", { class: "v", "data-metric": m }, fmtMetric(m, v))));
+      liveBox.append(
+        h(
+          "div",
+          { class: "kv live" },
+          h("span", { class: "k" }, hasKey(key) ? t(key) : m),
+          h("span", { class: "v", "data-metric": m }, fmtMetric(m, v)),
+        ),
+      );
     }
   };
 
@@ -82,10 +113,24 @@ export function mountInspector(host: HTMLElement, deps: InspectorDeps): () => vo
     } else {
       title.textContent = t("buildings");
       const b = sel.props;
-      rows.push(["field.id", b.id], ["field.usage", b.usage], ["field.floors", b.floors], ["field.buildingHeight", b.heightM], ["field.district", b.district]);
+      rows.push(
+        ["field.id", b.id],
+        ["field.usage", b.usage],
+        ["field.floors", b.floors],
+        ["field.buildingHeight", b.heightM],
+        ["field.district", b.district],
+      );
       panel.dataset.objectId = b.id;
     }
-    for (const [k, v] of rows) body.append(h("div", { class: "kv" }, h("span", { class: "k" }, t(k)), h("span", { class: "v", "data-field": k.replace("field.", "") }, fmt(v))));
+    for (const [k, v] of rows)
+      body.append(
+        h(
+          "div",
+          { class: "kv" },
+          h("span", { class: "k" }, t(k)),
+          h("span", { class: "v", "data-field": k.replace("field.", "") }, fmt(v)),
+        ),
+      );
     if (deps.actions) for (const a of deps.actions(sel)) actions.append(a);
     renderLive();
   };

@@ -4,12 +4,23 @@ import { setLayerVisible, subscribeSlice, uiStore } from "../../state/ui-store";
 import { clear, h } from "../dom";
 import { both, t, uiLang } from "../i18n";
 
-export function mountLayerPanel(host: HTMLElement, layers: readonly Layer[], buildings: { setVisible(v: boolean): void } | null): () => void {
+export function mountLayerPanel(
+  host: HTMLElement,
+  layers: readonly Layer[],
+  buildings: { setVisible(v: boolean): void } | null,
+): () => void {
   const list = h("div", { class: "layer-list", role: "group" });
   const legend = h("div", { class: "legend", "data-testid": "legend" });
   const title = h("h2", { class: "panel-title" });
   const legendTitle = h("h3", { class: "panel-subtitle" });
-  const panel = h("section", { class: "panel layer-panel", "data-testid": "layer-panel" }, title, list, legendTitle, legend);
+  const panel = h(
+    "section",
+    { class: "panel layer-panel", "data-testid": "layer-panel" },
+    title,
+    list,
+    legendTitle,
+    legend,
+  );
   host.append(panel);
 
   const render = () => {
@@ -27,7 +38,13 @@ export function mountLayerPanel(host: HTMLElement, layers: readonly Layer[], bui
       box.checked = uiStore.getState().visible[l.id];
       box.addEventListener("change", () => setLayerVisible(l.id, box.checked));
       list.append(
-        h("label", { class: "layer-row" }, box, h("span", { class: "layer-name" }, t(l.titleKey)), h("span", { class: "layer-count", "data-testid": `count-${l.id}` }, count)),
+        h(
+          "label",
+          { class: "layer-row" },
+          box,
+          h("span", { class: "layer-name" }, t(l.titleKey)),
+          h("span", { class: "layer-count", "data-testid": `count-${l.id}` }, count),
+        ),
       );
     }
     if (buildings) {
@@ -44,16 +61,27 @@ export function mountLayerPanel(host: HTMLElement, layers: readonly Layer[], bui
       if (!uiStore.getState().visible[l.id]) continue;
       legend.append(h("div", { class: "legend-layer" }, t(l.titleKey)));
       for (const item of l.legend()) {
-        legend.append(h("div", { class: "legend-item" }, h("span", { class: `swatch ${item.shape}`, style: `--c:${item.color}` }), t(item.key)));
+        legend.append(
+          h(
+            "div",
+            { class: "legend-item" },
+            h("span", { class: `swatch ${item.shape}`, style: `--c:${item.color}` }),
+            t(item.key),
+          ),
+        );
       }
     }
   };
   render();
   const un1 = uiLang.subscribe(render);
-  const un2 = subscribeSlice(uiStore, (s) => s.visible, (vis) => {
-    for (const l of layers) if (l.visible !== vis[l.id]) l.setVisible(vis[l.id]);
-    render();
-  });
+  const un2 = subscribeSlice(
+    uiStore,
+    (s) => s.visible,
+    (vis) => {
+      for (const l of layers) if (l.visible !== vis[l.id]) l.setVisible(vis[l.id]);
+      render();
+    },
+  );
   return () => {
     un1();
     un2();

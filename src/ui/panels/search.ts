@@ -19,13 +19,18 @@ export function searchLayers(layers: readonly Layer[], query: string, limit = 8)
       const name = l.nameOf(i);
       const idl = id.toLowerCase();
       if (idl === q || name === query.trim()) exact.push({ layer: l.id, index: i, id, name });
-      else if (partial.length < limit && (idl.includes(q) || name.toLowerCase().includes(q))) partial.push({ layer: l.id, index: i, id, name });
+      else if (partial.length < limit && (idl.includes(q) || name.toLowerCase().includes(q)))
+        partial.push({ layer: l.id, index: i, id, name });
     }
   }
   return [...exact, ...partial].slice(0, limit);
 }
 
-export function mountSearch(host: HTMLElement, layers: readonly Layer[], onChoose: (hit: SearchHit) => void): () => void {
+export function mountSearch(
+  host: HTMLElement,
+  layers: readonly Layer[],
+  onChoose: (hit: SearchHit) => void,
+): () => void {
   const input = h("input", { type: "search", class: "search-input", "data-testid": "search", autocomplete: "off" });
   const results = h("ul", { class: "search-results", role: "listbox", "data-testid": "search-results" });
   const box = h("div", { class: "panel search" }, input, results);
@@ -44,7 +49,12 @@ export function mountSearch(host: HTMLElement, layers: readonly Layer[], onChoos
     if (input.value.trim() && !hits.length) results.append(h("li", { class: "search-empty" }, t("noResults")));
     for (const hit of hits) {
       results.append(
-        h("li", { role: "option", class: "search-hit", "data-id": hit.id, onclick: () => choose(hit) }, h("span", { class: "hit-name" }, hit.name), h("span", { class: "hit-id" }, hit.id)),
+        h(
+          "li",
+          { role: "option", class: "search-hit", "data-id": hit.id, onclick: () => choose(hit) },
+          h("span", { class: "hit-name" }, hit.name),
+          h("span", { class: "hit-id" }, hit.id),
+        ),
       );
     }
   };

@@ -13,7 +13,13 @@ export function mountViews(host: HTMLElement, camera: Camera, views: readonly Ca
     const lang = uiLang.getState().lang;
     panel.append(h("span", { class: "views-title" }, t("views")));
     for (const v of views) {
-      panel.append(h("button", { type: "button", class: "view-btn", "data-view": v.id, onclick: () => void flyToView(camera, v) }, lang === "zh" ? v.name_zh : v.name_en));
+      panel.append(
+        h(
+          "button",
+          { type: "button", class: "view-btn", "data-view": v.id, onclick: () => void flyToView(camera, v) },
+          lang === "zh" ? v.name_zh : v.name_en,
+        ),
+      );
     }
   };
   render();
