@@ -256,7 +256,20 @@ export type Alarm = z.infer<typeof Alarm>;
 
 export const AlarmEvent = z.object({ v, op: z.enum(["raise", "clear", "ack"]), alarm: Alarm });
 export type AlarmEvent = z.infer<typeof AlarmEvent>;
-export const AlarmList = z.object({ v, epoch, alarms: z.array(Alarm).max(10000) });
+/**
+ * The most alarms one list may carry — the bound shared by gateway and client. The gateway keeps at most
+ * MAX_ACTIVE_ALARMS active alarms (the newest) plus MAX_CLEARED_ALARMS recently cleared ones, so its list always
+ * fits; `omitted` says how many active alarms it dropped to stay within the bound (oldest first).
+ */
+export const MAX_ALARMS = 10_000;
+export const MAX_CLEARED_ALARMS = 300;
+export const MAX_ACTIVE_ALARMS = MAX_ALARMS - MAX_CLEARED_ALARMS;
+export const AlarmList = z.object({
+  v,
+  epoch,
+  alarms: z.array(Alarm).max(MAX_ALARMS),
+  omitted: z.number().int().min(0).optional(),
+});
 export type AlarmList = z.infer<typeof AlarmList>;
 
 /** Per-object detail: DC racks, site sectors, charger connectors, sensor lanes. */
@@ -315,16 +328,25 @@ export const ErrorMsg = z.object({
 export type ErrorMsg = z.infer<typeof ErrorMsg>;
 
 // client -> server
+/** 1..4 distinct layers (a repeated layer is refused: it would ask for the same snapshot twice) */
+const layerSet = z
+  .array(layer)
+  .min(1)
+  .max(LAYER_IDS.length)
+  .superRefine((ls, ctx) => {
+    const dup = ls.find((l, i) => ls.indexOf(l) !== i);
+    if (dup) ctx.addIssue({ code: "custom", message: `layer ${dup} listed more than once` });
+  });
 export const Subscribe = z
   .object({
     v,
-    layers: z.array(layer).min(1).max(LAYER_IDS.length),
+    layers: layerSet,
     /** the client's ids hash per layer; a mismatch earns an `ids_mismatch` error (the snapshot is still sent) */
     idsHash: z.record(z.string(), z.string().max(64)).optional(),
   })
   .strict();
 export type Subscribe = z.infer<typeof Subscribe>;
-export const Unsubscribe = z.object({ v, layers: z.array(layer).min(1).max(LAYER_IDS.length) }).strict();
+export const Unsubscribe = z.object({ v, layers: layerSet }).strict();
 export type Unsubscribe = z.infer<typeof Unsubscribe>;
 export const Resync = z.object({ v, layer, seq: seq.optional(), reason: z.string().max(100).optional() }).strict();
 export type Resync = z.infer<typeof Resync>;

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { Band, DistrictName, LonLat } from "./data";
+import { safeText } from "./text";
 
 const candidateId = z
   .string()
@@ -58,8 +59,8 @@ export type ScenarioKpis = z.infer<typeof ScenarioKpis>;
 
 export const ScenarioBody = z
   .object({
-    name: z.string().trim().min(1).max(120),
-    description: z.string().max(2000).optional(),
+    name: safeText(120).trim().min(1),
+    description: safeText(2000, true).optional(),
     candidates: z.array(Candidate).max(5000),
     params: PlannerParams,
     kpis: ScenarioKpis,

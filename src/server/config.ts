@@ -108,6 +108,10 @@ export interface GatewayEnv {
   staticDir?: string;
   source: "sim" | "ingest" | "both" | "synthetic";
   origins: string[];
+  /** RONGTWIN_HOSTS: Host names answered (comma-separated; "*" = any); empty = the bound host + loopback names */
+  hosts: string[];
+  /** RONGTWIN_MAX_SOCKETS_PER_ADDRESS: open socket connections per client address (default 32) */
+  maxSocketsPerAddress?: number;
   /** LIVE_SOURCE=synthetic (benchmarks): random updates per second, and optionally the data scaled to N objects */
   synthRate: number;
   synthObjects?: number;
@@ -117,6 +121,12 @@ export interface GatewayEnv {
   /** SOCKET_PARSER=msgpack: socket.io-msgpack-parser instead of JSON (clients must use the same) */
   parser: "json" | "msgpack";
 }
+
+const list = (raw: string | undefined): string[] =>
+  (raw ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /** Parse the gateway's environment variables, naming the variable in any error. */
 export function readEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
@@ -149,10 +159,11 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
     dataDir: resolve(env.DATA_DIR ?? "public/data"),
     staticDir: env.STATIC_DIR === "" ? undefined : resolve(env.STATIC_DIR ?? "dist"),
     source,
-    origins: (env.RONGTWIN_ORIGINS ?? "")
-      .split(",")
-      .map((s) => s.trim())
-      .filter(Boolean),
+    origins: list(env.RONGTWIN_ORIGINS),
+    hosts: list(env.RONGTWIN_HOSTS),
+    maxSocketsPerAddress: env.RONGTWIN_MAX_SOCKETS_PER_ADDRESS
+      ? num("RONGTWIN_MAX_SOCKETS_PER_ADDRESS", 32, 1, 100_000)
+      : undefined,
     synthRate: num("SYNTH_RATE", 1000, 0, 10_000_000),
     synthObjects: env.SYNTH_OBJECTS ? num("SYNTH_OBJECTS", 0, 1, 1_000_000) : undefined,
     batchMs: env.GATEWAY_BATCH_MS ? num("GATEWAY_BATCH_MS", 50, 5, 10_000) : undefined,

@@ -15,7 +15,8 @@ import { DEV_TOKENS, TokenBook, type TokensConfig } from "./config";
 import { loadLayerData, layerIds, type LayerData } from "./data";
 import { registerRest } from "./rest";
 import { ROUTES, type RoutePlugin } from "./routes";
-import { installSecurityHeaders, OriginPolicy } from "./security";
+import { Admission } from "./admission";
+import { frameworkErrors, HostPolicy, installSecurityHeaders, OriginPolicy } from "./security";
 import { SimRunner } from "./sim/runner";
 import { SyntheticSource, scaleLayerData } from "./sim/synthetic";
 import {
@@ -53,6 +54,8 @@ export interface GatewayOptions {
   redisPrefix?: string;
   tokens?: TokensConfig | TokenBook;
   origins?: string[];
+  /** Host names the gateway answers to (RONGTWIN_HOSTS; default: the bound host and loopback names; "*" = any) */
+  hosts?: string[];
   /** development mode: vite dev-server origins allowed (default: NODE_ENV !== "production") */
   dev?: boolean;
   /** delta batching period, ms (default 50 = 20 Hz) */
@@ -79,6 +82,7 @@ export interface Gateway {
   runner?: SimRunner;
   synthetic?: SyntheticSource;
   guard: BackpressureGuard;
+  admission: Admission;
   close(): Promise<void>;
 }
 
@@ -101,7 +105,16 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
   const bus: Bus = opts.redisUrl ? new RedisBus({ url: opts.redisUrl, prefix: opts.redisPrefix, log }) : new LocalBus();
   const startedAt = Date.now();
 
-  const app = Fastify({ logger: false, bodyLimit: opts.bodyLimit ?? 1024 * 1024, forceCloseConnections: true });
+  const limits: SocketLimits = { ...DEFAULT_SOCKET_LIMITS, ...opts.limits };
+  const hosts = new HostPolicy(opts.hosts ?? [], opts.host ?? "127.0.0.1");
+  const admission = new Admission(hosts, origins, limits.maxConnectionsPerAddress);
+  const app = Fastify({
+    logger: false,
+    bodyLimit: opts.bodyLimit ?? 1024 * 1024,
+    forceCloseConnections: true,
+    frameworkErrors,
+  });
+  hosts.install(app);
   installSecurityHeaders(app);
 
   let adapterClient: ReturnType<typeof createClient> | undefined;
@@ -115,7 +128,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
   }
   const io = new Server(app.server, {
     maxHttpBufferSize: opts.maxHttpBufferSize ?? 64 * 1024,
-    allowRequest: (req, cb) => cb(origins.allowsRequest(req) ? null : "origin not allowed", origins.allowsRequest(req)),
+    allowRequest: admission.allowRequest,
     connectionStateRecovery: { maxDisconnectionDuration: opts.recoveryMs ?? 2 * 60_000, skipMiddlewares: true },
     ...(adapterClient
       ? { adapter: createAdapter(adapterClient, { streamName: `${opts.redisPrefix ?? "rongtwin:"}sio` }) }
@@ -150,7 +163,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
           () => state.alarms.list().filter((a) => a.clearedAt === undefined),
         );
 
-  const limits: SocketLimits = { ...DEFAULT_SOCKET_LIMITS, ...opts.limits };
+  admission.track(io);
   attachSocketHandlers({
     io,
     state,
@@ -166,7 +179,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
   const guard = new BackpressureGuard(io, state, bus, limits);
 
   registerRest(app, {
-    slowClients: () => ({ lagged: guard.lagged, dropped: guard.dropped }),
+    slowClients: () => ({ lagged: guard.lagged, dropped: guard.dropped, overBudget: guard.budget.dropped }),
     state,
     bus,
     tokens,
@@ -235,6 +248,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     runner,
     synthetic,
     guard,
+    admission,
     async close() {
       if (closed) return;
       closed = true;

@@ -6,6 +6,8 @@
  *   GATEWAY_BATCH_MS (50), SOCKET_PARSER (json | msgpack),
  *   DATA_DIR (public/data), STATIC_DIR (dist; "" to disable), RONGTWIN_TOKENS (JSON) or var/tokens.json,
  *   RONGTWIN_ORIGINS (comma-separated extra allowed origins), NODE_ENV=production (no dev origins/tokens),
+ *   RONGTWIN_HOSTS (comma-separated Host names answered; default the bound host + loopback; "*" = any),
+ *   RONGTWIN_MAX_SOCKETS_PER_ADDRESS (32),
  *   RECOVERY_MS (socket.io connection-state-recovery window, default 120000).
  */
 import { existsSync } from "node:fs";
@@ -27,6 +29,8 @@ async function main(): Promise<void> {
     redisUrl: env.redisUrl,
     tokens: book,
     origins: env.origins,
+    hosts: env.hosts,
+    ...(env.maxSocketsPerAddress ? { limits: { maxConnectionsPerAddress: env.maxSocketsPerAddress } } : {}),
     synthRate: env.synthRate,
     synthObjects: env.synthObjects,
     batchMs: env.batchMs,

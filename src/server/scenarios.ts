@@ -97,12 +97,10 @@ export async function registerScenarioRoutes(app: FastifyInstance, opts: Scenari
     const raw = (req.params as { id?: string }).id ?? "";
     const id = /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : NaN;
     if (!Number.isSafeInteger(id)) {
-      void reply
-        .code(400)
-        .send({
-          error: "invalid id",
-          fields: [{ field: "id", reason: `expected a positive integer, got ${JSON.stringify(raw)}` }],
-        });
+      void reply.code(400).send({
+        error: "invalid id",
+        fields: [{ field: "id", reason: `expected a positive integer, got ${JSON.stringify(raw)}` }],
+      });
       return undefined;
     }
     return id;

@@ -28,9 +28,14 @@ import type { Principal, TokenBook } from "./config";
 import type { LayerData } from "./data";
 import { buildDetail } from "./detail";
 import { TokenBucket } from "./ratelimit";
+import { backlogOf, DEFAULT_SEND_BUDGET, SendBudget, type SendBudgetLimits } from "./send-queue";
+import { pacerOf, sendSnapshot, SnapshotPacer } from "./snapshot-pacer";
 import type { LiveState } from "./state";
 
-export interface SocketLimits {
+export { backlogOf } from "./send-queue";
+export { sendSnapshot } from "./snapshot-pacer";
+
+export interface SocketLimits extends SendBudgetLimits {
   /** sustained client messages per second */
   rate: number;
   burst: number;
@@ -43,6 +48,8 @@ export interface SocketLimits {
   backlogLow: number;
   /** a client still lagging after this long is disconnected (its reconnect starts from snapshots); 0 = never */
   laggingMaxMs: number;
+  /** open socket connections per client address (engine.io handshakes past it are refused) */
+  maxConnectionsPerAddress: number;
 }
 export const DEFAULT_SOCKET_LIMITS: SocketLimits = {
   rate: 10,
@@ -52,7 +59,12 @@ export const DEFAULT_SOCKET_LIMITS: SocketLimits = {
   backlogHigh: 600,
   backlogLow: 40,
   laggingMaxMs: 60_000,
+  maxConnectionsPerAddress: 32,
+  ...DEFAULT_SEND_BUDGET,
 };
+
+/** Snapshot requests (subscribe, resync) per layer and connection: at most one per this many ms. */
+export const SNAPSHOT_REQUEST_MS = 250;
 
 export interface SocketDeps {
   io: Server;
@@ -73,10 +85,18 @@ interface ConnState {
   strikes: number;
   detailTimer?: NodeJS.Timeout;
   lastResync: Map<LayerId, number>;
+  lastSubscribe: Map<LayerId, number>;
 }
 
 export const room = (l: LayerId) => `L:${l}`;
 export const ALARM_ROOM = "alarms";
+
+/** true when `key` was used less than SNAPSHOT_REQUEST_MS ago (and records the use otherwise) */
+function tooSoon(last: Map<LayerId, number>, key: LayerId, now: number): boolean {
+  if (now - (last.get(key) ?? 0) < SNAPSHOT_REQUEST_MS) return true;
+  last.set(key, now);
+  return false;
+}
 
 function approxSize(args: unknown[]): number {
   try {
@@ -91,7 +111,9 @@ export function attachSocketHandlers(d: SocketDeps): void {
   io.use((socket, next) => {
     const auth = socket.handshake.auth as { token?: unknown } | undefined;
     const raw = auth?.token ?? socket.handshake.query?.token;
-    const token = typeof raw === "string" ? raw : undefined;
+    if (raw !== undefined && raw !== null && typeof raw !== "string")
+      return next(new Error("unauthorized: the token must be a string"));
+    const token = raw ?? undefined;
     const p = d.tokens.resolve(token);
     if (!p) return next(new Error(token ? "unauthorized: unknown token" : "unauthorized: a token is required"));
     socket.data.principal = p;
@@ -107,7 +129,10 @@ export function attachSocketHandlers(d: SocketDeps): void {
       bucket: new TokenBucket(d.limits.rate, d.limits.burst),
       strikes: 0,
       lastResync: new Map(),
+      lastSubscribe: new Map(),
     };
+    const pacer = new SnapshotPacer(socket, (l) => state.layers[l].snapshot(d.bus.epoch, Date.now()));
+    socket.data.snapshots = pacer;
 
     const reject = (code: ErrorCode, reason: string, event?: string) => {
       const msg: ErrorMsg = { v: PROTOCOL_VERSION, code, reason, ...(event ? { event: event.slice(0, 64) } : {}) };
@@ -137,15 +162,23 @@ export function attachSocketHandlers(d: SocketDeps): void {
       if (simMs !== undefined) hello.clock = { simMs, wallMs: Date.now(), speed: d.simSpeed() };
       socket.emit(EVENTS.hello, hello);
       void socket.join(ALARM_ROOM);
-      socket.emit(EVENTS.alarms, { v: PROTOCOL_VERSION, epoch: d.bus.epoch, alarms: state.alarms.list() });
+      socket.emit(EVENTS.alarms, state.alarms.message(d.bus.epoch));
     } else {
       // recovered: the missed packets are replayed, but alarm events are emitted per gateway to its own sockets
       // (see Broadcaster), so a session recovered on ANOTHER gateway has not seen them all — send the list
-      socket.emit(EVENTS.alarms, { v: PROTOCOL_VERSION, epoch: d.bus.epoch, alarms: state.alarms.list() });
+      socket.emit(EVENTS.alarms, state.alarms.message(d.bus.epoch));
     }
 
     const handlers: { [E in ClientEvent]: (msg: never) => void } = {
       [EVENTS.subscribe]: (m: Subscribe) => {
+        const now = Date.now();
+        const early = m.layers.find((l) => tooSoon(c.lastSubscribe, l, now));
+        if (early)
+          return reject(
+            "rate_limited",
+            `subscribe ${early}: at most ${1000 / SNAPSHOT_REQUEST_MS} per second per layer`,
+            EVENTS.subscribe,
+          );
         for (const l of m.layers) {
           const lagging = socket.data.lagging as LayerId[] | undefined;
           if (lagging) {
@@ -160,25 +193,30 @@ export function attachSocketHandlers(d: SocketDeps): void {
               reason: `${l}: client data ${theirs} differs from gateway data ${mine}; reload the page`,
               event: EVENTS.subscribe,
             } satisfies ErrorMsg);
-          sendSnapshot(socket, state.layers[l].snapshot(d.bus.epoch, Date.now()));
+          if (!lagging) pacer.request(l); // a lagging socket gets its snapshot when its backlog has drained
         }
-        socket.emit(EVENTS.alarms, { v: PROTOCOL_VERSION, epoch: d.bus.epoch, alarms: state.alarms.list() });
+        socket.emit(EVENTS.alarms, state.alarms.message(d.bus.epoch));
       },
       [EVENTS.unsubscribe]: (m: Unsubscribe) => {
         const lagging = socket.data.lagging as LayerId[] | undefined;
         if (lagging) socket.data.lagging = lagging.filter((l) => !m.layers.includes(l));
-        for (const l of m.layers) void socket.leave(room(l));
+        for (const l of m.layers) {
+          void socket.leave(room(l));
+          pacer.cancel(l);
+        }
       },
       [EVENTS.resync]: (m: Resync) => {
         const lagging = socket.data.lagging as LayerId[] | undefined;
         if (lagging?.includes(m.layer)) return; // a snapshot follows when its backlog has drained
         if (!socket.rooms.has(room(m.layer)))
           return reject("invalid", `resync ${m.layer}: not subscribed to this layer`, EVENTS.resync);
-        const last = c.lastResync.get(m.layer) ?? 0;
-        const now = Date.now();
-        if (now - last < 250) return reject("rate_limited", `resync ${m.layer}: at most 4 per second`, EVENTS.resync);
-        c.lastResync.set(m.layer, now);
-        sendSnapshot(socket, state.layers[m.layer].snapshot(d.bus.epoch, now));
+        if (tooSoon(c.lastResync, m.layer, Date.now()))
+          return reject(
+            "rate_limited",
+            `resync ${m.layer}: at most ${1000 / SNAPSHOT_REQUEST_MS} per second`,
+            EVENTS.resync,
+          );
+        pacer.request(m.layer);
       },
       [EVENTS.ack]: (m: AckRequest) => {
         if (principal.role !== "operator")
@@ -209,7 +247,7 @@ export function attachSocketHandlers(d: SocketDeps): void {
       try {
         if (!c.bucket.take())
           return reject("rate_limited", "too many messages (limit " + d.limits.rate + "/s)", String(event));
-        if (typeof event !== "string" || !(event in CLIENT_MESSAGES))
+        if (typeof event !== "string" || !Object.hasOwn(CLIENT_MESSAGES, event))
           return reject("unknown_event", `unknown event ${JSON.stringify(String(event)).slice(0, 64)}`, String(event));
         if (approxSize(args) > MAX_CLIENT_MESSAGE_BYTES)
           return reject("too_large", `message larger than ${MAX_CLIENT_MESSAGE_BYTES} bytes`, event);
@@ -231,27 +269,6 @@ export function attachSocketHandlers(d: SocketDeps): void {
   });
 }
 
-/** Outgoing backlog of one connection: engine.io packets not yet handed to the transport, plus ws bytes / 16 KiB. */
-/**
- * A snapshot is one large packet (300k objects: ~10 MB of JSON): right after it the send queue is long because we
- * just wrote it, not because the client stopped reading. The guard leaves such a socket alone for a grace period
- * sized to the snapshot (2 s + ~50 bytes per object at 1 MB/s) — otherwise a big layer is marked lagging by its own
- * snapshot, gets another snapshot when it drains, and never receives a delta (found by the 300k bench).
- */
-export function sendSnapshot(socket: Socket, snap: { count: number }): void {
-  const graceMs = 2000 + (snap.count * 50) / 1000;
-  socket.data.graceUntil = Math.max((socket.data.graceUntil as number | undefined) ?? 0, Date.now() + graceMs);
-  socket.emit(EVENTS.snapshot, snap);
-}
-
-export function backlogOf(socket: Socket): number {
-  const conn = socket.conn as unknown as {
-    writeBuffer?: unknown[];
-    transport?: { socket?: { bufferedAmount?: number } };
-  };
-  return (conn.writeBuffer?.length ?? 0) + Math.floor((conn.transport?.socket?.bufferedAmount ?? 0) / 16384);
-}
-
 /**
  * Slow-client guard (runs on every gateway for its own sockets): a client that cannot keep up is taken out of
  * its layer rooms and the alarm room (no more deltas or alarm events pile up for it); once its backlog has
@@ -265,54 +282,68 @@ export class BackpressureGuard {
   lagged = 0;
   /** clients disconnected for lagging longer than laggingMaxMs */
   dropped = 0;
+  /** per-socket and total caps on queued bytes */
+  readonly budget: SendBudget;
   constructor(
     private readonly io: Server,
     private readonly state: LiveState,
     private readonly bus: Bus,
     private readonly limits: SocketLimits,
     private readonly everyMs = 250,
-  ) {}
+  ) {
+    this.budget = new SendBudget(limits);
+  }
   start(): void {
     this.timer = setInterval(() => this.check(), this.everyMs);
   }
   check(): void {
+    if (this.limits.maxQueuedBytes > 0) this.budget.check(this.io);
     for (const socket of this.io.of("/").sockets.values()) {
+      if (socket.disconnected) continue;
       const backlog = backlogOf(socket);
       const lagging = socket.data.lagging as LayerId[] | undefined;
-      if (
-        !lagging &&
-        backlog > this.limits.backlogHigh &&
-        Date.now() >= ((socket.data.graceUntil as number | undefined) ?? 0)
-      ) {
-        const layers = LAYER_IDS.filter((l) => socket.rooms.has(room(l)));
-        socket.data.lagging = layers;
-        socket.data.laggingSince = Date.now();
-        socket.data.laggingAlarms = socket.rooms.has(ALARM_ROOM);
-        for (const l of layers) void socket.leave(room(l));
-        void socket.leave(ALARM_ROOM);
-        this.lagged++;
-      } else if (lagging && backlog <= this.limits.backlogLow) {
-        socket.data.lagging = undefined;
-        for (const l of lagging) {
-          void socket.join(room(l));
-          sendSnapshot(socket, this.state.layers[l].snapshot(this.bus.epoch, Date.now()));
-        }
-        if (socket.data.laggingAlarms) {
-          void socket.join(ALARM_ROOM);
-          socket.emit(EVENTS.alarms, { v: PROTOCOL_VERSION, epoch: this.bus.epoch, alarms: this.state.alarms.list() });
-        }
-      } else if (
-        lagging &&
-        this.limits.laggingMaxMs > 0 &&
-        Date.now() - (socket.data.laggingSince as number) > this.limits.laggingMaxMs
-      ) {
+      if (!lagging && backlog > this.limits.backlogHigh && !this.inGrace(socket)) this.cutOff(socket);
+      else if (lagging && backlog <= this.limits.backlogLow) this.rejoin(socket, lagging);
+      else if (lagging && this.stuckTooLong(socket)) {
         this.dropped++;
         socket.disconnect(true);
       }
+      pacerOf(socket)?.pump();
     }
   }
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+  }
+
+  private inGrace(socket: Socket): boolean {
+    return Date.now() < ((socket.data.graceUntil as number | undefined) ?? 0);
+  }
+  private stuckTooLong(socket: Socket): boolean {
+    return this.limits.laggingMaxMs > 0 && Date.now() - (socket.data.laggingSince as number) > this.limits.laggingMaxMs;
+  }
+  /** out of its layer rooms and the alarm room: nothing more queues for it while it lags */
+  private cutOff(socket: Socket): void {
+    const layers = LAYER_IDS.filter((l) => socket.rooms.has(room(l)));
+    socket.data.lagging = layers;
+    socket.data.laggingSince = Date.now();
+    socket.data.laggingAlarms = socket.rooms.has(ALARM_ROOM);
+    for (const l of layers) void socket.leave(room(l));
+    void socket.leave(ALARM_ROOM);
+    this.lagged++;
+  }
+  /** drained: back into its rooms with a fresh snapshot per layer and the alarm list */
+  private rejoin(socket: Socket, lagging: LayerId[]): void {
+    socket.data.lagging = undefined;
+    const pacer = pacerOf(socket);
+    for (const l of lagging) {
+      void socket.join(room(l));
+      if (pacer) pacer.request(l);
+      else sendSnapshot(socket, this.state.layers[l].snapshot(this.bus.epoch, Date.now()));
+    }
+    if (socket.data.laggingAlarms) {
+      void socket.join(ALARM_ROOM);
+      socket.emit(EVENTS.alarms, this.state.alarms.message(this.bus.epoch));
+    }
   }
 }
 

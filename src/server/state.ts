@@ -6,11 +6,15 @@
 import { LAYER_IDS, type LayerId } from "../protocol/data";
 import {
   LAYER_METRICS,
+  MAX_ACTIVE_ALARMS,
+  MAX_ALARMS,
+  MAX_CLEARED_ALARMS,
   PROTOCOL_VERSION,
   SEVERITY_RANK,
   dequantise,
   metricSpec,
   type Alarm,
+  type AlarmList,
   type Delta,
   type Snapshot,
 } from "../protocol/live";
@@ -139,9 +143,12 @@ export class LayerState {
     return d;
   }
 
+  /** The layer digest, computed once per seq (every change bumps seq; a checkpoint load resets the cache). */
   digest(): string {
-    return layerDigest(this.layer, this);
+    if (this.digestCache?.seq !== this.seq) this.digestCache = { seq: this.seq, digest: layerDigest(this.layer, this) };
+    return this.digestCache.digest;
   }
+  private digestCache?: { seq: number; digest: string };
 
   toCheckpoint(): LayerCheckpoint {
     const metrics: Record<string, string> = {};
@@ -154,6 +161,7 @@ export class LayerState {
       throw new Error(`checkpoint for ${this.layer} has ids ${c.idsHash}, this gateway has ${this.idsHash}`);
     this.seq = c.seq;
     this.lastFlushed = c.seq;
+    this.digestCache = undefined;
     this.status.set(unb64(c.status, Uint8Array));
     this.lastSeen.set(unb64(c.lastSeen, Float64Array));
     for (const [k, a] of Object.entries(this.metrics)) if (c.metrics[k]) a.set(unb64(c.metrics[k], Float32Array));
@@ -193,12 +201,26 @@ function unb64<T extends Uint8Array | Float32Array | Float64Array>(s: string, Ct
   return new Ctor(ab);
 }
 
-/** Active alarms (one per object+kind) plus the most recently cleared ones. */
+/**
+ * Active alarms (one per object+kind) plus the most recently cleared ones, within the shared bound: at most
+ * `maxActive` active alarms (past it the OLDEST active one is dropped and counted in `omitted`) and `keepCleared`
+ * cleared ones, so list() never exceeds MAX_ALARMS, the size every client accepts. Every gateway applies the
+ * same events in the same order, so every gateway drops the same alarms.
+ */
 export class AlarmBook {
   private readonly byId = new Map<string, Alarm>();
+  /** key -> id, in raise order (a re-raise moves to the end): the first entry is the oldest active alarm */
   private readonly activeByKey = new Map<string, string>();
   private readonly cleared: string[] = [];
-  constructor(private readonly keepCleared = 300) {}
+  /** active alarms dropped to stay within maxActive since this gateway started (or loaded a checkpoint) */
+  omitted = 0;
+  /** bumped on every change; list() is sorted once per version (a 10,000-alarm sort is ~10 ms) */
+  private version = 0;
+  private sorted?: { version: number; list: Alarm[] };
+  constructor(
+    private readonly keepCleared = MAX_CLEARED_ALARMS,
+    private readonly maxActive = MAX_ACTIVE_ALARMS,
+  ) {}
 
   static key(a: Pick<Alarm, "layer" | "objectId" | "kind">): string {
     return `${a.layer}|${a.objectId}|${a.kind}`;
@@ -212,26 +234,19 @@ export class AlarmBook {
   }
   /** Returns the stored alarm after applying, or undefined if the event did not change anything. */
   apply(op: "raise" | "clear" | "ack", a: Alarm): Alarm | undefined {
-    const key = AlarmBook.key(a);
-    if (op === "raise") {
-      if (this.byId.has(a.id)) return undefined;
-      const prevId = this.activeByKey.get(key);
-      if (prevId) {
-        // a raise replaces a still-active alarm of the same kind on the same object (severity change)
-        const prev = this.byId.get(prevId)!;
-        this.byId.set(prevId, { ...prev, clearedAt: a.raisedAt });
-        this.pushCleared(prevId);
-      }
-      this.byId.set(a.id, { ...a });
-      this.activeByKey.set(key, a.id);
-      return this.byId.get(a.id);
-    }
+    const stored = this.change(op, a);
+    if (stored) this.version++;
+    return stored;
+  }
+  private change(op: "raise" | "clear" | "ack", a: Alarm): Alarm | undefined {
+    if (op === "raise") return this.raise(a);
     const cur = this.byId.get(a.id);
     if (!cur) return undefined;
     if (op === "clear") {
       if (cur.clearedAt !== undefined) return undefined;
       const next = { ...cur, clearedAt: a.clearedAt ?? Date.now() };
       this.byId.set(a.id, next);
+      const key = AlarmBook.key(a);
       if (this.activeByKey.get(key) === a.id) this.activeByKey.delete(key);
       this.pushCleared(a.id);
       return next;
@@ -241,6 +256,30 @@ export class AlarmBook {
     this.byId.set(a.id, next);
     return next;
   }
+  private raise(a: Alarm): Alarm | undefined {
+    if (this.byId.has(a.id)) return undefined;
+    const key = AlarmBook.key(a);
+    const prevId = this.activeByKey.get(key);
+    if (prevId) {
+      // a raise replaces a still-active alarm of the same kind on the same object (severity change)
+      const prev = this.byId.get(prevId)!;
+      this.byId.set(prevId, { ...prev, clearedAt: a.raisedAt });
+      this.activeByKey.delete(key);
+      this.pushCleared(prevId);
+    }
+    this.byId.set(a.id, { ...a });
+    this.activeByKey.set(key, a.id);
+    this.dropOldestActive();
+    return this.byId.get(a.id);
+  }
+  private dropOldestActive(): void {
+    while (this.activeByKey.size > this.maxActive) {
+      const [key, id] = this.activeByKey.entries().next().value!;
+      this.activeByKey.delete(key);
+      this.byId.delete(id);
+      this.omitted++;
+    }
+  }
   private pushCleared(id: string) {
     this.cleared.push(id);
     while (this.cleared.length > this.keepCleared) {
@@ -249,20 +288,31 @@ export class AlarmBook {
       if (al && al.clearedAt !== undefined) this.byId.delete(old);
     }
   }
-  /** Active first (by severity, newest first), then cleared newest first. */
+  /** Active first (by severity, newest first), then cleared newest first; never more than MAX_ALARMS. */
   list(): Alarm[] {
-    return [...this.byId.values()].sort((a, b) => {
-      const ac = a.clearedAt === undefined ? 0 : 1;
-      const bc = b.clearedAt === undefined ? 0 : 1;
-      if (ac !== bc) return ac - bc;
-      if (!ac && a.severity !== b.severity) return SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity];
-      return b.raisedAt - a.raisedAt || (a.id < b.id ? -1 : 1);
-    });
+    if (this.sorted?.version !== this.version) this.sorted = { version: this.version, list: this.sort() };
+    return this.sorted.list;
+  }
+  /** The alarm list message every client gets (on connect, subscribe, and after catching up). */
+  message(epoch: string): AlarmList {
+    return { v: PROTOCOL_VERSION, epoch, alarms: this.list(), ...(this.omitted ? { omitted: this.omitted } : {}) };
+  }
+  private sort(): Alarm[] {
+    return [...this.byId.values()]
+      .sort((a, b) => {
+        const ac = a.clearedAt === undefined ? 0 : 1;
+        const bc = b.clearedAt === undefined ? 0 : 1;
+        if (ac !== bc) return ac - bc;
+        if (!ac && a.severity !== b.severity) return SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity];
+        return b.raisedAt - a.raisedAt || (a.id < b.id ? -1 : 1);
+      })
+      .slice(0, MAX_ALARMS);
   }
   activeCount(): number {
     return this.activeByKey.size;
   }
   load(list: Alarm[]): void {
+    this.version++;
     this.byId.clear();
     this.activeByKey.clear();
     this.cleared.length = 0;
@@ -271,6 +321,7 @@ export class AlarmBook {
       if (a.clearedAt === undefined) this.activeByKey.set(AlarmBook.key(a), a.id);
       else this.cleared.push(a.id);
     }
+    this.dropOldestActive();
   }
 }
 
