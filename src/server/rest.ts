@@ -46,7 +46,7 @@ const ALL_ROLES: Role[] = ["viewer", "operator", "planner", "ingest"];
 /** `?layers=a,b` or `?layers=a&layers=b` (or both), de-duplicated; every layer once, at most 4, in LAYER_IDS order. */
 const DigestQuery = z.object({
   layers: z
-    .union([z.string().max(200), z.array(z.string().max(200)).max(LAYER_IDS.length)])
+    .union([z.string().max(1000), z.array(z.string().max(1000)).max(LAYER_IDS.length)])
     .optional()
     .transform((raw, ctx) => {
       if (raw === undefined) return [...LAYER_IDS];
