@@ -16,6 +16,7 @@ import { loadLayerData, layerIds, type LayerData } from "./data";
 import { registerRest } from "./rest";
 import { ROUTES, type RoutePlugin } from "./routes";
 import { Admission } from "./admission";
+import { ProcessMonitor } from "./process-monitor";
 import { frameworkErrors, HostPolicy, installSecurityHeaders, OriginPolicy } from "./security";
 import { SimRunner } from "./sim/runner";
 import { SyntheticSource, scaleLayerData } from "./sim/synthetic";
@@ -178,7 +179,9 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
   const broadcaster = new Broadcaster(io, state, bus, opts.batchMs ?? 50);
   const guard = new BackpressureGuard(io, state, bus, limits);
 
+  const monitor = new ProcessMonitor();
   registerRest(app, {
+    process: () => monitor.report(),
     slowClients: () => ({ lagged: guard.lagged, dropped: guard.dropped, overBudget: guard.budget.dropped }),
     state,
     bus,
@@ -231,6 +234,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
   });
   broadcaster.start();
   guard.start();
+  monitor.start();
 
   await app.listen({ port: opts.port ?? 0, host: opts.host ?? "127.0.0.1" });
   const addr = app.server.address();
@@ -256,6 +260,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
       synthetic?.stop();
       broadcaster.stop();
       guard.stop();
+      monitor.stop();
       io.local.disconnectSockets(true);
       io.engine.close();
       await app.close().catch(() => {});

@@ -35,6 +35,8 @@ export interface RestDeps {
    *  for queueing more than the send budget */
   slowClients?: () => { lagged: number; dropped: number; overBudget: number };
   acceptIngest: boolean;
+  /** memory and event-loop delay windows (authorised /api/health only) */
+  process?: () => object;
   /** per-address request limits for /api/: [sustained per second, burst] */
   rateLimits?: { read: [number, number]; write: [number, number] };
 }
@@ -174,5 +176,6 @@ function health(d: RestDeps) {
       ]),
     ),
     alarms: { active: d.state.alarms.activeCount(), omitted: d.state.alarms.omitted },
+    ...(d.process ? { process: d.process() } : {}),
   };
 }
