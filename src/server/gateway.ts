@@ -17,6 +17,7 @@ import { registerRest } from "./rest";
 import { ROUTES, type RoutePlugin } from "./routes";
 import { installSecurityHeaders, OriginPolicy } from "./security";
 import { SimRunner } from "./sim/runner";
+import { Feeds, type FeedsOptions } from "./sources/feeds";
 import { SyntheticSource, scaleLayerData } from "./sim/synthetic";
 import {
   attachSocketHandlers,
@@ -65,6 +66,8 @@ export interface GatewayOptions {
   /** connection-state-recovery window (default 2 min) */
   recoveryMs?: number;
   extraRoutes?: (app: FastifyInstance) => void | Promise<void>;
+  /** real feeds: MQTT bridge and/or OCPP central system (sources/feeds.ts) */
+  feeds?: FeedsOptions;
   log?: (m: string) => void;
 }
 
@@ -79,6 +82,7 @@ export interface Gateway {
   runner?: SimRunner;
   synthetic?: SyntheticSource;
   guard: BackpressureGuard;
+  feeds: Feeds;
   close(): Promise<void>;
 }
 
@@ -129,6 +133,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     ...(opts.parser === "msgpack" ? { parser: await msgpackParser() } : {}),
   });
 
+  const feeds = new Feeds(opts.feeds ?? {}, { state, bus, data, log });
   const synthetic =
     source === "synthetic"
       ? new SyntheticSource(data, bus, { rate: opts.synthRate ?? 1000, seed: opts.simSeed, log })
@@ -145,6 +150,8 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
             startMs: opts.simStartMs ?? Date.now(),
             reportRealMs: opts.simReportMs,
             log,
+            // objects fed by a real source (MQTT, OCPP) are not also moved by the simulator
+            filter: (events) => feeds.sink.claims.filter(events),
           },
           () => state.paused,
           () => state.alarms.list().filter((a) => a.clearedAt === undefined),
@@ -175,6 +182,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     acceptIngest: source !== "sim",
     sim: () => ({ enabled: !!runner, running: !!runner?.running, speed: simSpeed, simTime: runner?.simNow() }),
     clients: () => io.engine.clientsCount,
+    ...(feeds.any ? { feeds: () => feeds.health() } : {}),
   });
   for (const plugin of ROUTES as RoutePlugin[]) await plugin(app, { tokens, state, log });
   if (opts.extraRoutes) await opts.extraRoutes(app);
@@ -218,6 +226,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
   });
   broadcaster.start();
   guard.start();
+  feeds.start(app, tokens);
 
   await app.listen({ port: opts.port ?? 0, host: opts.host ?? "127.0.0.1" });
   const addr = app.server.address();
@@ -235,9 +244,11 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     runner,
     synthetic,
     guard,
+    feeds,
     async close() {
       if (closed) return;
       closed = true;
+      await feeds.stop().catch((e: unknown) => log(`stopping feeds: ${(e as Error).message}`));
       runner?.stop();
       synthetic?.stop();
       broadcaster.stop();

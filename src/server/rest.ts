@@ -31,6 +31,8 @@ export interface RestDeps {
   /** slow-client guard counters: clients cut off from deltas for lagging, and disconnected for lagging too long */
   slowClients?: () => { lagged: number; dropped: number };
   acceptIngest: boolean;
+  /** counters of the real feeds (MQTT, OCPP), when any run */
+  feeds?: () => Record<string, unknown>;
   /** per-address request limits for /api/: [sustained per second, burst] */
   rateLimits?: { read: [number, number]; write: [number, number] };
 }
@@ -84,6 +86,7 @@ export function registerRest(app: FastifyInstance, d: RestDeps): void {
       ]),
     ),
     alarms: { active: d.state.alarms.activeCount() },
+    ...(d.feeds ? { feeds: d.feeds() } : {}),
   }));
 
   app.get<{ Querystring: { layers?: string } }>("/api/digest", async (req, reply) => {
