@@ -37,6 +37,8 @@ export interface RefusedTopic {
 
 export interface MqttStats {
   connected: boolean;
+  /** subscriptions confirmed by the broker on the current connection */
+  subscribed: boolean;
   url: string;
   clientId: string;
   received: number;
@@ -82,6 +84,7 @@ export class MqttBridge {
   private accepted = 0;
   private reconnects = 0;
   private alarmsPublished = 0;
+  private subscribed = false;
   private unlisten?: () => void;
   private readonly log: (m: string) => void;
 
@@ -130,10 +133,12 @@ export class MqttBridge {
     const subs = Object.fromEntries(this.router.subscriptions().map((t) => [t, { qos: 1 as const }]));
     this.client?.subscribe(subs, (err) => {
       if (err) this.log(`mqtt: subscribe failed: ${err.message}`);
+      else this.subscribed = true;
     });
   }
 
   private onClose(): void {
+    this.subscribed = false;
     if (!this.client || this.client.disconnecting) return;
     this.reconnects++;
     this.backoff = Math.min(this.backoff * 2, this.opts.maxBackoffMs ?? 30_000);
@@ -187,6 +192,7 @@ export class MqttBridge {
   stats(): MqttStats {
     return {
       connected: !!this.client?.connected,
+      subscribed: this.subscribed,
       url: redact(this.opts.url),
       clientId: this.opts.clientId,
       received: this.received,
