@@ -215,6 +215,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     checkpoint: () => state.toCheckpoint(),
     load: (c) => state.loadCheckpoint(c),
     onLeader: (leader) => {
+      feeds.onLeader(leader);
       if (synthetic) {
         if (leader) synthetic.start();
         else synthetic.stop();

@@ -9,7 +9,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { connect as tcpConnect } from "node:net";
 import mqtt, { type MqttClient } from "mqtt";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { createGateway, type Gateway } from "../../src/server/gateway";
 import type { MqttStats } from "../../src/server/sources/mqtt";
 import {
@@ -46,9 +46,11 @@ const hasMosquittoBin = spawnSync("mosquitto", ["-h"]).error === undefined;
 
 const gateways: Gateway[] = [];
 const clients: MqttClient[] = [];
-afterAll(async () => {
-  for (const c of clients) await c.endAsync(true).catch(() => {});
-  for (const g of gateways) await g.close();
+// each test's gateways and clients go when it ends: they share the topic prefix, so a gateway left running
+// would also read (and answer) the next test's messages
+afterEach(async () => {
+  for (const c of clients.splice(0)) await c.endAsync(true).catch(() => {});
+  for (const g of gateways.splice(0)) await g.close();
 });
 
 async function gateway(clientId: string, url = BROKER, extra: Record<string, number> = {}): Promise<Gateway> {

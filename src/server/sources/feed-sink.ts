@@ -15,13 +15,14 @@ export class FeedClaims {
   private n = 0;
   constructor(private readonly state: LiveState) {}
 
-  claim(layer: LayerId, index: number): void {
+  /** Mark an object as fed by a real source; true when it was not claimed before. */
+  claim(layer: LayerId, index: number): boolean {
     let arr = this.claimed.get(layer);
     if (!arr) this.claimed.set(layer, (arr = new Uint8Array(this.state.layers[layer].count)));
-    if (!arr[index]) {
-      arr[index] = 1;
-      this.n++;
-    }
+    if (arr[index]) return false;
+    arr[index] = 1;
+    this.n++;
+    return true;
   }
   has(layer: LayerId, index: number): boolean {
     return this.claimed.get(layer)?.[index] === 1;
@@ -75,11 +76,23 @@ export class FeedSink {
   /** Validate and publish; the result lists every refused record by index with the ingest reason. */
   async submit(records: unknown[], now = Date.now()): Promise<IngestResult> {
     const { events, result } = validateIngest(this.state, records, now);
+    const fresh = new Set<string>();
     for (const ev of events) {
-      if (ev.t === "u") for (const i of ev.idx) this.claims.claim(ev.layer, i);
-      else if (ev.t === "a") this.claims.claim(ev.alarm.layer, ev.alarm.objectIndex);
+      if (ev.t === "u") {
+        for (const i of ev.idx) if (this.claims.claim(ev.layer, i)) fresh.add(`${ev.layer}|${i}`);
+      } else if (ev.t === "a" && this.claims.claim(ev.alarm.layer, ev.alarm.objectIndex))
+        fresh.add(`${ev.alarm.layer}|${ev.alarm.objectIndex}`);
     }
+    if (fresh.size) events.unshift(...this.simulatorAlarmsOf(fresh, now));
     if (events.length) await this.bus.publish(events);
     return result;
+  }
+
+  /** Clears for alarms the simulator raised on objects a real feed now owns (its own clears are filtered out). */
+  private simulatorAlarmsOf(objects: Set<string>, now: number): BusEvent[] {
+    return this.state.alarms
+      .list()
+      .filter((a) => a.clearedAt === undefined && a.id.startsWith("S") && objects.has(`${a.layer}|${a.objectIndex}`))
+      .map((a) => ({ t: "a", op: "clear", alarm: { ...a, clearedAt: now } }));
   }
 }

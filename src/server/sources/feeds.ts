@@ -60,8 +60,17 @@ export class Feeds {
       app.server.on("upgrade", (req, socket, head: Buffer) => void ocpp.handleUpgrade(req, socket, head));
       ocpp.start();
     }
-    this.mqtt?.start();
     this.routes(app, tokens);
+  }
+
+  /**
+   * The bus leader runs the MQTT bridge (with Redis, one gateway at a time holds the broker session under the
+   * stable client id, and a new leader takes it over with whatever was queued meanwhile).
+   */
+  onLeader(leader: boolean): void {
+    if (!this.mqtt) return;
+    if (leader) this.mqtt.start();
+    else void this.mqtt.stop().catch((e: unknown) => this.log(`mqtt: stop failed: ${(e as Error).message}`));
   }
 
   health(): Record<string, unknown> {

@@ -102,6 +102,7 @@ export class MqttBridge {
 
   /** Connect (in the background: a broker that is down now is retried with backoff, the gateway still starts). */
   start(): void {
+    if (this.client) return;
     const o = this.opts;
     const client = mqtt.connect(o.url, {
       clientId: o.clientId,
