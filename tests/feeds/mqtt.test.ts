@@ -10,6 +10,7 @@ import { randomBytes } from "node:crypto";
 import { connect as tcpConnect } from "node:net";
 import mqtt, { type MqttClient } from "mqtt";
 import { afterEach, describe, expect, it } from "vitest";
+import { TokensConfig } from "../../src/server/config";
 import { createGateway, type Gateway } from "../../src/server/gateway";
 import type { MqttStats } from "../../src/server/sources/mqtt";
 import {
@@ -57,7 +58,7 @@ async function gateway(clientId: string, url = BROKER, extra: Record<string, num
   const g = await createGateway({
     data: DATA,
     source: "ingest",
-    tokens: TOKENS as never,
+    tokens: TokensConfig.parse(TOKENS),
     log: () => {},
     feeds: { mqtt: { url, clientId, prefix: PREFIX, minBackoffMs: 200, maxBackoffMs: 1000, ...extra } },
   });

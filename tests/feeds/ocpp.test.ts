@@ -7,6 +7,7 @@ import { RPCClient } from "ocpp-rpc";
 import type { RPC_ClientOptions } from "ocpp-rpc/lib/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LayerData } from "../../src/server/data";
+import { TokensConfig } from "../../src/server/config";
 import { createGateway, type Gateway } from "../../src/server/gateway";
 import { OPERATOR, TOKENS, VIEWER, getJson, liveClient, post, sleep, until } from "../faults/harness";
 import { makeFixture } from "../integration/fixture";
@@ -35,7 +36,7 @@ beforeAll(async () => {
     source: "both", // the simulator runs too: what a charge point reports must win over it
     simSpeed: 120,
     simReportMs: 300,
-    tokens: TOKENS as never,
+    tokens: TokensConfig.parse(TOKENS),
     log: (m) => logs.push(m),
     feeds: { ocpp: { credentials: CREDENTIALS, credentialsSource: "test", heartbeatS: 1, tickMs: 100 } },
   });
