@@ -15,6 +15,7 @@ import { mountHeader } from "../ui/panels/header";
 import { mountLayerPanel } from "../ui/panels/layer-panel";
 import { mountBanners } from "../ui/panels/banner";
 import { mountInspector } from "../ui/panels/inspector";
+import { chargePointActions } from "../ui/panels/charge-point-commands";
 import { mountSearch } from "../ui/panels/search";
 import { mountViews } from "../ui/panels/views";
 import { h } from "../ui/dom";
@@ -130,12 +131,21 @@ async function boot(): Promise<void> {
   });
   app.live = live;
   hooks.attachLive(live);
+  const ocppActions = chargePointActions({
+    role: () => live.conn.store.getState().server?.role,
+    token: () => sessionStorage.getItem("rongtwin.token") ?? undefined,
+    baseUrl: config.gatewayUrl,
+    idOf: (i) => twin.layer("chargers")?.idOf(i) ?? "",
+  });
   const inspect = installInspect(app); // facility drill-down ("look inside"), three.js loaded on first open
   mountInspector(shell.right, {
     layers: twin.layers,
     live: live.view,
     onLiveTick: live.onTick,
-    actions: inspect.actions,
+    actions: (sel) => [
+      ...inspect.actions(sel),
+      ...ocppActions(sel), // OCPP commands to a charge point: operators only
+    ],
   });
   subscribeSlice(
     live.conn.store,

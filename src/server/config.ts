@@ -14,6 +14,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
+import { parseLiveSource } from "./sources/feeds-config";
 
 export const Role = z.enum(["viewer", "operator", "planner", "ingest"]);
 export type Role = z.infer<typeof Role>;
@@ -107,6 +108,9 @@ export interface GatewayEnv {
   dataDir: string;
   staticDir?: string;
   source: "sim" | "ingest" | "both" | "synthetic";
+  /** LIVE_SOURCE also lists mqtt / ocpp (real feeds; settings in sources/feeds-config.ts) */
+  mqtt: boolean;
+  ocpp: boolean;
   origins: string[];
   /** RONGTWIN_HOSTS: Host names answered (comma-separated; "*" = any); empty = the bound host + loopback names */
   hosts: string[];
@@ -138,9 +142,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
       throw new Error(`${name}=${raw}: expected a number in [${min}, ${max}]`);
     return v;
   };
-  const source = (env.LIVE_SOURCE ?? "sim") as GatewayEnv["source"];
-  if (!["sim", "ingest", "both", "synthetic"].includes(source))
-    throw new Error(`LIVE_SOURCE=${env.LIVE_SOURCE}: expected sim, ingest, both or synthetic`);
+  const { source, mqtt, ocpp } = parseLiveSource(env.LIVE_SOURCE);
   const parser = (env.SOCKET_PARSER || "json") as GatewayEnv["parser"];
   if (parser !== "json" && parser !== "msgpack")
     throw new Error(`SOCKET_PARSER=${env.SOCKET_PARSER}: expected json or msgpack`);
@@ -159,6 +161,8 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
     dataDir: resolve(env.DATA_DIR ?? "public/data"),
     staticDir: env.STATIC_DIR === "" ? undefined : resolve(env.STATIC_DIR ?? "dist"),
     source,
+    mqtt,
+    ocpp,
     origins: list(env.RONGTWIN_ORIGINS),
     hosts: list(env.RONGTWIN_HOSTS),
     maxSocketsPerAddress: env.RONGTWIN_MAX_SOCKETS_PER_ADDRESS

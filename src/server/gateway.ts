@@ -19,6 +19,7 @@ import { Admission } from "./admission";
 import { ProcessMonitor } from "./process-monitor";
 import { frameworkErrors, HostPolicy, installSecurityHeaders, OriginPolicy } from "./security";
 import { SimRunner } from "./sim/runner";
+import { Feeds, type FeedsOptions } from "./sources/feeds";
 import { SyntheticSource, scaleLayerData } from "./sim/synthetic";
 import {
   attachSocketHandlers,
@@ -69,6 +70,8 @@ export interface GatewayOptions {
   /** connection-state-recovery window (default 2 min) */
   recoveryMs?: number;
   extraRoutes?: (app: FastifyInstance) => void | Promise<void>;
+  /** real feeds: MQTT bridge and/or OCPP central system (sources/feeds.ts) */
+  feeds?: FeedsOptions;
   log?: (m: string) => void;
 }
 
@@ -84,6 +87,7 @@ export interface Gateway {
   synthetic?: SyntheticSource;
   guard: BackpressureGuard;
   admission: Admission;
+  feeds: Feeds;
   close(): Promise<void>;
 }
 
@@ -143,6 +147,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     ...(opts.parser === "msgpack" ? { parser: await msgpackParser() } : {}),
   });
 
+  const feeds = new Feeds(opts.feeds ?? {}, { state, bus, data, log });
   const synthetic =
     source === "synthetic"
       ? new SyntheticSource(data, bus, { rate: opts.synthRate ?? 1000, seed: opts.simSeed, log })
@@ -159,6 +164,8 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
             startMs: opts.simStartMs ?? Date.now(),
             reportRealMs: opts.simReportMs,
             log,
+            // objects fed by a real source (MQTT, OCPP) are not also moved by the simulator
+            filter: (events) => feeds.sink.claims.filter(events),
           },
           () => state.paused,
           () => state.alarms.list().filter((a) => a.clearedAt === undefined),
@@ -191,6 +198,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     acceptIngest: source !== "sim",
     sim: () => ({ enabled: !!runner, running: !!runner?.running, speed: simSpeed, simTime: runner?.simNow() }),
     clients: () => io.engine.clientsCount,
+    ...(feeds.any ? { feeds: () => feeds.health() } : {}),
   });
   for (const plugin of ROUTES as RoutePlugin[]) await plugin(app, { tokens, state, log });
   if (opts.extraRoutes) await opts.extraRoutes(app);
@@ -223,6 +231,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     checkpoint: () => state.toCheckpoint(),
     load: (c) => state.loadCheckpoint(c),
     onLeader: (leader) => {
+      feeds.onLeader(leader);
       if (synthetic) {
         if (leader) synthetic.start();
         else synthetic.stop();
@@ -235,6 +244,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
   broadcaster.start();
   guard.start();
   monitor.start();
+  feeds.start(app, tokens);
 
   await app.listen({ port: opts.port ?? 0, host: opts.host ?? "127.0.0.1" });
   const addr = app.server.address();
@@ -253,9 +263,11 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     synthetic,
     guard,
     admission,
+    feeds,
     async close() {
       if (closed) return;
       closed = true;
+      await feeds.stop().catch((e: unknown) => log(`stopping feeds: ${(e as Error).message}`));
       runner?.stop();
       synthetic?.stop();
       broadcaster.stop();

@@ -1,7 +1,9 @@
 /**
  * Gateway entry: `tsx src/server/main.ts`. Environment:
  *   PORT (8787), HOST (0.0.0.0), SIM_SPEED (1; 60 = one real second is one simulated minute), SIM_SEED,
- *   SIM_START (ISO, default now), SIM_REPORT_MS (3000), LIVE_SOURCE (sim | ingest | both), REDIS_URL,
+ *   SIM_START (ISO, default now), SIM_REPORT_MS (3000), REDIS_URL,
+ *   LIVE_SOURCE (sim | ingest | both | mqtt | ocpp, comma-separated, e.g. sim,mqtt,ocpp; the MQTT_* and OCPP_*
+ *   variables are listed in sources/feeds-config.ts),
  *   LIVE_SOURCE=synthetic with SYNTH_RATE (updates/s, 1000) and SYNTH_OBJECTS (scale the data; benchmarks),
  *   GATEWAY_BATCH_MS (50), SOCKET_PARSER (json | msgpack),
  *   DATA_DIR (public/data), STATIC_DIR (dist; "" to disable), RONGTWIN_TOKENS (JSON) or var/tokens.json,
@@ -13,10 +15,15 @@
 import { existsSync } from "node:fs";
 import { loadTokens, readEnv } from "./config";
 import { createGateway } from "./gateway";
+import { readMqttEnv, readOcppEnv } from "./sources/feeds-config";
 
 async function main(): Promise<void> {
   const env = readEnv();
   const { book, source } = loadTokens();
+  const feeds = {
+    ...(env.mqtt ? { mqtt: readMqttEnv(process.env) } : {}),
+    ...(env.ocpp ? { ocpp: readOcppEnv(process.env) } : {}),
+  };
   const gw = await createGateway({
     port: env.port,
     host: env.host,
@@ -37,6 +44,7 @@ async function main(): Promise<void> {
     parser: env.parser,
     simReportMs: process.env.SIM_REPORT_MS ? Number(process.env.SIM_REPORT_MS) : undefined,
     recoveryMs: process.env.RECOVERY_MS ? Number(process.env.RECOVERY_MS) : undefined,
+    feeds,
   });
   const log = (m: string) => console.log(`[gateway] ${m}`);
   log(`tokens from ${source}; anonymous clients get role ${book.config.anonymous ?? "(none: token required)"}`);
@@ -45,7 +53,7 @@ async function main(): Promise<void> {
       "dev tokens: viewer=dev-viewer-token operator=dev-operator-token planner=dev-planner-token ingest=dev-ingest-token",
     );
   log(
-    `bus ${gw.bus.kind}${env.redisUrl ? ` (${env.redisUrl.replace(/\/\/[^@]*@/, "//***@")})` : ""}, source ${env.source}, sim speed x${env.simSpeed}, seed ${env.simSeed}`,
+    `bus ${gw.bus.kind}${env.redisUrl ? ` (${env.redisUrl.replace(/\/\/[^@]*@/, "//***@")})` : ""}, source ${env.source}${env.mqtt ? "+mqtt" : ""}${env.ocpp ? "+ocpp" : ""}, sim speed x${env.simSpeed}, seed ${env.simSeed}`,
   );
   log(
     `layers: ${Object.entries(gw.state.layers)

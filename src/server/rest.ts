@@ -37,6 +37,8 @@ export interface RestDeps {
   acceptIngest: boolean;
   /** memory and event-loop delay windows (authorised /api/health only) */
   process?: () => object;
+  /** counters of the real feeds (MQTT, OCPP), when any run */
+  feeds?: () => Record<string, unknown>;
   /** per-address request limits for /api/: [sustained per second, burst] */
   rateLimits?: { read: [number, number]; write: [number, number] };
 }
@@ -177,5 +179,6 @@ function health(d: RestDeps) {
     ),
     alarms: { active: d.state.alarms.activeCount(), omitted: d.state.alarms.omitted },
     ...(d.process ? { process: d.process() } : {}),
+    ...(d.feeds ? { feeds: d.feeds() } : {}),
   };
 }

@@ -266,6 +266,12 @@ const STRINGS = {
   "pl.reason": { zh: "原因", en: "Reason" },
   "pl.kpi": { zh: "指标", en: "KPI" },
   "pl.needToken": { zh: "保存方案需要规划员令牌（?token=）", en: "Saving needs a planner token (?token=)" },
+  "ocpp.reset": { zh: "重启充电桩", en: "Reset" },
+  "ocpp.unavailable": { zh: "设为不可用", en: "Make unavailable" },
+  "ocpp.available": { zh: "恢复可用", en: "Make available" },
+  "ocpp.remoteStart": { zh: "远程启动充电", en: "Remote start" },
+  "ocpp.reply": { zh: "充电桩回复", en: "Charge point replied" },
+  "ocpp.failed": { zh: "指令失败", en: "Command failed" },
 } as const satisfies Record<string, { zh: string; en: string }>;
 
 export type StringKey = keyof typeof STRINGS;

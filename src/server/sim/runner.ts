@@ -17,6 +17,8 @@ export interface RunnerOptions {
   /** real ms between routine reports of one object */
   reportRealMs?: number;
   log?: (m: string) => void;
+  /** drop events before publishing (objects a real feed owns) */
+  filter?: (events: BusEvent[]) => BusEvent[];
 }
 
 export class SimRunner {
@@ -70,7 +72,8 @@ export class SimRunner {
     const realDt = now - this.lastReal;
     this.lastReal = now;
     if (this.isPaused()) return;
-    const events = this.sim.step(realDt * this.opts.speed);
+    const stepped = this.sim.step(realDt * this.opts.speed);
+    const events = this.opts.filter ? this.opts.filter(stepped) : stepped;
     this.publishing = true;
     try {
       await this.bus.publish(events);
