@@ -26,6 +26,9 @@ import {
   type SocketLimits,
 } from "./socket";
 import { LiveState } from "./state";
+import { attachReplay } from "./history/replay";
+import { registerHistoryRoutes } from "./history/routes";
+import { HistoryService, type HistoryOptions } from "./history/service";
 
 export interface GatewayOptions {
   /** default 0 (random) */
@@ -65,6 +68,8 @@ export interface GatewayOptions {
   /** connection-state-recovery window (default 2 min) */
   recoveryMs?: number;
   extraRoutes?: (app: FastifyInstance) => void | Promise<void>;
+  /** record history (SQLite file or postgres:// URL, see src/server/history); absent = no history */
+  history?: HistoryOptions;
   log?: (m: string) => void;
 }
 
@@ -79,6 +84,7 @@ export interface Gateway {
   runner?: SimRunner;
   synthetic?: SyntheticSource;
   guard: BackpressureGuard;
+  history?: HistoryService;
   close(): Promise<void>;
 }
 
@@ -176,6 +182,12 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     sim: () => ({ enabled: !!runner, running: !!runner?.running, speed: simSpeed, simTime: runner?.simNow() }),
     clients: () => io.engine.clientsCount,
   });
+  const history = opts.history ? await HistoryService.open({ log, ...opts.history }, state, data, bus) : undefined;
+  if (history) {
+    registerHistoryRoutes(app, { history, tokens, data });
+    attachReplay(io, history, tokens);
+    await history.restore(runner ? simSpeed : 0, log);
+  }
   for (const plugin of ROUTES as RoutePlugin[]) await plugin(app, { tokens, state, log });
   if (opts.extraRoutes) await opts.extraRoutes(app);
 
@@ -203,7 +215,10 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
   } else if (staticDir) log(`no built app in ${staticDir} (run vite build); serving the API only`);
 
   await bus.start({
-    apply: (ev) => state.apply(ev),
+    apply: (ev) => {
+      history?.record(ev);
+      state.apply(ev);
+    },
     checkpoint: () => state.toCheckpoint(),
     load: (c) => state.loadCheckpoint(c),
     onLeader: (leader) => {
@@ -218,6 +233,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
   });
   broadcaster.start();
   guard.start();
+  history?.start();
 
   await app.listen({ port: opts.port ?? 0, host: opts.host ?? "127.0.0.1" });
   const addr = app.server.address();
@@ -235,11 +251,13 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     runner,
     synthetic,
     guard,
+    history,
     async close() {
       if (closed) return;
       closed = true;
       runner?.stop();
       synthetic?.stop();
+      await history?.close().catch((e: unknown) => log(`history close: ${(e as Error).message}`));
       broadcaster.stop();
       guard.stop();
       io.local.disconnectSockets(true);

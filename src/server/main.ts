@@ -6,7 +6,10 @@
  *   GATEWAY_BATCH_MS (50), SOCKET_PARSER (json | msgpack),
  *   DATA_DIR (public/data), STATIC_DIR (dist; "" to disable), RONGTWIN_TOKENS (JSON) or var/tokens.json,
  *   RONGTWIN_ORIGINS (comma-separated extra allowed origins), NODE_ENV=production (no dev origins/tokens),
- *   RECOVERY_MS (socket.io connection-state-recovery window, default 120000).
+ *   RECOVERY_MS (socket.io connection-state-recovery window, default 120000),
+ *   HISTORY_URL (a SQLite file such as var/history.db, which `npm start` sets; postgres://…?schema=name:
+ *   PostgreSQL; unset or off: no history),
+ *   HISTORY_RETENTION_DAYS (7).
  */
 import { existsSync } from "node:fs";
 import { loadTokens, readEnv } from "./config";
@@ -31,6 +34,7 @@ async function main(): Promise<void> {
     synthObjects: env.synthObjects,
     batchMs: env.batchMs,
     parser: env.parser,
+    history: env.history,
     simReportMs: process.env.SIM_REPORT_MS ? Number(process.env.SIM_REPORT_MS) : undefined,
     recoveryMs: process.env.RECOVERY_MS ? Number(process.env.RECOVERY_MS) : undefined,
   });
