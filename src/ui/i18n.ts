@@ -266,6 +266,14 @@ const STRINGS = {
   "pl.reason": { zh: "原因", en: "Reason" },
   "pl.kpi": { zh: "指标", en: "KPI" },
   "pl.needToken": { zh: "保存方案需要规划员令牌（?token=）", en: "Saving needs a planner token (?token=)" },
+  "tl.live": { zh: "实时", en: "LIVE" },
+  "tl.replay": { zh: "回放", en: "REPLAY" },
+  "tl.label": { zh: "时间轴", en: "Timeline" },
+  "tl.play": { zh: "播放", en: "Play" },
+  "tl.pause": { zh: "暂停", en: "Pause" },
+  "tl.toLive": { zh: "返回实时", en: "Back to live" },
+  "tl.alarms": { zh: "跳到告警…", en: "Jump to alarm…" },
+  "tl.empty": { zh: "尚无历史记录", en: "Nothing recorded yet" },
 } as const satisfies Record<string, { zh: string; en: string }>;
 
 export type StringKey = keyof typeof STRINGS;
