@@ -1,5 +1,7 @@
 import { defineConfig } from "@playwright/test";
 import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 // Debian's Chromium where present (CI, this machine); Playwright's own browser elsewhere (a user's laptop).
 const debianChromium = "/usr/bin/chromium";
@@ -46,6 +48,8 @@ export default defineConfig({
       SIM_SPEED: "30",
       SIM_SEED: "7",
       SCENARIO_DB: "var/e2e-scenarios.db",
+      // history and replay, a fresh store per run
+      HISTORY_URL: join(tmpdir(), `rt-e2e-history-${PORT}-${Date.now()}.db`),
       // the simulator runs and real feeds may also post (tests inject alarms through the ingest API)
       LIVE_SOURCE: "both",
       // known test tokens, one per role

@@ -1,6 +1,6 @@
 /**
  * `npm start`: make sure data and build are current, then run the gateway serving dist/ with the simulator.
- *   PORT (8787), SIM_SPEED (60 here: one real second = one simulated minute, so the demo visibly moves;
+ *   PORT (8787), HISTORY_URL (var/history.db), SIM_SPEED (60 here: one real second = one simulated minute, so the demo visibly moves;
  *   set SIM_SPEED=1 for real time), plus every variable src/server/main.ts understands.
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -31,6 +31,8 @@ const env = {
   PORT: process.env.PORT ?? "8787",
   SIM_SPEED: process.env.SIM_SPEED ?? "60",
   STATIC_DIR: process.env.STATIC_DIR ?? "dist",
+  // history and replay: an embedded SQLite file unless told otherwise (postgres://… or "off")
+  HISTORY_URL: process.env.HISTORY_URL ?? "var/history.db",
 };
 const child = spawn(process.execPath, [...tsx, "src/server/main.ts"], { cwd: ROOT, env, stdio: "inherit" });
 for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => child.kill(sig));

@@ -8,6 +8,7 @@ import { metricNames } from "../protocol/live";
 import { connectLive, type LiveConnection } from "../live/client";
 import { createLivePerf, lateBudget } from "../live/perf";
 import { connectLiveWorker } from "../live/worker-client";
+import { connectReplay, type ReplayConnection, type ReplaySpeedValue } from "../history/replay-connection";
 import type { LiveStoreState } from "../state/live-store";
 import type { LiveView } from "../layers/types";
 import { subscribeSlice, uiStore } from "../state/ui-store";
@@ -15,6 +16,8 @@ import type { Twin } from "./twin";
 
 export interface LiveBinding {
   conn: LiveConnection;
+  /** set when the page shows a replay (?replay=<ms>) instead of the live stream */
+  replay: ReplayConnection | null;
   view: LiveView;
   /** fires once per applied live frame */
   onTick(cb: () => void): () => void;
@@ -74,7 +77,13 @@ export function liveFrameFor(base: number, frameCostMs: number): number {
 
 export function bindLive(
   twin: Twin,
-  opts: { url?: string; token?: string; staleMs: number; frameMs?: number },
+  opts: {
+    url?: string;
+    token?: string;
+    staleMs: number;
+    frameMs?: number;
+    replay?: { from: number; speed: ReplaySpeedValue };
+  },
 ): LiveBinding {
   let current = twin;
   const ids: Partial<Record<LayerId, string[]>> = {};
@@ -99,9 +108,12 @@ export function bindLive(
     fastDecode,
     perf,
   };
-  const conn: LiveConnection = inWorker
-    ? connectLiveWorker({ ...common, frameMs: () => liveFrameFor(frameMs, cost.ms), applyBudgetMs: PATCH_BUDGET_MS })
-    : connectLive(common);
+  const replay = opts.replay ? connectReplay({ ...common, ...opts.replay }) : null;
+  const conn: LiveConnection = replay
+    ? replay
+    : inWorker
+      ? connectLiveWorker({ ...common, frameMs: () => liveFrameFor(frameMs, cost.ms), applyBudgetMs: PATCH_BUDGET_MS })
+      : connectLive(common);
   perf.inWorker = inWorker;
   const store = conn.store;
 
@@ -262,6 +274,7 @@ export function bindLive(
 
   return {
     conn,
+    replay,
     view,
     onTick(cb) {
       tickers.add(cb);

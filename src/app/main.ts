@@ -22,6 +22,8 @@ import { h } from "../ui/dom";
 import { parseMode, type Mode } from "../modes/mode";
 import { exposeTestHooks } from "./test-hooks";
 import { installInspect } from "../inspect";
+import { HistoryApi } from "../history/history-api";
+import { mountTimeline, replayParams } from "../history/timeline";
 
 async function loadRiver(url: string | null): Promise<LonLat[][] | null> {
   if (!url) return null;
@@ -123,11 +125,13 @@ async function boot(): Promise<void> {
     });
     mountViews(shell.bottom, twin.scene.camera, config.camera.presets);
   }
+  const token = takeToken();
   const live = bindLive(twin, {
     url: config.gatewayUrl,
-    token: takeToken(),
+    token,
     staleMs: config.staleAfterS * 1000,
     frameMs: Number(params.get("liveMs") ?? config.liveFrameMs),
+    replay: replayParams(location.search) ?? undefined,
   });
   app.live = live;
   hooks.attachLive(live);
@@ -164,6 +168,12 @@ async function boot(): Promise<void> {
       ack: (a) => live.conn.ack(a.id),
     });
   }
+  if (mode !== "kiosk")
+    mountTimeline(shell.top.querySelector(".app-header") ?? shell.top, shell.root, {
+      api: new HistoryApi(new URL(config.gatewayUrl || location.origin, location.href).toString(), token),
+      replay: live.replay,
+      now: () => live.conn.twinNow(),
+    });
   const { startMode } = await import("../modes/start");
   await startMode(mode, app);
   hooks.markReady();

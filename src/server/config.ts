@@ -124,6 +124,9 @@ export interface GatewayEnv {
   batchMs?: number;
   /** SOCKET_PARSER=msgpack: socket.io-msgpack-parser instead of JSON (clients must use the same) */
   parser: "json" | "msgpack";
+  /** history store: HISTORY_URL (postgres://… or a SQLite file path; unset or "off" = none — `npm start` sets
+   *  var/history.db), HISTORY_RETENTION_DAYS (7) */
+  history?: { url: string; retentionMs: number };
 }
 
 const list = (raw: string | undefined): string[] =>
@@ -172,5 +175,12 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
     synthObjects: env.SYNTH_OBJECTS ? num("SYNTH_OBJECTS", 0, 1, 1_000_000) : undefined,
     batchMs: env.GATEWAY_BATCH_MS ? num("GATEWAY_BATCH_MS", 50, 5, 10_000) : undefined,
     parser,
+    history:
+      !env.HISTORY_URL || env.HISTORY_URL === "off"
+        ? undefined
+        : {
+            url: env.HISTORY_URL,
+            retentionMs: num("HISTORY_RETENTION_DAYS", 7, 0.0001, 3650) * 24 * 3600_000,
+          },
   };
 }

@@ -29,6 +29,9 @@ import {
   type SocketLimits,
 } from "./socket";
 import { LiveState } from "./state";
+import { attachReplay } from "./history/replay";
+import { registerHistoryRoutes } from "./history/routes";
+import { HistoryService, type HistoryOptions } from "./history/service";
 
 export interface GatewayOptions {
   /** default 0 (random) */
@@ -72,6 +75,8 @@ export interface GatewayOptions {
   extraRoutes?: (app: FastifyInstance) => void | Promise<void>;
   /** real feeds: MQTT bridge and/or OCPP central system (sources/feeds.ts) */
   feeds?: FeedsOptions;
+  /** record history (SQLite file or postgres:// URL, see src/server/history); absent = no history */
+  history?: HistoryOptions;
   log?: (m: string) => void;
 }
 
@@ -88,6 +93,7 @@ export interface Gateway {
   guard: BackpressureGuard;
   admission: Admission;
   feeds: Feeds;
+  history?: HistoryService;
   close(): Promise<void>;
 }
 
@@ -200,6 +206,12 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     clients: () => io.engine.clientsCount,
     ...(feeds.any ? { feeds: () => feeds.health() } : {}),
   });
+  const history = opts.history ? await HistoryService.open({ log, ...opts.history }, state, data, bus) : undefined;
+  if (history) {
+    registerHistoryRoutes(app, { history, tokens, data });
+    attachReplay(io, history, tokens);
+    await history.restore(runner ? simSpeed : 0, log);
+  }
   for (const plugin of ROUTES as RoutePlugin[]) await plugin(app, { tokens, state, log });
   if (opts.extraRoutes) await opts.extraRoutes(app);
 
@@ -227,7 +239,10 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
   } else if (staticDir) log(`no built app in ${staticDir} (run vite build); serving the API only`);
 
   await bus.start({
-    apply: (ev) => state.apply(ev),
+    apply: (ev) => {
+      history?.record(ev);
+      state.apply(ev);
+    },
     checkpoint: () => state.toCheckpoint(),
     load: (c) => state.loadCheckpoint(c),
     onLeader: (leader) => {
@@ -245,6 +260,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
   guard.start();
   monitor.start();
   feeds.start(app, tokens);
+  history?.start();
 
   await app.listen({ port: opts.port ?? 0, host: opts.host ?? "127.0.0.1" });
   const addr = app.server.address();
@@ -264,12 +280,14 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     guard,
     admission,
     feeds,
+    history,
     async close() {
       if (closed) return;
       closed = true;
       await feeds.stop().catch((e: unknown) => log(`stopping feeds: ${(e as Error).message}`));
       runner?.stop();
       synthetic?.stop();
+      await history?.close().catch((e: unknown) => log(`history close: ${(e as Error).message}`));
       broadcaster.stop();
       guard.stop();
       monitor.stop();

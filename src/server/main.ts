@@ -11,6 +11,10 @@
  *   RONGTWIN_HOSTS (comma-separated Host names answered; default the bound host + loopback; "*" = any),
  *   RONGTWIN_MAX_SOCKETS_PER_ADDRESS (32),
  *   RECOVERY_MS (socket.io connection-state-recovery window, default 120000).
+ *   RECOVERY_MS (socket.io connection-state-recovery window, default 120000),
+ *   HISTORY_URL (a SQLite file such as var/history.db, which `npm start` sets; postgres://…?schema=name:
+ *   PostgreSQL; unset or off: no history),
+ *   HISTORY_RETENTION_DAYS (7).
  */
 import { existsSync } from "node:fs";
 import { loadTokens, readEnv } from "./config";
@@ -42,6 +46,7 @@ async function main(): Promise<void> {
     synthObjects: env.synthObjects,
     batchMs: env.batchMs,
     parser: env.parser,
+    history: env.history,
     simReportMs: process.env.SIM_REPORT_MS ? Number(process.env.SIM_REPORT_MS) : undefined,
     recoveryMs: process.env.RECOVERY_MS ? Number(process.env.RECOVERY_MS) : undefined,
     feeds,

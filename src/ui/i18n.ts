@@ -272,6 +272,14 @@ const STRINGS = {
   "ocpp.remoteStart": { zh: "远程启动充电", en: "Remote start" },
   "ocpp.reply": { zh: "充电桩回复", en: "Charge point replied" },
   "ocpp.failed": { zh: "指令失败", en: "Command failed" },
+  "tl.live": { zh: "实时", en: "LIVE" },
+  "tl.replay": { zh: "回放", en: "REPLAY" },
+  "tl.label": { zh: "时间轴", en: "Timeline" },
+  "tl.play": { zh: "播放", en: "Play" },
+  "tl.pause": { zh: "暂停", en: "Pause" },
+  "tl.toLive": { zh: "返回实时", en: "Back to live" },
+  "tl.alarms": { zh: "跳到告警…", en: "Jump to alarm…" },
+  "tl.empty": { zh: "尚无历史记录", en: "Nothing recorded yet" },
 } as const satisfies Record<string, { zh: string; en: string }>;
 
 export type StringKey = keyof typeof STRINGS;

@@ -21,6 +21,12 @@ export class History<K extends string> {
     return this.n;
   }
 
+  /** forget every sample */
+  clear(): void {
+    this.head = 0;
+    this.n = 0;
+  }
+
   /** add a sample; missing / null values are stored as NaN (a gap in the chart) */
   push(time: number, values: Partial<Record<K, number | null>>): void {
     this.t[this.head] = time;

@@ -21,6 +21,7 @@ import { cesiumCameraPort } from "./camera-port";
 import { createDirector, type Director, type DirectorState } from "./director";
 import { sitesPer10k, type SitesDensity } from "./kpi";
 import { mountLiveBoard } from "./live-board";
+import { HistoryApi } from "../../history/history-api";
 import { mountPlanBoard } from "./plan-board";
 import { mountWall } from "./wall";
 
@@ -100,7 +101,14 @@ export function createCommand(app: App): CommandHandle {
   const store = live.conn.store;
 
   // ---- live KPIs + trends
-  const board = mountLiveBoard(wall.right, store, () => app.twin.data);
+  const historyApi = new HistoryApi(
+    new URL(app.config.gatewayUrl || location.origin, location.href).toString(),
+    sessionStorage.getItem("rongtwin.token") ?? undefined,
+  );
+  const board = mountLiveBoard(wall.right, store, () => app.twin.data, {
+    now: () => live.conn.twinNow(),
+    preload: (from, to) => historyApi.kpis(from, to, 5000),
+  });
   cleanups.push(board.destroy);
   cleanups.push(wall.onLayout(board.resize));
 

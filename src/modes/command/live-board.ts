@@ -55,6 +55,21 @@ export interface LiveBoardOptions {
   everyMs?: number;
   sampleMs?: number;
   windowMs?: number;
+  /** the twin clock the trends are drawn against (default Date.now) */
+  now?: () => number;
+  /** the trend samples already recorded for [from, to] (the gateway's history), drawn at once on open */
+  preload?: (
+    from: number,
+    to: number,
+  ) => Promise<
+    {
+      t: number;
+      availability: number | null;
+      pue: number | null;
+      chargerUtil: number | null;
+      congestion: number | null;
+    }[]
+  >;
 }
 
 export interface LiveBoard {
@@ -73,7 +88,10 @@ export function mountLiveBoard(
   const everyMs = opts.everyMs ?? 2000;
   const sampleMs = opts.sampleMs ?? 5000;
   const windowMs = opts.windowMs ?? 3600_000;
-  const history = new History(SERIES, Math.ceil(windowMs / sampleMs) + 1);
+  const now = opts.now ?? (() => Date.now());
+  // preloaded points share the ring with live samples: room for a preload at up to 1 point per 5 s plus the live ones
+  const history = new History(SERIES, 2 * (Math.ceil(windowMs / sampleMs) + 1));
+  let firstSample = Infinity;
 
   const title = h("h2", { class: "cmd-title" });
   const grid = h("div", { class: "flop-grid", "data-testid": "live-kpis" });
@@ -251,7 +269,8 @@ export function mountLiveBoard(
     return { def, chart, label };
   });
   const renderCharts = () => {
-    const since = Date.now() - windowMs;
+    const since = now() - windowMs;
+    cPanel.dataset.points = String(history.series(SERIES[0], since).length);
     for (const c of charts) {
       c.label.textContent = t(c.def.label);
       const data = history.series(c.def.key, since).map(([x, y]) => [x, y === null ? null : y * c.def.scale]);
@@ -266,7 +285,9 @@ export function mountLiveBoard(
   const sample = () => {
     const k = last;
     if (!k) return;
-    history.push(Date.now(), {
+    const at = now();
+    firstSample = Math.min(firstSample, at);
+    history.push(at, {
       availability: k.siteAvailability,
       pue: k.pueAvg,
       chargerUtil: k.chargerUtil,
@@ -276,6 +297,23 @@ export function mountLiveBoard(
   };
   compute();
   renderCharts();
+  if (opts.preload) {
+    const end = now();
+    void opts
+      .preload(end - windowMs, end)
+      .then((points) => {
+        // only what is older than the first live sample, so the ring stays in time order
+        const older = points.filter((p) => p.t < firstSample);
+        if (!older.length) return;
+        const live = SERIES.map((k) => history.series(k));
+        const times = live[0].map(([x]) => x);
+        history.clear();
+        for (const p of older) history.push(p.t, p);
+        times.forEach((x, i) => history.push(x, Object.fromEntries(SERIES.map((k, j) => [k, live[j][i][1]]))));
+        renderCharts();
+      })
+      .catch(() => {});
+  }
   const t1 = setInterval(compute, everyMs);
   const t2 = setInterval(sample, sampleMs);
   const unLang = uiLang.subscribe(() => {

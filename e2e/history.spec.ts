@@ -1,0 +1,118 @@
+/**
+ * History and replay in the browser (the shared gateway records history to a fresh SQLite file):
+ *  - the wall's trend charts show the recorded last hour as soon as the page opens
+ *  - jumping the timeline to an injected alarm replays that moment: header REPLAY, the alarm in the list, the
+ *    scene's state equal to the stored state at the replay clock (digest), then back to live
+ */
+import { expect, test, type Page } from "@playwright/test";
+import { ARTIFACTS, openApp, sampleFile, shot } from "./helpers";
+
+test.describe.configure({ mode: "serial" });
+
+const api = (page: Page, path: string) =>
+  page.request.get(path, { headers: { authorization: "Bearer e2e-viewer-token" } }).then((r) => r.json());
+
+test("the wall opens with the last hour of trends, replays an injected alarm's moment and returns to live", async ({
+  page,
+}) => {
+  test.setTimeout(600_000);
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  // enough recorded KPI samples to tell "loaded from history" from the page's own (one every 5 s)
+  await expect
+    .poll(
+      async () => {
+        const r = (await api(page, "/api/history/range")) as { from?: number; to?: number };
+        if (r.from === undefined || r.to === undefined) return 0;
+        const k = (await api(page, `/api/history/kpis?from=${r.to - 3600_000}&to=${r.to}&step=5000`)) as {
+          points: unknown[];
+        };
+        return k.points.length;
+      },
+      { timeout: 120_000, intervals: [2000] },
+    )
+    .toBeGreaterThanOrEqual(12);
+
+  await openApp(page, "?mode=command&tour=0");
+  // at once: far more points than the page could have sampled itself since it opened
+  await expect
+    .poll(async () => Number(await page.getByTestId("trend-board").getAttribute("data-points")), { timeout: 20_000 })
+    .toBeGreaterThanOrEqual(12);
+  await expect(page.getByTestId("time-state")).toHaveAttribute("data-state", "live");
+  await shot(page, "history-wall-live");
+
+  // inject a critical alarm on a data centre and wait until history holds it
+  const dcs = sampleFile<{ items: { id: string }[] }>("datacentres.json").items;
+  const target = dcs[1];
+  const res = await page.request.post("/api/ingest", {
+    headers: { authorization: "Bearer dev-ingest-token" },
+    data: {
+      records: [
+        {
+          layer: "datacentres",
+          id: target.id,
+          ts: Date.now(),
+          alarm: { kind: "e2e-history", severity: "critical", text: "e2e 回放告警", text_en: "e2e replay alarm" },
+        },
+      ],
+    },
+  });
+  expect(res.ok()).toBe(true);
+  const alarm = await expect
+    .poll(
+      async () =>
+        (
+          (await api(page, "/api/history/alarms?layer=datacentres&limit=20")) as {
+            alarms: { id: string; kind: string; raisedAt: number }[];
+          }
+        ).alarms.find((a) => a.kind === "e2e-history")?.id ?? null,
+      { timeout: 30_000 },
+    )
+    .not.toBeNull();
+  void alarm;
+  const recorded = (
+    (await api(page, "/api/history/alarms?layer=datacentres&limit=20")) as {
+      alarms: { id: string; kind: string; raisedAt: number }[];
+    }
+  ).alarms.find((a) => a.kind === "e2e-history")!;
+
+  // jump to it from the timeline's alarm list: the page reloads as a replay of that moment
+  const select = page.getByTestId("timeline-alarms");
+  await expect(select.locator(`option[data-alarm="${recorded.id}"]`)).toHaveCount(1, { timeout: 40_000 });
+  await select.selectOption({ value: String(recorded.raisedAt) });
+  await page.waitForURL(/replay=/, { timeout: 30_000 });
+  await page.waitForFunction(() => document.body.dataset.ready === "true", null, { timeout: 120_000 });
+  await expect(page.getByTestId("time-state")).toHaveAttribute("data-state", "replay");
+  await expect(page.getByTestId("time-state")).toContainText("REPLAY");
+  await page.evaluate(() => window.__rt!.app.live!.conn.ready);
+  // pause, then the page's state is the stored state at the replay clock
+  await page.getByTestId("timeline-play").click();
+  await expect
+    .poll(() => page.evaluate(() => window.__rt!.app.live!.replay!.clock.getState().playing), { timeout: 10_000 })
+    .toBe(false);
+  await page.waitForTimeout(500);
+  const t = await page.evaluate(() => window.__rt!.app.live!.replay!.clock.getState().t);
+  expect(t).toBeGreaterThanOrEqual(recorded.raisedAt);
+  const stored = (await api(page, `/api/history/state?t=${t}`)) as { digest: string; alarms: { id: string }[] };
+  await expect
+    .poll(() => page.evaluate(() => window.__rt!.app.live!.conn.digest()), { timeout: 20_000 })
+    .toBe(stored.digest);
+  expect(stored.alarms.map((a) => a.id)).toContain(recorded.id);
+  await expect
+    .poll(() => page.evaluate(() => window.__rt!.app.live!.conn.store.getState().alarms.map((a) => a.id)), {
+      timeout: 20_000,
+    })
+    .toContain(recorded.id);
+  expect(await page.evaluate(() => window.__rt!.app.live!.conn.store.getState().server?.epoch)).toMatch(/^replay-/);
+  await shot(page, "history-wall-replay");
+
+  // back to live: a fresh live snapshot, the badge says LIVE
+  await page.getByTestId("timeline-live").click();
+  await page.waitForURL((u) => !u.search.includes("replay="), { timeout: 30_000 });
+  await page.waitForFunction(() => document.body.dataset.ready === "true", null, { timeout: 120_000 });
+  await expect(page.getByTestId("time-state")).toHaveAttribute("data-state", "live");
+  await page.evaluate(() => window.__rt!.app.live!.conn.ready);
+  expect(await page.evaluate(() => window.__rt!.app.live!.conn.store.getState().server?.epoch)).not.toMatch(/^replay-/);
+  expect(errors, errors.join("\n")).toEqual([]);
+  void ARTIFACTS;
+});

@@ -1,0 +1,240 @@
+/**
+ * Replay sessions on the socket.io namespace /replay, separate from the live connection: a client asks for a
+ * replay from T1 (to T2) at 1x / 60x / 600x / 3600x and receives the state at T1 as per-layer snapshots, then
+ * deltas and alarm lists in the live protocol's formats (epoch "replay-…", so nothing can mix them with live
+ * data), paced by a 100 ms timer, plus replay:clock messages. One session per socket; sessions are capped; a
+ * socket that does not drain its backlog holds the replay clock instead of queueing without bound.
+ */
+import type { Namespace, Server, Socket } from "socket.io";
+import { LAYER_IDS, type LayerId } from "../../protocol/data";
+import {
+  REPLAY_EVENTS,
+  REPLAY_NAMESPACE,
+  ReplayPlain,
+  ReplaySpeed,
+  ReplayStart,
+  type ReplayClock,
+} from "../../protocol/history";
+import { EVENTS, PROTOCOL_VERSION, parseMessage, type ErrorCode, type ErrorMsg } from "../../protocol/live";
+import type { TokenBook } from "../config";
+import { TokenBucket } from "../ratelimit";
+import type { LiveState } from "../state";
+import { backlogOf } from "../socket";
+import type { TimedEvent } from "./codec";
+import { withoutLaterFacts } from "./reader";
+import type { HistoryService } from "./service";
+
+export interface ReplayOptions {
+  tickMs?: number;
+  maxSessions?: number;
+  /** most updates applied per tick (bounds one tick's CPU at 3600x) */
+  maxRecordsPerTick?: number;
+  /** a socket with more packets than this waiting is not sent more (the replay clock holds) */
+  backlogHigh?: number;
+}
+
+class ReplaySession {
+  private state?: LiveState;
+  private layers: LayerId[] = [...LAYER_IDS];
+  private epoch = "";
+  private t = 0;
+  private to = 0;
+  private speed = 1;
+  private playing = false;
+  private after = 0;
+  private queue: TimedEvent[] = [];
+  private qi = 0;
+  private exhausted = false;
+  private timer?: NodeJS.Timeout;
+  private lastWall = 0;
+  private lastAlarmKey = "";
+  private lastAlarmCheck = 0;
+  private busy = false;
+  private static n = 0;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly history: HistoryService,
+    private readonly o: Required<ReplayOptions>,
+  ) {}
+
+  async start(msg: ReplayStart): Promise<ErrorMsg | undefined> {
+    this.stop();
+    const range = await this.history.store.range();
+    const at = await this.history.reader.stateAt(msg.from);
+    if (!at || !range)
+      return { v: PROTOCOL_VERSION, code: "not_found", reason: `nothing recorded at or before t=${msg.from}` };
+    this.state = at.state;
+    this.layers = msg.layers ?? [...LAYER_IDS];
+    this.epoch = `replay-${(++ReplaySession.n).toString(36)}-${Date.now().toString(36)}`;
+    this.t = msg.from;
+    this.to = msg.to ?? Math.max(range.to, this.history.writer.time);
+    this.speed = msg.speed;
+    this.after = at.keyframeId;
+    this.queue = [];
+    this.qi = 0;
+    this.exhausted = false;
+    for (const l of this.layers) {
+      const L = this.state.layers[l];
+      L.flush(this.epoch, this.t); // the snapshot covers everything so far
+      this.socket.emit(EVENTS.snapshot, L.snapshot(this.epoch, this.t));
+    }
+    this.sendAlarms(at.alarms);
+    this.playing = true;
+    this.lastWall = Date.now();
+    this.timer = setInterval(() => void this.tick(), this.o.tickMs);
+    this.clock();
+    return undefined;
+  }
+
+  setSpeed(speed: number) {
+    this.speed = speed;
+    this.clock();
+  }
+  pause() {
+    this.playing = false;
+    this.clock();
+  }
+  resume() {
+    if (!this.state) return;
+    this.playing = this.t < this.to;
+    this.lastWall = Date.now();
+    this.clock();
+  }
+  stop() {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.state = undefined;
+    this.playing = false;
+  }
+  get active(): boolean {
+    return !!this.timer;
+  }
+
+  private clock() {
+    const c: ReplayClock = {
+      v: PROTOCOL_VERSION,
+      t: this.t,
+      speed: this.speed,
+      playing: this.playing,
+      ended: this.t >= this.to,
+    };
+    this.socket.emit(REPLAY_EVENTS.clock, c);
+  }
+
+  private sendAlarms(alarms: ReturnType<LiveState["alarms"]["list"]>) {
+    const key = alarms.map((a) => `${a.id}:${a.clearedAt ?? ""}:${a.ackedAt ?? ""}`).join("|");
+    if (key === this.lastAlarmKey) return;
+    this.lastAlarmKey = key;
+    this.socket.emit(EVENTS.alarms, { v: PROTOCOL_VERSION, epoch: this.epoch, alarms });
+  }
+
+  /** next event, reading blocks forward as needed; undefined when the store has no more */
+  private async next(): Promise<TimedEvent | undefined> {
+    while (this.qi >= this.queue.length) {
+      if (this.exhausted) return undefined;
+      const page = await this.history.store.deltasFrom(this.after, this.t, 4);
+      if (!page.length) {
+        this.exhausted = true;
+        return undefined;
+      }
+      this.queue = [];
+      this.qi = 0;
+      for (const b of page) {
+        this.after = b.id;
+        for (const e of await this.history.reader.events(b.data)) if (e.t > this.t) this.queue.push(e);
+      }
+    }
+    return this.queue[this.qi];
+  }
+
+  private async tick(): Promise<void> {
+    if (this.busy || !this.state) return;
+    const now = Date.now();
+    const wallDt = now - this.lastWall;
+    this.lastWall = now;
+    if (!this.playing) return;
+    if (backlogOf(this.socket) > this.o.backlogHigh) return;
+    this.busy = true;
+    try {
+      const target = Math.min(this.to, this.t + wallDt * this.speed);
+      let records = 0;
+      for (;;) {
+        const e = await this.next();
+        if (!e || e.t > target || records >= this.o.maxRecordsPerTick || !this.state) break;
+        this.state.apply(e.ev);
+        records += e.ev.idx.length;
+        this.qi++;
+      }
+      if (!this.state) return;
+      // a capped tick shows the time of the last applied event, not the target
+      this.t = records >= this.o.maxRecordsPerTick ? Math.max(this.t, this.queue[this.qi - 1]?.t ?? this.t) : target;
+      for (const l of this.layers) {
+        const d = this.state.layers[l].flush(this.epoch, this.t);
+        if (d) this.socket.emit(EVENTS.delta, d);
+      }
+      if (now - this.lastAlarmCheck >= 500 || this.t >= this.to) {
+        this.lastAlarmCheck = now;
+        const active = await this.history.store.alarmsActiveAt(this.t, 2000);
+        this.state.alarms.load(active.map((a) => withoutLaterFacts(a, this.t)));
+        this.sendAlarms(this.state.alarms.list());
+      }
+      if (this.t >= this.to) this.playing = false;
+      this.clock();
+    } finally {
+      this.busy = false;
+    }
+  }
+}
+
+export function attachReplay(
+  io: Server,
+  history: HistoryService,
+  tokens: TokenBook,
+  opts: ReplayOptions = {},
+): Namespace {
+  const o: Required<ReplayOptions> = {
+    tickMs: 100,
+    maxSessions: 20,
+    maxRecordsPerTick: 200_000,
+    backlogHigh: 200,
+    ...opts,
+  };
+  const nsp = io.of(REPLAY_NAMESPACE);
+  let sessions = 0;
+  nsp.use((socket, next) => {
+    const auth = socket.handshake.auth as { token?: unknown } | undefined;
+    const raw = auth?.token ?? socket.handshake.query?.token;
+    const p = tokens.resolve(typeof raw === "string" ? raw : undefined);
+    if (!p || p.role === "ingest") return next(new Error("unauthorized: this token may not view history"));
+    if (sessions >= o.maxSessions) return next(new Error(`too many replay sessions (${o.maxSessions})`));
+    next();
+  });
+  nsp.on("connection", (socket) => {
+    sessions++;
+    const s = new ReplaySession(socket, history, o);
+    const bucket = new TokenBucket(5, 10);
+    const reject = (code: ErrorCode, reason: string, event: string) =>
+      socket.emit(EVENTS.error, { v: PROTOCOL_VERSION, code, reason, event } satisfies ErrorMsg);
+    const on = <T>(event: string, schema: Parameters<typeof parseMessage>[0], fn: (m: T) => void | Promise<void>) =>
+      socket.on(event, (raw: unknown) => {
+        if (!bucket.take()) return reject("rate_limited", "too many replay messages (5/s)", event);
+        const r = parseMessage(schema, raw);
+        if (!r.ok) return reject(r.code, r.reason, event);
+        Promise.resolve(fn(r.value as T)).catch((e: unknown) => reject("invalid", (e as Error).message, event));
+      });
+    on<ReplayStart>(REPLAY_EVENTS.start, ReplayStart, async (m) => {
+      const err = await s.start(m);
+      if (err) socket.emit(EVENTS.error, { ...err, event: REPLAY_EVENTS.start });
+    });
+    on<{ speed: number }>(REPLAY_EVENTS.speed, ReplaySpeed, (m) => s.setSpeed(m.speed));
+    on(REPLAY_EVENTS.pause, ReplayPlain, () => s.pause());
+    on("replay:resume", ReplayPlain, () => s.resume());
+    on(REPLAY_EVENTS.stop, ReplayPlain, () => s.stop());
+    socket.on("disconnect", () => {
+      sessions--;
+      s.stop();
+    });
+  });
+  return nsp;
+}

@@ -1,0 +1,248 @@
+/**
+ * The history writer: a sink of the bus. `record()` only appends a reference to an in-memory list; every `blockMs` (default 1 s) a timer encodes the list into one
+ * delta block, deflates it in the thread pool and writes it with the alarms that changed and a KPI sample in one
+ * transaction. A keyframe (the full per-layer checkpoint) is written at start, after `keyframeRecords` updates
+ * or `keyframeMs` of wall time, whichever comes first, so a seek replays a bounded number of updates.
+ * Only the bus leader writes (several gateways sharing one PostgreSQL history hold the same state).
+ *
+ * `record()` runs just before the state applies an event (see there).
+ * History time: the events' own timestamps (the twin clock), made monotonic (t = max(previous t, event ts)), so
+ * "the state at T" is "after every event recorded at or before T", in bus order.
+ *
+ * A kill -9 loses what was not yet written: at most one block period plus the write in flight (~1-2 s).
+ */
+import { liveKpis } from "../../protocol/kpi";
+import type { Alarm } from "../../protocol/live";
+import type { LayerData } from "../data";
+import type { BusEvent, LiveState } from "../state";
+import { compress, encodeEvents, encodeKeyframe, type TimedEvent } from "./codec";
+import type { HistoryStore, KpiSample, NewBlock } from "./store";
+
+export interface WriterOptions {
+  blockMs?: number;
+  keyframeMs?: number;
+  keyframeRecords?: number;
+  /** history ms between KPI samples (default 5 s) */
+  kpiEveryMs?: number;
+  /** history ms kept (default 7 days) */
+  retentionMs?: number;
+  /** wall ms between retention passes (default 60 s) */
+  pruneEveryMs?: number;
+  /** updates buffered while the store is slow or down before the buffer is dropped (default 2M) */
+  maxPendingRecords?: number;
+  log?: (m: string) => void;
+}
+
+export const HISTORY_DEFAULTS = {
+  blockMs: 1000,
+  keyframeMs: 5 * 60_000,
+  keyframeRecords: 500_000,
+  kpiEveryMs: 5000,
+  retentionMs: 7 * 24 * 3600_000,
+  pruneEveryMs: 60_000,
+  maxPendingRecords: 2_000_000,
+};
+
+interface Job {
+  lead?: { t: number; raw: Buffer };
+  events: TimedEvent[];
+  records: number;
+  keyframe?: { t: number; raw: Buffer };
+  alarms: Alarm[];
+  kpi?: KpiSample;
+}
+
+export class HistoryWriter {
+  private readonly o: Required<Omit<WriterOptions, "log">> & { log: (m: string) => void };
+  private pending: TimedEvent[] = [];
+  private pendingRecords = 0;
+  private readonly alarms = new Map<string, Alarm>();
+  private lastT = 0;
+  private lastKpiT = -Infinity;
+  private sinceKeyframe = 0;
+  private lastKeyframeWall = 0;
+  private needKeyframe = true;
+  /** keyframe captured before the buffered events */
+  private lead?: { t: number; raw: Buffer };
+  private writing?: Promise<void>;
+  private timer?: NodeJS.Timeout;
+  private lastPrune = 0;
+  private unAlarm?: () => void;
+  /** counters for /api/history/range and the bench */
+  readonly counters = { blocks: 0, keyframes: 0, records: 0, bytes: 0, rawBytes: 0, dropped: 0, errors: 0 };
+
+  constructor(
+    readonly store: HistoryStore,
+    private readonly state: LiveState,
+    private readonly data: LayerData,
+    private readonly isLeader: () => boolean,
+    opts: WriterOptions = {},
+  ) {
+    this.o = { ...HISTORY_DEFAULTS, log: () => {}, ...opts };
+  }
+
+  get retentionMs(): number {
+    return this.o.retentionMs;
+  }
+  get blockMs(): number {
+    return this.o.blockMs;
+  }
+
+  /** history time of the last recorded event */
+  get time(): number {
+    return this.lastT;
+  }
+
+  /** continue the history clock from what the store holds (restart) */
+  resumeAt(t: number): void {
+    this.lastT = Math.max(this.lastT, t);
+  }
+
+  start(): void {
+    this.unAlarm = this.state.onAlarm((_op, a) => {
+      this.alarms.set(a.id, a);
+      this.advance(a.clearedAt ?? a.raisedAt);
+    });
+    this.timer = setInterval(() => void this.flush(), this.o.blockMs);
+  }
+
+  private advance(ts: number): number {
+    if (ts > this.lastT) this.lastT = ts;
+    return this.lastT;
+  }
+
+  /**
+   * Called just BEFORE the state applies `ev`: O(1), no copying — except when a keyframe is due and nothing is
+   * buffered (start, leadership, after a failed write): then the state is checkpointed first, so the keyframe
+   * precedes the events that follow it.
+   */
+  record(ev: BusEvent): void {
+    if (ev.t !== "u") return;
+    if (this.needKeyframe && !this.pending.length && !this.lead && this.isLeader()) {
+      this.lead = this.captureKeyframe(this.lastT || ev.ts);
+    }
+    this.pending.push({ t: this.advance(ev.ts), ev });
+    this.pendingRecords += ev.idx.length;
+    if (this.pendingRecords > this.o.maxPendingRecords) {
+      this.counters.dropped += this.pendingRecords;
+      this.o.log(`history: store too slow, dropped ${this.pendingRecords} buffered updates (next block is a keyframe)`);
+      this.pending = [];
+      this.pendingRecords = 0;
+      this.needKeyframe = true;
+    }
+  }
+
+  /** Write what is buffered (one at a time; a tick during a write waits for the next). */
+  flush(): Promise<void> {
+    if (this.writing) return this.writing;
+    if (!this.isLeader()) {
+      this.pending = [];
+      this.pendingRecords = 0;
+      this.alarms.clear();
+      this.needKeyframe = true;
+      return Promise.resolve();
+    }
+    const job = this.take();
+    if (!job) return Promise.resolve();
+    this.writing = this.write(job)
+      .catch((e: unknown) => {
+        this.counters.errors++;
+        this.needKeyframe = true;
+        this.o.log(`history write failed: ${(e as Error).message}`);
+      })
+      .finally(() => (this.writing = undefined));
+    return this.writing;
+  }
+
+  /** Synchronously cut the buffer (and the keyframe, if due) so both describe the same instant. */
+  private take(): Job | undefined {
+    const now = Date.now();
+    const keyframeDue =
+      this.lastT > 0 &&
+      (this.needKeyframe ||
+        this.sinceKeyframe + this.pendingRecords >= this.o.keyframeRecords ||
+        (now - this.lastKeyframeWall >= this.o.keyframeMs && this.pending.length > 0));
+    if (!this.pending.length && !this.alarms.size && !keyframeDue && !this.lead) return undefined;
+    const events = this.pending;
+    const records = this.pendingRecords;
+    const lead = this.lead;
+    this.lead = undefined;
+    this.pending = [];
+    this.pendingRecords = 0;
+    const alarms = [...this.alarms.values()];
+    this.alarms.clear();
+    let keyframe: { t: number; raw: Buffer } | undefined;
+    if (keyframeDue) keyframe = this.captureKeyframe(this.lastT);
+    else this.sinceKeyframe += records;
+    let kpi: KpiSample | undefined;
+    if (this.lastT - this.lastKpiT >= this.o.kpiEveryMs && this.lastT > 0) {
+      kpi = this.kpiSample(this.lastT);
+      this.lastKpiT = this.lastT;
+    }
+    return { lead, events, records, keyframe, alarms, kpi };
+  }
+
+  private captureKeyframe(t: number): { t: number; raw: Buffer } {
+    this.needKeyframe = false;
+    this.sinceKeyframe = 0;
+    this.lastKeyframeWall = Date.now();
+    return { t, raw: encodeKeyframe(this.state.toCheckpoint().layers) };
+  }
+
+  private async keyframeBlock(k: { t: number; raw: Buffer }): Promise<NewBlock> {
+    const data = await compress(k.raw);
+    this.counters.keyframes++;
+    this.counters.bytes += data.length;
+    return { kind: "k", t0: k.t, t1: k.t, records: 0, rawBytes: k.raw.length, data };
+  }
+
+  private async write(job: Job): Promise<void> {
+    const blocks: NewBlock[] = [];
+    if (job.lead) blocks.push(await this.keyframeBlock(job.lead));
+    if (job.events.length) {
+      const raw = encodeEvents(job.events);
+      const data = await compress(raw);
+      const t0 = job.events[0].t;
+      const t1 = job.events[job.events.length - 1].t;
+      blocks.push({ kind: "d", t0, t1, records: job.records, rawBytes: raw.length, data });
+      this.counters.blocks++;
+      this.counters.records += job.records;
+      this.counters.bytes += data.length;
+      this.counters.rawBytes += raw.length;
+    }
+    if (job.keyframe) blocks.push(await this.keyframeBlock(job.keyframe));
+    await this.store.write(blocks, job.alarms, job.kpi ? [job.kpi] : []);
+    const now = Date.now();
+    if (now - this.lastPrune >= this.o.pruneEveryMs && this.lastT > 0) {
+      this.lastPrune = now;
+      await this.store.prune(this.lastT - this.o.retentionMs);
+    }
+  }
+
+  kpiSample(t: number): KpiSample {
+    const L = this.state.layers;
+    const k = liveKpis({
+      sites: { status: L.sites.status },
+      datacentres: {
+        items: this.data.datacentres,
+        status: L.datacentres.status,
+        itMw: L.datacentres.metrics.itMw,
+        facilityMw: L.datacentres.metrics.facilityMw,
+        pue: L.datacentres.metrics.pue,
+      },
+      chargers: { items: this.data.chargers, status: L.chargers.status, charging: L.chargers.metrics.charging },
+      sensors: { status: L.sensors.status, congestion: L.sensors.metrics.congestion },
+    });
+    return { t, availability: k.siteAvailability, pue: k.pueAvg, chargerUtil: k.chargerUtil, congestion: k.congestion };
+  }
+
+  /** Stop the timer, write what is buffered, close the store. */
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.unAlarm?.();
+    await this.writing;
+    await this.flush();
+    await this.store.close();
+  }
+}
