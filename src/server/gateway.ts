@@ -26,6 +26,7 @@ import {
   type SocketLimits,
 } from "./socket";
 import { LiveState } from "./state";
+import { registerDataFiles } from "./data-files";
 
 export interface GatewayOptions {
   /** default 0 (random) */
@@ -179,6 +180,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
   for (const plugin of ROUTES as RoutePlugin[]) await plugin(app, { tokens, state, log });
   if (opts.extraRoutes) await opts.extraRoutes(app);
 
+  if (opts.dataDir && !opts.data) registerDataFiles(app, opts.dataDir);
   const staticDir = opts.staticDir;
   if (staticDir && existsSync(join(staticDir, "index.html"))) {
     await app.register(fastifyStatic, {
