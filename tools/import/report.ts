@@ -15,7 +15,7 @@ export interface ImportReport {
   encoding?: string;
   sheet?: string;
   /** "opencellid" when the file was recognised as an OpenCelliD export */
-  kind: "table" | "opencellid";
+  kind: "table" | "opencellid" | "footprints";
   crs: string;
   headerLine?: number;
   /** field -> header text of the column it was read from */
@@ -28,6 +28,8 @@ export interface ImportReport {
   /** field -> rows that got the default because the file had no value */
   defaults: Record<string, number>;
   warnings: string[];
+  /** figures of the run (footprints: buildings per second, tileset bytes, bytes per 10k buildings) */
+  stats?: Record<string, number>;
   /** the layer file written (absent when nothing was written) */
   output?: string;
   error?: string;
@@ -69,6 +71,12 @@ export function formatReport(r: ImportReport, maxRows = 20): string {
   const d = Object.entries(r.defaults);
   if (d.length) lines.push(`  defaults used: ${d.map(([f, n]) => `${f} ×${n}`).join(", ")}`);
   for (const w of r.warnings) lines.push(`  warning: ${w}`);
+  if (r.stats)
+    lines.push(
+      `  ${Object.entries(r.stats)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ")}`,
+    );
   if (r.ok) lines.push(`  wrote ${r.output} in ${r.ms} ms`);
   else lines.push(`  FAILED: ${r.error ?? "unknown error"}; previous data left untouched`);
   return lines.join("\n");

@@ -27,6 +27,7 @@ import { buildRecord } from "./records";
 import { countReasons, type ImportReport, type RefusedRow } from "./report";
 import { readTable, type RawTable } from "./table";
 import { prepareDataDir, writeFileAtomic } from "./write";
+import { runBuildingsImport, type BuildingsImportOptions } from "./buildings";
 
 export const IMPORTER = { name: "rongtwin-import", version: "1.0.0" };
 
@@ -125,18 +126,16 @@ export function reportPath(dataDir: string, layer: string): string {
   return path.join(dataDir, "import", `${layer}.report.json`);
 }
 
-/** Run one import. Never throws for bad input: the report says what failed (ok: false). */
-export async function importLayer(opts: ImportOptions): Promise<ImportReport> {
-  const t0 = Date.now();
-  const report: ImportReport = {
+function newReport(layer: string, file: string, crs: Crs): ImportReport {
+  return {
     schema: "rongtwin.import-report/1",
     ok: false,
-    layer: opts.layer,
-    input: path.basename(opts.file),
+    layer,
+    input: path.basename(file),
     inputSha256: "",
     format: "",
     kind: "table",
-    crs: opts.crs,
+    crs,
     columns: {},
     rowsRead: 0,
     kept: 0,
@@ -147,9 +146,33 @@ export async function importLayer(opts: ImportOptions): Promise<ImportReport> {
     warnings: [],
     ms: 0,
   };
+}
+
+/** Run `body`; a throw becomes the report's error. The report JSON goes beside the data in every case. */
+async function reported(
+  layer: string,
+  opts: { file: string; dataDir: string; crs: Crs },
+  body: (report: ImportReport) => Promise<void>,
+): Promise<ImportReport> {
+  const t0 = Date.now();
+  const report = newReport(layer, opts.file, opts.crs);
   try {
     if (!existsSync(opts.file)) throw new Error(`${opts.file}: no such file`);
     report.inputSha256 = sha256File(opts.file);
+    await body(report);
+    report.ok = true;
+  } catch (e) {
+    report.error = (e as Error).message;
+  }
+  report.ms = Date.now() - t0;
+  if (existsSync(opts.dataDir))
+    writeFileAtomic(reportPath(opts.dataDir, layer), JSON.stringify(report, null, 2) + "\n");
+  return report;
+}
+
+/** Import a table of one live layer. Never throws for bad input: the report says what failed (ok: false). */
+export function importLayer(opts: ImportOptions): Promise<ImportReport> {
+  return reported(opts.layer, opts, async (report) => {
     prepareDataDir(opts.dataDir);
     const { index, roads } = loadCity(opts.dataDir);
     const table = await readTable(opts.file, { encoding: opts.encoding, sheet: opts.sheet });
@@ -181,14 +204,12 @@ export async function importLayer(opts: ImportOptions): Promise<ImportReport> {
       );
     if (built.items.length === 0) throw new Error("no row could be imported (see the refused rows)");
     writeLayer(opts, report, built.items);
-    report.ok = true;
-  } catch (e) {
-    report.error = (e as Error).message;
-  }
-  report.ms = Date.now() - t0;
-  if (existsSync(opts.dataDir))
-    writeFileAtomic(reportPath(opts.dataDir, opts.layer), JSON.stringify(report, null, 2) + "\n");
-  return report;
+  });
+}
+
+/** Import building footprints into buildings.json and 3D Tiles. Never throws for bad input. */
+export function importBuildings(opts: BuildingsImportOptions): Promise<ImportReport> {
+  return reported("buildings", opts, (report) => runBuildingsImport(opts, report, report.inputSha256));
 }
 
 function writeLayer(opts: ImportOptions, report: ImportReport, items: unknown[]): void {
