@@ -180,7 +180,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
   for (const plugin of ROUTES as RoutePlugin[]) await plugin(app, { tokens, state, log });
   if (opts.extraRoutes) await opts.extraRoutes(app);
 
-  if (opts.dataDir && !opts.data) registerDataFiles(app, opts.dataDir);
+  if (opts.dataDir && !opts.data) await registerDataFiles(app, opts.dataDir);
   const staticDir = opts.staticDir;
   if (staticDir && existsSync(join(staticDir, "index.html"))) {
     await app.register(fastifyStatic, {

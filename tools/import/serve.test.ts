@@ -1,0 +1,59 @@
+/**
+ * An imported data directory is what the gateway serves: its layer files at /data/, its building tiles at
+ * /tiles/buildings/, nothing else from the directory.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createGateway, type Gateway } from "../../src/server/gateway";
+import { importBuildings, importLayer } from "./run";
+
+let dir: string;
+let gw: Gateway;
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), "rt-serve-"));
+  const dataDir = path.join(dir, "data");
+  writeFileSync(path.join(dir, "s.csv"), "站名,运营商,频段,经度,纬度\n东街口,移动,2.6G,119.2965,26.0745\n");
+  expect((await importLayer({ layer: "sites", file: path.join(dir, "s.csv"), dataDir, crs: "wgs84" })).ok).toBe(true);
+  const ring = [
+    [119.2965, 26.0745],
+    [119.2968, 26.0745],
+    [119.2968, 26.0748],
+    [119.2965, 26.0748],
+    [119.2965, 26.0745],
+  ];
+  const fc = {
+    type: "FeatureCollection",
+    features: [{ type: "Feature", properties: { height: 30 }, geometry: { type: "Polygon", coordinates: [ring] } }],
+  };
+  writeFileSync(path.join(dir, "b.geojson"), JSON.stringify(fc));
+  expect((await importBuildings({ file: path.join(dir, "b.geojson"), dataDir, crs: "wgs84" })).ok).toBe(true);
+  gw = await createGateway({ dataDir, staticDir: "", host: "127.0.0.1", log: () => {} });
+}, 120_000);
+afterAll(async () => {
+  await gw?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("gateway with an imported DATA_DIR", () => {
+  it("serves the imported layer file and tiles", async () => {
+    const sites = (await (await fetch(`${gw.url}/data/sites.json`)).json()) as {
+      sample: boolean;
+      source: string;
+      items: unknown[];
+    };
+    expect(sites).toMatchObject({ sample: false, source: "s.csv" });
+    expect(sites.items).toHaveLength(1);
+    expect(gw.data.sites).toHaveLength(1);
+    const chargers = (await (await fetch(`${gw.url}/data/chargers.json`)).json()) as { sample: boolean };
+    expect(chargers.sample).toBe(true); // copied from the sample when the directory was made
+    const ts = await fetch(`${gw.url}/tiles/buildings/tileset.json`);
+    expect(ts.status).toBe(200);
+    expect(
+      ((await ts.json()) as { asset: { extras: { rongtwin: { sample: boolean } } } }).asset.extras.rongtwin.sample,
+    ).toBe(false);
+    expect((await fetch(`${gw.url}/data/import/sites.report.json`)).status).toBe(404);
+    expect((await fetch(`${gw.url}/data/buildings.json`)).status).toBe(404);
+  });
+});
