@@ -1,13 +1,34 @@
 /**
  * An imported data directory is what the gateway serves: its layer files at /data/, its building tiles at
- * /tiles/buildings/, nothing else from the directory.
+ * /tiles/buildings/, a local MBTiles basemap at /basemap/{z}/{x}/{y}, nothing else from the directory.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGateway, type Gateway } from "../../src/server/gateway";
 import { importBuildings, importLayer } from "./run";
+
+/** a 1×1 PNG: the bytes a tile server must hand back unchanged */
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYPj/HwADAgH/2Jc6HQAAAABJRU5ErkJggg==",
+  "base64",
+);
+/** zoom 15 tile of 东街口 (x 27242, y 13924 in XYZ), stored with its TMS row as MBTiles requires */
+const Z = 15,
+  X = 27242,
+  Y = 13924;
+
+function writeMbtiles(file: string): void {
+  const db = new Database(file);
+  db.exec(
+    "CREATE TABLE metadata (name TEXT, value TEXT); CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB);",
+  );
+  db.prepare("INSERT INTO metadata VALUES (?, ?)").run("format", "png");
+  db.prepare("INSERT INTO tiles VALUES (?, ?, ?, ?)").run(Z, X, 2 ** Z - 1 - Y, PNG);
+  db.close();
+}
 
 let dir: string;
 let gw: Gateway;
@@ -29,6 +50,7 @@ beforeAll(async () => {
   };
   writeFileSync(path.join(dir, "b.geojson"), JSON.stringify(fc));
   expect((await importBuildings({ file: path.join(dir, "b.geojson"), dataDir, crs: "wgs84" })).ok).toBe(true);
+  writeMbtiles(path.join(dataDir, "basemap.mbtiles"));
   gw = await createGateway({ dataDir, staticDir: "", host: "127.0.0.1", log: () => {} });
 }, 120_000);
 afterAll(async () => {
@@ -55,5 +77,15 @@ describe("gateway with an imported DATA_DIR", () => {
     ).toBe(false);
     expect((await fetch(`${gw.url}/data/import/sites.report.json`)).status).toBe(404);
     expect((await fetch(`${gw.url}/data/buildings.json`)).status).toBe(404);
+  });
+
+  it("serves a local MBTiles basemap by XYZ address (TMS rows flipped), 404 for a missing tile, 400 for nonsense", async () => {
+    const r = await fetch(`${gw.url}/basemap/${Z}/${X}/${Y}`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get("content-type")).toBe("image/png");
+    expect(Buffer.from(await r.arrayBuffer()).equals(PNG)).toBe(true);
+    expect((await fetch(`${gw.url}/basemap/${Z}/${X}/${2 ** Z - 1 - Y}`)).status).toBe(404);
+    expect((await fetch(`${gw.url}/basemap/3/9/0`)).status).toBe(400);
+    expect((await fetch(`${gw.url}/basemap/x/1/1`)).status).toBe(400);
   });
 });
