@@ -7,7 +7,7 @@ import { DEFAULT_CONFIG, loadConfig, type SceneConfig } from "../config/schema";
 import { loadAll } from "../layers/load-data";
 import type { LayerId, LonLat } from "../protocol/data";
 import { createTwin, type Twin, type TwinData } from "./twin";
-import { addBanner, select, subscribeSlice } from "../state/ui-store";
+import { addBanner, select, setOrigins, subscribeSlice, type DataOrigin } from "../state/ui-store";
 import { bindLive, takeToken, type LiveBinding } from "./live-wiring";
 import { mountAlarms } from "../ui/panels/alarms";
 import { t, setLang } from "../ui/i18n";
@@ -52,6 +52,12 @@ async function loadData(config: SceneConfig): Promise<TwinData> {
     addBanner({ id: `data-${key}`, level: "error", text: `${t("dataError")}${res.error}` });
     return null;
   };
+  const origins: Partial<Record<LayerId, DataOrigin>> = {};
+  for (const id of ["sites", "datacentres", "chargers", "sensors"] as const) {
+    const res = r[id];
+    if (res.ok) origins[id] = { sample: res.value.sample, source: res.value.source ?? null };
+  }
+  setOrigins(origins);
   return {
     districts: take("districts", r.districts),
     river,

@@ -37,6 +37,9 @@ export const Basemap = z.discriminatedUnion("type", [
     ),
     maximumLevel: z.number().int().min(1).max(22).default(18),
     credit: z.string().max(200).default(""),
+    /** the system the tiles are drawn in: "gcj02" for AMap / Tencent tiles (shifted ~500 m in Fuzhou, placed with a
+     *  GCJ-02-corrected tiling scheme); "wgs84" for OpenStreetMap, Tianditu and a local MBTiles/PMTiles cut from them */
+    crs: z.enum(["wgs84", "gcj02"]).default("wgs84"),
   }),
   z.object({
     type: z.literal("wmts"),

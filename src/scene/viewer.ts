@@ -19,6 +19,7 @@ import {
 } from "cesium";
 import "cesium/Build/Cesium/Widgets/widgets.css";
 import type { Basemap, SceneConfig } from "../config/schema";
+import { Gcj02TilingScheme } from "./gcj02-tiling";
 
 Ion.defaultAccessToken = "";
 
@@ -41,6 +42,7 @@ function basemapProvider(b: Basemap): Promise<ImageryProvider> {
           url: b.url,
           maximumLevel: b.maximumLevel,
           credit: b.credit ? new Credit(b.credit) : undefined,
+          tilingScheme: b.crs === "gcj02" ? new Gcj02TilingScheme() : undefined,
         }),
       );
     case "wmts":

@@ -32,6 +32,7 @@ import { LiveState } from "./state";
 import { attachReplay } from "./history/replay";
 import { registerHistoryRoutes } from "./history/routes";
 import { HistoryService, type HistoryOptions } from "./history/service";
+import { registerDataFiles } from "./data-files";
 
 export interface GatewayOptions {
   /** default 0 (random) */
@@ -215,6 +216,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
   for (const plugin of ROUTES as RoutePlugin[]) await plugin(app, { tokens, state, log });
   if (opts.extraRoutes) await opts.extraRoutes(app);
 
+  if (opts.dataDir && !opts.data) await registerDataFiles(app, opts.dataDir);
   const staticDir = opts.staticDir;
   if (staticDir && existsSync(join(staticDir, "index.html"))) {
     await app.register(fastifyStatic, {

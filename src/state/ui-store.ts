@@ -15,8 +15,16 @@ export interface Banner {
   text: string;
 }
 
+/** Where a layer's data came from: generated sample, or an imported file (its name). */
+export interface DataOrigin {
+  sample: boolean;
+  source: string | null;
+}
+
 export interface UiState {
   selection: Selection;
+  /** per layer, once the data files are loaded (empty before) */
+  origins: Partial<Record<LayerId, DataOrigin>>;
   visible: Record<LayerId, boolean>;
   buildingsVisible: boolean;
   banners: Banner[];
@@ -24,6 +32,7 @@ export interface UiState {
 
 export const uiStore = createStore<UiState>(() => ({
   selection: null,
+  origins: {},
   visible: { sites: true, datacentres: true, chargers: true, sensors: true },
   buildingsVisible: true,
   banners: [],
@@ -35,6 +44,15 @@ export function select(sel: Selection): void {
 
 export function setLayerVisible(layer: LayerId, v: boolean): void {
   uiStore.setState((s) => ({ visible: { ...s.visible, [layer]: v } }));
+}
+
+export function setOrigins(origins: Partial<Record<LayerId, DataOrigin>>): void {
+  uiStore.setState({ origins });
+}
+
+/** The shown layers whose data is sample data (the header badge is up while there are any). */
+export function shownSampleLayers(s: Pick<UiState, "origins" | "visible">): LayerId[] {
+  return (Object.keys(s.origins) as LayerId[]).filter((id) => s.visible[id] && s.origins[id]?.sample);
 }
 
 export function addBanner(b: Banner): void {

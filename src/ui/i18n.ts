@@ -9,6 +9,9 @@ export type Lang = "zh" | "en";
 const STRINGS = {
   appTitle: { zh: "榕城数字孪生 · 新型基础设施", en: "RongTwin · Fuzhou New Digital Infrastructure" },
   sampleBadge: { zh: "示例数据（非真实）", en: "Sample data (not real)" },
+  sampleBadgeLayers: { zh: "示例数据图层：", en: "Sample data layers: " },
+  "field.source": { zh: "数据来源", en: "Source" },
+  sourceSample: { zh: "示例数据（生成）", en: "sample data (generated)" },
   layers: { zh: "图层", en: "Layers" },
   legend: { zh: "图例", en: "Legend" },
   search: { zh: "搜索编号或名称", en: "Search id or name" },

@@ -236,7 +236,7 @@ export async function buildTileset(
           tilerVersion: TILER_VERSION,
           buildings: buildings.length,
           tiles: tiles.length,
-          sample: true,
+          sample: stamp.sample !== false,
         },
       },
     },

@@ -1,6 +1,10 @@
-/** Header bar: title, SAMPLE-data badge, mode, clock, connection badge, language toggle. */
+/**
+ * Header bar: title, SAMPLE-data badge (up while any shown layer is sample data, naming those layers), mode, clock,
+ * connection badge, language toggle.
+ */
 import { h } from "../dom";
 import { setLang, t, uiLang, type StringKey } from "../i18n";
+import { shownSampleLayers, subscribeSlice, uiStore } from "../../state/ui-store";
 
 export type ConnState = { state: "connected" | "reconnecting" | "offline" | "connecting"; since: number };
 
@@ -46,9 +50,16 @@ export function mountHeader(host: HTMLElement, modeKey: StringKey): HeaderHandle
           ? `● ${t("offlineSince")} ${time}`
           : `● ${t("reconnecting")}`;
   };
+  const renderSample = () => {
+    const layers = shownSampleLayers(uiStore.getState());
+    sample.hidden = layers.length === 0;
+    sample.dataset.layers = layers.join(" ");
+    sample.title = t("sampleBadgeLayers") + layers.map((id) => t(`layer.${id}`)).join(", ");
+  };
   const render = () => {
     title.textContent = t("appTitle");
     sample.textContent = t("sampleBadge");
+    renderSample();
     mode.textContent = t(modeKey);
     langBtn.textContent = t("language");
     langBtn.setAttribute("aria-label", t("languageLabel"));
@@ -59,6 +70,7 @@ export function mountHeader(host: HTMLElement, modeKey: StringKey): HeaderHandle
   const timer = setInterval(tick, 1000);
   render();
   const un = uiLang.subscribe(render);
+  const unSample = subscribeSlice(uiStore, (s) => shownSampleLayers(s).join(" "), renderSample);
   return {
     setConnection(c) {
       conn = c;
@@ -67,6 +79,7 @@ export function mountHeader(host: HTMLElement, modeKey: StringKey): HeaderHandle
     destroy() {
       clearInterval(timer);
       un();
+      unSample();
       bar.remove();
     },
   };

@@ -109,6 +109,8 @@ export function mountInspector(host: HTMLElement, deps: InspectorDeps): () => vo
       if (!l) return;
       title.textContent = `${t(l.titleKey)}`;
       rows.push(...l.fields(sel.index));
+      const origin = uiStore.getState().origins[sel.layer];
+      if (origin) rows.push(["field.source", origin.sample ? t("sourceSample") : (origin.source ?? "—")]);
       panel.dataset.objectId = l.idOf(sel.index);
     } else {
       title.textContent = t("buildings");

@@ -1,0 +1,71 @@
+/**
+ * Serves the data directory's files at /data/<name>, the URLs the default scene loads, so the client draws exactly
+ * the layer files the gateway runs (an imported DATA_DIR, not the sample copied into the build). Only the known
+ * file names; anything else falls through to the static app (or 404). Imported building tiles
+ * (DATA_DIR/tiles/buildings, written by `npm run import -- buildings`) are served at /tiles/buildings/ in place of
+ * the sample city's. A local basemap, DATA_DIR/basemap.mbtiles (raster MBTiles: PNG/JPEG/WebP tiles, TMS rows), is
+ * served at /basemap/{z}/{x}/{y} for a scene.json `xyz` basemap with that URL: offline imagery, no tile server.
+ */
+import { createReadStream, existsSync } from "node:fs";
+import { join } from "node:path";
+import fastifyStatic from "@fastify/static";
+import type { FastifyInstance } from "fastify";
+import Database from "better-sqlite3";
+import { z } from "zod";
+
+export const DATA_FILES = [
+  "districts.geojson",
+  "river.geojson",
+  "landmarks.json",
+  "roads.json",
+  "sites.json",
+  "datacentres.json",
+  "chargers.json",
+  "sensors.json",
+] as const;
+
+export async function registerDataFiles(app: FastifyInstance, dataDir: string): Promise<void> {
+  for (const name of DATA_FILES) {
+    const file = join(dataDir, name);
+    app.get(`/data/${name}`, async (_req, reply) => {
+      if (!existsSync(file)) return reply.code(404).send({ error: "not_found", reason: `data/${name}` });
+      const type = name.endsWith(".geojson") ? "application/geo+json" : "application/json";
+      return reply.type(type).header("cache-control", "no-cache").send(createReadStream(file));
+    });
+  }
+  const mbtiles = join(dataDir, "basemap.mbtiles");
+  if (existsSync(mbtiles)) registerMbtiles(app, mbtiles);
+  const tiles = join(dataDir, "tiles", "buildings");
+  if (existsSync(join(tiles, "tileset.json")))
+    await app.register(fastifyStatic, {
+      root: tiles,
+      prefix: "/tiles/buildings/",
+      decorateReply: false,
+      setHeaders: (res) => res.header("cache-control", "no-cache"),
+    });
+}
+
+const TileParams = z.object({
+  z: z.coerce.number().int().min(0).max(24),
+  x: z.coerce.number().int().min(0),
+  y: z.coerce.number().int().min(0),
+});
+const MIME: Record<string, string> = { png: "image/png", jpg: "image/jpeg", jpeg: "image/jpeg", webp: "image/webp" };
+
+/** Raster tiles out of an MBTiles file (read-only), XYZ addressing outside, TMS rows inside. */
+export function registerMbtiles(app: FastifyInstance, file: string): void {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  const fmt = db.prepare("SELECT value FROM metadata WHERE name = 'format'").get() as { value: string } | undefined;
+  const type = MIME[(fmt?.value ?? "png").toLowerCase()];
+  if (!type) throw new Error(`${file}: format "${fmt?.value}" is not a raster tile format (png, jpg, webp)`);
+  const get = db.prepare("SELECT tile_data FROM tiles WHERE zoom_level = ? AND tile_column = ? AND tile_row = ?");
+  app.addHook("onClose", async () => void db.close());
+  app.get("/basemap/:z/:x/:y", async (req, reply) => {
+    const p = TileParams.safeParse(req.params);
+    if (!p.success || p.data.x >= 2 ** p.data.z || p.data.y >= 2 ** p.data.z)
+      return reply.code(400).send({ error: "bad_request", reason: "tile address z/x/y out of range" });
+    const row = get.get(p.data.z, p.data.x, 2 ** p.data.z - 1 - p.data.y) as { tile_data: Buffer } | undefined;
+    if (!row) return reply.code(404).send({ error: "not_found", reason: "no such tile" });
+    return reply.type(type).header("cache-control", "public, max-age=86400").send(row.tile_data);
+  });
+}
