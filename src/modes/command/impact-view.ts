@@ -8,13 +8,28 @@ import { sitesPer10k, type DistrictPopulation, type SitesDensity } from "./kpi";
 
 const M_PER_DEG = 111320;
 
+/** Down sites within this distance of the followed one are framed with it (one event, e.g. a power cut). */
+const CLUSTER_M = 1500;
+
 /**
  * A pitched view over the area a down site served with good coverage, its neighbours that took over and the site
- * itself: centred on their box, far enough that the box fills about half the view height.
+ * itself — plus the other down sites within 1.5 km and their areas: centred on their box, far enough that the box
+ * fills about half the view height.
  */
-export function outageView(s: SiteImpact, pitchDeg = -50): CameraView {
+export function outageView(s: SiteImpact, others: readonly SiteImpact[] = [], pitchDeg = -50): CameraView {
   let [w, so, e, n] = s.box ?? [s.lon, s.lat, s.lon, s.lat];
-  for (const p of [s, ...s.neighbours]) {
+  const kx = M_PER_DEG * Math.cos((s.lat * Math.PI) / 180);
+  const near = others.filter(
+    (o) => o !== s && Math.hypot((o.lon - s.lon) * kx, (o.lat - s.lat) * M_PER_DEG) <= CLUSTER_M,
+  );
+  for (const o of near)
+    if (o.box) {
+      w = Math.min(w, o.box[0]);
+      so = Math.min(so, o.box[1]);
+      e = Math.max(e, o.box[2]);
+      n = Math.max(n, o.box[3]);
+    }
+  for (const p of [s, ...s.neighbours, ...near]) {
     w = Math.min(w, p.lon);
     e = Math.max(e, p.lon);
     so = Math.min(so, p.lat);

@@ -75,7 +75,7 @@ export function mountImpact(
           const layer = app.twin.layer(ref.layer);
           if (ref.layer !== "sites" || !layer) return base.flyToObject(ref);
           const s = await feed.waitForSite(layer.idOf(ref.index), waitMs);
-          return s?.box ? base.flyToView(outageView(s)) : base.flyToObject(ref);
+          return s?.box ? base.flyToView(outageView(s, feed.latest()?.sites)) : base.flyToObject(ref);
         },
       };
     },
