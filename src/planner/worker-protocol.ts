@@ -47,6 +47,8 @@ export interface PlannerMethods {
   candidateDelta: { arg: { id: string }; result: CandidateDelta };
   propose: { arg: { options: Partial<SitingOptions> }; result: SitingResult };
   weakSpots: { arg: { limit?: number; by?: "people" | "rsrp"; minSpacingM?: number }; result: WeakSpot[] };
+  /** take existing sites out of service in the planner session (an outage as a planning case) */
+  setOutOfService: { arg: { ids: readonly string[] }; result: PlannerSnapshot };
   /** live outage impact (independent of the planner session): load the data, lay the city-wide lattice */
   impactInit: { arg: PlannerDataUrls; result: ImpactInitResult };
   /** the sites now out of service (fault / offline), by id; unknown ids are counted */
@@ -154,6 +156,8 @@ export class PlannerHost {
         return this.s().candidateDelta((req.arg as PlannerMethods["candidateDelta"]["arg"]).id);
       case "propose":
         return this.s().propose((req.arg as PlannerMethods["propose"]["arg"]).options);
+      case "setOutOfService":
+        return this.s().setOutOfService((req.arg as PlannerMethods["setOutOfService"]["arg"]).ids);
       case "impactSetDown":
         return this.impactSetDown(req.arg as PlannerMethods["impactSetDown"]["arg"]);
       case "weakSpots": {
