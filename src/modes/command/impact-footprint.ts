@@ -106,7 +106,7 @@ export class ImpactFootprint {
 
   destroy(): void {
     this.clear();
-    this.scene?.requestRender();
+    if (this.scene && !this.scene.isDestroyed()) this.scene.requestRender();
     this.scene = null;
   }
 }
