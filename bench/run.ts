@@ -197,9 +197,7 @@ const READ_RINGS = `(() => {
  * this VM the GPU *is* the CPU: while it draws, every main-thread slice is stretched by preemption. With a hardware
  * GPU drawing costs the CPU little; this window approximates that for the per-frame apply cost.
  */
-async function measureHeld(
-  page: Page,
-): Promise<{
+async function measureHeld(page: Page): Promise<{
   applyFrameP50: number | null;
   applyFrameP95: number | null;
   applyFrameMax: number | null;
@@ -720,6 +718,12 @@ async function main(): Promise<void> {
       timeout: 600_000,
     });
     coverage = `${c.stdout}${c.status ? `\n(exit ${c.status}) ${c.stderr.slice(-500)}` : ""}`.trim();
+    log("outage impact bench (bench/impact.ts)");
+    const i = spawnSync(process.execPath, ["--import", "tsx", "bench/impact.ts"], {
+      encoding: "utf8",
+      timeout: 600_000,
+    });
+    coverage += `\n\n${i.stdout}${i.status ? `\n(exit ${i.status}) ${i.stderr.slice(-500)}` : ""}`.trimEnd();
   }
 
   const goals = evaluateGoals(scenarios, fanout);

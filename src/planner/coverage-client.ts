@@ -129,6 +129,19 @@ export class CoverageClient {
     return this.call("weakSpots", { limit, by, minSpacingM });
   }
 
+  /** Take existing sites out of service (an outage as a planning case); [] restores all. */
+  setOutOfService(ids: readonly string[]): Promise<PlannerSnapshot> {
+    return this.call("setOutOfService", { ids });
+  }
+  /** Live outage impact: load the data and lay the city-wide lattice (independent of the planner session). */
+  impactInit(urls: PlannerDataUrls): Promise<PlannerMethods["impactInit"]["result"]> {
+    return this.call("impactInit", urls);
+  }
+  /** The sites out of service now (by id): incremental impact of the change since the last call. */
+  impactSetDown(down: readonly string[]): Promise<PlannerMethods["impactSetDown"]["result"]> {
+    return this.call("impactSetDown", { down });
+  }
+
   private dragBusy = false;
   private dragNext: { candidate: unknown; resolve: (v: DragResult) => void; reject: (e: Error) => void } | null = null;
 

@@ -229,6 +229,7 @@ export class CoverageEngine {
     for (let c = 0; c < size; c++) if (mask[c]) list.push(c);
     this.proj = proj;
     this.kOfCache = null;
+    this.frame = null;
     this.grid = {
       lon0: proj.lon0,
       lat0: proj.lat0,
@@ -287,6 +288,7 @@ export class CoverageEngine {
     for (let i = 0; i < n; i++) this.writeSlot(s, i, all[i]);
     this.s = s;
     for (let i = this.nBase; i < n; i++) if (this.slotOf.get(all[i].id) !== i) s.active[i] = 0;
+    for (const i of this.disabled) s.active[i] = 0;
     this.buildIndex();
   }
 
@@ -312,7 +314,7 @@ export class CoverageEngine {
   bucketM = 200;
 
   private buildIndex(): void {
-    const g = this.grid!,
+    const g = (this.grid ?? this.frame)!,
       s = this.s!,
       R = this.params.maxRangeM;
     this.bx0 = g.originX - R;
@@ -420,10 +422,24 @@ export class CoverageEngine {
 
   /** Recompute best/second of one cell (k = index into the in-area cell list) from all active sites. */
   private computeCell(k: number): void {
+    this.walk(this.cellX[k], this.cellY[k]);
     const g = this.grid!,
-      s = this.s!,
-      x = this.cellX[k],
-      y = this.cellY[k];
+      c = this.cells[k];
+    g.best[c] = this.w1;
+    g.bestIdx[c] = this.wi1;
+    g.second[c] = this.w2;
+    g.secondIdx[c] = this.wi2;
+  }
+
+  /** result of the last walk(): best / second RSRP and slot */
+  private w1 = NO_SIGNAL;
+  private wi1 = -1;
+  private w2 = NO_SIGNAL;
+  private wi2 = -1;
+
+  /** Best and second server at metric point (x, y) over all active slots (index + exact bound pruning). */
+  private walk(x: number, y: number): void {
+    const s = this.s!;
     let b1 = NO_SIGNAL,
       i1 = -1,
       b2 = NO_SIGNAL,
@@ -488,11 +504,10 @@ export class CoverageEngine {
         }
       }
     }
-    const c = this.cells[k];
-    g.best[c] = b1;
-    g.bestIdx[c] = i1;
-    g.second[c] = b2;
-    g.secondIdx[c] = i2;
+    this.w1 = b1;
+    this.wi1 = i1;
+    this.w2 = b2;
+    this.wi2 = i2;
   }
 
   /** Full computation of every in-area cell. */
@@ -694,6 +709,86 @@ export class CoverageEngine {
         plc: grow(old.plc, PLC_STRIDE),
       };
     } else this.s = { ...old, n };
+  }
+
+  // ------------------------------------------------------------------ frame mode (sparse lattice)
+
+  private frame: GridGeometry | null = null;
+  /** base slots taken out of service (e.g. sites in fault): skipped by every evaluation */
+  private disabled = new Set<number>();
+
+  /**
+   * Lay a ≤ 50 m lattice over a lon/lat box without computing (or allocating) any cell: for callers that
+   * evaluate only the cells they need with `serversAt` (e.g. outage impact over a whole city). Drops any area.
+   */
+  setFrame(box: readonly [number, number, number, number]): GridGeometry {
+    const [w, s, e, n] = box;
+    if (!(w < e && s < n)) throw new Error("coverage frame: empty bounding box");
+    const cs = this.params.cellSizeM;
+    const proj = makeProjection((w + e) / 2, (s + n) / 2);
+    const [x0, y0] = toLocal(proj, w, s);
+    const [x1, y1] = toLocal(proj, e, n);
+    const nx = Math.max(1, Math.ceil((x1 - x0) / cs - 1e-6));
+    const ny = Math.max(1, Math.ceil((y1 - y0) / cs - 1e-6));
+    const [west, south] = toLonLat(proj, x0, y0);
+    const [east, north] = toLonLat(proj, x0 + nx * cs, y0 + ny * cs);
+    this.proj = proj;
+    this.grid = null;
+    this.kOfCache = null;
+    this.cells = new Int32Array(0);
+    this.frame = {
+      lon0: proj.lon0,
+      lat0: proj.lat0,
+      originX: x0,
+      originY: y0,
+      cellSizeM: cs,
+      nx,
+      ny,
+      west,
+      south,
+      east,
+      north,
+    };
+    this.projectSites();
+    this.raster = null;
+    if (this.params.propagation.losMode === "buildings")
+      throw new Error("coverage frame: losMode 'buildings' needs an area (setArea), not a frame");
+    return this.frame;
+  }
+
+  /** The lattice of setFrame, or the grid geometry of setArea. */
+  lattice(): GridGeometry {
+    const g = this.frame ?? this.grid;
+    if (!g) throw new Error("coverage: setFrame() or setArea() first");
+    return g;
+  }
+
+  /**
+   * Best and second server at lattice cell c (row-major from the south row) over every active slot, without
+   * touching the grid arrays. The same walk and pruning as the grid computation.
+   */
+  serversAt(c: number): { best: number; bestIdx: number; second: number; secondIdx: number } {
+    const g = this.lattice();
+    this.walk(g.originX + ((c % g.nx) + 0.5) * g.cellSizeM, g.originY + (Math.floor(c / g.nx) + 0.5) * g.cellSizeM);
+    return { best: this.w1, bestIdx: this.wi1, second: this.w2, secondIdx: this.wi2 };
+  }
+
+  /**
+   * Take base slots out of service (or back in). Evaluations after this skip them; the grid of setArea is NOT
+   * recomputed (callers recompute the cells they need).
+   */
+  setBaseInService(slot: number, inService: boolean): void {
+    if (!(slot >= 0 && slot < this.nBase)) throw new Error(`coverage: no base site slot ${slot}`);
+    if (inService) this.disabled.delete(slot);
+    else this.disabled.add(slot);
+    if (this.s) this.s.active[slot] = inService ? 1 : 0;
+  }
+
+  /** Metric position of a slot's site in the current projection. */
+  slotXY(slot: number): [number, number] {
+    const s = this.s;
+    if (!s || slot < 0 || slot >= s.n) throw new Error(`coverage: no site slot ${slot}`);
+    return [s.x[slot], s.y[slot]];
   }
 
   // ------------------------------------------------------------------ queries

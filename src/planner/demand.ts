@@ -129,14 +129,15 @@ export function buildDemand(
     const c = j * grid.nx + i;
     if (mask[c]) people[c] += pb[k];
   });
+  // districts without residential buildings: uniform density, one pass over the cells for all of them
+  const perCell = new Float64Array(DISTRICTS.length);
   for (const d of districts) {
     if (residentialFloorM2[d.name] > 0) continue;
     const areaM2 = geometryArea(d.geometry);
-    if (!(areaM2 > 0)) continue;
-    const perCell = (popOf[d.name] / areaM2) * cs * cs;
-    const idx = DISTRICTS.indexOf(d.name);
-    for (let c = 0; c < size; c++) if (mask[c] && district[c] === idx) people[c] += perCell;
+    if (areaM2 > 0) perCell[DISTRICTS.indexOf(d.name)] = (popOf[d.name] / areaM2) * cs * cs;
   }
+  if (perCell.some((v) => v > 0))
+    for (let c = 0; c < size; c++) if (mask[c] && district[c] >= 0) people[c] += perCell[district[c]];
   let totalPeople = 0;
   for (let c = 0; c < size; c++) if (mask[c]) totalPeople += people[c];
   return { people, district, totalPeople };

@@ -82,6 +82,8 @@ export class PlannerSession {
   private area: AreaGeometry | null = null;
   private demand: DemandLayer | null = null;
   private cands = new Map<string, Candidate>();
+  /** base slots out of service (a live outage turned into a planning case) */
+  private outOfService = new Set<number>();
 
   constructor(init: PlannerInit) {
     this.init = init;
@@ -122,7 +124,27 @@ export class PlannerSession {
   setParams(p: Partial<CoverageParams>): PlannerSnapshot {
     this.params = resolveParams({ ...this.params, ...p });
     this.eng = new CoverageEngine(this.init.sites, this.params, this.init.buildings ?? []);
+    for (const i of this.outOfService) this.eng.setBaseInService(i, false);
     return this.recompute();
+  }
+
+  /**
+   * Take existing sites out of service (e.g. the sites in fault/offline now) and recompute, so KPIs, weak spots and
+   * `propose` ("restore coverage": siting restricted to the area, scored against the outage) see the outage.
+   * Replaces the previous set; [] restores every site. Unknown ids are an error naming them.
+   */
+  setOutOfService(ids: readonly string[]): PlannerSnapshot {
+    const slotOf = new Map(this.init.sites.map((s, i) => [s.id, i]));
+    const unknown = ids.filter((id) => !slotOf.has(id));
+    if (unknown.length) throw new Error(`planner: unknown site ids ${unknown.slice(0, 5).join(", ")}`);
+    for (const i of this.outOfService) this.eng.setBaseInService(i, true);
+    this.outOfService = new Set(ids.map((id) => slotOf.get(id)!));
+    for (const i of this.outOfService) this.eng.setBaseInService(i, false);
+    return this.recompute();
+  }
+
+  outOfServiceIds(): string[] {
+    return [...this.outOfService].map((i) => this.init.sites[i].id);
   }
 
   private recompute(): PlannerSnapshot {
@@ -182,7 +204,7 @@ export class PlannerSession {
   kpis(): PlannerKpis {
     const g = this.eng.getGrid(),
       d = this.demand!;
-    const baseIn = this.eng.baseSitesInArea();
+    const baseIn = this.eng.baseSitesInArea().filter((slot) => !this.outOfService.has(slot)); // in service only
     const byDistrict: Partial<Record<DistrictName, number>> = {};
     const bump = (name: DistrictName | undefined) => {
       if (name) byDistrict[name] = (byDistrict[name] ?? 0) + 1;

@@ -6,6 +6,7 @@ import { BuildingsFile, DistrictsFile, SitesFile, parseDataFile } from "../proto
 import type { PlannerArea } from "../protocol/scenario";
 import type { CandidateDelta } from "./candidates";
 import type { CoverageParams } from "./coverage";
+import { type ImpactResult, OutageImpact } from "./outage-impact";
 import { type PlannerInit, type PlannerSnapshot, type WeakSpot, PlannerSession } from "./session";
 import type { SitingOptions, SitingResult } from "./siting";
 
@@ -27,6 +28,14 @@ export interface InitResult {
   loadMs?: number;
 }
 
+export interface ImpactInitResult {
+  sites: number;
+  /** lattice cells (nx × ny) */
+  cells: number;
+  /** fetch + validate + demand model, ms */
+  initMs: number;
+}
+
 export interface PlannerMethods {
   init: { arg: PlannerInit; result: InitResult };
   initFromUrls: { arg: PlannerDataUrls; result: InitResult };
@@ -38,6 +47,12 @@ export interface PlannerMethods {
   candidateDelta: { arg: { id: string }; result: CandidateDelta };
   propose: { arg: { options: Partial<SitingOptions> }; result: SitingResult };
   weakSpots: { arg: { limit?: number; by?: "people" | "rsrp"; minSpacingM?: number }; result: WeakSpot[] };
+  /** take existing sites out of service in the planner session (an outage as a planning case) */
+  setOutOfService: { arg: { ids: readonly string[] }; result: PlannerSnapshot };
+  /** live outage impact (independent of the planner session): load the data, lay the city-wide lattice */
+  impactInit: { arg: PlannerDataUrls; result: ImpactInitResult };
+  /** the sites now out of service (fault / offline), by id; unknown ids are counted */
+  impactSetDown: { arg: { down: readonly string[] }; result: ImpactResult & { unknown: number } };
 }
 export type PlannerMethod = keyof PlannerMethods;
 
@@ -68,12 +83,17 @@ export function transferablesOf(result: unknown): ArrayBuffer[] {
 /** Executes planner requests against one PlannerSession. */
 export class PlannerHost {
   private session: PlannerSession | null = null;
+  private impact: OutageImpact | null = null;
 
   async handle(req: PlannerRequest): Promise<{ response: PlannerResponse; transfer: ArrayBuffer[] }> {
     const t0 = performance.now();
     try {
       const result =
-        req.method === "initFromUrls" ? await this.initFromUrls(req.arg as PlannerDataUrls) : this.dispatch(req);
+        req.method === "initFromUrls"
+          ? await this.initFromUrls(req.arg as PlannerDataUrls)
+          : req.method === "impactInit"
+            ? await this.impactInit(req.arg as PlannerDataUrls)
+            : this.dispatch(req);
       return {
         response: { id: req.id, ok: true, result, ms: performance.now() - t0 },
         transfer: transferablesOf(result),
@@ -86,25 +106,7 @@ export class PlannerHost {
   /** Fetch and validate the data files inside the worker (keeps ~12 MB of JSON off the UI thread). */
   private async initFromUrls(a: PlannerDataUrls): Promise<InitResult> {
     const t0 = performance.now();
-    const get = async (url: string) => {
-      const r = await fetch(url);
-      if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
-      return (await r.json()) as unknown;
-    };
-    const [sitesJ, bJ, dJ] = await Promise.all([
-      get(a.sites),
-      a.buildings ? get(a.buildings) : null,
-      a.districts ? get(a.districts) : null,
-    ]);
-    const sites = parseDataFile(SitesFile, sitesJ, a.sites).items;
-    const buildings = bJ ? parseDataFile(BuildingsFile, bJ, a.buildings!).items : [];
-    const districts = dJ
-      ? parseDataFile(DistrictsFile, dJ, a.districts!).features.map((f) => ({
-          name: f.properties.name,
-          geometry: f.geometry,
-          population: f.properties.population,
-        }))
-      : [];
+    const { sites, buildings, districts } = await loadPlannerData(a);
     this.session = new PlannerSession({ sites, buildings, districts, params: a.params });
     return {
       sites: sites.length,
@@ -112,6 +114,20 @@ export class PlannerHost {
       districts: districts.length,
       loadMs: performance.now() - t0,
     };
+  }
+
+  private async impactInit(a: PlannerDataUrls): Promise<PlannerMethods["impactInit"]["result"]> {
+    const t0 = performance.now();
+    const { sites, buildings, districts } = await loadPlannerData(a);
+    this.impact = new OutageImpact({ sites, buildings, districts, params: a.params });
+    const g = this.impact.lattice();
+    return { sites: sites.length, cells: g.nx * g.ny, initMs: performance.now() - t0 };
+  }
+
+  private impactSetDown(a: PlannerMethods["impactSetDown"]["arg"]): PlannerMethods["impactSetDown"]["result"] {
+    if (!this.impact) throw new Error("planner worker: impactInit() first");
+    const { result, unknown } = this.impact.setDown(a.down);
+    return { ...result, unknown };
   }
 
   private s(): PlannerSession {
@@ -140,6 +156,10 @@ export class PlannerHost {
         return this.s().candidateDelta((req.arg as PlannerMethods["candidateDelta"]["arg"]).id);
       case "propose":
         return this.s().propose((req.arg as PlannerMethods["propose"]["arg"]).options);
+      case "setOutOfService":
+        return this.s().setOutOfService((req.arg as PlannerMethods["setOutOfService"]["arg"]).ids);
+      case "impactSetDown":
+        return this.impactSetDown(req.arg as PlannerMethods["impactSetDown"]["arg"]);
       case "weakSpots": {
         const a = req.arg as PlannerMethods["weakSpots"]["arg"];
         return this.s().weakSpots(a.limit, a.by, a.minSpacingM);
@@ -148,4 +168,30 @@ export class PlannerHost {
         throw new Error(`planner worker: unknown method ${String((req as { method: unknown }).method)}`);
     }
   }
+}
+
+/** Fetch and validate the planner's data files (sites, optional buildings and districts). */
+export async function loadPlannerData(
+  a: PlannerDataUrls,
+): Promise<Required<Pick<PlannerInit, "sites" | "buildings" | "districts">>> {
+  const get = async (url: string) => {
+    const r = await fetch(url);
+    if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
+    return (await r.json()) as unknown;
+  };
+  const [sitesJ, bJ, dJ] = await Promise.all([
+    get(a.sites),
+    a.buildings ? get(a.buildings) : null,
+    a.districts ? get(a.districts) : null,
+  ]);
+  const sites = parseDataFile(SitesFile, sitesJ, a.sites).items;
+  const buildings = bJ ? parseDataFile(BuildingsFile, bJ, a.buildings!).items : [];
+  const districts = dJ
+    ? parseDataFile(DistrictsFile, dJ, a.districts!).features.map((f) => ({
+        name: f.properties.name,
+        geometry: f.geometry,
+        population: f.properties.population,
+      }))
+    : [];
+  return { sites, buildings, districts };
 }

@@ -188,6 +188,22 @@ const STRINGS = {
   "cmd.tourIn": { zh: "空闲巡游倒计时", en: "Tour starts in" },
   "cmd.ackedBy": { zh: "已确认", en: "Acked" },
   "cmd.congestionScale": { zh: "0畅通—4拥堵", en: "0 free – 4 jammed" },
+  "cmd.impact": { zh: "断站覆盖影响 · 室内", en: "Coverage impact of outages · indoor" },
+  "cmd.impactPeople": { zh: "失去良好覆盖人口", en: "People without good coverage" },
+  "cmd.impactArea": { zh: "面积", en: "Area" },
+  "cmd.impactDown": { zh: "故障/离线基站", en: "Sites in fault/offline" },
+  "cmd.impactWorst": { zh: "影响最大的行政区", en: "Worst districts" },
+  "cmd.impactNone": { zh: "当前无覆盖损失", en: "No coverage lost now" },
+  "cmd.impactStarting": { zh: "影响分析加载中…", en: "Loading impact analysis…" },
+  "cmd.impactNote": {
+    zh: "规划传播模型估算（RSRP低于良好门限、室内穿透20 dB），人口按规划需求模型；示例数据",
+    en: "Planner radio model estimate (RSRP below good, 20 dB indoor loss), people from the planner's demand model; sample data",
+  },
+  "cmd.inService": { zh: "在网站点", en: "sites in service" },
+  "cmd.measuredInService": {
+    zh: "实测·仅计在网站点（示例数据）",
+    en: "measured · sites in service only (sample data)",
+  },
   // planner
   "pl.title": { zh: "5G覆盖规划", en: "5G coverage planning" },
   "pl.loading": { zh: "正在加载站点与建筑数据…", en: "Loading sites and buildings…" },

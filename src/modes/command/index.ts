@@ -24,6 +24,7 @@ import { mountLiveBoard } from "./live-board";
 import { HistoryApi } from "../../history/history-api";
 import { mountPlanBoard } from "./plan-board";
 import { mountWall } from "./wall";
+import { mountImpact, type ImpactMount } from "./impact";
 
 const num = (v: string | null, def: number, min: number, max: number) => {
   const n = v === null ? NaN : Number(v);
@@ -66,21 +67,29 @@ export function createCommand(app: App): CommandHandle {
   // ---- plan board + measured 5G density (from the sites layer and the district populations)
   const data = app.twin.data;
   let density: SitesDensity | null = null;
-  if (data.districts) {
-    density = sitesPer10k(
-      data.sites.map((s) => s.district),
-      data.districts.features.map((f) => ({
+  const districtPops = data.districts
+    ? data.districts.features.map((f) => ({
         name: f.properties.name,
         nameEn: f.properties.nameEn,
         population: f.properties.population,
-      })),
+      }))
+    : null;
+  if (districtPops)
+    density = sitesPer10k(
+      data.sites.map((s) => s.district),
+      districtPops,
       35,
     );
-  }
-  const plan = mountPlanBoard(wall.left, () => ({
-    measured: density ? { "5g_sites_per_10k_people": density.per10k } : {},
-    density,
-  }));
+  // with the live feed, the measured density counts only sites in service (outage impact)
+  let impact: ImpactMount | null = null;
+  const plan = mountPlanBoard(wall.left, () => {
+    const d = impact?.densityInService() ?? density;
+    return {
+      measured: d ? { "5g_sites_per_10k_people": d.per10k } : {},
+      density: d,
+      label: impact ? t("cmd.measuredInService") : undefined,
+    };
+  });
   cleanups.push(plan.destroy);
 
   if (!live) {
@@ -99,6 +108,10 @@ export function createCommand(app: App): CommandHandle {
     };
   }
   const store = live.conn.store;
+
+  // ---- live outage impact: footprint, tile, in-service density, outage framing for the director
+  impact = mountImpact(app, wall.center, store, { districts: districtPops });
+  cleanups.push(impact.onChange(plan.update), impact.destroy);
 
   // ---- live KPIs + trends
   const historyApi = new HistoryApi(
@@ -119,7 +132,7 @@ export function createCommand(app: App): CommandHandle {
   };
   const director = createDirector<ReturnType<ReturnType<typeof cesiumCameraPort>["save"]>, Selection>(
     {
-      camera: cesiumCameraPort(app),
+      camera: impact.cameraPort(cesiumCameraPort(app)),
       getSelection: () => uiStore.getState().selection,
       setSelection: (s) => select(s),
       selectObject: (r) => select({ kind: "object", layer: r.layer, index: r.index }),
@@ -218,6 +231,7 @@ export function createCommand(app: App): CommandHandle {
   const resilience = installResilience(app, {
     onRebuilt: () => {
       applyRes();
+      impact?.rebuilt();
       board.resize();
       alarms.render();
     },
@@ -241,6 +255,10 @@ export function createCommand(app: App): CommandHandle {
       rebuild: (reason = "test") => resilience.rebuild(reason),
       layout: () => wall.layout(),
       historyLength: () => board.history.length,
+      impact: () => {
+        const r = impact?.feed.latest();
+        return r ? { ...r, runs: r.runs.length / 3, drawn: impact!.footprint.drawn } : null;
+      },
       setLayerVisible: (id: LayerId, v: boolean) => {
         setLayerVisible(id, v);
         app.twin.layer(id)?.setVisible(v);

@@ -40,7 +40,7 @@ function progressBar(ind: PlanIndicator, measured: number | undefined): HTMLElem
 
 export function mountPlanBoard(
   host: HTMLElement,
-  getMeasured: () => { measured: Measured; density: SitesDensity | null },
+  getMeasured: () => { measured: Measured; density: SitesDensity | null; label?: string },
 ): { update(): void; destroy(): void } {
   const title = h("h2", { class: "cmd-title" });
   const table = h("div", { class: "plan-table", "data-testid": "plan-table" });
@@ -63,7 +63,7 @@ export function mountPlanBoard(
 
   const render = () => {
     const lang = uiLang.getState().lang;
-    const { measured, density } = getMeasured();
+    const { measured, density, label } = getMeasured();
     title.textContent = t("cmd.planBoard");
     clear(table);
     table.append(
@@ -103,7 +103,7 @@ export function mountPlanBoard(
           h(
             "div",
             { class: "plan-measured", "data-testid": `measured-${ind.id}` },
-            h("span", { class: "tag measured" }, t("cmd.measured")),
+            h("span", { class: "tag measured" }, label ?? t("cmd.measured")),
             h("b", { class: "flop", "data-value": m.toFixed(2) }, m.toFixed(1)),
             h("span", { class: "tag plan" }, `${t("cmd.plan")} 2025`),
             h("b", { class: "flop plan" }, fmt(ind.target_2025)),
@@ -125,7 +125,7 @@ export function mountPlanBoard(
     dNote.textContent = t("cmd.popNote");
     if (!density) return;
     dHead.append(
-      h("span", { class: "tag measured" }, `${t("cmd.cityWide")} · ${t("cmd.measured")}`),
+      h("span", { class: "tag measured" }, `${t("cmd.cityWide")} · ${label ?? t("cmd.measured")}`),
       h(
         "b",
         { class: "flop big", "data-testid": "density-city", "data-value": density.per10k.toFixed(2) },

@@ -1,0 +1,175 @@
+/**
+ * Live outage impact on the command wall: a coverage worker fed from the live store (impact-feed.ts), the
+ * lost-coverage footprint on the ground (impact-footprint.ts), the "coverage impact" tile (people and km² without
+ * good coverage, sites down, worst districts), the in-service 5G density for the plan board, and a camera port that
+ * frames a down site's footprint with its neighbours when the director follows its alarm.
+ */
+import type { App } from "../../app/main";
+import { CoverageClient } from "../../planner/coverage-client";
+import type { LiveStore } from "../../state/live-store";
+import { clear, h } from "../../ui/dom";
+import { t, uiLang } from "../../ui/i18n";
+import type { CameraPort } from "./director";
+import { ImpactFeed, type ImpactAnswer, type ImpactWorker } from "./impact-feed";
+import { ImpactFootprint } from "./impact-footprint";
+import { inServiceDensity, outageView } from "./impact-view";
+import type { DistrictPopulation, SitesDensity } from "./kpi";
+
+export interface ImpactMount {
+  feed: ImpactFeed;
+  footprint: ImpactFootprint;
+  /** the director's camera port, with site alarms framed as outages (footprint + neighbours) */
+  cameraPort<P>(base: CameraPort<P>): CameraPort<P>;
+  /** 每万人5G基站数 counting only sites in service (null without district populations) */
+  densityInService(): SitesDensity | null;
+  onChange(cb: () => void): () => void;
+  /** the scene was rebuilt (context loss): draw the footprint into the new one */
+  rebuilt(): void;
+  destroy(): void;
+}
+
+const fmtInt = (v: number) => Math.round(v).toLocaleString("en-US");
+
+export function mountImpact(
+  app: App,
+  host: HTMLElement,
+  store: LiveStore,
+  opts: { districts: readonly DistrictPopulation[] | null; worker?: ImpactWorker; waitMs?: number },
+): ImpactMount {
+  const feed = new ImpactFeed(store, opts.worker ?? new CoverageClient());
+  const footprint = new ImpactFootprint(() => app.twin.scene);
+  const tile = new ImpactTile(host);
+  const listeners = new Set<() => void>();
+  let density: SitesDensity | null = null;
+  const sites = app.twin.data.sites;
+  const recount = (r: ImpactAnswer | null) => {
+    if (!opts.districts) return;
+    density = inServiceDensity(sites, new Set(r?.sites.map((s) => s.id) ?? []), opts.districts);
+  };
+  recount(null);
+  const unResult = feed.onResult((r) => {
+    footprint.update(r);
+    tile.render(r);
+    recount(r);
+    for (const l of listeners) l();
+  });
+  const unLang = uiLang.subscribe(() => tile.render(feed.latest()));
+  const abs = (u: string) => new URL(u, location.href).href;
+  const sitesUrl = abs(app.config.data.sites);
+  void feed
+    .start({
+      sites: sitesUrl,
+      buildings: new URL("buildings.json", sitesUrl).href,
+      districts: abs(app.config.data.districts),
+    })
+    .then(() => tile.render(feed.latest()))
+    .catch((e: unknown) => tile.failed(e instanceof Error ? e.message : String(e)));
+  const waitMs = opts.waitMs ?? 3000;
+  return {
+    feed,
+    footprint,
+    cameraPort<P>(base: CameraPort<P>): CameraPort<P> {
+      return {
+        ...base,
+        async flyToObject(ref) {
+          const layer = app.twin.layer(ref.layer);
+          if (ref.layer !== "sites" || !layer) return base.flyToObject(ref);
+          const s = await feed.waitForSite(layer.idOf(ref.index), waitMs);
+          return s?.box ? base.flyToView(outageView(s, feed.latest()?.sites)) : base.flyToObject(ref);
+        },
+      };
+    },
+    densityInService: () => density,
+    onChange(cb) {
+      listeners.add(cb);
+      return () => listeners.delete(cb);
+    },
+    rebuilt: () => footprint.update(feed.latest()),
+    destroy() {
+      unResult();
+      unLang();
+      listeners.clear();
+      feed.destroy();
+      footprint.destroy();
+      tile.destroy();
+    },
+  };
+}
+
+/** The "coverage impact" card: people and km² without good coverage, sites down, worst districts. */
+class ImpactTile {
+  private el: HTMLElement;
+  private body = h("div", { class: "impact-body" });
+  private title = h("h2", { class: "cmd-title" });
+  private note = h("p", { class: "plan-source" });
+
+  constructor(host: HTMLElement) {
+    this.el = h(
+      "section",
+      { class: "cmd-panel impact-tile", "data-testid": "impact-tile", "data-state": "starting" },
+      this.title,
+      this.body,
+      this.note,
+    );
+    host.append(this.el);
+    this.render(null);
+  }
+
+  failed(message: string): void {
+    this.el.dataset.state = "error";
+    clear(this.body);
+    this.body.append(h("p", { class: "impact-error" }, message));
+  }
+
+  render(r: ImpactAnswer | null): void {
+    const lang = uiLang.getState().lang;
+    this.title.textContent = t("cmd.impact");
+    this.note.textContent = t("cmd.impactNote");
+    clear(this.body);
+    if (!r) {
+      this.body.append(h("p", { class: "impact-empty" }, t("cmd.impactStarting")));
+      return;
+    }
+    this.el.dataset.state = r.cells ? "impact" : "clear";
+    this.el.dataset.people = String(Math.round(r.people));
+    this.el.dataset.cells = String(r.cells);
+    this.el.dataset.down = String(r.down);
+    const figure = (label: string, value: string, unit: string, testid: string) =>
+      h(
+        "div",
+        { class: "impact-fig" },
+        h("span", { class: "label" }, label),
+        h("b", { class: "flop", "data-testid": testid }, value),
+        h("small", { class: "unit" }, unit),
+      );
+    this.body.append(
+      h(
+        "div",
+        { class: "impact-figs" },
+        figure(t("cmd.impactPeople"), fmtInt(r.people), lang === "zh" ? "人" : "people", "impact-people"),
+        figure(t("cmd.impactArea"), r.areaKm2.toFixed(2), "km²", "impact-area"),
+        figure(t("cmd.impactDown"), String(r.down), lang === "zh" ? "个" : "", "impact-down"),
+      ),
+    );
+    if (!r.cells) {
+      this.body.append(h("p", { class: "impact-empty" }, t("cmd.impactNone")));
+      return;
+    }
+    const list = h("ol", { class: "impact-districts", "data-testid": "impact-districts" });
+    for (const d of r.districts.slice(0, 3))
+      list.append(
+        h(
+          "li",
+          { "data-district": d.name },
+          h("span", { class: "dname" }, d.name),
+          h("span", { class: "num" }, `${fmtInt(d.people)} ${lang === "zh" ? "人" : "people"}`),
+          h("span", { class: "num muted" }, `${d.areaKm2.toFixed(2)} km²`),
+        ),
+      );
+    this.body.append(h("div", { class: "label" }, t("cmd.impactWorst")), list);
+  }
+
+  destroy(): void {
+    this.el.remove();
+  }
+}
