@@ -18,16 +18,15 @@
  */
 import { chromium, type Browser, type CDPSession, type Page } from "@playwright/test";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { loadLayerData } from "../src/server/data";
-import { objectCount, scaleLayerData } from "../src/server/sim/synthetic";
 import { decodeBench } from "./decode";
+import { interactionMarkdown, runInteractionBench } from "./interaction";
 import { runFanout, type FanoutResult } from "./fanout";
 import { pct, startGateway } from "./lib/gateway";
+import { prepareStatic, RESULTS, ROOT, STATIC, writeScenarioData } from "./lib/scenario-data";
 
-const ROOT = resolve(import.meta.dirname, "..");
 process.chdir(ROOT);
 const argv = process.argv.slice(2);
 const flag = (k: string) => argv.includes(`--${k}`);
@@ -40,8 +39,6 @@ const LIVE_MS = opt("live-ms");
 const AB_QUERY = opt("ab") ?? "liveWorker=0";
 const PORT = Number(process.env.BENCH_PORT ?? 8877);
 const TILES_WAIT_S = Number(opt("tiles-wait") ?? 60);
-const RESULTS = join(ROOT, "bench/results");
-const STATIC = join(RESULTS, "static");
 
 interface Scenario {
   objects: number;
@@ -55,9 +52,10 @@ const parseScenario = (s: string): Scenario => {
     rate = Number(m[3]) * (m[4] ? 1000 : 1);
   return { objects, rate, label: s.trim() };
 };
-const SCENARIOS: Scenario[] = opt("only")
-  ? opt("only")!.split(",").map(parseScenario)
-  : (QUICK ? ["10k@1k", "30k@10k"] : ["10k@1k", "30k@10k", "100k@20k", "300k@10k"]).map(parseScenario);
+const SCENARIOS: Scenario[] =
+  opt("only") && opt("only") !== "interaction"
+    ? opt("only")!.split(",").map(parseScenario)
+    : (QUICK ? ["10k@1k", "30k@10k"] : ["10k@1k", "30k@10k", "100k@20k", "300k@10k"]).map(parseScenario);
 
 const CHROMIUM_ARGS = [
   "--no-sandbox",
@@ -82,53 +80,6 @@ function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   ]);
 }
 const round = (v: number, d = 2) => (Number.isFinite(v) ? Math.round(v * 10 ** d) / 10 ** d : null);
-
-// ------------------------------------------------------------------------------------------- static dir + data
-function prepareStatic(): void {
-  rmSync(STATIC, { recursive: true, force: true });
-  mkdirSync(STATIC, { recursive: true });
-  for (const e of readdirSync(join(ROOT, "dist"))) symlinkSync(join(ROOT, "dist", e), join(STATIC, e));
-  mkdirSync(join(STATIC, "vendor"));
-  symlinkSync(join(ROOT, "node_modules/cesium/Build/Cesium"), join(STATIC, "vendor/cesium"));
-  symlinkSync(
-    join(ROOT, "node_modules/socket.io-client/dist/socket.io.min.js"),
-    join(STATIC, "vendor/socket.io.min.js"),
-  );
-  symlinkSync(join(ROOT, "bench/baseline"), join(STATIC, "baseline"));
-  mkdirSync(join(STATIC, "bench-data"));
-}
-
-let sourceData: ReturnType<typeof loadLayerData> | undefined;
-/** bench-data/<objects>/: the four layer files scaled to `objects` (same function as SYNTH_OBJECTS) + a scene config. */
-function writeScenarioData(objects: number): string {
-  sourceData ??= loadLayerData(join(ROOT, "public/data"));
-  const data = scaleLayerData(sourceData, objects);
-  const dir = join(STATIC, "bench-data", String(objects));
-  mkdirSync(dir, { recursive: true });
-  for (const l of ["sites", "datacentres", "chargers", "sensors"] as const) {
-    const head = JSON.parse(readFileSync(join(ROOT, "public/data", `${l}.json`), "utf8")) as Record<string, unknown>;
-    writeFileSync(
-      join(dir, `${l}.json`),
-      JSON.stringify({
-        ...head,
-        note: `${head.note ?? ""} Scaled to ${objects} objects by bench/run.ts.`.trim(),
-        items: data[l],
-      }),
-    );
-  }
-  if (existsSync(join(ROOT, "public/data/roads.json")))
-    writeFileSync(join(dir, "roads.json"), readFileSync(join(ROOT, "public/data/roads.json")));
-  const scene = JSON.parse(readFileSync(join(ROOT, "dist/config/scene.json"), "utf8")) as {
-    data: Record<string, string>;
-    buildingsTileset: string | null;
-    liveFrameMs?: number;
-  };
-  for (const l of ["sites", "datacentres", "chargers", "sensors"]) scene.data[l] = `bench-data/${objects}/${l}.json`;
-  scene.buildingsTileset = null; // measure the live layers, not 3D-tile streaming
-  writeFileSync(join(dir, "scene.json"), JSON.stringify(scene, null, 2));
-  if (objectCount(data) !== objects) throw new Error(`scaled data has ${objectCount(data)} objects, wanted ${objects}`);
-  return dir;
-}
 
 // ------------------------------------------------------------------------------------------- page measurement
 /** Sum work samples into 16.7 ms frames; returns the per-frame sums of frames that had work. */
@@ -620,7 +571,30 @@ function bundleSizes() {
 }
 
 // ------------------------------------------------------------------------------------------- main
+/** `--only=interaction`: pick and camera-frame latency alone (bench/interaction.ts), ours beside the Entity page */
+async function interactionOnly(): Promise<void> {
+  const b = spawnSync(process.execPath, ["--import", "tsx", "tools/ensure-build.ts"], { stdio: "inherit" });
+  if (b.status !== 0) throw new Error("build failed (tools/ensure-build.ts)");
+  const scales = (opt("scales") ?? (QUICK ? "10k,30k" : "10k,30k,100k"))
+    .split(",")
+    .map((x) => Number(x.replace(/k$/, "")) * (x.endsWith("k") ? 1000 : 1));
+  const started = new Date();
+  const rows = await runInteractionBench({
+    scales,
+    port: PORT,
+    buildings: !flag("no-buildings"),
+    breakdown: flag("breakdown"),
+  });
+  mkdirSync(RESULTS, { recursive: true });
+  const file = join(RESULTS, `interaction-${started.toISOString().replace(/[:.]/g, "-")}.json`);
+  writeFileSync(file, JSON.stringify({ started: started.toISOString(), machine: machine(), rows }, null, 2));
+  console.log(`\n## Interaction latency (load ${machine().loadavg})`);
+  console.log(interactionMarkdown(rows));
+  log(`results: ${file}`);
+}
+
 async function main(): Promise<void> {
+  if (opt("only") === "interaction") return interactionOnly();
   const started = new Date();
   log(
     `scenarios ${SCENARIOS.map((s) => s.label).join(", ")}; ${MEASURE_S} s windows; Entity baseline up to ${BASELINE_MAX} objects`,

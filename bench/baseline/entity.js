@@ -1,6 +1,7 @@
 /* global Cesium, io */
 // Entity API baseline (see index.html). ?data=<dir with sites/datacentres/chargers/sensors.json>
-// window.__base: { ready (Promise), readyAt, perf: { apply: [t, ms, records][] }, render: [ms][], counts }
+// ?tiles=<tileset.json> adds the app's CIM buildings tileset with the app's style.
+// window.__base: { ready (Promise), readyAt, perf: { apply: [t, ms, records][] }, render: [ms][], counts, tileset }
 (function () {
   "use strict";
   const params = new URLSearchParams(location.search);
@@ -27,6 +28,30 @@
   let rs = 0;
   scene.preUpdate.addEventListener(() => (rs = performance.now()));
   scene.postRender.addEventListener(() => perf.render.push(performance.now() - rs));
+
+  // ?tiles=<tileset.json>: the same CIM tileset, options and style as the app (src/scene/buildings.ts), so a
+  // "buildings on" comparison draws and picks the same buildings on both pages
+  const tilesUrl = params.get("tiles");
+  if (tilesUrl) {
+    Cesium.Cesium3DTileset.fromUrl(`/${tilesUrl.replace(/^\/+/, "")}`, { maximumScreenSpaceError: 8 }).then((ts) => {
+      ts.style = new Cesium.Cesium3DTileStyle({
+        color: {
+          conditions: [
+            ["${usage} === 'datacentre'", "color('#7cf3c8', 0.95)"],
+            ["${heightM} >= 100", "color('#9beeff', 0.95)"],
+            ["${heightM} >= 50", "color('#5cc8f5', 0.92)"],
+            ["${heightM} >= 20", "color('#3aa0e0', 0.9)"],
+            ["true", "color('#2c7fc4', 0.88)"],
+          ],
+        },
+      });
+      ts.colorBlendMode = Cesium.Cesium3DTileColorBlendMode.MIX;
+      ts.colorBlendAmount = 0.75;
+      scene.primitives.add(ts);
+      base.tileset = ts;
+      scene.requestRender();
+    }, (e) => (base.error = `tileset ${tilesUrl}: ${e && e.message}`));
+  }
 
   const entities = {};
   async function load() {

@@ -21,6 +21,7 @@ import { drawDistricts, type DistrictsView } from "../scene/districts";
 import { loadBuildings } from "../scene/buildings";
 import { fenceCamera, flyToPoint, setView } from "../scene/camera";
 import { installInteraction } from "../scene/interaction";
+import { ScenePicker } from "../scene/picking";
 import { createSitesLayer } from "../layers/sites";
 import { createDataCentresLayer } from "../layers/datacentres";
 import { createChargersLayer } from "../layers/chargers";
@@ -50,6 +51,8 @@ export interface Twin {
   buildings: Cesium3DTileset | null;
   readonly districts: DistrictsView | null;
   readonly interaction: ReturnType<typeof installInteraction>;
+  /** what clicks and hovers pick with (decorations and the globe left out) */
+  readonly picker: ScenePicker;
   flyToObject(ref: PickRef, range?: number): Promise<boolean>;
   destroy(): void;
 }
@@ -74,6 +77,9 @@ export function createTwin(opts: TwinOptions): Twin {
     new SensorsLayer(scene, data.sensors, data.roads),
   ];
   districts?.raiseLabels();
+  const picker = new ScenePicker(scene);
+  picker.exclude(...(districts?.decorations ?? []));
+  for (const l of layers) picker.exclude(...(l.decorations?.() ?? []));
   const vis = uiStore.getState().visible;
   for (const l of layers) if (!vis[l.id]) l.setVisible(false);
 
@@ -86,7 +92,8 @@ export function createTwin(opts: TwinOptions): Twin {
     layer: (id) => layers.find((l) => l.id === id),
     buildings: null,
     districts,
-    interaction: installInteraction(scene, layers),
+    picker,
+    interaction: installInteraction(scene, layers, picker),
     flyToObject(ref, range = 2500) {
       const l = twin.layer(ref.layer);
       if (!l) return Promise.resolve(false);
@@ -102,6 +109,7 @@ export function createTwin(opts: TwinOptions): Twin {
         unfence,
         unLang,
         () => twin.interaction.destroy(),
+        () => picker.destroy(),
         ...layers.map((l) => () => l.destroy()),
         () => districts?.destroy(),
         () => !widget.isDestroyed() && widget.destroy(),
@@ -124,6 +132,8 @@ export function createTwin(opts: TwinOptions): Twin {
         if (widget.isDestroyed()) return;
         twin.buildings = ts;
         ts.show = uiStore.getState().buildingsVisible;
+        // the buildings' pick shaders: compiled when the first tiles are in, not on the first click
+        ts.initialTilesLoaded.addEventListener(() => picker.warmSoon(500));
         scene.requestRender();
       })
       .catch((e: unknown) =>
@@ -151,5 +161,10 @@ export function createTwin(opts: TwinOptions): Twin {
   const unLang = uiLang.subscribe(applyLang);
   select(null);
   scene.requestRender();
+  // the pick pass's shaders: compiled once the first frame is drawn and the page is idle, not on the first click
+  const offFirstFrame = scene.postRender.addEventListener(() => {
+    offFirstFrame();
+    picker.warmSoon(500);
+  });
   return twin;
 }

@@ -66,6 +66,10 @@ export class SensorsLayer extends PointLayer<Sensor> {
     sceneRef.primitives.add(this.roads);
   }
 
+  decorations(): readonly { show: boolean }[] {
+    return [this.roads];
+  }
+
   override setVisible(v: boolean): void {
     this.roads.show = v;
     super.setVisible(v);

@@ -49,5 +49,7 @@ export interface Layer {
   highlight(index: number | null, kind: "hover" | "select"): void;
   setLang(lang: "zh" | "en"): void;
   colorOf(index: number): Color;
+  /** primitives this layer draws for looks only (e.g. roads under the sensors), left out of picks */
+  decorations?(): readonly { show: boolean }[];
   destroy(): void;
 }

@@ -41,6 +41,8 @@ export interface DistrictsView {
   setLang(lang: "zh" | "en"): void;
   /** draw the names after everything added since (the live layers) */
   raiseLabels(): void;
+  /** every primitive drawn here: decoration only, never part of a pick (src/scene/picking.ts) */
+  readonly decorations: readonly { show: boolean }[];
   destroy(): void;
 }
 
@@ -91,6 +93,8 @@ export function drawDistricts(
     geometryInstances: instances,
     appearance: new PerInstanceColorAppearance({ flat: true, translucent: true }),
     asynchronous: false,
+    // land is decoration: no pick commands, no pick shader to compile
+    allowPicking: false,
   });
 
   let riverLines: PolylineCollection | null = null;
@@ -156,6 +160,7 @@ export function drawDistricts(
   scene.primitives.add(labels);
 
   return {
+    decorations: [fill, outlines, riverLines, pins, labels].filter((p) => p !== null),
     show(v) {
       fill.show = v;
       outlines.show = v;

@@ -1,6 +1,8 @@
 /**
- * Mouse / touch picking: hover picks are throttled (picking on every mouse move stalls rendering, cesium #6817);
- * clicks pick once. Results are resolved to a layer object or a CIM building and written to the ui store.
+ * Mouse / touch picking: hover picks are throttled (picking on every mouse move stalls rendering, cesium #6817) and
+ * wait while a button is held or the camera moves (a drag is not a hover: its picks would only delay the frames
+ * that follow the camera); clicks pick once. Picks go through the ScenePicker (only pickable primitives take part).
+ * Results are resolved to a layer object or a CIM building and written to the ui store.
  */
 import {
   Cesium3DTileFeature,
@@ -13,6 +15,7 @@ import {
 import type { Layer, PickRef } from "../layers/types";
 import { buildingFromPick } from "./buildings";
 import { select, uiStore } from "../state/ui-store";
+import type { ScenePicker } from "./picking";
 
 export interface InteractionOptions {
   hoverIntervalMs?: number;
@@ -32,9 +35,14 @@ export function resolvePick(layers: readonly Layer[], picked: unknown): PickRef 
 export function installInteraction(
   scene: Scene,
   layers: readonly Layer[],
+  picker: ScenePicker,
   opts: InteractionOptions = {},
 ): { destroy(): void; setClickHandler(f: InteractionOptions["onClick"]): void } {
   const handler = new ScreenSpaceEventHandler(scene.canvas);
+  let buttonDown = false;
+  let cameraMoving = false;
+  const offMoveStart = scene.camera.moveStart.addEventListener(() => (cameraMoving = true));
+  const offMoveEnd = scene.camera.moveEnd.addEventListener(() => (cameraMoving = false));
   const interval = opts.hoverIntervalMs ?? 150;
   let onClick = opts.onClick;
   let lastHover = 0;
@@ -51,10 +59,15 @@ export function installInteraction(
   const doHover = () => {
     timer = null;
     if (!pending) return;
+    if (buttonDown || cameraMoving) {
+      // hover again once the drag or flight is over (the pending position is kept)
+      timer = setTimeout(doHover, interval);
+      return;
+    }
     lastHover = performance.now();
     const pos = pending;
     pending = null;
-    const picked = scene.pick(pos);
+    const picked = picker.pick(pos);
     const ref = resolvePick(layers, picked);
     if (hovered && (!ref || ref.layer !== hovered.layer || ref.index !== hovered.index))
       layerById(hovered.layer)?.highlight(null, "hover");
@@ -87,8 +100,17 @@ export function installInteraction(
     timer = setTimeout(doHover, wait);
   }, ScreenSpaceEventType.MOUSE_MOVE);
 
+  for (const [down, up] of [
+    [ScreenSpaceEventType.LEFT_DOWN, ScreenSpaceEventType.LEFT_UP],
+    [ScreenSpaceEventType.RIGHT_DOWN, ScreenSpaceEventType.RIGHT_UP],
+    [ScreenSpaceEventType.MIDDLE_DOWN, ScreenSpaceEventType.MIDDLE_UP],
+  ] as const) {
+    handler.setInputAction(() => (buttonDown = true), down);
+    handler.setInputAction(() => (buttonDown = false), up);
+  }
+
   handler.setInputAction((m: { position: Cartesian2 }) => {
-    const picked = scene.pick(m.position);
+    const picked = picker.pick(m.position);
     if (onClick && onClick(m.position, picked)) return;
     const ref = resolvePick(layers, picked);
     if (selectedFeature) {
@@ -127,6 +149,8 @@ export function installInteraction(
   return {
     destroy() {
       if (timer) clearTimeout(timer);
+      offMoveStart();
+      offMoveEnd();
       unsub();
       handler.destroy();
     },

@@ -1,0 +1,388 @@
+/**
+ * Interaction latency, ours beside Cesium's Entity API page (bench/baseline) in the same run: per scale, the first
+ * (cold) `scene.pick`, 20 warm picks at different screen points (p50/p95), and camera jump -> next rendered frame
+ * (p95 of 10 jumps) — once with the live layers only and once with the CIM buildings tileset on (the baseline loads
+ * the same tileset with the same style). Both pages are put at the same view before measuring.
+ *
+ *   npm run bench -- --only=interaction [--quick] [--scales=10k,30k] [--breakdown] [--no-buildings]
+ *
+ * `--breakdown` (ours): WebGL call timing around the cold pick (shader compile/link, draw calls, readPixels = waiting
+ * for the GPU), whether a pick renders a frame, and warm pick / camera frame with one group of scene primitives
+ * hidden at a time (district fill, polylines, labels, the live points, imagery, buildings) — where the time goes.
+ */
+import { chromium, type Browser, type Page } from "@playwright/test";
+import { existsSync } from "node:fs";
+import { pct, startGateway } from "./lib/gateway";
+import { BUILDINGS_TILESET, prepareStatic, STATIC, writeScenarioData } from "./lib/scenario-data";
+
+export const CAMERA_STOPS: [number, number, number][] = [
+  [119.3, 26.08, 20000],
+  [119.45, 25.95, 60000],
+  [119.2, 26.1, 8000],
+  [119.35, 26.0, 120000],
+  [119.22, 25.98, 240000],
+];
+/** where both pages stand for the picks: straight down over the urban core, districts, labels and sites in view */
+const PICK_VIEW: [number, number, number] = [119.3, 26.06, 30000];
+const VIEWPORT = { width: 1280, height: 720 };
+/** 20 screen points: a 5 x 4 grid over the canvas, not on the panels' edges */
+export const PICK_POINTS: { x: number; y: number }[] = Array.from({ length: 20 }, (_, k) => ({
+  x: 200 + 220 * (k % 5),
+  y: 130 + 150 * Math.floor(k / 5),
+}));
+
+export interface InteractionResult {
+  ok: boolean;
+  error?: string;
+  coldPickMs?: number | null;
+  warmPickP50?: number | null;
+  warmPickP95?: number | null;
+  /** warm picks that returned an object (both pages see the same points at the same view) */
+  warmHits?: number;
+  cameraToFrameP95?: number | null;
+  cameraToFrameP50?: number | null;
+  breakdown?: unknown;
+}
+
+const log = (m: string) => console.log(`[bench interaction ${new Date().toISOString().slice(11, 19)}] ${m}`);
+const round = (v: number, d = 1) => (Number.isFinite(v) ? Math.round(v * 10 ** d) / 10 ** d : null);
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return Promise.race([
+    p,
+    new Promise<T>((_, j) => setTimeout(() => j(new Error(`${what}: no answer within ${ms / 1000} s`)), ms)),
+  ]);
+}
+
+/** WebGL call timing (installed before the page's scripts): compile/link/status, draws, readPixels */
+const GL_PROBE = `(() => {
+  const g = (window.__gl = { shaderMs: 0, programs: 0, drawMs: 0, draws: 0, readMs: 0, reads: 0, uploadMs: 0 });
+  for (const C of [window.WebGLRenderingContext, window.WebGL2RenderingContext]) {
+    if (!C) continue;
+    const P = C.prototype;
+    const wrap = (name, key, count) => {
+      const f = P[name];
+      if (typeof f !== "function") return;
+      P[name] = function () {
+        const t = performance.now();
+        try { return f.apply(this, arguments); } finally { g[key] += performance.now() - t; if (count) g[count]++; }
+      };
+    };
+    for (const n of ["compileShader", "getShaderParameter", "getProgramParameter", "getShaderInfoLog", "getProgramInfoLog"]) wrap(n, "shaderMs");
+    wrap("linkProgram", "shaderMs", "programs");
+    for (const n of ["drawElements", "drawArrays", "drawElementsInstanced", "drawArraysInstanced"]) wrap(n, "drawMs", "draws");
+    wrap("readPixels", "readMs", "reads");
+    for (const n of ["texImage2D", "texSubImage2D", "bufferData", "bufferSubData"]) wrap(n, "uploadMs");
+  }
+})()`;
+
+/**
+ * In-page measurement (a string: no bundler helper leaks into the page). `SCENE` is the scene expression, `TILESET`
+ * one for the buildings tileset (or null). Returns times in ms.
+ */
+const MEASURE = (sceneExpr: string, pickExpr: string, tilesetExpr: string, breakdown: boolean) => `(async () => {
+  const scene = ${sceneExpr};
+  const pick = ${pickExpr};
+  const tileset = () => ${tilesetExpr};
+  const Cart = scene.camera.position.constructor;
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const frame = () => new Promise((r) => { const off = scene.postRender.addEventListener(() => { off(); r(); }); scene.requestRender(); });
+  const settle = async (maxMs) => {
+    const t0 = performance.now();
+    while (performance.now() - t0 < maxMs) {
+      const ts = tileset();
+      if (scene.globe.tilesLoaded && (!ts || ts.tilesLoaded)) break;
+      await frame(); await sleep(100);
+    }
+    await frame(); await sleep(500);
+  };
+  const view = (lon, lat, h) => scene.camera.setView({ destination: Cart.fromDegrees(lon, lat, h) });
+  const glSnap = () => (window.__gl ? { ...window.__gl } : null);
+  const glDiff = (a, b) => (a && b ? Object.fromEntries(Object.keys(a).map((k) => [k, Math.round((b[k] - a[k]) * 10) / 10])) : null);
+  let frames = 0;
+  scene.postRender.addEventListener(() => frames++);
+  const pickAt = (p) => { const t0 = performance.now(); const r = pick(p); return { ms: performance.now() - t0, hit: r != null }; };
+  const POINTS = ${JSON.stringify(PICK_POINTS)};
+
+  view(${PICK_VIEW.join(", ")});
+  await settle(${60_000});
+  const g0 = glSnap(), f0 = frames;
+  const cold = pickAt({ x: ${VIEWPORT.width / 2}, y: ${VIEWPORT.height / 2} });
+  const coldGl = glDiff(g0, glSnap());
+  const coldFrames = frames - f0;
+  const warm = [];
+  let hits = 0;
+  const g1 = glSnap();
+  for (const p of POINTS) { const r = pickAt(p); warm.push(r.ms); if (r.hit) hits++; }
+  const warmGl = glDiff(g1, glSnap());
+  const camera = async () => {
+    const out = [];
+    for (const round of [0, 1]) for (const [lon, lat, h] of ${JSON.stringify(CAMERA_STOPS)}) {
+      const t0 = performance.now();
+      view(lon, lat, h);
+      await frame();
+      out.push(performance.now() - t0);
+      await sleep(50);
+    }
+    return out;
+  };
+  const g2 = glSnap();
+  const cam = await camera();
+  const camGl = glDiff(g2, glSnap());
+  const result = { cold: cold.ms, coldGl, coldFrames, warm, warmGl, hits, cam, camGl };
+  if (!${breakdown}) return result;
+
+  // where the time goes: warm picks and camera frames with one group of primitives hidden at a time
+  const groups = { fill: [], polylines: [], labels: [], points: [], tileset: [] };
+  const walk = (coll) => {
+    for (let i = 0; i < coll.length; i++) {
+      const p = coll.get(i);
+      if (p._labels) groups.labels.push(p);
+      else if (p._polylines) groups.polylines.push(p);
+      else if (p._pointPrimitives) groups.points.push(p);
+      else if (p.geometryInstances !== undefined || p._appearance) groups.fill.push(p);
+      else if (p.root && p.tilesLoaded !== undefined) groups.tileset.push(p);
+      else if (typeof p.length === "number" && typeof p.get === "function") walk(p);
+    }
+  };
+  walk(scene.primitives);
+  const probe = async () => {
+    view(${PICK_VIEW.join(", ")});
+    await settle(20000);
+    const w = POINTS.slice(0, 10).map((p) => pickAt(p).ms);
+    const c = [];
+    for (const [lon, lat, h] of ${JSON.stringify(CAMERA_STOPS)}.slice(0, 3)) {
+      const t0 = performance.now(); view(lon, lat, h); await frame(); c.push(performance.now() - t0); await sleep(50);
+    }
+    const s = (a) => a.slice().sort((x, y) => x - y);
+    return { warmP50: s(w)[5], cameraMean: c.reduce((a, b) => a + b, 0) / c.length };
+  };
+  const by = { all: await probe() };
+  for (const [name, prims] of Object.entries(groups)) {
+    if (!prims.length) continue;
+    const was = prims.map((p) => p.show);
+    prims.forEach((p) => (p.show = false));
+    by["without " + name + " (" + prims.length + ")"] = await probe();
+    prims.forEach((p, i) => (p.show = was[i]));
+  }
+  const imagery = scene.imageryLayers.length ? scene.imageryLayers.get(0) : null;
+  if (imagery && imagery.show) {
+    imagery.show = false;
+    by["without imagery"] = await probe();
+    imagery.show = true;
+  }
+  if (scene._useOIT) { scene._useOIT = false; by["without OIT"] = await probe(); scene._useOIT = true; }
+  const dd = scene.postProcessStages.fxaa.enabled;
+  if (dd) { scene.postProcessStages.fxaa.enabled = false; by["without fxaa"] = await probe(); scene.postProcessStages.fxaa.enabled = true; }
+  return { ...result, by, groups: Object.fromEntries(Object.entries(groups).map(([k, v]) => [k, v.length])) };
+})()`;
+
+/** the app, ready: live snapshots applied and recoloured, one frame drawn; with buildings the tileset loaded */
+async function openOurs(page: Page, base: string, objects: number, buildings: boolean): Promise<void> {
+  const cfg = `bench-data/${objects}/${buildings ? "scene-buildings" : "scene"}.json`;
+  await page.goto(`${base}/?config=${cfg}&msaa=1`, { waitUntil: "commit" });
+  await page.waitForFunction(() => window.__rt?.isReady?.() === true, null, { timeout: 300_000, polling: 100 });
+  await page.evaluate(`(async () => {
+    const rt = window.__rt;
+    await rt.liveReady;
+    while ((rt.perf?.backlog ?? 0) > 0) await new Promise((r) => setTimeout(r, 50));
+    ${buildings ? "while (!rt.app.twin.buildings) await new Promise((r) => setTimeout(r, 100));" : ""}
+  })()`);
+}
+
+async function openBaseline(page: Page, base: string, objects: number, buildings: boolean): Promise<void> {
+  const tiles = buildings ? `&tiles=${BUILDINGS_TILESET}` : "";
+  await page.goto(`${base}/baseline/index.html?data=bench-data/${objects}${tiles}`, { waitUntil: "commit" });
+  await page.waitForFunction(
+    `(() => { const b = window.__base; return !!b && (b.readyAt > 0 || !!b.error) && (${!buildings} || !!b.tileset || !!b.error); })()`,
+    null,
+    { timeout: 300_000, polling: 100 },
+  );
+  const err = (await page.evaluate(`window.__base.error || null`)) as string | null;
+  if (err) throw new Error(`baseline page: ${err}`);
+}
+
+interface RawResult {
+  cold: number;
+  warm: number[];
+  hits: number;
+  cam: number[];
+  coldGl: unknown;
+  coldFrames: number;
+  warmGl: unknown;
+  camGl: unknown;
+  by?: unknown;
+  groups?: unknown;
+}
+
+async function measurePage(
+  browser: Browser,
+  base: string,
+  kind: "ours" | "base",
+  objects: number,
+  buildings: boolean,
+  breakdown: boolean,
+): Promise<InteractionResult> {
+  // the gateway's CSP forbids eval, which Cesium's prebuilt UMD bundle needs; the baseline page is bench-only
+  const ctx = await browser.newContext({ viewport: VIEWPORT, bypassCSP: kind === "base" });
+  const page = await ctx.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  try {
+    if (breakdown) await page.addInitScript(GL_PROBE);
+    if (kind === "ours") await openOurs(page, base, objects, buildings);
+    else await openBaseline(page, base, objects, buildings);
+    const sceneExpr = kind === "ours" ? "window.__rt.app.twin.scene" : "window.__base.viewer.scene";
+    const tilesetExpr = !buildings
+      ? "null"
+      : kind === "ours"
+        ? "window.__rt.app.twin.buildings"
+        : "window.__base.tileset";
+    // what a click runs: ours through the app's picker (src/scene/picking.ts), the baseline Cesium's scene.pick
+    const pickExpr = kind === "ours" ? "(p) => window.__rt.app.twin.picker.pick(p)" : "(p) => scene.pick(p)";
+    const r = (await within(
+      page.evaluate(MEASURE(sceneExpr, pickExpr, tilesetExpr, breakdown)) as Promise<RawResult>,
+      600_000,
+      "interaction measurement",
+    )) as RawResult;
+    return {
+      ok: true,
+      coldPickMs: round(r.cold),
+      warmPickP50: round(pct(r.warm, 50), 2),
+      warmPickP95: round(pct(r.warm, 95), 2),
+      warmHits: r.hits,
+      cameraToFrameP50: round(pct(r.cam, 50)),
+      cameraToFrameP95: round(pct(r.cam, 95)),
+      ...(breakdown
+        ? {
+            breakdown: {
+              coldGl: r.coldGl,
+              framesDuringColdPick: r.coldFrames,
+              warmGl: r.warmGl,
+              cameraGl: r.camGl,
+              by: r.by,
+              groups: r.groups,
+            },
+          }
+        : {}),
+      ...(errors.length ? { error: errors.slice(0, 2).join(" | ") } : {}),
+    };
+  } catch (e) {
+    return { ok: false, error: `${(e as Error).message.split("\n")[0]}${errors.length ? ` | ${errors[0]}` : ""}` };
+  } finally {
+    await ctx.close().catch(() => {});
+  }
+}
+
+export interface InteractionRow {
+  scale: string;
+  buildings: boolean;
+  ours: InteractionResult;
+  baseline: InteractionResult;
+  ratio: { coldPick: number | null; warmPickP50: number | null; warmPickP95: number | null; camera: number | null };
+}
+
+const ratio = (a: number | null | undefined, b: number | null | undefined) =>
+  typeof a === "number" && typeof b === "number" && b > 0 ? round(a / b, 2) : null;
+
+export async function runInteractionBench(opts: {
+  scales: number[];
+  port: number;
+  buildings: boolean;
+  breakdown: boolean;
+}): Promise<InteractionRow[]> {
+  prepareStatic();
+  const browser = await chromium.launch({
+    executablePath: existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined,
+    args: [
+      "--no-sandbox",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+      "--enable-unsafe-swiftshader",
+      "--disable-background-timer-throttling",
+      "--disable-renderer-backgrounding",
+    ],
+  });
+  const rows: InteractionRow[] = [];
+  try {
+    for (const objects of opts.scales) {
+      const scale = `${objects / 1000}k`;
+      const dir = writeScenarioData(objects);
+      // a slow synthetic feed: the pages are live (as a user sees them) but the figures are about interaction
+      const gw = await startGateway(opts.port, {
+        LIVE_SOURCE: "synthetic",
+        SYNTH_RATE: "1000",
+        DATA_DIR: dir,
+        STATIC_DIR: STATIC,
+      });
+      try {
+        for (const buildings of opts.buildings ? [false, true] : [false]) {
+          const what = `${scale}${buildings ? " + buildings" : ""}`;
+          log(`${what}: Entity API baseline`);
+          const baseline = await measurePage(browser, gw.url, "base", objects, buildings, opts.breakdown);
+          log(`${what}: baseline ${JSON.stringify(baseline)}`);
+          log(`${what}: ours`);
+          const ours = await measurePage(browser, gw.url, "ours", objects, buildings, opts.breakdown);
+          log(`${what}: ours ${JSON.stringify(ours)}`);
+          rows.push({
+            scale,
+            buildings,
+            ours,
+            baseline,
+            ratio: {
+              coldPick: ratio(ours.coldPickMs, baseline.coldPickMs),
+              warmPickP50: ratio(ours.warmPickP50, baseline.warmPickP50),
+              warmPickP95: ratio(ours.warmPickP95, baseline.warmPickP95),
+              camera: ratio(ours.cameraToFrameP95, baseline.cameraToFrameP95),
+            },
+          });
+        }
+      } finally {
+        await gw.stop();
+      }
+    }
+  } finally {
+    await browser.close().catch(() => {});
+  }
+  return rows;
+}
+
+export function interactionMarkdown(rows: InteractionRow[]): string {
+  const f = (v: unknown) => (v === null || v === undefined ? "–" : String(v));
+  const L = [
+    "\n| scale | buildings | page | cold pick ms | warm pick p50 ms | warm p95 ms | hits /20 | camera→frame p50 ms | p95 ms |",
+    "|---|---|---|---|---|---|---|---|---|",
+  ];
+  for (const r of rows) {
+    for (const [name, p] of [
+      ["ours", r.ours],
+      ["Entity API", r.baseline],
+    ] as const) {
+      if (!p.ok) {
+        L.push(`| ${r.scale} | ${r.buildings ? "on" : "off"} | ${name} | failed: ${f(p.error).slice(0, 100)} ||||||`);
+        continue;
+      }
+      L.push(
+        `| ${r.scale} | ${r.buildings ? "on" : "off"} | ${name} | ${f(p.coldPickMs)} | ${f(p.warmPickP50)} | ${f(p.warmPickP95)} | ${f(p.warmHits)} | ${f(p.cameraToFrameP50)} | ${f(p.cameraToFrameP95)} |`,
+      );
+    }
+    L.push(
+      `| ${r.scale} | ${r.buildings ? "on" : "off"} | **ours/Entity** | ${f(r.ratio.coldPick)} | ${f(r.ratio.warmPickP50)} | ${f(r.ratio.warmPickP95)} | | | ${f(r.ratio.camera)} |`,
+    );
+  }
+  const g = rows.find((r) => r.scale === "30k" && !r.buildings);
+  if (g?.ours.ok && g.baseline.ok) {
+    const cw =
+      g.ours.coldPickMs != null && g.ours.warmPickP50 ? round(g.ours.coldPickMs / g.ours.warmPickP50, 2) : null;
+    L.push("\n| goal (30k) | measured | status |\n|---|---|---|");
+    const v = (ok: boolean | null) => (ok === null ? "not measured" : ok ? "met" : "MISSED");
+    L.push(
+      `| warm pick within 3× of the Entity API page | p50 ${f(g.ratio.warmPickP50)}×, p95 ${f(g.ratio.warmPickP95)}× | ${v(g.ratio.warmPickP95 === null ? null : g.ratio.warmPickP95 <= 3)} |`,
+    );
+    L.push(`| cold pick under 2× the warm one | ${f(cw)}× | ${v(cw === null ? null : cw < 2)} |`);
+    L.push(
+      `| camera move → next frame p95 within 1.5× of the Entity API page | ${f(g.ratio.camera)}× | ${v(g.ratio.camera === null ? null : g.ratio.camera <= 1.5)} |`,
+    );
+  }
+  return L.join("\n");
+}

@@ -1,0 +1,92 @@
+/**
+ * Picking that costs what a click needs. Cesium's `scene.pick` runs a pick pass over every shown primitive and the
+ * globe; a click here resolves only to a live-layer object, a CIM building or a planner candidate. Decorations (the
+ * district fill and glowing outlines, the river, landmark pins, district names, roads) are registered as excluded
+ * and hidden for the pick pass, and so is the globe (the points are drawn without depth test; nothing is picked
+ * through the ground at city scale). Measured under software GL at 30k objects: most of a warm pick and all of the
+ * shader compilation of a cold one went to those primitives (bench/interaction.ts --breakdown).
+ *
+ * The first pick of a page also compiles the pick variants of the shaders; `warmSoon()` does one pick when the
+ * page is idle (after load and again when a tileset's first tiles arrive), so the user's first click does not.
+ */
+import { Cartesian2, type Scene } from "cesium";
+
+interface Showable {
+  show: boolean;
+}
+
+type IdleWindow = {
+  requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => number;
+  cancelIdleCallback?: (h: number) => void;
+};
+
+export class ScenePicker {
+  private readonly excluded = new Set<Showable>();
+  private idle: number | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private destroyed = false;
+
+  constructor(private readonly scene: Scene) {}
+
+  /** primitives drawn for looks only: never part of a pick */
+  exclude(...prims: (Showable | null | undefined)[]): void {
+    for (const p of prims) if (p) this.excluded.add(p);
+  }
+
+  /** forget primitives (they are being destroyed) */
+  release(...prims: (Showable | null | undefined)[]): void {
+    for (const p of prims) if (p) this.excluded.delete(p);
+  }
+
+  /** the top pickable object at a window position (Cesium's pick result), or undefined */
+  pick(pos: Cartesian2): unknown {
+    const hidden: Showable[] = [];
+    for (const p of this.excluded)
+      if (p.show) {
+        p.show = false;
+        hidden.push(p);
+      }
+    const globe = this.scene.globe as Showable | undefined;
+    const globeShown = globe?.show === true;
+    if (globe && globeShown) globe.show = false;
+    try {
+      return this.scene.pick(pos);
+    } finally {
+      if (globe && globeShown) globe.show = true;
+      for (const p of hidden) p.show = true;
+    }
+  }
+
+  /** one pick at the canvas centre now: compiles the pick pass's shaders */
+  warm(): void {
+    if (this.destroyed || this.scene.isDestroyed()) return;
+    const c = this.scene.canvas;
+    try {
+      this.pick(new Cartesian2(Math.floor(c.clientWidth / 2), Math.floor(c.clientHeight / 2)));
+    } catch {
+      /* a lost context or a canvas of size 0: the first real click compiles instead */
+    }
+  }
+
+  /** warm() when the page is next idle (after `delayMs`); a second call before then is merged */
+  warmSoon(delayMs = 0): void {
+    if (this.destroyed || this.timer || this.idle !== null) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      const w = globalThis as IdleWindow;
+      const run = () => {
+        this.idle = null;
+        this.warm();
+      };
+      if (w.requestIdleCallback) this.idle = w.requestIdleCallback(run, { timeout: 5000 });
+      else run();
+    }, delayMs);
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.idle !== null) (globalThis as IdleWindow).cancelIdleCallback?.(this.idle);
+    this.excluded.clear();
+  }
+}
