@@ -5,7 +5,17 @@
  *    scene's state equal to the stored state at the replay clock (digest), then back to live
  */
 import { expect, test, type Page } from "@playwright/test";
-import { ARTIFACTS, openApp, sampleFile, shot } from "./helpers";
+import { ARTIFACTS, sampleFile, shot } from "./helpers";
+
+/** the shared machine can be slow: a wall page boots in up to a few minutes under SwiftShader and load */
+async function openPage(page: Page, query: string, errors: string[]): Promise<void> {
+  await page.goto(`/${query}`);
+  await page
+    .waitForFunction(() => document.body.dataset.ready === "true", null, { timeout: 300_000 })
+    .catch((e: unknown) => {
+      throw new Error(`${(e as Error).message}; page errors: ${errors.join(" | ")}`);
+    });
+}
 
 test.describe.configure({ mode: "serial" });
 
@@ -15,9 +25,10 @@ const api = (page: Page, path: string) =>
 test("the wall opens with the last hour of trends, replays an injected alarm's moment and returns to live", async ({
   page,
 }) => {
-  test.setTimeout(600_000);
+  test.setTimeout(900_000);
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => m.type() === "error" && console.log(`[page] ${m.text()}`));
   // enough recorded KPI samples to tell "loaded from history" from the page's own (one every 5 s)
   await expect
     .poll(
@@ -33,7 +44,7 @@ test("the wall opens with the last hour of trends, replays an injected alarm's m
     )
     .toBeGreaterThanOrEqual(12);
 
-  await openApp(page, "?mode=command&tour=0");
+  await openPage(page, "?mode=command&tour=0", errors);
   // at once: far more points than the page could have sampled itself since it opened
   await expect
     .poll(async () => Number(await page.getByTestId("trend-board").getAttribute("data-points")), { timeout: 20_000 })
@@ -81,7 +92,7 @@ test("the wall opens with the last hour of trends, replays an injected alarm's m
   await expect(select.locator(`option[data-alarm="${recorded.id}"]`)).toHaveCount(1, { timeout: 40_000 });
   await select.selectOption({ value: String(recorded.raisedAt) });
   await page.waitForURL(/replay=/, { timeout: 30_000 });
-  await page.waitForFunction(() => document.body.dataset.ready === "true", null, { timeout: 120_000 });
+  await page.waitForFunction(() => document.body.dataset.ready === "true", null, { timeout: 300_000 });
   await expect(page.getByTestId("time-state")).toHaveAttribute("data-state", "replay");
   await expect(page.getByTestId("time-state")).toContainText("REPLAY");
   await page.evaluate(() => window.__rt!.app.live!.conn.ready);
@@ -109,7 +120,7 @@ test("the wall opens with the last hour of trends, replays an injected alarm's m
   // back to live: a fresh live snapshot, the badge says LIVE
   await page.getByTestId("timeline-live").click();
   await page.waitForURL((u) => !u.search.includes("replay="), { timeout: 30_000 });
-  await page.waitForFunction(() => document.body.dataset.ready === "true", null, { timeout: 120_000 });
+  await page.waitForFunction(() => document.body.dataset.ready === "true", null, { timeout: 300_000 });
   await expect(page.getByTestId("time-state")).toHaveAttribute("data-state", "live");
   await page.evaluate(() => window.__rt!.app.live!.conn.ready);
   expect(await page.evaluate(() => window.__rt!.app.live!.conn.store.getState().server?.epoch)).not.toMatch(/^replay-/);
