@@ -257,3 +257,35 @@ export const RiverFile = z.object({
   features: z.array(RiverFeature).min(1),
 });
 export type RiverFile = z.infer<typeof RiverFile>;
+
+/**
+ * Land and water of the Fuzhou frame, cut at build time by tools/data/import-land.ts: `land` polygons from
+ * OpenStreetMap-derived coastline data (holes = large inland water), `water` the Min River surfaces (channel
+ * centre lines widened to each reach's typical width — derived, not surveyed). Everything else is sea.
+ */
+const PolygonGeometry = z.union([
+  z.object({ type: z.literal("Polygon"), coordinates: z.array(z.array(LonLat).min(4)) }),
+  z.object({ type: z.literal("MultiPolygon"), coordinates: z.array(z.array(z.array(LonLat).min(4))) }),
+]);
+export const LandWaterFeature = z.object({
+  type: z.literal("Feature"),
+  properties: z.object({
+    kind: z.enum(["land", "river"]),
+    name: z.string(),
+    nameEn: z.string(),
+    /** river surfaces: typical channel width used to widen the centre line, metres */
+    widthM: z.number().positive().optional(),
+  }),
+  geometry: PolygonGeometry,
+});
+export type LandWaterFeature = z.infer<typeof LandWaterFeature>;
+export const LandWaterFile = z.object({
+  type: z.literal("FeatureCollection"),
+  schema: z.literal("rongtwin.landwater/1"),
+  /** [west, south, east, north] degrees: the cut */
+  bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]),
+  note: z.string(),
+  attribution: z.string(),
+  features: z.array(LandWaterFeature).min(1),
+});
+export type LandWaterFile = z.infer<typeof LandWaterFile>;
