@@ -54,6 +54,13 @@ export type Operator = z.infer<typeof Operator>;
 export const Band = z.enum(["n78", "n41", "n79", "n28"]);
 export type Band = z.infer<typeof Band>;
 
+/**
+ * macro: a tower or rooftop with three sectors; small: a pole-mounted outdoor small cell (low, short range);
+ * indoor: an indoor distribution system (室分) inside a building. Absent = macro.
+ */
+export const CellClass = z.enum(["macro", "small", "indoor"]);
+export type CellClass = z.infer<typeof CellClass>;
+
 export const Site = z.object({
   id,
   name,
@@ -71,6 +78,9 @@ export const Site = z.object({
   txPowerDbm: z.number().min(0).max(60),
   district: DistrictName,
   commissioned: isoDate,
+  cellClass: CellClass.optional(),
+  /** 共建共享: the second operator on this physical site (China Telecom + China Unicom share one network) */
+  sharedWith: Operator.optional(),
 });
 export type Site = z.infer<typeof Site>;
 
