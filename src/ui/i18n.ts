@@ -159,9 +159,10 @@ const STRINGS = {
   "cmd.cityWide": { zh: "全市", en: "City-wide" },
   "cmd.target35": { zh: "2025目标 35", en: "2025 target 35" },
   "cmd.popNote": {
-    zh: "人口：2018年末估计；基站：图层内站点数（示例数据）",
-    en: "Population: 2018 estimates; sites: count in the sites layer (sample data)",
+    zh: "基站：图层内站点数（示例数据），年末值按开通日期统计",
+    en: "sites: count in the sites layer (sample data); year-end values from commissioning dates",
   },
+  "cmd.trajectory": { zh: "年末实测 / 规划", en: "Year-end measured / plan" },
   "cmd.liveBoard": { zh: "实时运行指标", en: "Live infrastructure" },
   "cmd.availability": { zh: "5G基站可用率", en: "5G site availability" },
   "cmd.racks": { zh: "在用标准机架", en: "Racks in service" },
@@ -172,6 +173,14 @@ const STRINGS = {
   "cmd.chargerUtil": { zh: "充电桩利用率", en: "Charger utilisation" },
   "cmd.congestion": { zh: "交通拥堵指数", en: "Congestion index" },
   "cmd.target": { zh: "目标", en: "target" },
+  "cmd.aiTargets": {
+    zh: "PFLOPS · 福建人工智能计算中心2024年底400P(FP16) · 全市2025年800P",
+    en: "PFLOPS · Fujian AI Computing Center 400 P (FP16) by end-2024 · city-wide 800 P in 2025",
+  },
+  "cmd.thresholdNote": {
+    zh: "颜色阈值（可用率≥99.5%正常、≥98%告警；拥堵等级）为本系统设置，不是规划指标",
+    en: "Colour thresholds (availability ≥99.5% normal, ≥98% warning; congestion levels) are this product's settings, not plan targets",
+  },
   "cmd.limit": { zh: "限值", en: "limit" },
   "cmd.newLimit": { zh: "新建≤", en: "new ≤" },
   "cmd.trends": { zh: "近一小时趋势", en: "Last hour" },

@@ -8,6 +8,7 @@
  * URL options: dwell=<s> (alarm dwell, default 12), idle=<s> (tour after, default 60), tour=0 (no tour),
  * follow=critical|major|none (which new alarms drive the camera, default critical), res=<0.1..2> (globe resolution scale, default 1: a wall driven by a weak GPU can trade sharpness for frame rate).
  */
+import { districtPopulation2020, sitesTrajectory } from "../../protocol/population";
 import "./command.css";
 import type { App } from "../../app/main";
 import { installResilience, type Resilience } from "../../app/resilience";
@@ -65,13 +66,15 @@ export function createCommand(app: App): CommandHandle {
   // ---- plan board + measured 5G density (from the sites layer and the district populations)
   const data = app.twin.data;
   let density: SitesDensity | null = null;
+  const population2020 = districtPopulation2020();
+  const trajectory = sitesTrajectory(data.sites.map((s) => s.commissioned));
   if (data.districts) {
     density = sitesPer10k(
       data.sites.map((s) => s.district),
       data.districts.features.map((f) => ({
         name: f.properties.name,
         nameEn: f.properties.nameEn,
-        population: f.properties.population,
+        population: population2020[f.properties.name],
       })),
       35,
     );
@@ -79,6 +82,7 @@ export function createCommand(app: App): CommandHandle {
   const plan = mountPlanBoard(wall.left, () => ({
     measured: density ? { "5g_sites_per_10k_people": density.per10k } : {},
     density,
+    trajectory,
   }));
   cleanups.push(plan.destroy);
 
