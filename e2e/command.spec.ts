@@ -7,6 +7,7 @@
  *    simulator's own critical alarms — ~20 a minute at x30 — do not crowd the queue)
  *  - WebGL context loss and a render error each rebuild the scene with the same camera, layers and selection
  */
+import { CENSUS_2020_TOTAL, districtPopulation2020 } from "../src/protocol/population";
 import { expect, test, type Page } from "@playwright/test";
 import { spawn, type ChildProcess } from "node:child_process";
 import { sampleFile, shot } from "./helpers";
@@ -150,17 +151,24 @@ test("wall layout at 1920x1080, 5760x1080, 3840x2160 and 7680x2160: no overlap, 
   const districts = JSON.parse((await import("node:fs")).readFileSync("public/data/districts.geojson", "utf8")) as {
     features: { properties: { name: string; population: number } }[];
   };
-  const pop = districts.features.reduce((a, f) => a + f.properties.population, 0);
+  // the 2020 census total, districts scaled from the 2018 estimates (named on the board)
+  const pop2020 = districtPopulation2020();
+  const pop = CENSUS_2020_TOTAL;
   const city = (sites.length / pop) * 10000;
   await expect(page.getByTestId("density-city")).toHaveAttribute("data-value", city.toFixed(2));
   await expect(page.getByTestId("measured-5g_sites_per_10k_people")).toContainText(city.toFixed(1));
   const rows = page.locator(".density-row");
   await expect(rows).toHaveCount(13);
+  await expect(page.getByTestId("density-board")).toContainText("8,291,268");
+  await expect(page.getByTestId("density-trajectory").locator("[data-year]")).toHaveCount(4);
   const first = await rows.first().getAttribute("data-district");
   const counts = new Map<string, number>();
   for (const s of sites) counts.set(s.district, (counts.get(s.district) ?? 0) + 1);
   const best = districts.features
-    .map((f) => ({ n: f.properties.name, v: (counts.get(f.properties.name) ?? 0) / f.properties.population }))
+    .map((f) => ({
+      n: f.properties.name,
+      v: (counts.get(f.properties.name) ?? 0) / pop2020[f.properties.name as keyof typeof pop2020],
+    }))
     .sort((a, b) => b.v - a.v)[0];
   expect(first).toBe(best.n);
   // live KPI flops have numbers

@@ -38,7 +38,7 @@ function readJson(file: string): unknown {
 
 export function checkData(dataDir = DATA_DIR, tilesDir = TILES_DIR): DataStatus {
   const reason: string[] = [];
-  for (const f of ["districts.geojson", "river.geojson"])
+  for (const f of ["districts.geojson", "river.geojson", "landwater.geojson"])
     if (!existsSync(path.join(dataDir, f)))
       throw new Error(
         `${path.join(dataDir, f)} is missing: it is committed; restore it or run \`npm run data:districts\` (needs the npm registry)`,

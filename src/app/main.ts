@@ -5,7 +5,7 @@
 import "../ui/style.css";
 import { DEFAULT_CONFIG, loadConfig, type SceneConfig } from "../config/schema";
 import { loadAll } from "../layers/load-data";
-import type { LayerId, LonLat } from "../protocol/data";
+import { LandWaterFile, parseDataFile, type LayerId, type LonLat } from "../protocol/data";
 import { createTwin, type Twin, type TwinData } from "./twin";
 import { addBanner, select, setOrigins, subscribeSlice, type DataOrigin } from "../state/ui-store";
 import { bindLive, takeToken, type LiveBinding } from "./live-wiring";
@@ -24,6 +24,18 @@ import { exposeTestHooks } from "./test-hooks";
 import { installInspect } from "../inspect";
 import { HistoryApi } from "../history/history-api";
 import { mountTimeline, replayParams } from "../history/timeline";
+
+async function loadLandWater(url: string | null): Promise<LandWaterFile | null> {
+  if (!url) return null;
+  try {
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    return parseDataFile(LandWaterFile, await res.json(), url);
+  } catch (e) {
+    addBanner({ id: "data-landwater", level: "error", text: `${t("dataError")}${String(e)}` });
+    return null;
+  }
+}
 
 async function loadRiver(url: string | null): Promise<LonLat[][] | null> {
   if (!url) return null;
@@ -46,7 +58,11 @@ async function loadRiver(url: string | null): Promise<LonLat[][] | null> {
 }
 
 async function loadData(config: SceneConfig): Promise<TwinData> {
-  const [r, river] = await Promise.all([loadAll(config.data), loadRiver(config.data.river)]);
+  const [r, river, landwater] = await Promise.all([
+    loadAll(config.data),
+    loadRiver(config.data.river),
+    loadLandWater(config.data.landwater),
+  ]);
   const take = <T>(key: string, res: { ok: true; value: T } | { ok: false; error: string }): T | null => {
     if (res.ok) return res.value;
     addBanner({ id: `data-${key}`, level: "error", text: `${t("dataError")}${res.error}` });
@@ -61,6 +77,7 @@ async function loadData(config: SceneConfig): Promise<TwinData> {
   return {
     districts: take("districts", r.districts),
     river,
+    landwater,
     landmarks: take("landmarks", r.landmarks)?.items ?? [],
     roads: take("roads", r.roads)?.items ?? [],
     sites: take("sites", r.sites)?.items ?? [],

@@ -3,13 +3,14 @@
  * Modes (command / planner / kiosk) receive a Twin and add their own panels and behaviour. Built from data that was
  * loaded and validated once, so the whole scene can be rebuilt (e.g. after WebGL context loss) without refetching.
  */
-import type { Cesium3DTileset, CesiumWidget, Scene } from "cesium";
+import { Credit, type Cesium3DTileset, type CesiumWidget, type Scene } from "cesium";
 import type { SceneConfig } from "../config/schema";
 import type {
   Charger,
   DataCentre,
   DistrictsFile,
   Landmark,
+  LandWaterFile,
   LayerId,
   LonLat,
   Road,
@@ -18,6 +19,7 @@ import type {
 } from "../protocol/data";
 import { createViewer } from "../scene/viewer";
 import { drawDistricts, type DistrictsView } from "../scene/districts";
+import { LandWaterView } from "../scene/landwater";
 import { loadBuildings } from "../scene/buildings";
 import { fenceCamera, flyToPoint, setView } from "../scene/camera";
 import { installInteraction } from "../scene/interaction";
@@ -33,6 +35,7 @@ import { uiLang } from "../ui/i18n";
 export interface TwinData {
   districts: DistrictsFile | null;
   river: LonLat[][] | null;
+  landwater: LandWaterFile | null;
   landmarks: Landmark[];
   roads: Road[];
   sites: Site[];
@@ -68,7 +71,14 @@ export function createTwin(opts: TwinOptions): Twin {
   const { config, data } = opts;
   const widget = createViewer({ container: opts.container, config, msaaSamples: opts.msaaSamples });
   const scene = widget.scene;
-  const districts = data.districts ? drawDistricts(scene, data.districts, data.landmarks, data.river) : null;
+  const landwater = data.landwater ? new LandWaterView(widget, data.landwater) : null;
+  const districtsAt = scene.primitives.length;
+  // with land and water drawn, districts are a light tint and the river is a surface, not a line
+  const districts = data.districts
+    ? drawDistricts(scene, data.districts, data.landmarks, landwater ? null : data.river, landwater ? 0.22 : 0.78)
+    : null;
+  landwater?.addWater(districtsAt + 1);
+  if (data.districts) widget.creditDisplay.addStaticCredit(new Credit(data.districts.attribution));
 
   const layers: Layer[] = [
     createSitesLayer(scene, data.sites),
@@ -112,6 +122,7 @@ export function createTwin(opts: TwinOptions): Twin {
         () => picker.destroy(),
         ...layers.map((l) => () => l.destroy()),
         () => districts?.destroy(),
+        () => landwater?.destroy(),
         () => !widget.isDestroyed() && widget.destroy(),
       ];
       for (const step of steps) {

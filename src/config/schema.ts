@@ -67,6 +67,8 @@ export const SceneConfig = z.object({
     .object({
       districts: url.default("data/districts.geojson"),
       river: url.nullable().default("data/river.geojson"),
+      /** land and water cut from public data at build time; null = no land/sea drawing */
+      landwater: url.nullable().default("data/landwater.geojson"),
       landmarks: url.default("data/landmarks.json"),
       roads: url.default("data/roads.json"),
       sites: url.default("data/sites.json"),
@@ -77,6 +79,7 @@ export const SceneConfig = z.object({
     .default({
       districts: "data/districts.geojson",
       river: "data/river.geojson",
+      landwater: "data/landwater.geojson",
       landmarks: "data/landmarks.json",
       roads: "data/roads.json",
       sites: "data/sites.json",

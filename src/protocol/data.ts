@@ -54,6 +54,13 @@ export type Operator = z.infer<typeof Operator>;
 export const Band = z.enum(["n78", "n41", "n79", "n28"]);
 export type Band = z.infer<typeof Band>;
 
+/**
+ * macro: a tower or rooftop with three sectors; small: a pole-mounted outdoor small cell (low, short range);
+ * indoor: an indoor distribution system (室分) inside a building. Absent = macro.
+ */
+export const CellClass = z.enum(["macro", "small", "indoor"]);
+export type CellClass = z.infer<typeof CellClass>;
+
 export const Site = z.object({
   id,
   name,
@@ -71,6 +78,9 @@ export const Site = z.object({
   txPowerDbm: z.number().min(0).max(60),
   district: DistrictName,
   commissioned: isoDate,
+  cellClass: CellClass.optional(),
+  /** 共建共享: the second operator on this physical site (China Telecom + China Unicom share one network) */
+  sharedWith: Operator.optional(),
 });
 export type Site = z.infer<typeof Site>;
 
@@ -257,3 +267,35 @@ export const RiverFile = z.object({
   features: z.array(RiverFeature).min(1),
 });
 export type RiverFile = z.infer<typeof RiverFile>;
+
+/**
+ * Land and water of the Fuzhou frame, cut at build time by tools/data/import-land.ts: `land` polygons from
+ * OpenStreetMap-derived coastline data (holes = large inland water), `water` the Min River surfaces (channel
+ * centre lines widened to each reach's typical width — derived, not surveyed). Everything else is sea.
+ */
+const PolygonGeometry = z.union([
+  z.object({ type: z.literal("Polygon"), coordinates: z.array(z.array(LonLat).min(4)) }),
+  z.object({ type: z.literal("MultiPolygon"), coordinates: z.array(z.array(z.array(LonLat).min(4))) }),
+]);
+export const LandWaterFeature = z.object({
+  type: z.literal("Feature"),
+  properties: z.object({
+    kind: z.enum(["land", "river"]),
+    name: z.string(),
+    nameEn: z.string(),
+    /** river surfaces: typical channel width used to widen the centre line, metres */
+    widthM: z.number().positive().optional(),
+  }),
+  geometry: PolygonGeometry,
+});
+export type LandWaterFeature = z.infer<typeof LandWaterFeature>;
+export const LandWaterFile = z.object({
+  type: z.literal("FeatureCollection"),
+  schema: z.literal("rongtwin.landwater/1"),
+  /** [west, south, east, north] degrees: the cut */
+  bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]),
+  note: z.string(),
+  attribution: z.string(),
+  features: z.array(LandWaterFeature).min(1),
+});
+export type LandWaterFile = z.infer<typeof LandWaterFile>;

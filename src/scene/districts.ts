@@ -51,12 +51,13 @@ export function drawDistricts(
   file: DistrictsFile,
   landmarks: Landmark[],
   river: Ring[] | null,
+  fillAlpha = 0.78,
 ): DistrictsView {
   const instances: GeometryInstance[] = [];
   const outlines = new PolylineCollection();
   const labels = new LabelCollection({ scene });
   const pins = new PointPrimitiveCollection();
-  const land = Color.fromCssColorString("#0b2540").withAlpha(0.78);
+  const land = Color.fromCssColorString("#0b2540").withAlpha(fillAlpha);
   const edge = Color.fromCssColorString("#2ad4ff");
   // one Material per polyline (a shared one is destroyed once per polyline and the second destroy throws)
   const glow = () =>

@@ -146,8 +146,8 @@ describe("full-size sample data (seed 20231227)", () => {
       full.sites.items.filter((s) => s.district === d).length / index.get(d).areaKm2;
     const core = ["鼓楼区", "台江区", "仓山区", "晋安区"] as const;
     const coreSites = full.sites.items.filter((s) => (core as readonly string[]).includes(s.district)).length;
-    // the 4 core districts hold 38 % of the population; with the density factors they carry > 40 % of sites
-    expect(coreSites / full.sites.items.length).toBeGreaterThan(0.4);
+    // the 4 core districts hold 38 % of the population; macro grids follow area, so they carry about their share
+    expect(coreSites / full.sites.items.length).toBeGreaterThan(0.33);
     expect(perKm2("鼓楼区")).toBeGreaterThan(50 * perKm2("永泰县"));
     expect(perKm2("台江区")).toBeGreaterThan(100); // 15 km², ~1,600 sites
   });

@@ -17,6 +17,7 @@ import {
   DISTRICTS,
   DistrictsFile,
   LandmarksFile,
+  LandWaterFile,
   RiverFile,
   RoadsFile,
   SensorsFile,
@@ -37,6 +38,8 @@ import type {
   Site,
 } from "../../src/protocol/data";
 import { generateBuildings } from "./buildings";
+import { LandMask } from "./landmask";
+import { macroGrid, type MacroPoint } from "./site-grid";
 import { DistrictIndex, distanceM, offset, round1, round6 } from "./geo";
 import {
   DATA_CENTRES,
@@ -161,51 +164,111 @@ const YEAR_SHARE = [
   [2025, 11],
 ] as const;
 
+/** Commissioning date drawn from YEAR_SHARE. */
+function commissioningDay(r: Rng): string {
+  const [year] = r.weighted(
+    YEAR_SHARE,
+    YEAR_SHARE.map((y) => y[1]),
+  );
+  const start = Date.UTC(year, year === 2019 ? 5 : 0, year === 2019 ? 6 : 1);
+  const end = Date.UTC(year, 11, 31);
+  return isoDay(start + Math.floor((r.next() * (end - start + 1)) / 86400000) * 86400000);
+}
+
+type SiteDraft = Omit<Site, "id" | "name" | "commissioned">;
+
+function macroDraft(r: Rng, m: MacroPoint): SiteDraft {
+  const urban = m.zone === "core" || m.zone === "urban";
+  let band: Band;
+  if (m.network === "CBN") band = "n28";
+  else if (m.network === "CMCC")
+    band = urban ? r.weighted<Band>(["n41", "n79"], [85, 15]) : r.weighted<Band>(["n41", "n28"], [70, 30]);
+  else band = "n78";
+  const base = r.range(0, 120);
+  const az = [0, 120, 240].map((o) => Math.round((base + o + r.range(-15, 15) + 360) % 360) % 360) as [
+    number,
+    number,
+    number,
+  ];
+  // 共建共享: China Telecom hosts in some areas, China Unicom in others; one physical site, both operators
+  const host: Operator = m.network === "CTCU" ? (r.chance(0.5) ? "CTCC" : "CUCC") : m.network;
+  return {
+    operator: host,
+    band,
+    lon: m.lon,
+    lat: m.lat,
+    heightM: round1(urban ? r.range(20, 45) : r.range(25, 55)),
+    azimuths: az,
+    tiltDeg: round1(urban ? r.range(5, 12) : r.range(2, 7)),
+    txPowerDbm: round1(band === "n28" ? r.range(46, 50) : r.range(47, 53)),
+    district: m.district,
+    cellClass: "macro",
+    ...(m.network === "CTCU" ? { sharedWith: host === "CTCC" ? ("CUCC" as const) : ("CTCC" as const) } : {}),
+  };
+}
+
+function smallDraft(r: Rng, d: DistrictName, p: { lon: number; lat: number }, indoor: boolean): SiteDraft {
+  const operator = r.weighted(OPERATORS, [50, 25, 25, 0]);
+  const band: Band = operator === "CMCC" ? "n41" : "n78";
+  const base = r.range(0, 360);
+  const az = [0, 120, 240].map((o) => Math.round(base + o) % 360) as [number, number, number];
+  return {
+    operator,
+    band,
+    lon: p.lon,
+    lat: p.lat,
+    heightM: round1(indoor ? r.range(3, 4.5) : r.range(6, 12)),
+    azimuths: az,
+    tiltDeg: round1(indoor ? 0 : r.range(4, 10)),
+    // small cells and indoor heads radiate a few watts, not a macro's 100-200 W
+    txPowerDbm: round1(indoor ? r.range(20, 27) : r.range(33, 38)),
+    district: d,
+    cellClass: indoor ? "indoor" : "small",
+    ...(operator === "CTCC" || operator === "CUCC"
+      ? { sharedWith: operator === "CTCC" ? ("CUCC" as const) : ("CTCC" as const) }
+      : {}),
+  };
+}
+
+/**
+ * 5G sites as operators build them: macro sites on one hexagonal grid per network (China Mobile; China Telecom +
+ * China Unicom sharing one; China Broadnet's 700 MHz outside the cities) with the inter-site distance of the area
+ * (ZONE_ISD_M: dense core ~320 m ... rural ~5 km), then small cells and indoor systems in the cores and urban areas
+ * make up the plan-consistent total, apportioned to districts by population.
+ */
 export function generateSites(rng: Rng, index: DistrictIndex, total: number): Site[] {
+  const r0 = rng.fork("sites:macro");
+  // a smaller sample (tests) thins the grids so the macros stay well under the total
+  const spread = Math.max(1, Math.sqrt(COUNTS.sites / Math.max(total, 1)));
+  const macros = macroGrid(index, r0, spread).slice(0, Math.floor(total * 0.7));
+  const drafts: SiteDraft[] = macros.map((m) => macroDraft(r0, m));
+  const rest = total - drafts.length;
   const counts = apportion(
-    total,
+    rest,
     DISTRICTS.map((d) => index.get(d).population * SITE_DENSITY_FACTOR[d]),
   );
-  const sites: Site[] = [];
   DISTRICTS.forEach((d, di) => {
-    const r = rng.fork(`sites:${d}`);
+    const r = rng.fork(`sites:small:${d}`);
     for (let k = 0; k < counts[di]; k++) {
-      const p = samplePoint(r, index, d, URBAN_SHARE[d]);
-      const operator = r.weighted(OPERATORS, [45, 25, 22, 8]);
-      let band: Band;
-      if (operator === "CBN") band = "n28";
-      else if (operator === "CMCC")
-        band = p.urban ? r.weighted<Band>(["n41", "n79"], [85, 15]) : r.weighted<Band>(["n41", "n28"], [70, 30]);
-      else band = "n78";
-      const base = r.range(0, 120);
-      const az = [0, 120, 240].map((o) => Math.round((base + o + r.range(-15, 15) + 360) % 360) % 360) as [
-        number,
-        number,
-        number,
-      ];
-      const [year] = r.weighted(
-        YEAR_SHARE,
-        YEAR_SHARE.map((y) => y[1]),
-      );
-      const start = Date.UTC(year, year === 2019 ? 5 : 0, year === 2019 ? 6 : 1);
-      const end = Date.UTC(year, 11, 31);
-      sites.push({
-        id: "",
-        name: `${SHORT[d]}${OPERATOR_ZH[operator]}5G站${String(k + 1).padStart(4, "0")}`,
-        operator,
-        band,
-        lon: p.lon,
-        lat: p.lat,
-        heightM: round1(p.urban ? r.range(18, 45) : r.range(25, 55)),
-        azimuths: az,
-        tiltDeg: round1(p.urban ? r.range(5, 12) : r.range(2, 7)),
-        txPowerDbm: round1(band === "n28" ? r.range(46, 50) : r.range(47, 53)),
-        district: d,
-        commissioned: isoDay(start + Math.floor((r.next() * (end - start + 1)) / 86400000) * 86400000),
-      });
+      const indoor = r.chance(0.6);
+      const p = samplePoint(r, index, d, Math.min(0.97, URBAN_SHARE[d] + 0.1), indoor ? 0.8 : 1);
+      drafts.push(smallDraft(r, d, p, indoor));
     }
   });
-  sites.forEach((s, i) => (s.id = `5G-${String(i + 1).padStart(6, "0")}`));
+  const rc = rng.fork("sites:commissioning");
+  const perDistrict = new Map<DistrictName, number>();
+  const sites: Site[] = drafts.map((s, i) => {
+    const n = (perDistrict.get(s.district) ?? 0) + 1;
+    perDistrict.set(s.district, n);
+    const kindZh = s.cellClass === "indoor" ? "室分" : s.cellClass === "small" ? "微站" : "5G站";
+    const op = s.sharedWith ? "电信联通共享" : OPERATOR_ZH[s.operator];
+    return {
+      ...s,
+      id: `5G-${String(i + 1).padStart(6, "0")}`,
+      name: `${SHORT[s.district]}${op}${kindZh}${String(n).padStart(4, "0")}`,
+      commissioned: commissioningDay(rc),
+    };
+  });
   return sites;
 }
 
@@ -495,7 +558,12 @@ export function loadIndex(dataDir = DATA_DIR): { index: DistrictIndex; districts
     JSON.parse(readFileSync(path.join(dataDir, "river.geojson"), "utf8")),
     "river.geojson",
   );
-  return { index: new DistrictIndex(districts, river), districts };
+  const landwater = parseDataFile(
+    LandWaterFile,
+    JSON.parse(readFileSync(path.join(dataDir, "landwater.geojson"), "utf8")),
+    "landwater.geojson",
+  );
+  return { index: new DistrictIndex(districts, river, new LandMask(landwater)), districts };
 }
 
 /** write to a temporary file and rename, so readers never see a half-written file */

@@ -3,6 +3,7 @@
  * "on land" tests (inside a district and clear of the derived Min River channels), local ENU metres.
  */
 import type { DistrictName, DistrictsFile, LonLat, RiverFile } from "../../src/protocol/data";
+import type { LandMask } from "./landmask";
 
 export const EARTH_R = 6371008.8;
 const RAD = Math.PI / 180;
@@ -57,7 +58,11 @@ export class DistrictIndex {
   private readonly byName = new Map<DistrictName, DistrictInfo>();
   private readonly riverSegs: Float64Array; // x0,y0,x1,y1 in degrees
 
-  constructor(file: DistrictsFile, river?: RiverFile) {
+  constructor(
+    file: DistrictsFile,
+    river?: RiverFile,
+    private readonly mask?: LandMask,
+  ) {
     this.districts = file.features.map((f) => {
       const polys = (f.geometry.type === "Polygon" ? [f.geometry.coordinates] : f.geometry.coordinates).map((poly) => {
         const bbox: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
@@ -142,8 +147,15 @@ export class DistrictIndex {
     return best;
   }
 
-  /** inside the named district and at least `riverClearM` from the river centre lines */
+  /**
+   * inside the named district, on land (not sea, river surface or Matsu, where a land mask is given) and at least
+   * `riverClearM` from the river centre lines
+   */
   onLand(name: DistrictName, x: number, y: number, riverClearM = 150): boolean {
-    return this.contains(name, x, y) && (riverClearM <= 0 || this.riverDistanceM(x, y) >= riverClearM);
+    return (
+      this.contains(name, x, y) &&
+      (!this.mask || this.mask.allowed(x, y)) &&
+      (riverClearM <= 0 || this.riverDistanceM(x, y) >= riverClearM)
+    );
   }
 }

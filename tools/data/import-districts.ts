@@ -16,6 +16,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as turf from "@turf/turf";
+import type { Feature, MultiPolygon, Polygon, Position } from "geojson";
+import { repairPolygon } from "./repair";
 import { DISTRICTS, DistrictsFile, RiverFile, parseDataFile } from "../../src/protocol/data";
 import type { DistrictFeature, DistrictName, LonLat } from "../../src/protocol/data";
 
@@ -403,6 +405,19 @@ export function deriveRiver(result: TransformResult): RiverFile {
   );
 }
 
+const roundFeature = (f: Feature<Polygon | MultiPolygon, DistrictFeature["properties"]>): DistrictFeature => {
+  const r = (ring: Position[]): LonLat[] => ring.map((p) => [round6(p[0]), round6(p[1])]);
+  const g = f.geometry;
+  return {
+    type: "Feature",
+    properties: f.properties,
+    geometry:
+      g.type === "Polygon"
+        ? { type: "Polygon", coordinates: g.coordinates.map(r) }
+        : { type: "MultiPolygon", coordinates: g.coordinates.map((p) => p.map(r)) },
+  };
+};
+
 // ---------------------------------------------------------------- CLI
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -427,7 +442,8 @@ function main(): void {
   const src = fetchPackage();
   const raw: unknown = JSON.parse(readFileSync(src, "utf8"));
   const result = transformDistricts(raw);
-  const file = buildDistrictsFile(result.features);
+  // the simplified rings cross and touch themselves: repair them so every point-in-polygon test agrees
+  const file = buildDistrictsFile(result.features.map((f) => roundFeature(repairPolygon(f))));
   const river = deriveRiver(result);
   const outDir = path.join(ROOT, "public/data");
   mkdirSync(outDir, { recursive: true });

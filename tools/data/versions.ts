@@ -4,6 +4,6 @@
  * whenever the tileset builder's output changes: ensure-data regenerates on mismatch.
  */
 export const GENERATOR_NAME = "rongtwin-datagen";
-export const GENERATOR_VERSION = "1.0.0";
+export const GENERATOR_VERSION = "1.1.0";
 export const DEFAULT_SEED = 20231227;
 export const TILER_VERSION = "1.0.1";

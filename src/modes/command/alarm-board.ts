@@ -55,6 +55,8 @@ export function mountAlarmBoard(host: HTMLElement, deps: AlarmBoardDeps): { rend
           class: `cmd-alarm sev-${a.severity}${a.ackedAt !== undefined ? " acked" : ""}${a.id === follow ? " following" : ""}`,
           "data-alarm-id": a.id,
           "data-acked": a.ackedAt !== undefined ? "true" : "false",
+          // reachable and actionable from the keyboard, like a click
+          tabindex: 0,
         },
         h("span", { class: "sev" }, t(`sev.${a.severity}`)),
         h("time", { class: "alarm-time" }, time(a.raisedAt)),
@@ -62,6 +64,11 @@ export function mountAlarmBoard(host: HTMLElement, deps: AlarmBoardDeps): { rend
         h("span", { class: "alarm-text" }, lang === "zh" ? a.text_zh : a.text_en),
       );
       row.addEventListener("click", () => deps.choose(a));
+      row.addEventListener("keydown", (e) => {
+        if (e.target !== row || (e.key !== "Enter" && e.key !== " ")) return;
+        e.preventDefault();
+        deps.choose(a);
+      });
       if (a.ackedAt !== undefined) {
         row.append(
           h(

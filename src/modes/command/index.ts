@@ -8,6 +8,7 @@
  * URL options: dwell=<s> (alarm dwell, default 12), idle=<s> (tour after, default 60), tour=0 (no tour),
  * follow=critical|major|none (which new alarms drive the camera, default critical), res=<0.1..2> (globe resolution scale, default 1: a wall driven by a weak GPU can trade sharpness for frame rate).
  */
+import { districtPopulation2020, sitesTrajectory } from "../../protocol/population";
 import "./command.css";
 import type { App } from "../../app/main";
 import { installResilience, type Resilience } from "../../app/resilience";
@@ -67,11 +68,13 @@ export function createCommand(app: App): CommandHandle {
   // ---- plan board + measured 5G density (from the sites layer and the district populations)
   const data = app.twin.data;
   let density: SitesDensity | null = null;
+  const population2020 = districtPopulation2020();
+  const trajectory = sitesTrajectory(data.sites.map((s) => s.commissioned));
   const districtPops = data.districts
     ? data.districts.features.map((f) => ({
         name: f.properties.name,
         nameEn: f.properties.nameEn,
-        population: f.properties.population,
+        population: population2020[f.properties.name],
       }))
     : null;
   if (districtPops)
@@ -87,6 +90,7 @@ export function createCommand(app: App): CommandHandle {
     return {
       measured: d ? { "5g_sites_per_10k_people": d.per10k } : {},
       density: d,
+      trajectory,
       label: impact ? t("cmd.measuredInService") : undefined,
     };
   });

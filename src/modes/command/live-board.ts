@@ -95,7 +95,8 @@ export function mountLiveBoard(
 
   const title = h("h2", { class: "cmd-title" });
   const grid = h("div", { class: "flop-grid", "data-testid": "live-kpis" });
-  const panel = h("section", { class: "cmd-panel live-board", "data-testid": "live-board" }, title, grid);
+  const thresholds = h("p", { class: "plan-source", "data-testid": "threshold-note" });
+  const panel = h("section", { class: "cmd-panel live-board", "data-testid": "live-board" }, title, grid, thresholds);
   const cTitle = h("h2", { class: "cmd-title" });
   const chartsBox = h("div", { class: "chart-grid" });
   const cPanel = h("section", { class: "cmd-panel trends", "data-testid": "trend-board" }, cTitle, chartsBox);
@@ -138,6 +139,7 @@ export function mountLiveBoard(
     const k = last;
     if (!k) return;
     const lang = uiLang.getState().lang;
+    thresholds.textContent = t("cmd.thresholdNote");
     set(
       tAvail,
       k.siteAvailability === null ? "—" : `${(k.siteAvailability * 100).toFixed(2)}%`,
@@ -180,7 +182,7 @@ export function mountLiveBoard(
     set(
       tAi,
       `${num(Math.round(k.aiPflops))}`,
-      `PFLOPS · ${t("cmd.target")} ${T.aiPflops2025}`,
+      t("cmd.aiTargets"),
       k.aiPflops >= T.aiPflops2025 ? "ok" : "warn",
       k.aiPflops,
     );

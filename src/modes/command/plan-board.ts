@@ -4,6 +4,7 @@
  * the layers measure the indicator (5G sites per 10,000 people) — the measured value beside the plan's, labelled.
  * Below it, the district ranking of 5G site density against the target of 35.
  */
+import { POPULATION_SOURCE, type TrajectoryPoint } from "../../protocol/population";
 import { clear, h } from "../../ui/dom";
 import { t, uiLang } from "../../ui/i18n";
 import { planProgress, type SitesDensity } from "./kpi";
@@ -40,7 +41,12 @@ function progressBar(ind: PlanIndicator, measured: number | undefined): HTMLElem
 
 export function mountPlanBoard(
   host: HTMLElement,
-  getMeasured: () => { measured: Measured; density: SitesDensity | null; label?: string },
+  getMeasured: () => {
+    measured: Measured;
+    density: SitesDensity | null;
+    label?: string;
+    trajectory?: TrajectoryPoint[];
+  },
 ): { update(): void; destroy(): void } {
   const title = h("h2", { class: "cmd-title" });
   const table = h("div", { class: "plan-table", "data-testid": "plan-table" });
@@ -49,6 +55,7 @@ export function mountPlanBoard(
 
   const dTitle = h("h2", { class: "cmd-title" });
   const dHead = h("div", { class: "density-head" });
+  const dTrend = h("div", { class: "density-trend", "data-testid": "density-trajectory" });
   const dList = h("ol", { class: "density-list", "data-testid": "density-list" });
   const dNote = h("p", { class: "plan-source" });
   const dPanel = h(
@@ -56,6 +63,7 @@ export function mountPlanBoard(
     { class: "cmd-panel density", "data-testid": "density-board" },
     dTitle,
     dHead,
+    dTrend,
     dList,
     dNote,
   );
@@ -63,7 +71,7 @@ export function mountPlanBoard(
 
   const render = () => {
     const lang = uiLang.getState().lang;
-    const { measured, density, label } = getMeasured();
+    const { measured, density, label, trajectory } = getMeasured();
     title.textContent = t("cmd.planBoard");
     clear(table);
     table.append(
@@ -122,7 +130,9 @@ export function mountPlanBoard(
     dTitle.textContent = t("cmd.density");
     clear(dHead);
     clear(dList);
-    dNote.textContent = t("cmd.popNote");
+    clear(dTrend);
+    dNote.textContent = `${POPULATION_SOURCE[lang]} · ${t("cmd.popNote")}`;
+    if (trajectory) renderTrajectory(dTrend, trajectory);
     if (!density) return;
     dHead.append(
       h("span", { class: "tag measured" }, `${t("cmd.cityWide")} · ${label ?? t("cmd.measured")}`),
@@ -169,4 +179,29 @@ export function mountPlanBoard(
       dPanel.remove();
     },
   };
+}
+
+/** the plan's milestones each year-end, beside the value measured from the sites' commissioning dates */
+const PLAN_5G_PER_10K: Readonly<Record<number, number>> = { 2022: 18.6, 2023: 28, 2024: 32, 2025: 35 };
+
+function renderTrajectory(host: HTMLElement, points: readonly TrajectoryPoint[]): void {
+  host.append(h("span", { class: "tag" }, t("cmd.trajectory")));
+  for (const p of points)
+    host.append(
+      h(
+        "span",
+        { class: "trend-cell", "data-year": p.year, "data-value": p.per10k.toFixed(2) },
+        h("small", {}, `${p.year}`),
+        h("b", { class: "flop" }, p.per10k.toFixed(1)),
+        h("small", { class: "muted" }, ` / ${t("cmd.plan")} ${PLAN_5G_PER_10K[p.year] ?? "—"}`),
+      ),
+    );
+  host.append(
+    h(
+      "span",
+      { class: "trend-cell", "data-year": 2025 },
+      h("small", {}, "2025"),
+      h("b", { class: "flop plan" }, String(PLAN_5G_PER_10K[2025])),
+    ),
+  );
 }

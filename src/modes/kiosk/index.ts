@@ -12,6 +12,7 @@
  *
  * Test hook: window.__rt.kiosk.state() -> { mode, chapter, autoChanges, starts, lang, title }.
  */
+import { POPULATION_SOURCE, sitesTrajectory } from "../../protocol/population";
 import type { App } from "../../app/main";
 import { flyToView } from "../../scene/camera";
 import type { LayerId } from "../../protocol/data";
@@ -244,6 +245,28 @@ export function startKiosk(app: App): void {
     );
   };
 
+  // 5G sites per 10,000 people at each year-end, from the sample sites' commissioning dates, beside the plan
+  const trajectory = sitesTrajectory(app.twin.data.sites.map((s) => s.commissioned));
+  const PLAN = [18.6, 28, 32];
+  const trajectoryFigure = (lang: "zh" | "en") =>
+    h(
+      "div",
+      { class: "kiosk-figure kiosk-trajectory", "data-testid": "kiosk-trajectory" },
+      h(
+        "div",
+        { class: "kiosk-figure-value" },
+        trajectory.map((p, i) => `${p.year}: ${p.per10k.toFixed(1)} / ${PLAN[i]}`).join(" · "),
+      ),
+      h(
+        "div",
+        { class: "kiosk-figure-label" },
+        lang === "zh"
+          ? "每万人5G基站 年末实测（示例数据）/ 规划；2025年目标35"
+          : "5G sites per 10k people, year-end measured (sample data) / plan; 2025 target 35",
+      ),
+      h("div", { class: "kiosk-figure-label" }, POPULATION_SOURCE[lang]),
+    );
+
   const renderCaption = () => {
     const lang = uiLang.getState().lang;
     const alt = other(lang);
@@ -267,6 +290,7 @@ export function startKiosk(app: App): void {
         ),
       );
     }
+    if (current.id === "networks") figures.append(trajectoryFigure(lang));
     source.textContent = `${t("kiosk.source")}：${PLAN_SOURCE[lang]}`;
     renderLive();
   };

@@ -88,17 +88,28 @@ export const CHAPTERS: readonly Chapter[] = [
     title: u("数据中心与人工智能计算中心", "Data centres and the AI Computing Center"),
     short: u("数据与算力", "Computing"),
     caption: u(
-      "全市标准机架达7万个，PUE普遍不超过1.5、新建不超过1.3；福建人工智能计算中心2025年形成800P算力。",
-      "70,000 standard racks; PUE generally at most 1.5 and at most 1.3 for new builds; the Fujian AI Computing Center reaches 800 PFLOPS (FP16) by 2025.",
+      "全市标准机架达7万个，PUE普遍不超过1.5、新建不超过1.3；福建人工智能计算中心2024年底达400P（FP16），2025年全市形成800P算力供给规模。",
+      "70,000 standard racks; PUE generally at most 1.5 and at most 1.3 for new builds; the Fujian AI Computing Center reaches 400 PFLOPS (FP16) by end-2024, and the city as a whole 800 PFLOPS of supply in 2025.",
     ),
     layers: ["datacentres"],
     buildings: true,
     view: view("computing", 119.581, 25.906, 5200, 15, -42),
     figures: [
       { value: "70,000", unit: u("个", ""), label: u("标准机架", "Standard racks") },
-      { value: "≤1.3", unit: u("", ""), label: u("新建数据中心PUE", "PUE of new data centres") },
-      { value: "800", unit: u("P", "PFLOPS"), label: u("人工智能计算中心（2025）", "AI Computing Center (2025)") },
-      { value: "40%", unit: u("", ""), label: u("高性能算力占比", "High-performance compute share") },
+      {
+        value: "400",
+        unit: u("P", "PFLOPS"),
+        label: u("福建人工智能计算中心（2024年底，FP16）", "Fujian AI Computing Center (end-2024, FP16)"),
+      },
+      { value: "800", unit: u("P", "PFLOPS"), label: u("全市算力供给（2025）", "City-wide compute supply (2025)") },
+      {
+        value: "40% · 80%",
+        unit: u("", ""),
+        label: u(
+          "高性能算力占比：规划数据中心部分写40%，人工智能部分写80%",
+          "High-performance compute share: the plan says 40% (data centres) and 80% (AI section)",
+        ),
+      },
     ],
     live: "dcPue",
   },
