@@ -197,9 +197,7 @@ const READ_RINGS = `(() => {
  * this VM the GPU *is* the CPU: while it draws, every main-thread slice is stretched by preemption. With a hardware
  * GPU drawing costs the CPU little; this window approximates that for the per-frame apply cost.
  */
-async function measureHeld(
-  page: Page,
-): Promise<{
+async function measureHeld(page: Page): Promise<{
   applyFrameP50: number | null;
   applyFrameP95: number | null;
   applyFrameMax: number | null;

@@ -126,7 +126,6 @@ async function openPlanner(page: Page, query: string): Promise<void> {
     polling: 250,
   });
 }
-const idle = (page: Page) => page.waitForFunction(() => !window.__pl!.busy(), null, { timeout: 60_000, polling: 250 });
 const byId = (c: Cand[]) => [...c].sort((a, b) => a.id.localeCompare(b.id));
 
 test("planner: district, candidate, siting, scenarios, import/export", async ({ page }) => {

@@ -5,7 +5,7 @@
 import "../ui/style.css";
 import { DEFAULT_CONFIG, loadConfig, type SceneConfig } from "../config/schema";
 import { loadAll } from "../layers/load-data";
-import type { LayerId, LonLat } from "../protocol/data";
+import type { LonLat } from "../protocol/data";
 import { createTwin, type Twin, type TwinData } from "./twin";
 import { addBanner, select, subscribeSlice } from "../state/ui-store";
 import { bindLive, takeToken, type LiveBinding } from "./live-wiring";
@@ -20,6 +20,7 @@ import { mountViews } from "../ui/panels/views";
 import { h } from "../ui/dom";
 import { parseMode, type Mode } from "../modes/mode";
 import { exposeTestHooks } from "./test-hooks";
+import type { App, Shell } from "./types";
 import { installInspect } from "../inspect";
 
 async function loadRiver(url: string | null): Promise<LonLat[][] | null> {
@@ -59,24 +60,6 @@ async function loadData(config: SceneConfig): Promise<TwinData> {
     chargers: take("chargers", r.chargers)?.items ?? [],
     sensors: take("sensors", r.sensors)?.items ?? [],
   };
-}
-
-export interface App {
-  mode: Mode;
-  config: SceneConfig;
-  twin: Twin;
-  shell: Shell;
-  live: LiveBinding | null;
-}
-
-export interface Shell {
-  root: HTMLElement;
-  globe: HTMLElement;
-  top: HTMLElement;
-  left: HTMLElement;
-  right: HTMLElement;
-  bottom: HTMLElement;
-  overlay: HTMLElement;
 }
 
 function buildShell(root: HTMLElement, mode: Mode): Shell {
@@ -163,5 +146,3 @@ boot().catch((e: unknown) => {
   console.error(e);
   addBanner({ id: "boot", level: "error", text: String((e as Error).message ?? e) });
 });
-
-export type { LayerId };

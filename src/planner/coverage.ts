@@ -268,7 +268,6 @@ export class CoverageEngine {
   }
 
   private projectSites(): void {
-    const proj = this.proj!;
     const all = this.sites;
     const n = all.length;
     const s: SiteArrays = {

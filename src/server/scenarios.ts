@@ -15,7 +15,7 @@ import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ScenarioBody, type ScenarioRecord, type ScenarioSummary, zodFieldErrors } from "../protocol/scenario";
-import type { RoutePlugin } from "./routes";
+import type { RoutePlugin } from "./route-plugin";
 import { bearer } from "./security";
 
 export type ScenarioAccess = "read" | "write";
@@ -97,12 +97,10 @@ export async function registerScenarioRoutes(app: FastifyInstance, opts: Scenari
     const raw = (req.params as { id?: string }).id ?? "";
     const id = /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : NaN;
     if (!Number.isSafeInteger(id)) {
-      void reply
-        .code(400)
-        .send({
-          error: "invalid id",
-          fields: [{ field: "id", reason: `expected a positive integer, got ${JSON.stringify(raw)}` }],
-        });
+      void reply.code(400).send({
+        error: "invalid id",
+        fields: [{ field: "id", reason: `expected a positive integer, got ${JSON.stringify(raw)}` }],
+      });
       return undefined;
     }
     return id;

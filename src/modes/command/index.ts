@@ -9,8 +9,7 @@
  * follow=critical|major|none (which new alarms drive the camera, default critical), res=<0.1..2> (globe resolution scale, default 1: a wall driven by a weak GPU can trade sharpness for frame rate).
  */
 import "./command.css";
-import type { App } from "../../app/main";
-import { installResilience, type Resilience } from "../../app/resilience";
+import { installResilience, type App, type Resilience } from "../../app/mode-api";
 import type { Alarm, Severity } from "../../protocol/live";
 import type { LayerId } from "../../protocol/data";
 import { select, setLayerVisible, uiStore, type Selection } from "../../state/ui-store";

@@ -12,7 +12,7 @@
  *
  * Test hook: window.__rt.kiosk.state() -> { mode, chapter, autoChanges, starts, lang, title }.
  */
-import type { App } from "../../app/main";
+import type { App } from "../../app/mode-api";
 import { flyToView } from "../../scene/camera";
 import type { LayerId } from "../../protocol/data";
 import { LAYER_IDS } from "../../protocol/data";

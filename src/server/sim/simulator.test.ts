@@ -73,7 +73,10 @@ describe("simulator", () => {
       cleared = 0;
     for (let t = 0; t < days * DAY; t += 10 * MIN) {
       for (const e of sim.step(10 * MIN))
-        if (e.t === "a" && e.alarm.kind === "site-down") e.op === "raise" ? raised++ : cleared++;
+        if (e.t === "a" && e.alarm.kind === "site-down") {
+          if (e.op === "raise") raised++;
+          else cleared++;
+        }
     }
     // renewal process: one outage per (MTBF + MTTR) per site on average
     const expected = (N * days * DAY) / (mtbf + mttr); // ≈ 1994
