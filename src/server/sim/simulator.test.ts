@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { makeFixture } from "../../../tests/integration/fixture";
+import { makeFixture } from "../../testing/fixture";
 import type { UpdateEvent } from "../state";
 import { LAYER_METRICS, dequantise, metricSpec } from "../../protocol/live";
 import { pueModel } from "./datacentres";
