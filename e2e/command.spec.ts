@@ -1,5 +1,5 @@
 /**
- * Issue 4 acceptance: the command-centre wall (?mode=command).
+ * The command-centre wall (?mode=command).
  *  - layout at 1920x1080, 5760x1080, 3840x2160 (+ 7680x2160 checked without a picture): panels inside the screen,
  *    no two panels overlap, no panel overflows horizontally; screenshots in e2e-artifacts/
  *  - a critical alarm injected through the ingest API flies the camera to its object; acknowledging it on one page

@@ -27,7 +27,7 @@ test.use({ viewport: { width: 640, height: 360 } });
 function startGateway(port: number): Promise<Gateway> {
   return launch({
     port,
-    readyTimeoutMs: 60_000,
+    readyTimeoutMs: 120_000,
     env: {
       STATIC_DIR: "dist",
       SIM_SPEED: "60",

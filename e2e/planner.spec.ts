@@ -1,5 +1,5 @@
 /**
- * Issue 5 acceptance: planner mode (?mode=planner) in real Chromium, against its own gateway (planner token,
+ * Planner mode (?mode=planner) in real Chromium, against its own gateway (planner token,
  * a fresh scenario database):
  *  select 鼓楼区 → place a candidate by clicking a weak-coverage spot (found with weakSpots, converted to screen
  *  coordinates) → covered population rises → drag it → automatic siting for 5 sites, accept all → save → reload

@@ -6,9 +6,9 @@ import "../ui/style.css";
 import { DEFAULT_CONFIG, loadConfig, type SceneConfig } from "../config/schema";
 import { loadAll } from "../layers/load-data";
 import type { LonLat } from "../protocol/data";
-import { createTwin, type Twin, type TwinData } from "./twin";
+import { createTwin, type TwinData } from "./twin";
 import { addBanner, select, subscribeSlice } from "../state/ui-store";
-import { bindLive, takeToken, type LiveBinding } from "./live-wiring";
+import { bindLive, takeToken } from "./live-wiring";
 import { mountAlarms } from "../ui/panels/alarms";
 import { t, setLang } from "../ui/i18n";
 import { mountHeader } from "../ui/panels/header";
@@ -18,6 +18,7 @@ import { mountInspector } from "../ui/panels/inspector";
 import { mountSearch } from "../ui/panels/search";
 import { mountViews } from "../ui/panels/views";
 import { h } from "../ui/dom";
+import { UrlFlags } from "../ui/url-flags";
 import { parseMode, type Mode } from "../modes/mode";
 import { exposeTestHooks } from "./test-hooks";
 import type { App, Shell } from "./types";
@@ -75,21 +76,21 @@ function buildShell(root: HTMLElement, mode: Mode): Shell {
 }
 
 async function boot(): Promise<void> {
-  const params = new URLSearchParams(location.search);
-  const mode = parseMode(params.get("mode"));
-  if (params.get("lang") === "en") setLang("en");
+  const flags = UrlFlags.ofPage();
+  const mode = parseMode(flags.string("mode"));
+  if (flags.string("lang") === "en") setLang("en");
   const root = document.getElementById("app")!;
   const shell = buildShell(root, mode);
   mountBanners(shell.overlay);
   const header = mountHeader(shell.top, `mode.${mode}`);
 
-  const cfgUrl = params.get("config") ?? "config/scene.json";
+  const cfgUrl = flags.string("config") ?? "config/scene.json";
   const cfg = await loadConfig(cfgUrl);
   if (cfg.error) addBanner({ id: "config", level: "error", text: `${t("configError")}${cfg.error}` });
   const config = cfg.error ? DEFAULT_CONFIG : cfg.config;
 
   const data = await loadData(config);
-  const msaaSamples = navigator.webdriver || params.get("msaa") === "1" ? 1 : 4;
+  const msaaSamples = navigator.webdriver || flags.on("msaa") ? 1 : 4;
   const twin = createTwin({ container: shell.globe, config, data, msaaSamples });
 
   const app: App = { mode, config, twin, shell, live: null };
@@ -109,7 +110,7 @@ async function boot(): Promise<void> {
     url: config.gatewayUrl,
     token: takeToken(),
     staleMs: config.staleAfterS * 1000,
-    frameMs: Number(params.get("liveMs") ?? config.liveFrameMs),
+    frameMs: Number(flags.string("liveMs") ?? config.liveFrameMs),
   });
   app.live = live;
   hooks.attachLive(live);

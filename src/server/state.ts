@@ -8,6 +8,7 @@ import {
   LAYER_METRICS,
   PROTOCOL_VERSION,
   SEVERITY_RANK,
+  STATUS,
   dequantise,
   metricSpec,
   type Alarm,
@@ -58,7 +59,7 @@ export class LayerState {
     ids.forEach((id, i) => this.index.set(id, i));
     this.idsHash = idsHash(ids);
     const n = ids.length;
-    this.status = new Uint8Array(n).fill(4);
+    this.status = new Uint8Array(n).fill(STATUS.unknown);
     this.lastSeen = new Float64Array(n);
     this.dirty = new Uint8Array(n);
     for (const name of LAYER_METRICS[layer]) this.metrics[name] = new Float32Array(n);

@@ -8,6 +8,7 @@
  *  - liveKpis: infrastructure KPIs from the live status / metric arrays (status 4 = unknown is left out)
  */
 import type { PlanIndicator } from "./plan-indicators";
+import { STATUS } from "../../protocol/live";
 
 export interface DistrictPopulation {
   name: string;
@@ -172,7 +173,7 @@ export function liveKpis(inp: LiveKpiInput): LiveKpis {
     const st = inp.sites.status;
     for (let i = 0; i < st.length; i++) {
       const s = st[i];
-      if (s === 4) continue;
+      if (s === STATUS.unknown) continue;
       k.sitesKnown++;
       if (s <= 1) k.sitesUp++;
     }
@@ -185,7 +186,7 @@ export function liveKpis(inp: LiveKpiInput): LiveKpis {
     d.items.forEach((dc, i) => {
       k.racksTotal += dc.racks;
       const s = d.status[i];
-      if (s === 4 || s === 3) return;
+      if (s === STATUS.unknown || s === STATUS.offline) return;
       k.racksInService += dc.racks;
       if (dc.kind === "ai-computing") k.aiPflops += dc.pflops ?? 0;
       if (d.itMw[i] > 0) {
@@ -206,7 +207,7 @@ export function liveKpis(inp: LiveKpiInput): LiveKpis {
     c.items.forEach((st, i) => {
       if (st.kind === "super") k.superTotal++;
       const s = c.status[i];
-      if (s === 4) return;
+      if (s === STATUS.unknown) return;
       if (st.kind === "super" && s <= 1) k.superInService++;
       conn += st.connectors;
       charging += c.charging[i];

@@ -1,5 +1,5 @@
 /**
- * Planner mode (?mode=planner): 5G coverage analysis and siting on the CIM scene (issue 5).
+ * Planner mode (?mode=planner): 5G coverage analysis and siting on the CIM scene.
  *  - the coverage worker (src/planner) computes best-server RSRP, demand-weighted KPIs and siting proposals;
  *  - controller.ts keeps the state and runs worker / scenario-API actions; panel.ts is the desk panel;
  *  - globe.ts drapes the heat map, draws candidates (click to place, drag to move) and a polygon being drawn.
