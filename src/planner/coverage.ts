@@ -306,10 +306,10 @@ export class CoverageEngine {
     compilePathLoss(s.plc, i * PLC_STRIDE, site.heightM, band.fcGHz, this.params.propagation);
   }
 
-  /** Bucket base sites near the area and tabulate the RSRP upper bound by distance. */
   /** Bucket edge in use (resolved from params.bucketM). */
   bucketM = 200;
 
+  /** Bucket base sites near the area and tabulate the RSRP upper bound by distance. */
   private buildIndex(): void {
     const g = this.grid!,
       s = this.s!,
