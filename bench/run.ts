@@ -23,6 +23,7 @@ import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { loadLayerData } from "../src/server/data";
 import { objectCount, scaleLayerData } from "../src/server/sim/synthetic";
+import { chromiumLaunchOptions } from "../src/testing/chromium";
 import { decodeBench } from "./decode";
 import { runFanout, type FanoutResult } from "./fanout";
 import { pct, startGateway } from "./lib/gateway";
@@ -58,19 +59,6 @@ const parseScenario = (s: string): Scenario => {
 const SCENARIOS: Scenario[] = opt("only")
   ? opt("only")!.split(",").map(parseScenario)
   : (QUICK ? ["10k@1k", "30k@10k"] : ["10k@1k", "30k@10k", "100k@20k", "300k@10k"]).map(parseScenario);
-
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-  "--enable-unsafe-swiftshader",
-  "--js-flags=--expose-gc",
-  "--disable-background-timer-throttling",
-  "--disable-renderer-backgrounding",
-];
 
 const log = (m: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -628,10 +616,7 @@ async function main(): Promise<void> {
   const b = spawnSync(process.execPath, ["--import", "tsx", "tools/ensure-build.ts"], { stdio: "inherit" });
   if (b.status !== 0) throw new Error("build failed (tools/ensure-build.ts)");
   prepareStatic();
-  const browser = await chromium.launch({
-    executablePath: existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined,
-    args: CHROMIUM_ARGS,
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions(true));
   const scenarios: {
     scenario: Scenario;
     ours: PageResult;

@@ -28,7 +28,7 @@
 import { chromium } from "@playwright/test";
 import { existsSync, readFileSync } from "node:fs";
 import WebSocket from "ws";
-import { freePort, startGateway, sleep } from "../src/testing";
+import { chromiumLaunchOptions, freePort, startGateway, sleep } from "../src/testing";
 import { report, type Sample } from "./soak-analysis";
 
 const args = process.argv.slice(2);
@@ -89,21 +89,7 @@ async function gatewayInspector(): Promise<() => Promise<{ heap: number; ext: nu
 }
 
 const gwHeap = await gatewayInspector();
-const browser = await chromium.launch({
-  executablePath: existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined,
-  args: [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--enable-unsafe-swiftshader",
-    "--js-flags=--expose-gc",
-    "--disable-background-timer-throttling",
-    "--disable-renderer-backgrounding",
-  ],
-});
+const browser = await chromium.launch(chromiumLaunchOptions(true));
 const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
 const errors: string[] = [];
 page.on("pageerror", (e) => errors.push(e.message));

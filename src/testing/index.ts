@@ -8,3 +8,4 @@ export { roleTokens, type RoleTokens } from "./tokens";
 export { startGateway, type Gateway, type GatewayOptions } from "./gateway";
 export { hasRedis, requireRedisInCi, startRedis, type RedisProc } from "./redis";
 export { makeFixture, writeFixture, type FixtureSize } from "./fixture";
+export { CHROMIUM_ARGS, CHROMIUM_BENCH_ARGS, chromiumLaunchOptions, chromiumPath } from "./chromium";
