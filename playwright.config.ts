@@ -1,11 +1,8 @@
 import { defineConfig } from "@playwright/test";
-import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { chromiumLaunchOptions } from "./src/testing/chromium";
 
-// Debian's Chromium where present (CI, this machine); Playwright's own browser elsewhere (a user's laptop).
-const debianChromium = "/usr/bin/chromium";
-const executablePath = process.env.CHROMIUM_PATH ?? (existsSync(debianChromium) ? debianChromium : undefined);
 const PORT = Number(process.env.E2E_PORT ?? 8799);
 
 export default defineConfig({
@@ -20,19 +17,8 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
     viewport: { width: 1280, height: 720 },
-    launchOptions: {
-      executablePath,
-      args: [
-        "--no-sandbox",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--disable-quic",
-        "--enable-unsafe-swiftshader",
-        "--js-flags=--expose-gc",
-      ],
-    },
+    // Debian's Chromium where present (CI, this machine); Playwright's own browser elsewhere (a user's laptop)
+    launchOptions: chromiumLaunchOptions(),
     trace: "off",
     screenshot: "only-on-failure",
   },

@@ -17,7 +17,7 @@ import {
   DISTRICTS,
 } from "../src/protocol/data";
 import { makeCandidate } from "../src/planner/candidates";
-import { CoverageEngine } from "../src/planner/coverage";
+import { type CoverageEngine } from "../src/planner/coverage";
 import { PlannerSession } from "../src/planner/session";
 import { DEFAULT_LOSSES, DEFAULT_PROPAGATION } from "../src/planner/radio";
 
@@ -142,7 +142,7 @@ for (const { losMode, penetrationDb } of modes) {
   const moveSessionMs = performance.now() - tM,
     moveCpu = cpuMs() - cM;
   const tF = performance.now();
-  const refull = eng.computeFull();
+  eng.computeFull();
   const refullMs = performance.now() - tF;
   console.log(
     `candidate at the weakest populated cell (${lon.toFixed(5)}, ${lat.toFixed(5)}; was ${best[worst].toFixed(1)} dBm): +${Math.round(add.delta.peopleNewlyCovered)} people covered (${Math.round(before)} → ${Math.round(add.snapshot.kpis.area.coveredPeople)}), nearest site ${add.delta.nearestSiteM.toFixed(0)} m`,

@@ -18,9 +18,10 @@
  */
 import { chromium, type Browser, type CDPSession, type Page } from "@playwright/test";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { chromiumLaunchOptions } from "../src/testing/chromium";
 import { decodeBench } from "./decode";
 import { interactionMarkdown, runInteractionBench } from "./interaction";
 import { runFanout, type FanoutResult } from "./fanout";
@@ -56,19 +57,6 @@ const SCENARIOS: Scenario[] =
   opt("only") && opt("only") !== "interaction"
     ? opt("only")!.split(",").map(parseScenario)
     : (QUICK ? ["10k@1k", "30k@10k"] : ["10k@1k", "30k@10k", "100k@20k", "300k@10k"]).map(parseScenario);
-
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-  "--enable-unsafe-swiftshader",
-  "--js-flags=--expose-gc",
-  "--disable-background-timer-throttling",
-  "--disable-renderer-backgrounding",
-];
 
 const log = (m: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -602,10 +590,7 @@ async function main(): Promise<void> {
   const b = spawnSync(process.execPath, ["--import", "tsx", "tools/ensure-build.ts"], { stdio: "inherit" });
   if (b.status !== 0) throw new Error("build failed (tools/ensure-build.ts)");
   prepareStatic();
-  const browser = await chromium.launch({
-    executablePath: existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined,
-    args: CHROMIUM_ARGS,
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions(true));
   const scenarios: {
     scenario: Scenario;
     ours: PageResult;

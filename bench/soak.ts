@@ -1,8 +1,8 @@
 /**
- * Accelerated soak of the live system (issue 8 §4): a gateway process of its own with the simulator at SIM_SPEED
- * (default 600 = ten simulated hours per real minute: several daily load cycles, outage storms, alarm churn) and
- * the default twin page open in Chromium (flags as in playwright.config.ts, --js-flags=--expose-gc). Every 15 s,
- * after a forced GC, it samples:
+ * Accelerated soak of the live system: a gateway process of its own with the simulator at SIM_SPEED (default 600 =
+ * ten simulated hours per real minute: several daily load cycles, outage storms, alarm churn) and the twin page
+ * open in Chromium (flags as in playwright.config.ts, --js-flags=--expose-gc). Every 15 s, after a forced GC, it
+ * samples:
  *   heapMB    JS heap used (performance.memory after HeapProfiler.collectGarbage + window.gc())
  *   dom       DOM nodes in the document (document.getElementsByTagName("*"), right after the GC)
  *   cdpNodes  all DOM nodes alive incl. detached ones not yet collected, and listeners: JS event listeners
@@ -18,50 +18,44 @@
  * the raw samples and of the 2-minute window minima ("floor") after warm-up, with a verdict (bench/soak-analysis.ts
  * explains the rule; it also re-analyses a saved log). Not part of npm test.
  *
- *   npx tsx tools/ensure-build.ts && npx tsx bench/soak.ts [minutes=6]   (env SIM_SPEED, PORT, SOAK_URL_QUERY)
+ * --command opens the command wall (short alarm dwell and idle tour, so the director, tour, boards, charts and live
+ * recolouring all run) and also prints the director's followed/dropped counts and the rebuilds;
+ * --rebuild-every=N forces a WebGL context loss every N samples (rebuilds must not leak).
+ *
+ *   npx tsx tools/ensure-build.ts && npx tsx bench/soak.ts [minutes=6] [--command] [--rebuild-every=N]
+ *   (env SIM_SPEED, PORT: default a free port, SOAK_URL_QUERY: extra query for the page)
  */
 import { chromium } from "@playwright/test";
-import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import WebSocket from "ws";
+import { chromiumLaunchOptions, freePort, startGateway, sleep } from "../src/testing";
 import { report, type Sample } from "./soak-analysis";
 
-const minutes = Number(process.argv.slice(2).find((a) => /^\d+(\.\d+)?$/.test(a)) ?? 6);
-const PORT = Number(process.env.PORT ?? 8796);
+const args = process.argv.slice(2);
+const minutes = Number(args.find((a) => /^\d+(\.\d+)?$/.test(a)) ?? 6);
+const command = args.includes("--command");
+const rebuildEvery = Number(args.find((a) => a.startsWith("--rebuild-every="))?.split("=")[1] ?? 0);
 const SPEED = process.env.SIM_SPEED ?? "600";
+// Ctrl-C ends through process.exit, whose handler in src/testing kills the gateway
+process.on("SIGINT", () => process.exit(130));
 const EVERY_MS = 15_000;
-const base = `http://127.0.0.1:${PORT}`;
 if (!existsSync("dist/index.html")) throw new Error("dist/ missing: run `npx tsx tools/ensure-build.ts` first");
 
-// node directly (not npx) so gw.pid is the gateway process whose RSS we sample
-const gw = spawn(process.execPath, ["--inspect=127.0.0.1:0", "--import", "tsx", "src/server/main.ts"], {
+const gw = await startGateway({
+  port: Number(process.env.PORT ?? (await freePort())),
+  nodeArgs: ["--inspect=127.0.0.1:0"],
+  readyTimeoutMs: 90_000,
   env: {
-    ...process.env,
-    PORT: String(PORT),
-    HOST: "127.0.0.1",
     STATIC_DIR: "dist",
     SIM_SPEED: SPEED,
-    SIM_SEED: "8",
-    SCENARIO_DB: "var/soak-scenarios.db",
+    SIM_SEED: command ? "5" : "8",
+    SCENARIO_DB: command ? "var/soak-command.db" : "var/soak-scenarios.db",
     NODE_ENV: "test",
   },
-  stdio: ["ignore", "ignore", "pipe"],
 });
-let inspectorUrl = "";
-gw.stderr!.on("data", (b: Buffer) => {
-  const m = /Debugger listening on (ws:\/\/\S+)/.exec(b.toString());
-  if (m) inspectorUrl = m[1];
-  else if (!/For help, see|Debugger attached/.test(b.toString())) process.stderr.write(b);
-});
-const stopGw = () => {
-  try {
-    gw.kill("SIGTERM");
-  } catch {
-    /* gone */
-  }
-};
-process.on("exit", stopGw);
-process.on("SIGINT", () => process.exit(130));
+const base = gw.url;
+const inspectorUrl = gw.log.map((l) => /Debugger listening on (ws:\/\/\S+)/.exec(l)?.[1]).find(Boolean) ?? "";
+if (!inspectorUrl) throw new Error(`gateway printed no inspector URL:\n${gw.log.join("\n")}`);
 
 function rssMB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
@@ -94,56 +88,63 @@ async function gatewayInspector(): Promise<() => Promise<{ heap: number; ext: nu
   };
 }
 
-for (let t0 = Date.now(); ;) {
-  try {
-    if ((await fetch(`${base}/api/health`)).ok) break;
-  } catch {
-    /* starting */
-  }
-  if (Date.now() - t0 > 90_000) throw new Error("gateway did not start");
-  await new Promise((r) => setTimeout(r, 500));
-}
-
 const gwHeap = await gatewayInspector();
-const browser = await chromium.launch({
-  executablePath: existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined,
-  args: [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--enable-unsafe-swiftshader",
-    "--js-flags=--expose-gc",
-    "--disable-background-timer-throttling",
-    "--disable-renderer-backgrounding",
-  ],
-});
+const browser = await chromium.launch(chromiumLaunchOptions(true));
 const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
 const errors: string[] = [];
 page.on("pageerror", (e) => errors.push(e.message));
 const cdp = await page.context().newCDPSession(page);
-await page.goto(`${base}/${process.env.SOAK_URL_QUERY ?? ""}`);
+await page.goto(`${base}/${command ? "?mode=command&dwell=5&idle=20" : "?"}${process.env.SOAK_URL_QUERY ?? ""}`);
 await page.waitForFunction(() => document.body.dataset.ready === "true", null, { timeout: 180_000 });
 await page.waitForFunction(
   () => typeof (window.__rt as unknown as { liveDigest?: unknown })?.liveDigest === "function",
   null,
   { timeout: 120_000 },
 );
+if (command)
+  await page.waitForFunction(
+    () =>
+      (window.__rt as unknown as { command?: { kpis(): { pueAvg: number | null } | null } }).command?.kpis()?.pueAvg !=
+      null,
+    null,
+    { timeout: 180_000 },
+  );
+
+/** the command wall's own counters, printed under each sample row (not part of the trend analysis) */
+async function commandState(): Promise<string> {
+  const c = await page.evaluate(() => {
+    const rt = window.__rt as unknown as {
+      command: { state(): { followed: number; dropped: number }; rebuilds(): unknown[] };
+      connection(): { state: string };
+    };
+    const st = rt.command.state();
+    return { ...st, rebuilds: rt.command.rebuilds().length, conn: rt.connection().state };
+  });
+  return `          command: followed ${c.followed}, dropped ${c.dropped}, rebuilds ${c.rebuilds}, connection ${c.conn}`;
+}
+
+async function loseContext(): Promise<void> {
+  await page.evaluate(() => {
+    const c = document.querySelector<HTMLCanvasElement>(".globe canvas")!;
+    (c.getContext("webgl2") ?? c.getContext("webgl"))!.getExtension("WEBGL_lose_context")!.loseContext();
+  });
+}
 
 const samples: Sample[] = [];
 const start = Date.now();
 const n = Math.max(3, Math.round((minutes * 60_000) / EVERY_MS) + 1);
-console.log(`soak: ${minutes} min at SIM_SPEED=${SPEED}, a sample every ${EVERY_MS / 1000} s, gateway pid ${gw.pid}`);
+console.log(
+  `soak: ${command ? "command wall, " : ""}${minutes} min at SIM_SPEED=${SPEED}, a sample every ${EVERY_MS / 1000} s${rebuildEvery ? `, context loss every ${rebuildEvery} samples` : ""}, gateway pid ${gw.proc.pid}`,
+);
 console.log(
   "  t(min)  heapMB  domNodes  cdpNodes  listeners  primitives  gwRssMB  gwHeapMB  gwExtMB   sitesSeq  alarms",
 );
 for (let i = 0; i < n; i++) {
-  if (i > 0) await new Promise((r) => setTimeout(r, Math.max(0, start + i * EVERY_MS - Date.now())));
+  if (i > 0) await sleep(Math.max(0, start + i * EVERY_MS - Date.now()));
+  if (rebuildEvery && i > 0 && i % rebuildEvery === 0) await loseContext();
   // two full collections 300 ms apart: DOM nodes whose JS wrappers die in the first are swept by the second
   await cdp.send("HeapProfiler.collectGarbage");
-  await new Promise((r) => setTimeout(r, 300));
+  await sleep(300);
   await cdp.send("HeapProfiler.collectGarbage");
   const counters = (await cdp.send("Memory.getDOMCounters")) as {
     documents: number;
@@ -171,7 +172,7 @@ for (let i = 0; i < n; i++) {
     cdpNodes: counters.nodes,
     listeners: counters.jsEventListeners,
     prims: s.prims,
-    gwRssMB: rssMB(gw.pid!),
+    gwRssMB: rssMB(gw.proc.pid!),
     gwHeapMB: 0,
     gwExtMB: 0,
     seq,
@@ -184,11 +185,12 @@ for (let i = 0; i < n; i++) {
   console.log(
     `  ${row.tMin.toFixed(2).padStart(6)}  ${row.heapMB.toFixed(1).padStart(6)}  ${String(row.dom).padStart(8)}  ${String(row.cdpNodes).padStart(8)}  ${String(row.listeners).padStart(9)}  ${String(row.prims).padStart(10)}  ${row.gwRssMB.toFixed(1).padStart(7)}  ${row.gwHeapMB.toFixed(1).padStart(8)}  ${row.gwExtMB.toFixed(1).padStart(7)}  ${String(row.seq).padStart(9)}  ${String(row.alarms).padStart(6)}`,
   );
+  if (command) console.log(await commandState());
 }
 
 const { text, pass } = report(samples);
 console.log(text);
 console.log(`page errors: ${errors.length ? errors.join(" | ") : "none"}`);
 await browser.close();
-stopGw();
+await gw.stop();
 process.exit(pass && !errors.length ? 0 : 1);

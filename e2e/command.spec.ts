@@ -1,5 +1,5 @@
 /**
- * Issue 4 acceptance: the command-centre wall (?mode=command).
+ * The command-centre wall (?mode=command).
  *  - layout at 1920x1080, 5760x1080, 3840x2160 (+ 7680x2160 checked without a picture): panels inside the screen,
  *    no two panels overlap, no panel overflows horizontally; screenshots in e2e-artifacts/
  *  - a critical alarm injected through the ingest API flies the camera to its object; acknowledging it on one page
@@ -9,7 +9,7 @@
  */
 import { CENSUS_2020_TOTAL, districtPopulation2020 } from "../src/protocol/population";
 import { expect, test, type Page } from "@playwright/test";
-import { spawn, type ChildProcess } from "node:child_process";
+import { startGateway, type Gateway } from "../src/testing";
 import { sampleFile, shot } from "./helpers";
 
 /** the development tokens, given explicitly (a production-mode gateway would otherwise use generated ones) */
@@ -331,13 +331,12 @@ test("context loss and a render error rebuild the scene with the same camera, la
 test.describe("alarms (own gateway, ingest only)", () => {
   const PORT = 8796;
   const base = `http://127.0.0.1:${PORT}`;
-  let gw: ChildProcess | null = null;
+  let gw: Gateway | null = null;
   test.beforeAll(async () => {
-    gw = spawn("npx", ["tsx", "src/server/main.ts"], {
+    gw = await startGateway({
+      port: PORT,
+      readyTimeoutMs: 90_000,
       env: {
-        ...process.env,
-        PORT: String(PORT),
-        HOST: "127.0.0.1",
         STATIC_DIR: "dist",
         SIM_SPEED: "1",
         SIM_SEED: "11",
@@ -345,26 +344,10 @@ test.describe("alarms (own gateway, ingest only)", () => {
         RONGTWIN_TOKENS: DEV_TOKENS,
         LIVE_SOURCE: "ingest",
       },
-      stdio: "ignore",
-      detached: true,
     });
-    const t0 = Date.now();
-    while (Date.now() - t0 < 90_000) {
-      try {
-        if ((await fetch(`${base}/api/health`)).ok) return;
-      } catch {
-        /* not up yet */
-      }
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    throw new Error("command e2e gateway did not start");
   });
-  test.afterAll(() => {
-    try {
-      if (gw?.pid) process.kill(-gw.pid, "SIGTERM");
-    } catch {
-      /* already gone */
-    }
+  test.afterAll(async () => {
+    await gw?.stop();
   });
 
   test("a critical alarm from the ingest API flies the camera to its object; an ack on one page reaches another", async ({

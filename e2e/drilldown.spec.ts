@@ -1,5 +1,5 @@
 /**
- * Issue 6 acceptance, facility drill-down: "look inside" a data centre shows racks whose colours follow the live
+ * Facility drill-down: "look inside" a data centre shows racks whose colours follow the live
  * detail stream; 50 open/close cycles return the JS heap (after GC) and three.js renderer.info.memory to their
  * first-open levels. Figures are written to e2e-artifacts/drilldown-memory.json.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 2 acceptance: the offline scene of Fuzhou with its four layers, in real Chromium.
+ * The offline scene of Fuzhou with its four layers, in real Chromium.
  */
 import { expect, test } from "@playwright/test";
 import { openApp, sampleFile, shot, watchForeignRequests } from "./helpers";

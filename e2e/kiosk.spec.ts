@@ -1,5 +1,5 @@
 /**
- * Issue 6 acceptance, kiosk: 1920x1080 with touch emulation. The attract loop starts by itself and changes chapters;
+ * Kiosk: 1920x1080 with touch emulation. The attract loop starts by itself and changes chapters;
  * a tap stops it; after the idle time it resets and restarts; the language toggle switches the captions; rapid and
  * multi-finger taps cannot break it; with the gateway unreachable the story still plays, with a discreet badge.
  * Times are shortened by URL (?idle=60&chapter=6&fly=1) because this test is about time.

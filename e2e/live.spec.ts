@@ -7,12 +7,12 @@
  * Needs the app's hooks: window.__rt.ready, window.__rt.liveDigest(), window.__rt.connection(), and the badge
  * element [data-testid=connection-badge][data-state=connected|reconnecting|offline].
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import { expect, test } from "@playwright/test";
+import { freePort, roleTokens, startGateway as launch, type Gateway } from "../src/testing";
 
-const OPERATOR = "e2e-operator-token-0123456789";
-const INGEST = "e2e-ingest-token-0123456789";
+const TOKENS = roleTokens("e2e-live");
+const OPERATOR = TOKENS.operator;
+const INGEST = TOKENS.ingest;
 
 /** the live part of window.__rt (the app declares the full type) */
 type LiveHooks = {
@@ -24,52 +24,19 @@ type LiveHooks = {
 // this spec is about the stream, not the picture: a small viewport keeps software WebGL from starving the page
 test.use({ viewport: { width: 640, height: 360 } });
 
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once("error", rej);
-    s.listen(0, "127.0.0.1", () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => res(p));
-    });
-  });
-}
-
-function startGateway(port: number): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
+function startGateway(port: number): Promise<Gateway> {
+  return launch({
+    port,
+    readyTimeoutMs: 120_000,
     env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: "127.0.0.1",
       STATIC_DIR: "dist",
       SIM_SPEED: "60",
       SIM_SEED: "11",
       SIM_REPORT_MS: "1500",
       LIVE_SOURCE: "both",
       NODE_ENV: "production",
-      RONGTWIN_TOKENS: JSON.stringify({
-        tokens: [
-          { token: OPERATOR, role: "operator", name: "e2e-op" },
-          { token: INGEST, role: "ingest", name: "e2e-ingest" },
-        ],
-        anonymous: "viewer",
-      }),
+      RONGTWIN_TOKENS: TOKENS.json,
     },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`gateway did not start: ${out}`)), 60_000);
-    const on = (b: Buffer) => {
-      out += b.toString();
-      if (out.includes("RongTwin running at")) {
-        clearTimeout(t);
-        resolve(proc);
-      }
-    };
-    proc.stdout!.on("data", on);
-    proc.stderr!.on("data", on);
-    proc.on("exit", (code) => reject(new Error(`gateway exited (${code}): ${out}`)));
   });
 }
 
@@ -133,9 +100,8 @@ test("live status survives a gateway SIGKILL + restart and ends equal to the gat
     const connLog = () => page.evaluate(() => (window as unknown as { __connLog: string[] }).__connLog.join(", "));
 
     // kill mid-stream
-    console.log(`[live.spec] ${new Date().toISOString()} SIGKILL gateway pid ${gw.pid}`);
-    gw.kill("SIGKILL");
-    await new Promise((r) => gw.once("exit", r));
+    console.log(`[live.spec] ${new Date().toISOString()} SIGKILL gateway pid ${gw.proc.pid}`);
+    await gw.stop("SIGKILL");
     await expect(badge, await connLog())
       .toHaveAttribute("data-state", /reconnecting|offline/, { timeout: 45_000 })
       .catch(async (e) => {
@@ -171,6 +137,6 @@ test("live status survives a gateway SIGKILL + restart and ends equal to the gat
     expect(last.page, "the page shows at least one live layer").not.toBe("");
     expect(last.page).toBe(last.gateway);
   } finally {
-    gw.kill("SIGKILL");
+    await gw.stop("SIGKILL");
   }
 });

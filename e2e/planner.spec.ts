@@ -1,5 +1,5 @@
 /**
- * Issue 5 acceptance: planner mode (?mode=planner) in real Chromium, against its own gateway (planner token,
+ * Planner mode (?mode=planner) in real Chromium, against its own gateway (planner token,
  * a fresh scenario database):
  *  select 鼓楼区 → place a candidate by clicking a weak-coverage spot (found with weakSpots, converted to screen
  *  coordinates) → covered population rises → drag it → automatic siting for 5 sites, accept all → save → reload
@@ -9,9 +9,9 @@
  * PLANNER_STATIC_DIR overrides the static folder served (default dist) for local iterations.
  */
 import { expect, test, type Page } from "@playwright/test";
-import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { shot } from "./helpers";
+import { startGateway, type Gateway } from "../src/testing";
 
 const PORT = 8797;
 const base = `http://127.0.0.1:${PORT}`;
@@ -75,36 +75,23 @@ declare global {
   }
 }
 
-let gw: ChildProcess | null = null;
+let gw: Gateway | null = null;
 test.beforeAll(async () => {
   rmSync(DB, { force: true });
-  gw = spawn("npx", ["tsx", "src/server/main.ts"], {
+  gw = await startGateway({
+    port: PORT,
+    readyTimeoutMs: 90_000,
     env: {
-      ...process.env,
-      PORT: String(PORT),
-      HOST: "127.0.0.1",
       STATIC_DIR: process.env.PLANNER_STATIC_DIR ?? "dist",
       SIM_SPEED: "1",
       SIM_SEED: "5",
       SCENARIO_DB: DB,
       RONGTWIN_TOKENS: TOKENS,
     },
-    stdio: "ignore",
-    detached: true,
   });
-  const t0 = Date.now();
-  while (Date.now() - t0 < 90_000) {
-    try {
-      if ((await fetch(`${base}/api/health`)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error("planner e2e gateway did not start");
 });
-test.afterAll(() => {
-  if (gw?.pid) process.kill(-gw.pid, "SIGTERM");
+test.afterAll(async () => {
+  await gw?.stop();
   rmSync(DB, { force: true });
 });
 
@@ -126,7 +113,6 @@ async function openPlanner(page: Page, query: string): Promise<void> {
     polling: 250,
   });
 }
-const idle = (page: Page) => page.waitForFunction(() => !window.__pl!.busy(), null, { timeout: 60_000, polling: 250 });
 const byId = (c: Cand[]) => [...c].sort((a, b) => a.id.localeCompare(b.id));
 
 test("planner: district, candidate, siting, scenarios, import/export", async ({ page }) => {

@@ -3,25 +3,14 @@
  *   tsx tools/screenshot.ts <url> <out.png> [width] [height] [waitForSelector]
  */
 import { chromium } from "@playwright/test";
-import { existsSync } from "node:fs";
+import { chromiumLaunchOptions } from "../src/testing/chromium";
 
 const [url, out, w = "1280", hgt = "720", waitSel = "body[data-ready=true]"] = process.argv.slice(2);
 if (!url || !out) {
   console.error("usage: tsx tools/screenshot.ts <url> <out.png> [width] [height] [selector]");
   process.exit(2);
 }
-const browser = await chromium.launch({
-  executablePath: existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined,
-  args: [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--enable-unsafe-swiftshader",
-  ],
-});
+const browser = await chromium.launch(chromiumLaunchOptions());
 const page = await browser.newPage({ viewport: { width: Number(w), height: Number(hgt) } });
 page.on("console", (m) => (m.type() === "error" || m.type() === "warning") && console.log(`[${m.type()}]`, m.text()));
 page.on("pageerror", (e) => console.log("[pageerror]", e.message));

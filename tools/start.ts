@@ -1,23 +1,20 @@
 /**
  * `npm start`: make sure data and build are current, then run the gateway serving dist/ with the simulator.
- *   PORT (8787), HISTORY_URL (var/history.db), SIM_SPEED (60 here: one real second = one simulated minute, so the demo visibly moves;
- *   set SIM_SPEED=1 for real time), plus every variable src/server/main.ts understands.
+ *   PORT (8787), HOST (0.0.0.0), HISTORY_URL (var/history.db), SIM_SPEED (60 here: one real second = one simulated
+ *   minute, so the demo visibly moves; set SIM_SPEED=1 for real time), plus every variable src/server/main.ts understands.
  */
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { startGateway } from "../src/testing/gateway";
 import { ensureBuild } from "./ensure-build";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const tsx = ["--import", "tsx"];
 
-if (existsSync(path.join(ROOT, "tools", "ensure-data.ts"))) {
-  const r = spawnSync(process.execPath, [...tsx, "tools/ensure-data.ts"], { cwd: ROOT, stdio: "inherit" });
-  if (r.status !== 0) {
-    console.error("[start] tools/ensure-data.ts failed");
-    process.exit(r.status ?? 1);
-  }
+const data = spawnSync(process.execPath, ["--import", "tsx", "tools/ensure-data.ts"], { cwd: ROOT, stdio: "inherit" });
+if (data.status !== 0) {
+  console.error("[start] tools/ensure-data.ts failed");
+  process.exit(data.status ?? 1);
 }
 try {
   ensureBuild();
@@ -26,14 +23,16 @@ try {
   process.exit(1);
 }
 
-const env = {
-  ...process.env,
-  PORT: process.env.PORT ?? "8787",
-  SIM_SPEED: process.env.SIM_SPEED ?? "60",
-  STATIC_DIR: process.env.STATIC_DIR ?? "dist",
-  // history and replay: an embedded SQLite file unless told otherwise (postgres://… or "off")
-  HISTORY_URL: process.env.HISTORY_URL ?? "var/history.db",
-};
-const child = spawn(process.execPath, [...tsx, "src/server/main.ts"], { cwd: ROOT, env, stdio: "inherit" });
-for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => child.kill(sig));
-child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+const gw = await startGateway({
+  port: Number(process.env.PORT ?? 8787),
+  host: process.env.HOST ?? "0.0.0.0",
+  env: {
+    SIM_SPEED: process.env.SIM_SPEED ?? "60",
+    STATIC_DIR: process.env.STATIC_DIR ?? "dist",
+    // history and replay: an embedded SQLite file unless told otherwise (postgres://… or "off")
+    HISTORY_URL: process.env.HISTORY_URL ?? "var/history.db",
+  },
+  inheritOutput: true,
+});
+for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => void gw.stop(sig));
+gw.proc.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

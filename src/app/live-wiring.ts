@@ -12,6 +12,7 @@ import { connectReplay, type ReplayConnection, type ReplaySpeedValue } from "../
 import type { LiveStoreState } from "../state/live-store";
 import type { LiveView } from "../layers/types";
 import { subscribeSlice, uiStore } from "../state/ui-store";
+import { UrlFlags } from "../ui/url-flags";
 import type { Twin } from "./twin";
 
 export interface LiveBinding {
@@ -90,15 +91,15 @@ export function bindLive(
   for (const l of twin.layers) ids[l.id] = Array.from({ length: l.count }, (_, i) => l.idOf(i));
   const vis = uiStore.getState().visible;
   const wanted = LAYER_IDS.filter((id) => vis[id] && (ids[id]?.length ?? 0) > 0);
-  const params = new URLSearchParams(location.search);
+  const flags = UrlFlags.ofPage();
   // ?fastDecode=0 validates deltas with the zod schema instead of the fast path (bench A/B)
-  const fastDecode = params.get("fastDecode") !== "0";
+  const fastDecode = flags.enabled("fastDecode");
   const perf = createLivePerf();
   const frameMs = opts.frameMs ?? 250;
   const cost = createFrameCost();
   // the socket, parsing, validation and state live in a Web Worker (the page mirrors the arrays and pulls changes
   // once per live frame); ?liveWorker=0 keeps them on the page (bench A/B, and where there is no Worker)
-  const inWorker = typeof Worker === "function" && params.get("liveWorker") !== "0";
+  const inWorker = typeof Worker === "function" && flags.enabled("liveWorker");
   const common = {
     url: new URL(opts.url || location.origin, location.href).toString(),
     token: opts.token,
@@ -138,8 +139,7 @@ export function bindLive(
   if (typeof window !== "undefined" && window.__rt) window.__rt.perf = perf;
   // Recolour work is capped per task (RECOLOUR_BUDGET_MS, ?recolourBudget= overrides; BULK_BUDGET_MS for a snapshot's
   // worth): what does not fit continues in later tasks, so one pass never blocks input or rendering for long.
-  const budgetParam = Number(new URLSearchParams(location.search).get("recolourBudget"));
-  const budgetMs = Number.isFinite(budgetParam) && budgetParam > 0 ? budgetParam : RECOLOUR_BUDGET_MS;
+  const budgetMs = flags.positive("recolourBudget") ?? RECOLOUR_BUDGET_MS;
   /** per layer: indices still to recolour, from `at`; `since` = when the oldest of them arrived */
   const backlog = new Map<LayerId, { idx: Uint32Array; at: number; bulk: boolean; since: number }>();
   let continuing = false;

@@ -6,9 +6,9 @@ import "../ui/style.css";
 import { DEFAULT_CONFIG, loadConfig, type SceneConfig } from "../config/schema";
 import { loadAll } from "../layers/load-data";
 import { LandWaterFile, parseDataFile, type LayerId, type LonLat } from "../protocol/data";
-import { createTwin, type Twin, type TwinData } from "./twin";
+import { createTwin, type TwinData } from "./twin";
 import { addBanner, select, setOrigins, subscribeSlice, type DataOrigin } from "../state/ui-store";
-import { bindLive, takeToken, type LiveBinding } from "./live-wiring";
+import { bindLive, takeToken } from "./live-wiring";
 import { mountAlarms } from "../ui/panels/alarms";
 import { t, setLang } from "../ui/i18n";
 import { mountHeader } from "../ui/panels/header";
@@ -19,8 +19,10 @@ import { chargePointActions } from "../ui/panels/charge-point-commands";
 import { mountSearch } from "../ui/panels/search";
 import { mountViews } from "../ui/panels/views";
 import { h } from "../ui/dom";
+import { UrlFlags } from "../ui/url-flags";
 import { parseMode, type Mode } from "../modes/mode";
 import { exposeTestHooks } from "./test-hooks";
+import type { App, Shell } from "./types";
 import { installInspect } from "../inspect";
 import { HistoryApi } from "../history/history-api";
 import { mountTimeline, replayParams } from "../history/timeline";
@@ -87,24 +89,6 @@ async function loadData(config: SceneConfig): Promise<TwinData> {
   };
 }
 
-export interface App {
-  mode: Mode;
-  config: SceneConfig;
-  twin: Twin;
-  shell: Shell;
-  live: LiveBinding | null;
-}
-
-export interface Shell {
-  root: HTMLElement;
-  globe: HTMLElement;
-  top: HTMLElement;
-  left: HTMLElement;
-  right: HTMLElement;
-  bottom: HTMLElement;
-  overlay: HTMLElement;
-}
-
 function buildShell(root: HTMLElement, mode: Mode): Shell {
   root.className = `app mode-${mode}`;
   const globe = h("div", { class: "globe", "data-testid": "globe" });
@@ -118,21 +102,21 @@ function buildShell(root: HTMLElement, mode: Mode): Shell {
 }
 
 async function boot(): Promise<void> {
-  const params = new URLSearchParams(location.search);
-  const mode = parseMode(params.get("mode"));
-  if (params.get("lang") === "en") setLang("en");
+  const flags = UrlFlags.ofPage();
+  const mode = parseMode(flags.string("mode"));
+  if (flags.string("lang") === "en") setLang("en");
   const root = document.getElementById("app")!;
   const shell = buildShell(root, mode);
   mountBanners(shell.overlay);
   const header = mountHeader(shell.top, `mode.${mode}`);
 
-  const cfgUrl = params.get("config") ?? "config/scene.json";
+  const cfgUrl = flags.string("config") ?? "config/scene.json";
   const cfg = await loadConfig(cfgUrl);
   if (cfg.error) addBanner({ id: "config", level: "error", text: `${t("configError")}${cfg.error}` });
   const config = cfg.error ? DEFAULT_CONFIG : cfg.config;
 
   const data = await loadData(config);
-  const msaaSamples = navigator.webdriver || params.get("msaa") === "1" ? 1 : 4;
+  const msaaSamples = navigator.webdriver || flags.on("msaa") ? 1 : 4;
   const twin = createTwin({ container: shell.globe, config, data, msaaSamples });
 
   const app: App = { mode, config, twin, shell, live: null };
@@ -153,7 +137,7 @@ async function boot(): Promise<void> {
     url: config.gatewayUrl,
     token,
     staleMs: config.staleAfterS * 1000,
-    frameMs: Number(params.get("liveMs") ?? config.liveFrameMs),
+    frameMs: Number(flags.string("liveMs") ?? config.liveFrameMs),
     replay: replayParams(location.search) ?? undefined,
   });
   app.live = live;
@@ -206,5 +190,3 @@ boot().catch((e: unknown) => {
   console.error(e);
   addBanner({ id: "boot", level: "error", text: String((e as Error).message ?? e) });
 });
-
-export type { LayerId };

@@ -6,7 +6,7 @@
  * selection are put back. Layer and building visibility live in the ui store, so the new twin starts with them.
  */
 import { Cartesian3, type Scene } from "cesium";
-import type { App } from "./main";
+import type { App } from "./types";
 import { createTwin, type Twin } from "./twin";
 import { select, uiStore } from "../state/ui-store";
 

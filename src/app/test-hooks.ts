@@ -3,7 +3,7 @@
  * readiness, layer counts, the screen position of an object, primitive counts for leak checks.
  */
 import { Cartesian3, SceneTransforms } from "cesium";
-import type { App } from "./main";
+import type { App } from "./types";
 import type { LiveBinding } from "./live-wiring";
 import { setView } from "../scene/camera";
 import type { LayerId } from "../protocol/data";

@@ -4,6 +4,7 @@
  * built-in default scene (DEFAULT_CONFIG) is used instead.
  */
 import { z } from "zod";
+import { zodSummary } from "../protocol/zod-errors";
 
 const url = z
   .string()
@@ -152,18 +153,7 @@ export const DEFAULT_CONFIG: SceneConfig = SceneConfig.parse({
 
 /** Turn a zod error into one sentence naming each bad field, e.g. `camera.presets[0].lat: Too big: ...`. */
 export function describeConfigError(err: z.ZodError): string {
-  return err.issues
-    .slice(0, 4)
-    .map(
-      (i) =>
-        `${
-          i.path
-            .map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))
-            .join("")
-            .replace(/^\./, "") || "(root)"
-        }: ${i.message}`,
-    )
-    .join("; ");
+  return zodSummary(err, { max: 4, style: "brackets" });
 }
 
 export type ConfigResult = { config: SceneConfig; error: string | null; source: string };

@@ -11,7 +11,7 @@
  * Open: conn.detail(layer, id) + subscriptions; close: conn.detail(null), every subscription and listener removed,
  * the view disposed (geometries, materials, textures, renderer, WebGL context), the overlay removed.
  */
-import type { App } from "../app/main";
+import type { App } from "../app/types";
 import type { LayerId } from "../protocol/data";
 import type { Detail } from "../protocol/live";
 import { subscribeSlice, type Selection } from "../state/ui-store";
@@ -19,6 +19,7 @@ import { clear, h } from "../ui/dom";
 import { t, uiLang, type StringKey } from "../ui/i18n";
 import { CONNECTOR_CSS, LOAD_STOPS, TEMP_STOPS, type ConnectorState } from "./layout";
 import type { FacilitySpec, FacilityView, ViewInfo } from "./view";
+import type * as ViewModule from "./view";
 import "./inspect.css";
 
 /** The server sends at most this many racks per data centre (src/server/detail.ts MAX_RACKS). */
@@ -383,7 +384,7 @@ export function installInspect(app: App): InspectController {
       s.cleanups.push(() => window.removeEventListener("keydown", onKey));
       s.cleanups.push(uiLang.subscribe(() => s.renderSide()));
 
-      let mod: typeof import("./view");
+      let mod: typeof ViewModule;
       try {
         mod = await import("./view");
       } catch (e) {

@@ -19,7 +19,7 @@ import {
   type Scene,
 } from "cesium";
 import type { LayerId } from "../protocol/data";
-import type { StringKey } from "../ui/i18n";
+import type { Lang, StringKey } from "../ui/i18n";
 import { FONT_STACK, STATUS_CSS } from "../ui/theme";
 import type { FieldValue, Layer, LegendItem, LiveView, PickRef } from "./types";
 
@@ -27,7 +27,7 @@ export interface PointLayerSpec<T extends { id: string; lon: number; lat: number
   id: LayerId;
   titleKey: StringKey;
   items: readonly T[];
-  nameOf(item: T, lang: "zh" | "en"): string;
+  nameOf(item: T, lang: Lang): string;
   height(item: T): number;
   /** colour before any live data arrives and for status "ok" when the layer has no finer rule */
   baseColor(item: T): Color;
@@ -148,7 +148,7 @@ export class PointLayer<T extends { id: string; lon: number; lat: number }> impl
   idOf(i: number): string {
     return this.spec.items[i].id;
   }
-  nameOf(i: number, lang: "zh" | "en" = "zh"): string {
+  nameOf(i: number, lang: Lang = "zh"): string {
     return this.spec.nameOf(this.spec.items[i], lang);
   }
   position(i: number) {
@@ -235,7 +235,7 @@ export class PointLayer<T extends { id: string; lon: number; lat: number }> impl
     }
   }
 
-  setLang(lang: "zh" | "en"): void {
+  setLang(lang: Lang): void {
     for (const [i, l] of this.labelOf) l.text = this.spec.nameOf(this.spec.items[i], lang);
     this.scene.requestRender();
   }

@@ -3,7 +3,7 @@
  */
 import type { Color } from "cesium";
 import type { LayerId } from "../protocol/data";
-import type { StringKey } from "../ui/i18n";
+import type { Lang, StringKey } from "../ui/i18n";
 
 export interface LegendItem {
   key: StringKey;
@@ -47,7 +47,7 @@ export interface Layer {
   applyLive(indices: ArrayLike<number>, live: LiveView, render?: boolean): number;
   /** make one object stand out (null clears) */
   highlight(index: number | null, kind: "hover" | "select"): void;
-  setLang(lang: "zh" | "en"): void;
+  setLang(lang: Lang): void;
   colorOf(index: number): Color;
   /** primitives this layer draws for looks only (e.g. roads under the sensors), left out of picks */
   decorations?(): readonly { show: boolean }[];

@@ -12,6 +12,7 @@ import {
   parseMessage,
   type ErrorCode,
 } from "../protocol/live";
+import type { z } from "zod";
 
 export const SERVER_SCHEMAS = {
   hello: Hello,
@@ -24,7 +25,7 @@ export const SERVER_SCHEMAS = {
 } as const;
 export type ServerEvent = keyof typeof SERVER_SCHEMAS;
 export type ServerMessage = {
-  [E in ServerEvent]: { event: E; msg: import("zod").infer<(typeof SERVER_SCHEMAS)[E]> };
+  [E in ServerEvent]: { event: E; msg: z.infer<(typeof SERVER_SCHEMAS)[E]> };
 }[ServerEvent];
 
 export function decodeServerMessage(

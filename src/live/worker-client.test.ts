@@ -3,8 +3,8 @@
  * real transfer lists <-> LiveWorkerHost (worker side, running connectLive) <-> an in-process gateway.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { until } from "../../tests/faults/harness";
-import { makeFixture } from "../../tests/integration/fixture";
+import { until } from "../testing/wait";
+import { makeFixture } from "../testing/fixture";
 import type { LiveStoreState } from "../state/live-store";
 import { createGateway, type Gateway } from "../server/gateway";
 import type { LiveConnection } from "./client";

@@ -1,5 +1,5 @@
 /** Starts a mode's own panels and behaviour on top of the shared twin. Each mode is its own lazily loaded chunk. */
-import type { App } from "../app/main";
+import type { App } from "../app/mode-api";
 import type { Mode } from "./mode";
 
 export async function startMode(mode: Mode, app: App): Promise<void> {

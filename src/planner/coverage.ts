@@ -269,7 +269,6 @@ export class CoverageEngine {
   }
 
   private projectSites(): void {
-    const proj = this.proj!;
     const all = this.sites;
     const n = all.length;
     const s: SiteArrays = {
@@ -309,10 +308,10 @@ export class CoverageEngine {
     compilePathLoss(s.plc, i * PLC_STRIDE, site.heightM, band.fcGHz, this.params.propagation);
   }
 
-  /** Bucket base sites near the area and tabulate the RSRP upper bound by distance. */
   /** Bucket edge in use (resolved from params.bucketM). */
   bucketM = 200;
 
+  /** Bucket base sites near the area and tabulate the RSRP upper bound by distance. */
   private buildIndex(): void {
     const g = (this.grid ?? this.frame)!,
       s = this.s!,

@@ -4,6 +4,7 @@
  */
 import { DISTRICTS, type DistrictName } from "../protocol/data";
 import { Candidate, type PlannerArea } from "../protocol/scenario";
+import { issuePath } from "../protocol/zod-errors";
 import { type CandidateDelta, candidateDelta } from "./candidates";
 import {
   type CandidateUpdate,
@@ -314,5 +315,5 @@ function parseCandidate(input: unknown, where = "candidate"): Candidate {
   const r = Candidate.safeParse(input);
   if (r.success) return r.data;
   const iss = r.error.issues[0];
-  throw new Error(`${where}.${iss.path.map(String).join(".")}: ${iss.message}`);
+  throw new Error(`${where}.${issuePath(iss.path, "dots", "")}: ${iss.message}`);
 }

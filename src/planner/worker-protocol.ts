@@ -10,7 +10,7 @@ import { type ImpactResult, OutageImpact } from "./outage-impact";
 import { type PlannerInit, type PlannerSnapshot, type WeakSpot, PlannerSession } from "./session";
 import type { SitingOptions, SitingResult } from "./siting";
 
-/** Every method the worker serves: argument → result. */
+/** Where the worker fetches its data files (initFromUrls). */
 export interface PlannerDataUrls {
   /** e.g. "/data/sites.json" (rongtwin.sites/1) */
   sites: string;
@@ -36,6 +36,7 @@ export interface ImpactInitResult {
   initMs: number;
 }
 
+/** Every method the worker serves: argument → result. */
 export interface PlannerMethods {
   init: { arg: PlannerInit; result: InitResult };
   initFromUrls: { arg: PlannerDataUrls; result: InitResult };

@@ -6,7 +6,6 @@ import {
   Delta,
   IngestRecord,
   LAYER_METRICS,
-  PROTOCOL_VERSION,
   Snapshot,
   Subscribe,
   deltaAction,

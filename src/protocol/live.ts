@@ -22,6 +22,7 @@
  */
 import { z } from "zod";
 import { LAYER_IDS, LayerId } from "./data";
+import { zodSummary } from "./zod-errors";
 
 export { LAYER_IDS, LayerId };
 
@@ -427,11 +428,7 @@ export interface IngestResult {
 // ----------------------------------------------------------------------------------------------- helpers
 /** One-line reason from a zod error: `path: message; path: message`. */
 export function zodReason(err: z.ZodError): string {
-  return err.issues
-    .slice(0, 3)
-    .map((i) => `${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`)
-    .join("; ")
-    .slice(0, 480);
+  return zodSummary(err, { max: 3, maxChars: 480 });
 }
 
 /**

@@ -100,13 +100,6 @@ export interface ScenarioSummary {
   updatedAt: string;
 }
 
-/** A field-level validation problem, as returned in 400 responses and by the import functions. */
-export interface FieldError {
-  /** dotted path, e.g. "candidates.3.lon" */
-  field: string;
-  reason: string;
-}
-
-export function zodFieldErrors(err: z.ZodError): FieldError[] {
-  return err.issues.map((i) => ({ field: i.path.map(String).join(".") || "(root)", reason: i.message }));
-}
+/** A field-level validation problem (dotted path, e.g. "candidates.3.lon"), as returned in 400 responses and by
+ * the import functions. */
+export { zodFieldErrors, type FieldError } from "./zod-errors";

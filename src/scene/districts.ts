@@ -27,6 +27,7 @@ import {
 } from "cesium";
 import type { DistrictsFile, Landmark, LonLat } from "../protocol/data";
 import { FONT_STACK } from "../ui/theme";
+import type { Lang } from "../ui/i18n";
 
 type Ring = LonLat[];
 
@@ -38,7 +39,7 @@ const toCartesians = (ring: Ring, h = 0): Cartesian3[] => ring.map(([lo, la]) =>
 
 export interface DistrictsView {
   show(v: boolean): void;
-  setLang(lang: "zh" | "en"): void;
+  setLang(lang: Lang): void;
   /** draw the names after everything added since (the live layers) */
   raiseLabels(): void;
   /** every primitive drawn here: decoration only, never part of a pick (src/scene/picking.ts) */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { makeFixture } from "../../tests/integration/fixture";
+import { makeFixture } from "../testing/fixture";
 import { connectLive } from "../live/client";
 import { createGateway, type Gateway } from "./gateway";
 import { BackpressureGuard, DEFAULT_SOCKET_LIMITS, sendSnapshot } from "./socket";

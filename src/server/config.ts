@@ -15,6 +15,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
 import { parseLiveSource } from "./sources/feeds-config";
+import { zodSummary } from "../protocol/zod-errors";
 
 export const Role = z.enum(["viewer", "operator", "planner", "ingest"]);
 export type Role = z.infer<typeof Role>;
@@ -70,10 +71,7 @@ export function loadTokens(
       throw new Error(`${where}: not valid JSON (${(e as Error).message})`);
     }
     const r = TokensConfig.safeParse(json);
-    if (!r.success)
-      throw new Error(
-        `${where}: ${r.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`,
-      );
+    if (!r.success) throw new Error(`${where}: ${zodSummary(r.error)}`);
     return r.data;
   };
   if (env.RONGTWIN_TOKENS)

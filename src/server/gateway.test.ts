@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { io as ioc, type Socket } from "socket.io-client";
 import WebSocket from "ws";
-import { makeFixture } from "../../tests/integration/fixture";
+import { makeFixture } from "../testing/fixture";
 import { connectLive, type LiveConnection } from "../live/client";
 import { PROTOCOL_VERSION, type Delta, type ErrorMsg } from "../protocol/live";
 import { createGateway, type Gateway } from "./gateway";

@@ -6,7 +6,7 @@
  *   import { scenarioRoutes } from "./scenarios";
  *   export const ROUTES: RoutePlugin[] = [scenarioRoutes];
  *
- *   // in scenarios.ts
+ *   // in scenarios.ts (RoutePlugin comes from ./route-plugin)
  *   export const scenarioRoutes: RoutePlugin = (app, ctx) => {
  *     app.post("/api/scenarios", async (req, reply) => {
  *       const who = requireRole(ctx.tokens, req, reply, ["planner"]); // from ./security
@@ -15,17 +15,10 @@
  *     });
  *   };
  */
-import type { FastifyInstance } from "fastify";
-import type { TokenBook } from "./config";
-import type { LiveState } from "./state";
+import type { RoutePlugin } from "./route-plugin";
 import { scenarioRoutes } from "./scenarios";
 
-export interface RouteContext {
-  tokens: TokenBook;
-  state: LiveState;
-  log: (m: string) => void;
-}
-export type RoutePlugin = (app: FastifyInstance, ctx: RouteContext) => void | Promise<void>;
+export type { RouteContext, RoutePlugin } from "./route-plugin";
 
 export const ROUTES: RoutePlugin[] = [
   scenarioRoutes, // planner scenarios: /api/scenarios (SQLite at $SCENARIO_DB, default var/scenarios.db)

@@ -15,7 +15,7 @@ import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ScenarioBody, type ScenarioRecord, type ScenarioSummary, zodFieldErrors } from "../protocol/scenario";
-import type { RoutePlugin } from "./routes";
+import type { RoutePlugin } from "./route-plugin";
 import { bearer } from "./security";
 
 export type ScenarioAccess = "read" | "write";

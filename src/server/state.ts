@@ -11,6 +11,7 @@ import {
   MAX_CLEARED_ALARMS,
   PROTOCOL_VERSION,
   SEVERITY_RANK,
+  STATUS,
   dequantise,
   metricSpec,
   type Alarm,
@@ -62,7 +63,7 @@ export class LayerState {
     ids.forEach((id, i) => this.index.set(id, i));
     this.idsHash = idsHash(ids);
     const n = ids.length;
-    this.status = new Uint8Array(n).fill(4);
+    this.status = new Uint8Array(n).fill(STATUS.unknown);
     this.lastSeen = new Float64Array(n);
     this.dirty = new Uint8Array(n);
     for (const name of LAYER_METRICS[layer]) this.metrics[name] = new Float32Array(n);

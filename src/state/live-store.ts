@@ -12,6 +12,7 @@ import { combineDigest, idsHash, layerDigest } from "../protocol/digest";
 import {
   LAYER_METRICS,
   SEVERITY_RANK,
+  STATUS,
   deltaAction,
   metricSpec,
   type Alarm,
@@ -166,8 +167,8 @@ export function createLiveModel(opts: { staleMs?: number } = {}): LiveModel {
       seq: 0,
       epoch: null,
       ready: false,
-      status: new Uint8Array(n).fill(4),
-      reported: new Uint8Array(n).fill(4),
+      status: new Uint8Array(n).fill(STATUS.unknown),
+      reported: new Uint8Array(n).fill(STATUS.unknown),
       lastSeen: new Float64Array(n),
       receivedAt: new Float64Array(n),
       metrics: Object.fromEntries(LAYER_METRICS[layer].map((m) => [m, new Float32Array(n)])),
@@ -273,7 +274,8 @@ export function createLiveModel(opts: { staleMs?: number } = {}): LiveModel {
     for (let r = 0; r < d.idx.length; r++) {
       const i = d.idx[r];
       if (i < 0 || i >= n) continue;
-      if (L.status[i] === 4 && L.reported[i] !== 4) L.staleCount = Math.max(0, L.staleCount - 1);
+      if (L.status[i] === STATUS.unknown && L.reported[i] !== STATUS.unknown)
+        L.staleCount = Math.max(0, L.staleCount - 1);
       L.reported[i] = d.status[r];
       L.status[i] = d.status[r];
       L.lastSeen[i] = d.lastSeen[r];
@@ -293,8 +295,8 @@ export function createLiveModel(opts: { staleMs?: number } = {}): LiveModel {
       if (!L || !L.ready) continue;
       const limit = now - staleMs;
       for (let i = 0; i < L.ids.length; i++) {
-        if (L.status[i] !== 4 && L.receivedAt[i] < limit) {
-          L.status[i] = 4;
+        if (L.status[i] !== STATUS.unknown && L.receivedAt[i] < limit) {
+          L.status[i] = STATUS.unknown;
           L.staleCount++;
           touch(L.layer, i);
           changed++;

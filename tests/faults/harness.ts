@@ -1,64 +1,38 @@
 /**
- * Fault-test harness: real gateway child processes (`node --import tsx src/server/main.ts`), a real
- * redis-server when asked, a tiny loopback TCP proxy that can cut or stall a client's network, and helpers to
+ * Fault-test harness on top of src/testing (gateway and redis-server processes, ports, waiting): the fault
+ * fixture and tokens, a tiny loopback TCP proxy that can cut or stall a client's network, and helpers to
  * freeze the simulator and compare the client's digest and alarm list with the gateway's.
  *
  * The client under test is the app's own client model (src/live/client.ts connectLive) running in Node with a
  * setTimeout frame scheduler — the same code the browser runs, without a browser.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createServer, connect, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createClient } from "redis";
 import { connectLive, type DirectLiveConnection, type LiveConnection } from "../../src/live/client";
 import type { LayerId } from "../../src/protocol/data";
 import type { Alarm } from "../../src/protocol/live";
-import { makeFixture, writeFixture } from "../integration/fixture";
+import { makeFixture, writeFixture } from "../../src/testing/fixture";
+import { roleTokens, startGateway as spawnGateway, until, type Gateway } from "../../src/testing";
 
-export const OPERATOR = "fault-operator-token-0001";
-export const INGEST = "fault-ingest-token-0001";
-export const VIEWER = "fault-viewer-token-0001";
-export const TOKENS = {
-  tokens: [
-    { token: OPERATOR, role: "operator", name: "fault-op" },
-    { token: INGEST, role: "ingest", name: "fault-ingest" },
-    { token: VIEWER, role: "viewer", name: "fault-viewer" },
-  ],
-  anonymous: "viewer",
-};
+export {
+  freePort,
+  hasPostgres,
+  hasRedis,
+  POSTGRES_URL,
+  requireRedisInCi,
+  sleep,
+  startRedis,
+  until,
+  type RedisProc,
+} from "../../src/testing";
 
-export const hasRedis = spawnSync("redis-server", ["--version"]).status === 0;
-
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-export async function until<T>(f: () => T | Promise<T>, ms: number, what: string): Promise<NonNullable<T>> {
-  const t0 = Date.now();
-  let last: unknown;
-  while (Date.now() - t0 < ms) {
-    try {
-      const v = await f();
-      if (v) return v as NonNullable<T>;
-    } catch (e) {
-      last = e;
-    }
-    await sleep(50);
-  }
-  throw new Error(
-    `timed out after ${ms} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ""}`,
-  );
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once("error", rej);
-    s.listen(0, "127.0.0.1", () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => res(p));
-    });
-  });
-}
+const ROLES = roleTokens("fault");
+export const OPERATOR = ROLES.operator;
+export const INGEST = ROLES.ingest;
+export const VIEWER = ROLES.viewer;
+/** the RONGTWIN_TOKENS book of these tokens, for gateways started in-process */
+export const TOKENS: unknown = JSON.parse(ROLES.json);
 
 // ------------------------------------------------------------------------------------------------ test data
 export const DATA = makeFixture({ sites: 400, datacentres: 6, chargers: 40, roads: 3, sensorsPerRoad: 8 }, 11);
@@ -72,21 +46,16 @@ let dataDir: string | undefined;
 export const fixtureDir = () => (dataDir ??= writeFixture(DATA));
 
 // ------------------------------------------------------------------------------------------------ gateway process
-export interface GatewayProc {
-  proc: ChildProcess;
-  port: number;
-  url: string;
-  log: string[];
+/** A gateway on the fault fixture; `kill` defaults to SIGKILL (a crash), SIGTERM is a clean shutdown. */
+export interface GatewayProc extends Gateway {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
 export async function startGateway(port: number, env: Record<string, string> = {}): Promise<GatewayProc> {
-  const log: string[] = [];
-  const proc = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
+  const gw = await spawnGateway({
+    port,
+    readyTimeoutMs: 60_000,
     env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: "127.0.0.1",
       DATA_DIR: fixtureDir(),
       STATIC_DIR: "",
       SIM_SPEED: "120",
@@ -94,36 +63,12 @@ export async function startGateway(port: number, env: Record<string, string> = {
       SIM_REPORT_MS: "400",
       LIVE_SOURCE: "both",
       NODE_ENV: "test",
-      RONGTWIN_TOKENS: JSON.stringify(TOKENS),
+      RONGTWIN_TOKENS: ROLES.json,
       SCENARIO_DB: join(tmpdir(), `rt-fault-${port}-${Date.now()}.db`),
       ...env,
     },
-    stdio: ["ignore", "pipe", "pipe"],
   });
-  proc.stdout!.on("data", (b: Buffer) => log.push(b.toString()));
-  proc.stderr!.on("data", (b: Buffer) => log.push(b.toString()));
-  let exited = false;
-  proc.on("exit", () => (exited = true));
-  await until(
-    () => {
-      if (exited) throw new Error(`gateway exited: ${log.join("")}`);
-      return log.join("").includes("RongTwin running at");
-    },
-    60_000,
-    `gateway on ${port} to start`,
-  );
-  return {
-    proc,
-    port,
-    url: `http://127.0.0.1:${port}`,
-    log,
-    kill: (signal = "SIGKILL") =>
-      new Promise<void>((res) => {
-        if (exited) return res();
-        proc.once("exit", () => res());
-        proc.kill(signal);
-      }),
-  };
+  return Object.assign(gw, { kill: (signal: NodeJS.Signals = "SIGKILL") => gw.stop(signal) });
 }
 
 export const getJson = async <T>(url: string): Promise<T> => (await (await fetch(url)).json()) as T;
@@ -287,73 +232,5 @@ export class FaultProxy {
   async close(): Promise<void> {
     this.cut();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
-  }
-}
-
-// ------------------------------------------------------------------------------------------------ redis
-export interface RedisProc {
-  port: number;
-  url: string;
-  proc: ChildProcess;
-  stop(signal?: NodeJS.Signals): Promise<void>;
-}
-export async function startRedis(port: number, dir: string, persist = true): Promise<RedisProc> {
-  // persist: append-only file on, so a stopped-and-restarted Redis keeps its streams (the production setting);
-  // off: a restart comes back EMPTY (streams, checkpoint, epoch and leader lock gone)
-  const proc = spawn(
-    "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", persist ? "yes" : "no", "--dir", dir],
-    { stdio: "ignore" },
-  );
-  const url = `redis://127.0.0.1:${port}`;
-  let exited = false;
-  proc.on("exit", () => (exited = true));
-  await until(
-    async () => {
-      const c = createClient({ url, socket: { reconnectStrategy: false } });
-      c.on("error", () => {});
-      await c.connect();
-      const pong = await c.ping();
-      c.destroy();
-      return pong === "PONG";
-    },
-    10_000,
-    "redis-server",
-  );
-  return {
-    port,
-    url,
-    proc,
-    stop: (signal = "SIGTERM") =>
-      new Promise<void>((res) => {
-        if (exited) return res();
-        proc.once("exit", () => res());
-        proc.kill(signal);
-      }),
-  };
-}
-
-// ------------------------------------------------------------------------------------------------ PostgreSQL
-/** the test PostgreSQL server (trust auth); override with TEST_POSTGRES_URL */
-export const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-
-/**
- * Is the test PostgreSQL server reachable? In CI (CI=true) a missing server is an error (.ci/run starts one);
- * elsewhere the caller skips with a message naming it.
- */
-export async function hasPostgres(what: string): Promise<boolean> {
-  const { default: pg } = await import("pg");
-  const c = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-    await c.query("SELECT 1");
-    return true;
-  } catch (e) {
-    const msg = `PostgreSQL at ${POSTGRES_URL} is not reachable (${(e as Error).message})`;
-    if (process.env.CI === "true") throw new Error(`${what}: ${msg}; CI must start it (.ci/run)`);
-    console.warn(`[${what}] SKIPPED: ${msg} (set CI=true to make this a failure)`);
-    return false;
-  } finally {
-    await c.end().catch(() => {});
   }
 }

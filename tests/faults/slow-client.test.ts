@@ -1,5 +1,5 @@
 /**
- * A slow client that cannot keep up (issue 8 §1): the client reaches an in-process gateway (so its per-socket
+ * A slow client that cannot keep up: the client reaches an in-process gateway (so its per-socket
  * send queue can be inspected) through the loopback fault proxy, which stops reading from the gateway ("stall").
  * The gateway's BackpressureGuard must take the socket out of its layer rooms AND the alarm room, so nothing
  * more queues for it while it lags (bounded memory), then — once it drains — send a fresh snapshot per layer

@@ -3,18 +3,26 @@
  * receives what gateway A (the leader running the simulator) produces, digest agreement across gateways, and
  * recovery after B is killed and restarted.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClient } from "redis";
 import { connectLive, type LiveConnection } from "../../src/live/client";
 import { DEV_TOKENS } from "../../src/server/config";
-import { makeFixture, writeFixture } from "./fixture";
-// one set of process/port/wait helpers for every multi-process test
-import { freePort, hasRedis, sleep, until } from "../faults/harness";
+import { makeFixture, writeFixture } from "../../src/testing/fixture";
+import {
+  freePort,
+  hasRedis,
+  requireRedisInCi,
+  sleep,
+  startGateway as spawnGateway,
+  startRedis,
+  until,
+  type Gateway,
+  type RedisProc,
+} from "../../src/testing";
 
-if (!hasRedis && process.env.CI === "true")
-  throw new Error("redis-server is required in CI (apt-get install redis-server)");
-if (!hasRedis) console.warn("[redis.test] SKIPPED: redis-server not installed (set CI=true to make this a failure)");
+requireRedisInCi("redis.test");
 
 interface Health {
   leader: boolean;
@@ -32,19 +40,16 @@ describe.skipIf(!hasRedis)("redis scale-out (two gateway processes)", () => {
     sensors: data.sensors.map((s) => s.id),
   };
   const dataDir = writeFixture(data);
-  let redis: ChildProcess;
-  let redisUrl = "";
-  const gws: Record<string, { proc: ChildProcess; port: number; log: string[] }> = {};
+  let redis: RedisProc | undefined;
+  const gws: Record<string, Gateway> = {};
   let client: LiveConnection | undefined;
 
-  function startGateway(name: string, port: number): Promise<void> {
-    const log: string[] = [];
-    const proc = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
+  async function startGateway(name: string, port: number): Promise<void> {
+    gws[name] = await spawnGateway({
+      port,
+      readyTimeoutMs: 90_000,
       env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        REDIS_URL: redisUrl,
+        REDIS_URL: redis!.url,
         DATA_DIR: dataDir,
         STATIC_DIR: "",
         SIM_SPEED: "120",
@@ -54,41 +59,14 @@ describe.skipIf(!hasRedis)("redis scale-out (two gateway processes)", () => {
         NODE_ENV: "test",
         RONGTWIN_TOKENS: JSON.stringify(DEV_TOKENS),
       },
-      stdio: ["ignore", "pipe", "pipe"],
     });
-    proc.stdout!.on("data", (b: Buffer) => log.push(b.toString()));
-    proc.stderr!.on("data", (b: Buffer) => log.push(b.toString()));
-    gws[name] = { proc, port, log };
-    return until(
-      () => log.join("").includes("RongTwin running at"),
-      30000,
-      `gateway ${name} to start: ${log.join("")}`,
-    ).then(() => undefined);
   }
   const url = (name: string) => `http://127.0.0.1:${gws[name].port}`;
   const digest = async (name: string) =>
     (await getJson<{ digest: string }>(`${url(name)}/api/digest?layers=sites,chargers`)).digest;
 
   beforeAll(async () => {
-    const rport = await freePort();
-    redis = spawn(
-      "redis-server",
-      ["--port", String(rport), "--save", "", "--appendonly", "no", "--bind", "127.0.0.1"],
-      { stdio: "ignore" },
-    );
-    redisUrl = `redis://127.0.0.1:${rport}`;
-    await until(
-      async () => {
-        const c = createClient({ url: redisUrl, socket: { reconnectStrategy: false } });
-        c.on("error", () => {});
-        await c.connect();
-        const pong = await c.ping();
-        c.destroy();
-        return pong === "PONG";
-      },
-      10000,
-      "redis-server",
-    );
+    redis = await startRedis(await freePort(), mkdtempSync(join(tmpdir(), "rt-redis-it-")), false);
     const [pa, pb] = [await freePort(), await freePort()];
     await startGateway("A", pa);
     await until(async () => (await getJson<Health>(`${url("A")}/api/health`)).leader, 10000, "A to lead");
@@ -97,8 +75,8 @@ describe.skipIf(!hasRedis)("redis scale-out (two gateway processes)", () => {
 
   afterAll(async () => {
     client?.close();
-    for (const g of Object.values(gws)) g.proc.kill("SIGKILL");
-    redis?.kill("SIGKILL");
+    await Promise.all(Object.values(gws).map((g) => g.stop("SIGKILL")));
+    await redis?.stop("SIGKILL");
   });
 
   it("one leader; a client on B receives updates produced on A; digests agree on both gateways", async () => {
@@ -163,7 +141,7 @@ describe.skipIf(!hasRedis)("redis scale-out (two gateway processes)", () => {
 
   it("the client recovers after its gateway B is killed and restarted", async () => {
     const c = client!;
-    gws.B.proc.kill("SIGKILL");
+    await gws.B.stop("SIGKILL");
     await until(() => c.store.getState().connection.state === "reconnecting", 5000, "reconnecting");
     await sleep(1500); // the stream moves on while B is down
     await startGateway("B", gws.B.port);

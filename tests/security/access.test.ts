@@ -1,5 +1,5 @@
 /**
- * Access control (issue 8 §3): role tokens on the socket and the REST API, the origin allow-list, per-connection
+ * Access control: role tokens on the socket and the REST API, the origin allow-list, per-connection
  * rate limits and size limits, security headers + CSP on the served app. The kiosk/wall role (viewer) can
  * neither acknowledge alarms nor write scenarios — tested over the socket AND over REST.
  */

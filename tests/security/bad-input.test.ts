@@ -1,5 +1,5 @@
 /**
- * Bad input at every entry point (issue 8 §2), table-driven: malformed, oversized, wrong-type, wrong-version,
+ * Bad input at every entry point, table-driven: malformed, oversized, wrong-type, wrong-version,
  * injected-script and out-of-range payloads at
  *   - socket events (subscribe, unsubscribe, resync, alarm:ack, detail:subscribe, unknown events, raw frames),
  *   - POST /api/ingest, POST/PUT/DELETE /api/scenarios (real gateway over HTTP, in-process),

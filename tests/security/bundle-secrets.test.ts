@@ -1,5 +1,5 @@
 /**
- * No secret in the client bundle (issue 8 §3): scans every text file of the built app (dist/, produced by
+ * No secret in the client bundle: scans every text file of the built app (dist/, produced by
  * `npx tsx tools/ensure-build.ts` / `npm run build`; npm run test:e2e builds it) for
  *   - the gateway's token values: the development defaults, var/tokens.json and $RONGTWIN_TOKENS when present,
  *   - known secret shapes: private keys, cloud/API keys, credentials inside URLs (redis://user:pass@),

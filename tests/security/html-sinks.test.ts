@@ -1,5 +1,5 @@
 /**
- * "Strings from data are never inserted as HTML" (issue 8 §2), enforced over the source tree: every use of an
+ * "Strings from data are never inserted as HTML", enforced over the source tree: every use of an
  * HTML-parsing sink in src/ (innerHTML, outerHTML, insertAdjacentHTML, document.write(ln), srcdoc,
  * createContextualFragment, DOMParser.parseFromString, setHTMLUnsafe, jQuery-style .html()) must assign a
  * string LITERAL without interpolation (static markup written by us). Anything else — a variable, a template

@@ -4,8 +4,8 @@
  * L-shapes, schools/hospitals, factories, data-centre halls, old low-rise fabric).
  */
 import type { Building, BuildingUsage, DistrictName, LonLat } from "../../src/protocol/data";
-import { DistrictIndex, offset, round1, round6 } from "./geo";
-import { Rng } from "./prng";
+import { type DistrictIndex, offset, round1, round6 } from "./geo";
+import { type Rng } from "./prng";
 
 export interface Zone {
   name: string;

@@ -12,7 +12,7 @@ const OPERATORS: [RegExp, Operator][] = [
 ];
 
 export function normaliseOperator(s: string): Operator | null {
-  const k = s.replace(/[\s_\-]/g, "");
+  const k = s.replace(/[\s_-]/g, "");
   for (const [re, op] of OPERATORS) if (re.test(k)) return op;
   return null;
 }

@@ -4,7 +4,7 @@
  * flying in has been destroyed meanwhile.
  */
 import { Cartesian3 } from "cesium";
-import type { App } from "../../app/main";
+import type { App } from "../../app/mode-api";
 import type { CameraView } from "../../config/schema";
 import { flyToView } from "../../scene/camera";
 import type { CameraPort, ObjectRef } from "./director";

@@ -4,7 +4,7 @@
  * good coverage, sites down, worst districts), the in-service 5G density for the plan board, and a camera port that
  * frames a down site's footprint with its neighbours when the director follows its alarm.
  */
-import type { App } from "../../app/main";
+import type { App } from "../../app/mode-api";
 import { CoverageClient } from "../../planner/coverage-client";
 import type { LiveStore } from "../../state/live-store";
 import { clear, h } from "../../ui/dom";

@@ -10,12 +10,12 @@
  */
 import { districtPopulation2020, sitesTrajectory } from "../../protocol/population";
 import "./command.css";
-import type { App } from "../../app/main";
-import { installResilience, type Resilience } from "../../app/resilience";
+import { installResilience, type App, type Resilience } from "../../app/mode-api";
 import type { Alarm, Severity } from "../../protocol/live";
 import type { LayerId } from "../../protocol/data";
 import { select, setLayerVisible, uiStore, type Selection } from "../../state/ui-store";
 import { h } from "../../ui/dom";
+import { UrlFlags } from "../../ui/url-flags";
 import { t, uiLang } from "../../ui/i18n";
 import { mountAlarmBoard } from "./alarm-board";
 import { cesiumCameraPort } from "./camera-port";
@@ -26,11 +26,6 @@ import { HistoryApi } from "../../history/history-api";
 import { mountPlanBoard } from "./plan-board";
 import { mountWall } from "./wall";
 import { mountImpact, type ImpactMount } from "./impact";
-
-const num = (v: string | null, def: number, min: number, max: number) => {
-  const n = v === null ? NaN : Number(v);
-  return Number.isFinite(n) ? Math.min(max, Math.max(min, n)) : def;
-};
 
 export interface CommandHandle {
   director: Director;
@@ -45,12 +40,12 @@ export function startCommand(app: App): void {
 
 /** Mounts command mode and returns its handle (teardown, director, resilience). */
 export function createCommand(app: App): CommandHandle {
-  const params = new URLSearchParams(location.search);
-  const dwellMs = num(params.get("dwell"), 12, 1, 600) * 1000;
-  const idleMs = num(params.get("idle"), 60, 2, 86400) * 1000;
-  const tour = params.get("tour") === "0" ? [] : app.config.camera.tour;
-  const res = num(params.get("res"), 1, 0.1, 2);
-  const followParam = params.get("follow");
+  const flags = UrlFlags.ofPage();
+  const dwellMs = flags.number("dwell", 12, { min: 1, max: 600 }) * 1000;
+  const idleMs = flags.number("idle", 60, { min: 2, max: 86400 }) * 1000;
+  const tour = flags.enabled("tour") ? app.config.camera.tour : [];
+  const res = flags.number("res", 1, { min: 0.1, max: 2 });
+  const followParam = flags.string("follow");
   const severities: Severity[] =
     followParam === "none" || followParam === "0" ? [] : followParam === "major" ? ["critical", "major"] : ["critical"];
   const applyRes = () => {

@@ -4,7 +4,7 @@
  * ultra-wide one (5760 x 1080, 7680 x 2160) keeps the side columns at its edges with more globe between them.
  * The shared header (title, sample badge, clock, connection) and the inspector are moved onto the stage.
  */
-import type { App } from "../../app/main";
+import type { App } from "../../app/mode-api";
 import { h } from "../../ui/dom";
 import { t, uiLang } from "../../ui/i18n";
 

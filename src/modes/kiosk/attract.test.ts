@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
-import { AttractLoop, secondsParam, type KioskClock } from "./attract";
+import { AttractLoop, secondsFlag, type KioskClock } from "./attract";
+import { UrlFlags } from "../../ui/url-flags";
 import { CHAPTERS, PLAN_SOURCE } from "./story";
 
 /** A fake clock: advance(ms) fires due timers in order. */
@@ -160,14 +161,18 @@ describe("AttractLoop", () => {
   });
 });
 
-describe("secondsParam", () => {
+describe("secondsFlag", () => {
   it("reads seconds with bounds and falls back on bad input", () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
-    const p = new URLSearchParams("idle=8&chapter=abc&fly=0.5");
-    expect(secondsParam(p, "idle", 90, 3, 3600)).toBe(8);
-    expect(secondsParam(p, "chapter", 20, 3, 600)).toBe(20);
-    expect(secondsParam(p, "fly", 4, 1, 30)).toBe(4);
-    expect(secondsParam(p, "missing", 90, 3, 3600)).toBe(90);
+    const p = new UrlFlags(new URLSearchParams("idle=8&chapter=abc&fly=0.5&res=5"));
+    expect(secondsFlag(p, "idle", 90, 3, 3600)).toBe(8);
+    expect(secondsFlag(p, "chapter", 20, 3, 600)).toBe(20);
+    expect(secondsFlag(p, "fly", 4, 1, 30)).toBe(4);
+    expect(secondsFlag(p, "missing", 90, 3, 3600)).toBe(90);
+    expect(warn).toHaveBeenCalledTimes(2);
+    // the command wall's rule: out of range clamps to the bounds, silently
+    expect(p.number("res", 1, { min: 0.1, max: 2 })).toBe(2);
+    expect(p.number("chapter", 1, { min: 0.1, max: 2 })).toBe(1);
     expect(warn).toHaveBeenCalledTimes(2);
     warn.mockRestore();
   });

@@ -6,6 +6,8 @@
  *
  * A failing show()/reset() is logged and the loop carries on: nothing a visitor does can stop it for good.
  */
+import type { UrlFlags } from "../../ui/url-flags";
+
 export interface KioskClock {
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
@@ -132,14 +134,7 @@ export class AttractLoop {
   }
 }
 
-/** Seconds from a URL parameter, with a default and bounds; a bad value falls back to the default. */
-export function secondsParam(params: URLSearchParams, name: string, def: number, min: number, max: number): number {
-  const raw = params.get(name);
-  if (raw === null) return def;
-  const v = Number(raw);
-  if (!Number.isFinite(v) || v < min || v > max) {
-    console.warn(`kiosk: ?${name}=${raw} is not a number of seconds in [${min}, ${max}]; using ${def}`);
-    return def;
-  }
-  return v;
+/** Seconds from a URL flag, with a default and bounds; a bad value falls back to the default with a warning. */
+export function secondsFlag(flags: UrlFlags, name: string, def: number, min: number, max: number): number {
+  return flags.number(name, def, { min, max, outOfRange: "default", who: "kiosk" });
 }

@@ -13,15 +13,17 @@
  * Test hook: window.__rt.kiosk.state() -> { mode, chapter, autoChanges, starts, lang, title }.
  */
 import { POPULATION_SOURCE, sitesTrajectory } from "../../protocol/population";
-import type { App } from "../../app/main";
+import type { App } from "../../app/mode-api";
 import { flyToView } from "../../scene/camera";
 import type { LayerId } from "../../protocol/data";
 import { LAYER_IDS } from "../../protocol/data";
+import { STATUS } from "../../protocol/live";
 import { select } from "../../state/ui-store";
 import { clear, h } from "../../ui/dom";
 import { setLang, t, uiLang, type Lang } from "../../ui/i18n";
 import { inspectController } from "../../inspect";
-import { AttractLoop, secondsParam, type AttractState } from "./attract";
+import { AttractLoop, secondsFlag, type AttractState } from "./attract";
+import { UrlFlags } from "../../ui/url-flags";
 import { CHAPTERS, LIVE_LABELS, PLAN_SOURCE, type Chapter, type LiveFigureId } from "./story";
 import "./kiosk.css";
 
@@ -78,7 +80,7 @@ export function liveFigure(app: App, id: LiveFigureId): string {
     let sum = 0;
     let n = 0;
     for (let i = 0; i < col.length; i++)
-      if (L.status[i] !== 4) {
+      if (L.status[i] !== STATUS.unknown) {
         sum += col[i];
         n++;
       }
@@ -102,7 +104,7 @@ export function liveFigure(app: App, id: LiveFigureId): string {
       if (!L?.ready) return "—";
       let sum = 0;
       const col = L.metrics.charging;
-      for (let i = 0; i < col.length; i++) if (L.status[i] !== 4) sum += col[i];
+      for (let i = 0; i < col.length; i++) if (L.status[i] !== STATUS.unknown) sum += col[i];
       return Math.round(sum).toLocaleString("en-US");
     }
     case "online": {
@@ -121,10 +123,10 @@ export function liveFigure(app: App, id: LiveFigureId): string {
 
 export function startKiosk(app: App): void {
   const { twin, shell } = app;
-  const params = new URLSearchParams(location.search);
-  const idleS = secondsParam(params, "idle", 90, 3, 3600);
-  const dwellS = secondsParam(params, "chapter", 20, 3, 600);
-  const flyS = secondsParam(params, "fly", 4, 0.5, 30);
+  const flags = UrlFlags.ofPage();
+  const idleS = secondsFlag(flags, "idle", 90, 3, 3600);
+  const dwellS = secondsFlag(flags, "chapter", 20, 3, 600);
+  const flyS = secondsFlag(flags, "fly", 4, 0.5, 30);
   const defaultLang = uiLang.getState().lang;
   hardenTouch(shell.root);
 

@@ -4,6 +4,7 @@
  */
 import { Band, type DistrictName } from "../../protocol/data";
 import type { Candidate, PlannerArea, PlannerParams } from "../../protocol/scenario";
+import { haversineM } from "../../planner/geo";
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; field: string; reason: string };
 
@@ -86,13 +87,9 @@ export function applyCandidateEdit(c: Candidate, field: CandidateField, raw: str
   }
 }
 
-/** Metres between two lon/lat points (equirectangular; fine at city scale). */
+/** Metres between two lon/lat points (great circle). */
 export function distanceM(a: readonly [number, number], b: readonly [number, number]): number {
-  const R = 6371008.8,
-    rad = Math.PI / 180;
-  const x = (b[0] - a[0]) * rad * Math.cos(((a[1] + b[1]) / 2) * rad);
-  const y = (b[1] - a[1]) * rad;
-  return R * Math.hypot(x, y);
+  return haversineM(a[0], a[1], b[0], b[1]);
 }
 
 /**

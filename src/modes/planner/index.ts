@@ -1,5 +1,5 @@
 /**
- * Planner mode (?mode=planner): 5G coverage analysis and siting on the CIM scene (issue 5).
+ * Planner mode (?mode=planner): 5G coverage analysis and siting on the CIM scene.
  *  - the coverage worker (src/planner) computes best-server RSRP, demand-weighted KPIs and siting proposals;
  *  - controller.ts keeps the state and runs worker / scenario-API actions; panel.ts is the desk panel;
  *  - globe.ts drapes the heat map, draws candidates (click to place, drag to move) and a polygon being drawn.
@@ -7,12 +7,12 @@
  */
 import "./planner.css";
 import { Rectangle, type Cartesian2 } from "cesium";
-import type { App } from "../../app/main";
-import { takeToken } from "../../app/live-wiring";
+import { takeToken, type App } from "../../app/mode-api";
 import { CoverageClient } from "../../planner/coverage-client";
 import { ScenarioApi } from "../../planner/scenario-api";
 import { addBanner, setLayerVisible } from "../../state/ui-store";
 import { h } from "../../ui/dom";
+import type { CoverageKpis } from "../../planner/demand";
 import { flyToPoint } from "../../scene/camera";
 import { PlannerController } from "./controller";
 import { closeDrawnPolygon } from "./forms";
@@ -115,7 +115,7 @@ export function createPlanner(app: App): PlannerHandle {
   });
 
   // ---------------------------------------------------------- clicks, drags, double-clicks
-  let dragBefore: import("../../planner/demand").CoverageKpis | null = null;
+  let dragBefore: CoverageKpis | null = null;
   const pointer = installPointer(scene, {
     hit: (pos) => markers.hit(pos),
     dragStart(id) {

@@ -3,6 +3,7 @@
  * GeoJSON and the CSV readers (absent radio fields take the candidate defaults; present but invalid ones are errors).
  */
 import { Candidate } from "../../protocol/scenario";
+import { zodFieldErrors } from "../../protocol/zod-errors";
 import { DEFAULT_CANDIDATE } from "../candidates";
 
 export interface ImportError {
@@ -32,7 +33,7 @@ export function validateRecord(
   const r = Candidate.safeParse(withDefaults);
   if (!r.success) {
     return {
-      errors: r.error.issues.map((i) => ({ line, field: i.path.map(String).join(".") || "(row)", reason: i.message })),
+      errors: zodFieldErrors(r.error, "(row)").map((e) => ({ line, ...e })),
     };
   }
   const prev = seen.get(r.data.id);

@@ -4,7 +4,7 @@
  * per-address bucket, so no client can keep the gateway busy seeking.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { z } from "zod";
+import { type z } from "zod";
 import { LAYER_IDS, type LayerId } from "../../protocol/data";
 import {
   AlarmQuery,

@@ -6,7 +6,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { hasPostgres, POSTGRES_URL } from "../../../tests/faults/harness";
+import { hasPostgres, POSTGRES_URL } from "../../testing";
 import type { Alarm } from "../../protocol/live";
 import { LiveState, type UpdateEvent } from "../state";
 import { compress, decodeEvents, decompress, encodeEvents, encodeKeyframe } from "./codec";

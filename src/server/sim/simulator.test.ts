@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { makeFixture } from "../../../tests/integration/fixture";
+import { makeFixture } from "../../testing/fixture";
 import type { UpdateEvent } from "../state";
 import { LAYER_METRICS, dequantise, metricSpec } from "../../protocol/live";
 import { pueModel } from "./datacentres";
@@ -73,7 +73,10 @@ describe("simulator", () => {
       cleared = 0;
     for (let t = 0; t < days * DAY; t += 10 * MIN) {
       for (const e of sim.step(10 * MIN))
-        if (e.t === "a" && e.alarm.kind === "site-down") e.op === "raise" ? raised++ : cleared++;
+        if (e.t === "a" && e.alarm.kind === "site-down") {
+          if (e.op === "raise") raised++;
+          else cleared++;
+        }
     }
     // renewal process: one outage per (MTBF + MTTR) per site on average
     const expected = (N * days * DAY) / (mtbf + mttr); // ≈ 1994

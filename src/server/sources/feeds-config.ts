@@ -14,7 +14,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { resolve } from "node:path";
-import { z } from "zod";
+import { type z } from "zod";
 import { zodReason } from "../../protocol/live";
 import { TopicMapping } from "./mqtt-topics";
 import { OcppCredentials } from "./ocpp/credentials";
