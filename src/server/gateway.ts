@@ -119,7 +119,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
 
   const limits: SocketLimits = { ...DEFAULT_SOCKET_LIMITS, ...opts.limits };
   const hosts = new HostPolicy(opts.hosts ?? [], opts.host ?? "127.0.0.1");
-  const admission = new Admission(hosts, origins, limits.maxConnectionsPerAddress);
+  const admission = new Admission(hosts, origins, limits.maxConnectionsPerAddress, log);
   const app = Fastify({
     logger: false,
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
@@ -293,6 +293,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
       broadcaster.stop();
       guard.stop();
       monitor.stop();
+      admission.stop();
       io.local.disconnectSockets(true);
       io.engine.close();
       await app.close().catch(() => {});

@@ -28,6 +28,7 @@ import type { Principal, TokenBook } from "./config";
 import type { LayerData } from "./data";
 import { buildDetail } from "./detail";
 import { TokenBucket } from "./ratelimit";
+import { SetupQueue } from "./setup-queue";
 import { backlogOf, DEFAULT_SEND_BUDGET, SendBudget, type SendBudgetLimits } from "./send-queue";
 import { pacerOf, sendSnapshot, SnapshotPacer } from "./snapshot-pacer";
 import type { LiveState } from "./state";
@@ -108,6 +109,7 @@ function approxSize(args: unknown[]): number {
 
 export function attachSocketHandlers(d: SocketDeps): void {
   const { io, state } = d;
+  const setup = new SetupQueue();
   io.use((socket, next) => {
     const auth = socket.handshake.auth as { token?: unknown } | undefined;
     const raw = auth?.token ?? socket.handshake.query?.token;
@@ -148,7 +150,18 @@ export function attachSocketHandlers(d: SocketDeps): void {
       }
     };
 
-    if (!socket.recovered) {
+    if (!socket.recovered) sendHello();
+    // the alarm list is the one large message every new socket gets: sent in slices (SetupQueue) so a burst of
+    // handshakes does not encode it dozens of times in one turn. A recovered session gets it too: alarm events are
+    // emitted per gateway to its own sockets (see Broadcaster), so a session recovered on ANOTHER gateway has not
+    // seen them all
+    setup.add(() => {
+      if (!socket.connected) return;
+      void socket.join(ALARM_ROOM);
+      socket.emit(EVENTS.alarms, state.alarms.message(d.bus.epoch));
+    });
+
+    function sendHello(): void {
       const hello: Hello = {
         v: PROTOCOL_VERSION,
         serverId: d.bus.serverId,
@@ -161,12 +174,6 @@ export function attachSocketHandlers(d: SocketDeps): void {
       const simMs = d.simNow();
       if (simMs !== undefined) hello.clock = { simMs, wallMs: Date.now(), speed: d.simSpeed() };
       socket.emit(EVENTS.hello, hello);
-      void socket.join(ALARM_ROOM);
-      socket.emit(EVENTS.alarms, state.alarms.message(d.bus.epoch));
-    } else {
-      // recovered: the missed packets are replayed, but alarm events are emitted per gateway to its own sockets
-      // (see Broadcaster), so a session recovered on ANOTHER gateway has not seen them all — send the list
-      socket.emit(EVENTS.alarms, state.alarms.message(d.bus.epoch));
     }
 
     const handlers: { [E in ClientEvent]: (msg: never) => void } = {

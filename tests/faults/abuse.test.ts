@@ -6,11 +6,16 @@
  *   - the normal client's digest equals the gateway's (after freezing the simulator),
  *   - its p95 delta latency (gateway flush -> client receipt) < 500 ms,
  *   - the gateway's peak RSS < RSS_BOUND_MB,
- *   - the gateway's event-loop delay p99 (worst 5-second window during the attack) < 100 ms.
+ *   - the gateway's own event-loop delay p99 (worst 5-second window during the attack) < 100 ms: the delay the
+ *     gateway's own CPU work caused (ProcessMonitor `ownP99Ms`). The wall-clock p99 is printed beside it with the
+ *     idle baseline from the same run: on a host shared with other loads the wall figure mostly measures the host
+ *     (time the process was not scheduled), the own figure measures the gateway.
+ * Every wait is bounded, so a stuck attack or a gateway that stops answering fails with a message, not a hang.
  * The alarm flood needs the ingest role, so it runs with an ingest token beside the anonymous attacker.
  */
 import { request } from "node:http";
 import { readFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { io as ioc, type Socket } from "socket.io-client";
 import { LAYER_IDS, type LayerId } from "../../src/protocol/data";
@@ -38,7 +43,11 @@ const IDS = Object.fromEntries(
 ) as Record<LayerId, string[]>;
 
 interface Health {
-  process: { rssMB: number; peakRssMB: number; loop: { windows: { end: number; p99Ms: number; maxMs: number }[] } };
+  process: {
+    rssMB: number;
+    peakRssMB: number;
+    loop: { windows: { end: number; p99Ms: number; maxMs: number; ownP99Ms: number; ownMaxMs: number }[] };
+  };
   slowClients: { lagged: number; dropped: number; overBudget: number };
   alarms: { active: number; omitted: number };
 }
@@ -75,10 +84,12 @@ class Attacker {
     return s;
   }
 
+  /** true once connected, false when refused or not connected within 5 s */
   private connected(s: Socket): Promise<boolean> {
     return new Promise((res) => {
-      s.once("connect", () => res(true));
-      s.once("connect_error", () => res(false));
+      const t = setTimeout(() => res(false), 5000);
+      s.once("connect", () => (clearTimeout(t), res(true)));
+      s.once("connect_error", () => (clearTimeout(t), res(false)));
     });
   }
 
@@ -201,7 +212,8 @@ async function alarmFlood(url: string, until: number, tally: Tally): Promise<voi
   }
 }
 
-const health = async (url: string): Promise<Health> => (await (await fetch(`${url}/api/health`)).json()) as Health;
+const health = async (url: string): Promise<Health> =>
+  (await (await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(10_000) })).json()) as Health;
 
 function p95(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -215,7 +227,7 @@ describe(`abuse run (${SECONDS} s)`, () => {
       DATA_DIR: "public/data",
       SIM_SPEED: "60",
       SIM_REPORT_MS: "6000",
-      NODE_OPTIONS: "",
+      NODE_OPTIONS: process.env.ABUSE_NODE_OPTIONS ?? "", // e.g. --cpu-prof --cpu-prof-dir=DIR to profile the gateway
     });
   }, 90_000);
   afterAll(async () => {
@@ -262,15 +274,21 @@ describe(`abuse run (${SECONDS} s)`, () => {
     await sleep(5500); // let the gateway close the last 5-second window
     const h = await health(gw.url);
     const windows = h.process.loop.windows.filter((w) => w.end > t0 + 5000 && w.end <= until + 5500);
-    const loopP99 = Math.max(...windows.map((w) => w.p99Ms));
-    const loopMax = Math.max(...windows.map((w) => w.maxMs));
+    const idle = h.process.loop.windows.filter((w) => w.end <= t0);
+    const worst = (ws: typeof windows, k: keyof (typeof windows)[number]) => Math.max(...ws.map((w) => w[k]));
+    const loopP99 = worst(windows, "p99Ms");
+    const loopMax = worst(windows, "maxMs");
+    const ownP99 = worst(windows, "ownP99Ms");
+    const ownMax = worst(windows, "ownMaxMs");
     const deltaP95 = p95(latency);
     const peakRss = Math.max(...rss, h.process.peakRssMB);
-    const agreed = await freezeAndCompare(c, gw.url, [...LAYER_IDS], 60_000);
+    const agreed = await freezeAndCompare(c, gw.url, [...LAYER_IDS], 15_000);
     console.log(
       `[abuse] ${SECONDS} s: normal client ${latency.length} deltas, p95 latency ${deltaP95} ms (before the attack ${baselineP95} ms); ` +
         `gateway RSS ${baselineRss} MB before, peak ${peakRss} MB (bound ${RSS_BOUND_MB} MB); ` +
-        `event-loop p99 ${loopP99} ms (worst 5 s window of ${windows.length}), max ${loopMax} ms; ` +
+        `event-loop delay (worst 5 s window of ${windows.length}) own p99 ${ownP99} ms, max ${ownMax} ms ` +
+        `(idle before the attack ${worst(idle, "ownP99Ms")} / ${worst(idle, "ownMaxMs")} ms); ` +
+        `wall p99 ${loopP99} ms, max ${loopMax} ms (idle ${worst(idle, "p99Ms")} / ${worst(idle, "maxMs")} ms, host load ${loadavg()[0].toFixed(1)} on ${cpus().length} cores); ` +
         `slow clients ${JSON.stringify(h.slowClients)}; alarms ${JSON.stringify(h.alarms)}; digest equal ${agreed.digest.slice(0, 40)}…\n` +
         `[abuse] attacker: ${attacker.tally}`,
     );
@@ -278,7 +296,7 @@ describe(`abuse run (${SECONDS} s)`, () => {
     c.close();
     expect(deltaP95).toBeLessThan(500);
     expect(peakRss).toBeLessThan(RSS_BOUND_MB);
-    expect(loopP99).toBeLessThan(100);
+    expect(ownP99).toBeLessThan(100);
     expect(windows.length).toBeGreaterThanOrEqual(Math.floor(SECONDS / 5) - 1);
   }, 240_000);
 });
