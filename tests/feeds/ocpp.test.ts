@@ -230,7 +230,7 @@ describe("OCPP 1.6J central system", () => {
     }
     expect(got.map((g) => g.method)).toEqual(["Reset", "ChangeAvailability", "RemoteStartTransaction"]);
     expect(got[2].params).toEqual({ idTag: "OPS-1", connectorId: 1 });
-    expect(logs.filter((l) => l.startsWith(`ocpp audit: fault-op (operator) -> ${id}`))).toHaveLength(3);
+    expect(logs.filter((l) => l.startsWith(`ocpp audit: fault-operator (operator) -> ${id}`))).toHaveLength(3);
     expect(
       (await post(`${gw.url}/api/ocpp/charge-points/EV-NOT-HERE/command`, OPERATOR, { action: "Reset", type: "Hard" }))
         .status,

@@ -88,7 +88,7 @@ async function exactnessAcrossRestart(url: string) {
     // restored: same state (digest includes seq) as the last one recorded before the restart
     expect(gw.state.digest().digest).toBe(before[1]);
     const fire = gw.state.alarms.list().find((x) => x.kind === "fire");
-    expect(fire?.ackedBy).toBe("fault-op");
+    expect(fire?.ackedBy).toBe("fault-operator");
     expect(fire?.clearedAt).toBeUndefined();
     await sampleDigests(gw, 2500, live);
     await gw.history!.writer.flush();
@@ -143,12 +143,12 @@ describe("history on SQLite (in-process gateway)", () => {
     const al = (await (await get(gw, "/api/history/alarms?layer=chargers&severity=critical")).json()) as {
       alarms: Alarm[];
     };
-    expect(al.alarms.find((a) => a.kind === "fire")?.ackedBy).toBe("fault-op");
+    expect(al.alarms.find((a) => a.kind === "fire")?.ackedBy).toBe("fault-operator");
     const csv = await (await get(gw, "/api/history/alarms?format=csv&layer=chargers")).text();
     expect(csv.split("\n")[0]).toBe(
       "id,layer,objectId,kind,severity,raisedAt,clearedAt,ackedAt,ackedBy,value,text_zh,text_en",
     );
-    expect(csv).toContain("fault-op");
+    expect(csv).toContain("fault-operator");
     const ex = await get(gw, `/api/history/export?layer=sites&from=${range.from}&to=${range.from + 60_000}`);
     expect(ex.headers.get("content-type")).toContain("text/csv");
     const lines = (await ex.text()).trim().split("\n");
