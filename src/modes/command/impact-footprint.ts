@@ -93,6 +93,11 @@ export class ImpactFootprint {
     scene.requestRender();
   }
 
+  /** scene primitives this footprint adds, counting each neighbour ring (it changes with the outages) */
+  primitiveCount(): number {
+    return (this.prim ? 1 : 0) + (this.rings ? 1 + this.rings.length : 0);
+  }
+
   private clear(): void {
     const sc = this.scene;
     if (sc && !sc.isDestroyed()) {

@@ -254,6 +254,7 @@ export function createCommand(app: App): CommandHandle {
       rebuild: (reason = "test") => resilience.rebuild(reason),
       layout: () => wall.layout(),
       historyLength: () => board.history.length,
+      impactPrimitives: () => impact?.footprint.primitiveCount() ?? 0,
       impact: () => {
         const r = impact?.feed.latest();
         return r ? { ...r, runs: r.runs.length / 3, drawn: impact!.footprint.drawn } : null;
