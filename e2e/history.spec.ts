@@ -55,6 +55,10 @@ test("the wall opens with the last hour of trends, replays an injected alarm's m
   // inject a critical alarm on a data centre and wait until history holds it
   const dcs = sampleFile<{ items: { id: string }[] }>("datacentres.json").items;
   const target = dcs[1];
+  // stamped with the twin's clock: the simulator runs it at x30, so a wall-clock stamp would sit behind every
+  // simulated alarm of the last minutes and never be among the newest the timeline lists
+  const health = (await api(page, "/api/health")) as { sim?: { simTime?: number } };
+  const ts = health.sim?.simTime ?? Date.now();
   const res = await page.request.post("/api/ingest", {
     headers: { authorization: "Bearer dev-ingest-token" },
     data: {
@@ -62,7 +66,7 @@ test("the wall opens with the last hour of trends, replays an injected alarm's m
         {
           layer: "datacentres",
           id: target.id,
-          ts: Date.now(),
+          ts,
           alarm: { kind: "e2e-history", severity: "critical", text: "e2e 回放告警", text_en: "e2e replay alarm" },
         },
       ],
@@ -89,7 +93,18 @@ test("the wall opens with the last hour of trends, replays an injected alarm's m
 
   // jump to it from the timeline's alarm list: the page reloads as a replay of that moment
   const select = page.getByTestId("timeline-alarms");
-  await expect(select.locator(`option[data-alarm="${recorded.id}"]`)).toHaveCount(1, { timeout: 40_000 });
+  // the list holds the newest alarms and reloads when it gets focus (as when an operator opens it); the
+  // simulator's alarm storm soon pushes an older alarm out, so open it now
+  await expect
+    .poll(
+      async () => {
+        await select.blur();
+        await select.focus();
+        return select.locator(`option[data-alarm="${recorded.id}"]`).count();
+      },
+      { timeout: 40_000, intervals: [1000] },
+    )
+    .toBe(1);
   await select.selectOption({ value: String(recorded.raisedAt) });
   await page.waitForURL(/replay=/, { timeout: 30_000 });
   await page.waitForFunction(() => document.body.dataset.ready === "true", null, { timeout: 300_000 });
