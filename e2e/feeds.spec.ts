@@ -4,16 +4,15 @@
  * so no simulated alarm queues ahead of the charge point's.
  */
 import { expect, test } from "@playwright/test";
-import { spawn, type ChildProcess } from "node:child_process";
 import { RPCClient } from "ocpp-rpc";
 import type { RPC_ClientOptions } from "ocpp-rpc/lib/client";
-import { freePort } from "../tests/faults/harness";
+import { freePort, startGateway, type Gateway } from "../src/testing";
 import { sampleFile, shot } from "./helpers";
 
 const PASSWORD = "e2e-charge-point-password";
 
 test.describe("OCPP charge point on the command wall", () => {
-  let gw: ChildProcess | null = null;
+  let gw: Gateway | null = null;
   let base = "";
   const chargers = sampleFile<{ items: { id: string; lon: number; lat: number; connectors: number }[] }>(
     "chargers.json",
@@ -23,37 +22,20 @@ test.describe("OCPP charge point on the command wall", () => {
   test.beforeAll(async () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    gw = spawn("npx", ["tsx", "src/server/main.ts"], {
+    gw = await startGateway({
+      port,
+      readyTimeoutMs: 90_000,
       env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: "127.0.0.1",
         STATIC_DIR: "dist",
         SCENARIO_DB: "var/e2e-feeds.db",
         LIVE_SOURCE: "ingest,ocpp",
         OCPP_CREDENTIALS: JSON.stringify({ chargePoints: { [target.id]: PASSWORD } }),
         OCPP_HEARTBEAT_S: "300",
       },
-      stdio: "ignore",
-      detached: true,
     });
-    const t0 = Date.now();
-    while (Date.now() - t0 < 90_000) {
-      try {
-        if ((await fetch(`${base}/api/health`)).ok) return;
-      } catch {
-        /* not up yet */
-      }
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    throw new Error("feeds e2e gateway did not start");
   });
-  test.afterAll(() => {
-    try {
-      if (gw?.pid) process.kill(-gw.pid, "SIGTERM");
-    } catch {
-      /* already gone */
-    }
+  test.afterAll(async () => {
+    await gw?.stop();
   });
 
   test("a charge point connects, goes Faulted, and the wall's camera follows the alarm", async ({ page }) => {

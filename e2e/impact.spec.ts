@@ -5,8 +5,7 @@
  * without good coverage; clearing the fault removes the footprint. Screenshots at 1920×1080 and 3840×2160.
  */
 import { expect, test, type Page } from "@playwright/test";
-import { spawn, type ChildProcess } from "node:child_process";
-import { freePort } from "../tests/faults/harness";
+import { freePort, startGateway, type Gateway } from "../src/testing";
 import { sampleFile, shot } from "./helpers";
 
 const TOKENS = JSON.stringify({
@@ -42,41 +41,24 @@ function cluster(): Site[] {
 }
 
 test.describe("outage impact (own gateway, ingest only)", () => {
-  let gw: ChildProcess | null = null;
+  let gw: Gateway | null = null;
   let base = "";
   test.beforeAll(async () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    gw = spawn("npx", ["tsx", "src/server/main.ts"], {
+    gw = await startGateway({
+      port,
+      readyTimeoutMs: 90_000,
       env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: "127.0.0.1",
         STATIC_DIR: "dist",
         SCENARIO_DB: `var/e2e-impact-${port}.db`,
         RONGTWIN_TOKENS: TOKENS,
         LIVE_SOURCE: "ingest",
       },
-      stdio: "ignore",
-      detached: true,
     });
-    const t0 = Date.now();
-    while (Date.now() - t0 < 90_000) {
-      try {
-        if ((await fetch(`${base}/api/health`)).ok) return;
-      } catch {
-        /* not up yet */
-      }
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    throw new Error("impact e2e gateway did not start");
   });
-  test.afterAll(() => {
-    try {
-      if (gw?.pid) process.kill(-gw.pid, "SIGTERM");
-    } catch {
-      /* already gone */
-    }
+  test.afterAll(async () => {
+    await gw?.stop();
   });
 
   const ingest = async (records: unknown[]) => {

@@ -14,27 +14,14 @@ import {
   toLocal,
 } from "./geo";
 import type { GridGeometry, Thresholds } from "./coverage";
+import { ESTIMATES_2018 } from "../protocol/population";
 
 /**
  * Official 2018-12-31 population estimates of Fuzhou's 13 county-level divisions (sum 7,740,000).
  * Source: citypopulation.de, Fujian administrative divisions (district estimates listed beside the 2020 census
  * total 8,291,268 for Fuzhou), as transcribed in the project's reference notes (fuzhou-geography.json).
  */
-export const DISTRICT_POPULATION_2018: Readonly<Record<DistrictName, number>> = {
-  鼓楼区: 740000,
-  台江区: 486000,
-  仓山区: 836000,
-  晋安区: 877000,
-  马尾区: 262000,
-  长乐区: 739000,
-  福清市: 1316000,
-  闽侯县: 725000,
-  连江县: 593000,
-  罗源县: 212000,
-  闽清县: 240000,
-  永泰县: 254000,
-  平潭县: 460000,
-};
+export const DISTRICT_POPULATION_2018: Readonly<Record<DistrictName, number>> = ESTIMATES_2018;
 
 /**
  * 每万人拥有5G基站数 target for 2025: 35 (baseline 2022: 18.6). Source: 榕政办〔2023〕86号 福州市新型基础设施建设

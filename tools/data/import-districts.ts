@@ -18,6 +18,7 @@ import { fileURLToPath } from "node:url";
 import * as turf from "@turf/turf";
 import type { Feature, MultiPolygon, Polygon, Position } from "geojson";
 import { repairPolygon } from "./repair";
+import { ESTIMATES_2018 } from "../../src/protocol/population";
 import { DISTRICTS, DistrictsFile, RiverFile, parseDataFile } from "../../src/protocol/data";
 import type { DistrictFeature, DistrictName, LonLat } from "../../src/protocol/data";
 
@@ -47,21 +48,7 @@ export const NAME_EN: Readonly<Record<DistrictName, string>> = {
 /** Transcribed from /work/shared/reference/fuzhou-geography.json population.districts_estimate_2018. */
 export const POPULATION_SOURCE =
   "citypopulation.de, Fujian admin divisions: official 2018-12-31 estimates of Fuzhou's districts (sum 7,740,000)";
-export const POPULATION_2018: Readonly<Record<DistrictName, number>> = {
-  鼓楼区: 740000,
-  台江区: 486000,
-  仓山区: 836000,
-  晋安区: 877000,
-  马尾区: 262000,
-  长乐区: 739000,
-  福清市: 1316000,
-  闽侯县: 725000,
-  连江县: 593000,
-  罗源县: 212000,
-  闽清县: 240000,
-  永泰县: 254000,
-  平潭县: 460000,
-};
+export const POPULATION_2018: Readonly<Record<DistrictName, number>> = ESTIMATES_2018;
 
 export interface TransformOptions {
   /** Douglas–Peucker tolerance, degrees. */
