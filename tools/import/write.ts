@@ -16,21 +16,14 @@ import {
 } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { DATA_FILES } from "../../src/server/data-files";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const SAMPLE_DIR = path.join(ROOT, "public/data");
 export const DEFAULT_DATA_DIR = path.join(ROOT, "var/data");
 
-const BASE_FILES = [
-  "districts.geojson",
-  "river.geojson",
-  "landmarks.json",
-  "roads.json",
-  "sites.json",
-  "datacentres.json",
-  "chargers.json",
-  "sensors.json",
-];
+/** the layer and base files a data directory holds (the gateway serves exactly these at /data/) */
+const BASE_FILES = DATA_FILES;
 
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   mkdirSync(path.dirname(file), { recursive: true });
