@@ -111,7 +111,11 @@ test("the wall opens with the last hour of trends, replays an injected alarm's m
   await expect(page.getByTestId("time-state")).toHaveAttribute("data-state", "replay");
   await expect(page.getByTestId("time-state")).toContainText("REPLAY");
   await page.evaluate(() => window.__rt!.app.live!.conn.ready);
-  // pause, then the page's state is the stored state at the replay clock
+  // the session plays from the alarm's moment (the button shows pause once the gateway's clock says so); pause it,
+  // then the page's state is the stored state at the replay clock
+  await expect
+    .poll(() => page.evaluate(() => window.__rt!.app.live!.replay!.clock.getState().playing), { timeout: 20_000 })
+    .toBe(true);
   await page.getByTestId("timeline-play").click();
   await expect
     .poll(() => page.evaluate(() => window.__rt!.app.live!.replay!.clock.getState().playing), { timeout: 10_000 })
