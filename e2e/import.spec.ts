@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import iconv from "iconv-lite";
 import { freePort, startGateway, type GatewayProc } from "../tests/faults/harness";
-import { openApp, shot } from "./helpers";
+import { shot } from "./helpers";
 
 // WGS84 positions in the urban core and their GCJ-02 coordinates (published forward transform)
 const SITES = [
