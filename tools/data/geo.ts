@@ -4,6 +4,7 @@
  */
 import type { DistrictName, DistrictsFile, LonLat, RiverFile } from "../../src/protocol/data";
 import type { LandMask } from "./landmask";
+import { inPolys, type PolyRings } from "./rings";
 
 export const EARTH_R = 6371008.8;
 const RAD = Math.PI / 180;
@@ -26,24 +27,6 @@ export function distanceM(a: LonLat, b: LonLat): number {
 
 export const round6 = (v: number): number => Math.round(v * 1e6) / 1e6;
 export const round1 = (v: number): number => Math.round(v * 10) / 10;
-
-interface PolyRings {
-  bbox: [number, number, number, number];
-  rings: Float64Array[]; // flat x,y pairs, ring 0 outer, others holes
-}
-
-function inRing(x: number, y: number, r: Float64Array): boolean {
-  let inside = false;
-  const n = r.length / 2;
-  for (let i = 0, j = n - 1; i < n; j = i++) {
-    const xi = r[2 * i],
-      yi = r[2 * i + 1],
-      xj = r[2 * j],
-      yj = r[2 * j + 1];
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
 
 export interface DistrictInfo {
   name: DistrictName;
@@ -112,14 +95,7 @@ export class DistrictIndex {
   contains(name: DistrictName, x: number, y: number): boolean {
     const d = this.get(name);
     if (x < d.bbox[0] || x > d.bbox[2] || y < d.bbox[1] || y > d.bbox[3]) return false;
-    for (const p of d.polys) {
-      if (x < p.bbox[0] || x > p.bbox[2] || y < p.bbox[1] || y > p.bbox[3]) continue;
-      if (!inRing(x, y, p.rings[0])) continue;
-      let hole = false;
-      for (let i = 1; i < p.rings.length && !hole; i++) hole = inRing(x, y, p.rings[i]);
-      if (!hole) return true;
-    }
-    return false;
+    return inPolys(d.polys, x, y);
   }
 
   districtAt(x: number, y: number): DistrictName | null {

@@ -4,6 +4,7 @@
  * although they are administered from Taiwan and none of the plan's infrastructure is built there.
  */
 import type { LandWaterFile, LonLat } from "../../src/protocol/data";
+import { inPolys, type PolyRings } from "./rings";
 
 /**
  * The Matsu (马祖) island groups, [west, south, east, north] degrees, generous boxes around 南竿, 北竿, 东引 and
@@ -16,12 +17,7 @@ export const MATSU_BOXES: readonly { name: string; bbox: [number, number, number
   { name: "莒光", bbox: [119.9, 25.93, 120.0, 26.0] },
 ];
 
-interface Poly {
-  bbox: [number, number, number, number];
-  rings: Float64Array[];
-}
-
-function toPoly(rings: LonLat[][]): Poly {
+function toPoly(rings: LonLat[][]): PolyRings {
   const bbox: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
   for (const [x, y] of rings[0]) {
     bbox[0] = Math.min(bbox[0], x);
@@ -32,36 +28,12 @@ function toPoly(rings: LonLat[][]): Poly {
   return { bbox, rings: rings.map((r) => Float64Array.from(r.flat())) };
 }
 
-function inRing(x: number, y: number, r: Float64Array): boolean {
-  let inside = false;
-  const n = r.length / 2;
-  for (let i = 0, j = n - 1; i < n; j = i++) {
-    const xi = r[2 * i],
-      yi = r[2 * i + 1],
-      xj = r[2 * j],
-      yj = r[2 * j + 1];
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
-
-function inPolys(polys: readonly Poly[], x: number, y: number): boolean {
-  for (const p of polys) {
-    if (x < p.bbox[0] || x > p.bbox[2] || y < p.bbox[1] || y > p.bbox[3]) continue;
-    if (!inRing(x, y, p.rings[0])) continue;
-    let hole = false;
-    for (let i = 1; i < p.rings.length && !hole; i++) hole = inRing(x, y, p.rings[i]);
-    if (!hole) return true;
-  }
-  return false;
-}
-
 export const inMatsu = (x: number, y: number): boolean =>
   MATSU_BOXES.some(({ bbox: b }) => x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3]);
 
 export class LandMask {
-  private readonly land: Poly[];
-  private readonly river: Poly[];
+  private readonly land: PolyRings[];
+  private readonly river: PolyRings[];
 
   constructor(file: LandWaterFile) {
     const polys = (kind: "land" | "river") =>
