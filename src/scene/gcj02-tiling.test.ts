@@ -42,4 +42,24 @@ describe("GCJ-02 tiling scheme", () => {
       }
     });
   }
+
+  it("gives the same shifted tile in native (Web Mercator metre) coordinates, the ones Cesium draws imagery by", () => {
+    const gcj = new Gcj02TilingScheme();
+    const z = 16;
+    const t = gcj.positionToTileXY(Cartographic.fromDegrees(P.wgs[0], P.wgs[1]), z)!;
+    const r = gcj.tileXYToRectangle(t.x, t.y, z);
+    const native = gcj.tileXYToNativeRectangle(t.x, t.y, z);
+    const sw = merc(CesiumMath.toDegrees(r.west), CesiumMath.toDegrees(r.south));
+    const ne = merc(CesiumMath.toDegrees(r.east), CesiumMath.toDegrees(r.north));
+    for (const [a, b] of [
+      [native.west, sw.x],
+      [native.south, sw.y],
+      [native.east, ne.x],
+      [native.north, ne.y],
+    ] as const)
+      expect(Math.abs(a - b)).toBeLessThan(0.01);
+    // and not the plain tile's: that one is ~500 m away
+    const plain = new WebMercatorTilingScheme().tileXYToNativeRectangle(t.x, t.y, z);
+    expect(Math.hypot(plain.west - native.west, plain.south - native.south)).toBeGreaterThan(300);
+  });
 });

@@ -16,8 +16,11 @@ function gcjToWgs(lonDeg: number, latDeg: number): [number, number] {
 }
 
 export class Gcj02TilingScheme extends WebMercatorTilingScheme {
+  /** the uncorrected tiles (Cesium's own methods call each other, so the shifted ones cannot start from `super`) */
+  private readonly plain = new WebMercatorTilingScheme();
+
   override tileXYToRectangle(x: number, y: number, level: number, result?: Rectangle): Rectangle {
-    const r = super.tileXYToRectangle(x, y, level);
+    const r = this.plain.tileXYToRectangle(x, y, level);
     const [w, s] = gcjToWgs(deg(r.west), deg(r.south));
     const [e, n] = gcjToWgs(deg(r.east), deg(r.north));
     const out = result ?? new Rectangle();
@@ -28,8 +31,14 @@ export class Gcj02TilingScheme extends WebMercatorTilingScheme {
     return out;
   }
 
+  /** Cesium places Web Mercator imagery by the tiles' native (metre) rectangles: they must be the shifted ones too,
+   *  or each tile's texture is shifted but clipped to its uncorrected footprint (features cut off ~500 m away). */
+  override tileXYToNativeRectangle(x: number, y: number, level: number, result?: Rectangle): Rectangle {
+    return this.rectangleToNativeRectangle(this.tileXYToRectangle(x, y, level), result);
+  }
+
   override positionToTileXY(position: Cartographic, level: number, result?: Cartesian2): Cartesian2 {
     const [gx, gy] = gcoord.transform([deg(position.longitude), deg(position.latitude)], gcoord.WGS84, gcoord.GCJ02);
-    return super.positionToTileXY(Cartographic.fromDegrees(gx, gy), level, result);
+    return this.plain.positionToTileXY(Cartographic.fromDegrees(gx, gy), level, result);
   }
 }
