@@ -20,7 +20,7 @@ import type {
 import { createViewer } from "../scene/viewer";
 import { drawDistricts, type DistrictsView } from "../scene/districts";
 import { LandWaterView } from "../scene/landwater";
-import { loadBuildings } from "../scene/buildings";
+import { buildingsOrigin, loadBuildings } from "../scene/buildings";
 import { fenceCamera, flyToPoint, setView } from "../scene/camera";
 import { installInteraction } from "../scene/interaction";
 import { ScenePicker } from "../scene/picking";
@@ -29,7 +29,7 @@ import { createDataCentresLayer } from "../layers/datacentres";
 import { createChargersLayer } from "../layers/chargers";
 import { SensorsLayer } from "../layers/sensors";
 import type { Layer, PickRef } from "../layers/types";
-import { addBanner, select, uiStore } from "../state/ui-store";
+import { addBanner, select, setBuildingsOrigin, uiStore } from "../state/ui-store";
 import { uiLang } from "../ui/i18n";
 
 export interface TwinData {
@@ -71,11 +71,19 @@ export function createTwin(opts: TwinOptions): Twin {
   const { config, data } = opts;
   const widget = createViewer({ container: opts.container, config, msaaSamples: opts.msaaSamples });
   const scene = widget.scene;
-  const landwater = data.landwater ? new LandWaterView(widget, data.landwater) : null;
+  // a configured basemap (imagery) already shows land and water: the opaque land surface would hide it
+  const imagery = config.basemap.type !== "embedded";
+  const landwater = data.landwater && !imagery ? new LandWaterView(widget, data.landwater) : null;
   const districtsAt = scene.primitives.length;
-  // with land and water drawn, districts are a light tint and the river is a surface, not a line
+  // with land and water drawn (or imagery under them), districts are a light tint and the river is not a line
   const districts = data.districts
-    ? drawDistricts(scene, data.districts, data.landmarks, landwater ? null : data.river, landwater ? 0.22 : 0.78)
+    ? drawDistricts(
+        scene,
+        data.districts,
+        data.landmarks,
+        landwater || imagery ? null : data.river,
+        landwater || imagery ? 0.22 : 0.78,
+      )
     : null;
   landwater?.addWater(districtsAt + 1);
   if (data.districts) widget.creditDisplay.addStaticCredit(new Credit(data.districts.attribution));
@@ -142,6 +150,7 @@ export function createTwin(opts: TwinOptions): Twin {
       .then((ts) => {
         if (widget.isDestroyed()) return;
         twin.buildings = ts;
+        setBuildingsOrigin(buildingsOrigin(ts, config.buildingsTileset ?? ""));
         ts.show = uiStore.getState().buildingsVisible;
         // the buildings' pick shaders: compiled when the first tiles are in, not on the first click
         ts.initialTilesLoaded.addEventListener(() => picker.warmSoon(500));

@@ -1,7 +1,8 @@
 /**
  * The CIM building layer: a 3D Tiles tileset (the project's generated one by default, or a real CIM tileset from
  * config) styled as translucent blue-cyan blocks with a height gradient. Features are pickable; their properties
- * (id, usage, floors, heightM, district) feed the inspector.
+ * (id, usage, floors, heightM, district) feed the inspector. Where the tileset came from (generated sample city or
+ * `npm run import -- buildings`, and the source file) is read from its tileset.json `asset.extras.rongtwin`.
  */
 import {
   Cesium3DTileColorBlendMode,
@@ -10,6 +11,7 @@ import {
   Cesium3DTileset,
   type Scene,
 } from "cesium";
+import { z } from "zod";
 
 export const BUILDING_STYLE = new Cesium3DTileStyle({
   color: {
@@ -36,6 +38,28 @@ export async function loadBuildings(scene: Scene, url: string): Promise<Cesium3D
   tileset.colorBlendAmount = 0.75;
   scene.primitives.add(tileset);
   return tileset;
+}
+
+/** Where the building tileset came from and how many buildings it holds (null: not stated by the tileset). */
+export interface BuildingsOrigin {
+  sample: boolean;
+  source: string | null;
+  count: number | null;
+}
+
+/** The stamp the project's tiler writes (tools/tiles/build-buildings.ts); a tileset without it is someone's real model. */
+const RongtwinStamp = z.object({
+  sample: z.boolean().default(true),
+  source: z.string().max(500).optional(),
+  buildings: z.number().int().nonnegative().optional(),
+});
+
+export function buildingsOrigin(tileset: Pick<Cesium3DTileset, "asset">, url: string): BuildingsOrigin {
+  const asset = z.object({ extras: z.object({ rongtwin: z.unknown() }).partial().optional() }).safeParse(tileset.asset);
+  const stamp = asset.success ? RongtwinStamp.safeParse(asset.data.extras?.rongtwin) : null;
+  if (!stamp?.success) return { sample: false, source: url.split(/[?#]/)[0]!, count: null };
+  const { sample, source, buildings } = stamp.data;
+  return { sample, source: sample ? null : (source ?? null), count: buildings ?? null };
 }
 
 export type BuildingProps = { id: string; usage: string; floors: number; heightM: number; district: string };

@@ -5,6 +5,8 @@
  * (DATA_DIR/tiles/buildings, written by `npm run import -- buildings`) are served at /tiles/buildings/ in place of
  * the sample city's. A local basemap, DATA_DIR/basemap.mbtiles (raster MBTiles: PNG/JPEG/WebP tiles, TMS rows), is
  * served at /basemap/{z}/{x}/{y} for a scene.json `xyz` basemap with that URL: offline imagery, no tile server.
+ * A DATA_DIR/scene.json (the scene for this data: its basemap, camera views) is served at /config/scene.json in place
+ * of the build's, so a data directory selects its basemap without rebuilding the app; the page validates it.
  */
 import { createReadStream, existsSync } from "node:fs";
 import { join } from "node:path";
@@ -33,6 +35,11 @@ export async function registerDataFiles(app: FastifyInstance, dataDir: string): 
       return reply.type(type).header("cache-control", "no-cache").send(createReadStream(file));
     });
   }
+  const scene = join(dataDir, "scene.json");
+  if (existsSync(scene))
+    app.get("/config/scene.json", async (_req, reply) =>
+      reply.type("application/json").header("cache-control", "no-cache").send(createReadStream(scene)),
+    );
   const mbtiles = join(dataDir, "basemap.mbtiles");
   if (existsSync(mbtiles)) registerMbtiles(app, mbtiles);
   const tiles = join(dataDir, "tiles", "buildings");

@@ -4,7 +4,7 @@
  */
 import { createStore } from "zustand/vanilla";
 import type { LayerId } from "../protocol/data";
-import type { BuildingProps } from "../scene/buildings";
+import type { BuildingProps, BuildingsOrigin } from "../scene/buildings";
 
 export type Selection =
   { kind: "object"; layer: LayerId; index: number } | { kind: "building"; props: BuildingProps } | null;
@@ -25,6 +25,8 @@ export interface UiState {
   selection: Selection;
   /** per layer, once the data files are loaded (empty before) */
   origins: Partial<Record<LayerId, DataOrigin>>;
+  /** once the building tileset is loaded (null before, or without one) */
+  buildings: BuildingsOrigin | null;
   visible: Record<LayerId, boolean>;
   buildingsVisible: boolean;
   banners: Banner[];
@@ -33,6 +35,7 @@ export interface UiState {
 export const uiStore = createStore<UiState>(() => ({
   selection: null,
   origins: {},
+  buildings: null,
   visible: { sites: true, datacentres: true, chargers: true, sensors: true },
   buildingsVisible: true,
   banners: [],
@@ -50,9 +53,19 @@ export function setOrigins(origins: Partial<Record<LayerId, DataOrigin>>): void 
   uiStore.setState({ origins });
 }
 
-/** The shown layers whose data is sample data (the header badge is up while there are any). */
-export function shownSampleLayers(s: Pick<UiState, "origins" | "visible">): LayerId[] {
-  return (Object.keys(s.origins) as LayerId[]).filter((id) => s.visible[id] && s.origins[id]?.sample);
+export function setBuildingsOrigin(buildings: BuildingsOrigin | null): void {
+  uiStore.setState({ buildings });
+}
+
+/** The shown layers whose data is sample data, the buildings included (the header badge is up while there are any). */
+export function shownSampleLayers(
+  s: Pick<UiState, "origins" | "visible" | "buildings" | "buildingsVisible">,
+): (LayerId | "buildings")[] {
+  const ids: (LayerId | "buildings")[] = (Object.keys(s.origins) as LayerId[]).filter(
+    (id) => s.visible[id] && s.origins[id]?.sample,
+  );
+  if (s.buildingsVisible && s.buildings?.sample) ids.push("buildings");
+  return ids;
 }
 
 export function addBanner(b: Banner): void {

@@ -54,7 +54,8 @@ export function mountHeader(host: HTMLElement, modeKey: StringKey): HeaderHandle
     const layers = shownSampleLayers(uiStore.getState());
     sample.hidden = layers.length === 0;
     sample.dataset.layers = layers.join(" ");
-    sample.title = t("sampleBadgeLayers") + layers.map((id) => t(`layer.${id}`)).join(", ");
+    sample.title =
+      t("sampleBadgeLayers") + layers.map((id) => t(id === "buildings" ? "buildings" : `layer.${id}`)).join(", ");
   };
   const render = () => {
     title.textContent = t("appTitle");

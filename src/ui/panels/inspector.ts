@@ -122,6 +122,8 @@ export function mountInspector(host: HTMLElement, deps: InspectorDeps): () => vo
         ["field.buildingHeight", b.heightM],
         ["field.district", b.district],
       );
+      const origin = uiStore.getState().buildings;
+      if (origin) rows.push(["field.source", origin.sample ? t("sourceSample") : (origin.source ?? "—")]);
       panel.dataset.objectId = b.id;
     }
     for (const [k, v] of rows)

@@ -48,13 +48,28 @@ export function mountLayerPanel(
       );
     }
     if (buildings) {
-      const box = h("input", { type: "checkbox", "data-layer": "buildings", "aria-label": both("buildings") });
+      // the count is known once the tileset is in, and only when the tileset states it (the project's tiler does)
+      const n = uiStore.getState().buildings?.count;
+      const count = n == null ? "" : n.toLocaleString("en-US");
+      const box = h("input", {
+        type: "checkbox",
+        "data-layer": "buildings",
+        "aria-label": count ? `${both("buildings")} (${count})` : both("buildings"),
+      });
       box.checked = uiStore.getState().buildingsVisible;
       box.addEventListener("change", () => {
         uiStore.setState({ buildingsVisible: box.checked });
         buildings.setVisible(box.checked);
       });
-      list.append(h("label", { class: "layer-row" }, box, h("span", { class: "layer-name" }, t("buildings"))));
+      list.append(
+        h(
+          "label",
+          { class: "layer-row" },
+          box,
+          h("span", { class: "layer-name" }, t("buildings")),
+          h("span", { class: "layer-count", "data-testid": "count-buildings" }, count),
+        ),
+      );
     }
     clear(legend);
     for (const l of layers) {
@@ -82,9 +97,11 @@ export function mountLayerPanel(
       render();
     },
   );
+  const un3 = subscribeSlice(uiStore, (s) => s.buildings, render);
   return () => {
     un1();
     un2();
+    un3();
     panel.remove();
   };
 }
