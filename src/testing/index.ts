@@ -10,3 +10,4 @@ export { hasRedis, requireRedisInCi, startRedis, type RedisProc } from "./redis"
 export { hasPostgres, POSTGRES_URL } from "./postgres";
 export { makeFixture, writeFixture, type FixtureSize } from "./fixture";
 export { CHROMIUM_ARGS, CHROMIUM_BENCH_ARGS, chromiumLaunchOptions, chromiumPath } from "./chromium";
+export { writeMbtiles, type TileBytes } from "./mbtiles";

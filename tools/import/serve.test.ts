@@ -1,13 +1,14 @@
 /**
  * An imported data directory is what the gateway serves: its layer files at /data/, its building tiles at
- * /tiles/buildings/, a local MBTiles basemap at /basemap/{z}/{x}/{y}, nothing else from the directory.
+ * /tiles/buildings/, a local MBTiles basemap at /basemap/{z}/{x}/{y}, its scene.json at /config/scene.json, nothing
+ * else from the directory.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGateway, type Gateway } from "../../src/server/gateway";
+import { writeMbtiles } from "../../src/testing";
 import { importBuildings, importLayer } from "./run";
 
 /** a 1×1 PNG: the bytes a tile server must hand back unchanged */
@@ -20,15 +21,8 @@ const Z = 15,
   X = 27242,
   Y = 13924;
 
-function writeMbtiles(file: string): void {
-  const db = new Database(file);
-  db.exec(
-    "CREATE TABLE metadata (name TEXT, value TEXT); CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB);",
-  );
-  db.prepare("INSERT INTO metadata VALUES (?, ?)").run("format", "png");
-  db.prepare("INSERT INTO tiles VALUES (?, ?, ?, ?)").run(Z, X, 2 ** Z - 1 - Y, PNG);
-  db.close();
-}
+/** the data directory's own scene: served in place of the build's config */
+const SCENE = JSON.stringify({ version: 1, basemap: { type: "xyz", url: "basemap/{z}/{x}/{y}" } });
 
 let dir: string;
 let gw: Gateway;
@@ -50,7 +44,8 @@ beforeAll(async () => {
   };
   writeFileSync(path.join(dir, "b.geojson"), JSON.stringify(fc));
   expect((await importBuildings({ file: path.join(dir, "b.geojson"), dataDir, crs: "wgs84" })).ok).toBe(true);
-  writeMbtiles(path.join(dataDir, "basemap.mbtiles"));
+  writeMbtiles(path.join(dataDir, "basemap.mbtiles"), [{ z: Z, x: X, y: Y, data: PNG }]);
+  writeFileSync(path.join(dataDir, "scene.json"), SCENE);
   gw = await createGateway({ dataDir, staticDir: "", host: "127.0.0.1", log: () => {} });
 }, 120_000);
 afterAll(async () => {
@@ -87,5 +82,12 @@ describe("gateway with an imported DATA_DIR", () => {
     expect((await fetch(`${gw.url}/basemap/${Z}/${X}/${2 ** Z - 1 - Y}`)).status).toBe(404);
     expect((await fetch(`${gw.url}/basemap/3/9/0`)).status).toBe(400);
     expect((await fetch(`${gw.url}/basemap/x/1/1`)).status).toBe(400);
+  });
+
+  it("serves the data directory's scene.json as the page's config", async () => {
+    const r = await fetch(`${gw.url}/config/scene.json`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(await r.text()).toBe(SCENE);
   });
 });
