@@ -11,3 +11,4 @@ export { hasPostgres, POSTGRES_URL } from "./postgres";
 export { makeFixture, writeFixture, type FixtureSize } from "./fixture";
 export { CHROMIUM_ARGS, CHROMIUM_BENCH_ARGS, chromiumLaunchOptions, chromiumPath } from "./chromium";
 export { writeMbtiles, type TileBytes } from "./mbtiles";
+export { writePmtiles } from "./pmtiles";

@@ -1,14 +1,15 @@
 /**
  * An imported data directory is what the gateway serves: its layer files at /data/, its building tiles at
- * /tiles/buildings/, a local MBTiles basemap at /basemap/{z}/{x}/{y}, its scene.json at /config/scene.json, nothing
- * else from the directory.
+ * /tiles/buildings/, a local MBTiles or PMTiles basemap at /basemap/{z}/{x}/{y}, its scene.json at
+ * /config/scene.json, nothing else from the directory.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { TileType } from "pmtiles";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGateway, type Gateway } from "../../src/server/gateway";
-import { writeMbtiles } from "../../src/testing";
+import { writeMbtiles, writePmtiles } from "../../src/testing";
 import { importBuildings, importLayer } from "./run";
 
 /** a 1×1 PNG: the bytes a tile server must hand back unchanged */
@@ -89,5 +90,54 @@ describe("gateway with an imported DATA_DIR", () => {
     expect(r.status).toBe(200);
     expect(r.headers.get("content-type")).toMatch(/^application\/json/);
     expect(await r.text()).toBe(SCENE);
+  });
+});
+
+describe("gateway with a PMTiles basemap in the data directory", () => {
+  /** tiles of several zooms (their Hilbert ids interleave), each with its own bytes */
+  const tiles = [
+    { z: 0, x: 0, y: 0 },
+    { z: 9, x: 425, y: 217 },
+    { z: Z, x: X, y: Y },
+    { z: Z, x: X + 1, y: Y },
+    { z: 18, x: 217938, y: 111394 },
+  ].map((t, i) => ({ ...t, data: Buffer.concat([PNG, Buffer.from(`tile ${i}`)]) }));
+  let pmDir: string;
+  let pm: Gateway;
+  beforeAll(async () => {
+    pmDir = path.join(dir, "data-pmtiles");
+    cpSync(path.join(dir, "data"), pmDir, { recursive: true });
+    rmSync(path.join(pmDir, "basemap.mbtiles"));
+    writePmtiles(path.join(pmDir, "basemap.pmtiles"), tiles);
+    pm = await createGateway({ dataDir: pmDir, staticDir: "", host: "127.0.0.1", log: () => {} });
+  }, 60_000);
+  afterAll(async () => {
+    await pm?.close();
+  });
+
+  it("serves each tile's bytes by XYZ address, 404 for a missing tile, 400 for nonsense", async () => {
+    for (const t of tiles) {
+      const r = await fetch(`${pm.url}/basemap/${t.z}/${t.x}/${t.y}`);
+      expect(r.status, `${t.z}/${t.x}/${t.y}`).toBe(200);
+      expect(r.headers.get("content-type")).toBe("image/png");
+      expect(Buffer.from(await r.arrayBuffer()).equals(t.data)).toBe(true);
+    }
+    expect((await fetch(`${pm.url}/basemap/${Z}/${X}/${Y + 1}`)).status).toBe(404);
+    expect((await fetch(`${pm.url}/basemap/3/9/0`)).status).toBe(400);
+  });
+
+  it("refuses a data directory with both an MBTiles and a PMTiles basemap, and a vector archive", async () => {
+    const both = path.join(dir, "data-both");
+    cpSync(pmDir, both, { recursive: true });
+    writeMbtiles(path.join(both, "basemap.mbtiles"), tiles);
+    await expect(createGateway({ dataDir: both, staticDir: "", host: "127.0.0.1", log: () => {} })).rejects.toThrow(
+      /both there; keep one/,
+    );
+    const vector = path.join(dir, "data-vector");
+    cpSync(pmDir, vector, { recursive: true });
+    writePmtiles(path.join(vector, "basemap.pmtiles"), tiles, TileType.Mvt);
+    await expect(createGateway({ dataDir: vector, staticDir: "", host: "127.0.0.1", log: () => {} })).rejects.toThrow(
+      /tile type Mvt is not a raster format/,
+    );
   });
 });
