@@ -5,7 +5,7 @@
 import type { LayerId } from "../protocol/data";
 import { PROTOCOL_VERSION, type Detail } from "../protocol/live";
 import type { LayerData } from "./data";
-import { hash01 } from "./sim/rng";
+import { hash01 } from "../protocol/prng";
 import type { LiveState } from "./state";
 
 const MAX_RACKS = 240;

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DISTRICTS, type Charger, type DataCentre, type Road, type Sensor, type Site } from "../protocol/data";
 import type { LayerData } from "../server/data";
-import { Rng } from "../server/sim/rng";
+import { Rng } from "../protocol/prng";
 
 export interface FixtureSize {
   sites: number;

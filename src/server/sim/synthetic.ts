@@ -13,7 +13,7 @@ import { LAYER_METRICS, metricSpec } from "../../protocol/live";
 import type { Bus } from "../bus";
 import type { LayerData } from "../data";
 import type { UpdateEvent } from "../state";
-import { Rng } from "./rng";
+import { Rng } from "../../protocol/prng";
 
 export interface SyntheticOptions {
   /** updates per second over all layers */
