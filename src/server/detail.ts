@@ -4,7 +4,7 @@
  */
 import type { LayerId } from "../protocol/data";
 import { PROTOCOL_VERSION, type Detail } from "../protocol/live";
-import type { LayerData } from "./data";
+import type { LayerData } from "./layer-data";
 import { hash01 } from "../protocol/prng";
 import type { LiveState } from "./state";
 

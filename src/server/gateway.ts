@@ -10,9 +10,10 @@ import { createAdapter } from "@socket.io/redis-streams-adapter";
 import Fastify, { type FastifyInstance } from "fastify";
 import { createClient } from "redis";
 import { Server } from "socket.io";
+import type { GatewayServer } from "./socket-data";
 import { LocalBus, RedisBus, type Bus } from "./bus";
 import { DEV_TOKENS, TokenBook, type TokensConfig } from "./config";
-import { loadLayerData, layerIds, type LayerData } from "./data";
+import { loadLayerData, layerIds, type LayerData } from "./layer-data";
 import { registerRest } from "./rest";
 import { ROUTES, type RoutePlugin } from "./routes";
 import { Admission } from "./admission";
@@ -62,8 +63,10 @@ export interface GatewayOptions {
   origins?: string[];
   /** Host names the gateway answers to (RONGTWIN_HOSTS; default: the bound host and loopback names; "*" = any) */
   hosts?: string[];
-  /** development mode: vite dev-server origins allowed (default: NODE_ENV !== "production") */
+  /** development mode: vite dev-server origins allowed (default true; main.ts passes false in production) */
   dev?: boolean;
+  /** the planner scenarios' SQLite file (default var/scenarios.db) */
+  scenarioDb?: string;
   /** delta batching period, ms (default 50 = 20 Hz) */
   batchMs?: number;
   limits?: Partial<SocketLimits>;
@@ -83,7 +86,7 @@ export interface GatewayOptions {
 
 export interface Gateway {
   app: FastifyInstance;
-  io: Server;
+  io: GatewayServer;
   state: LiveState;
   bus: Bus;
   data: LayerData;
@@ -109,7 +112,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
   const loaded = opts.data ?? loadLayerData(opts.dataDir ?? "public/data");
   const data = opts.source === "synthetic" && opts.synthObjects ? scaleLayerData(loaded, opts.synthObjects) : loaded;
   const tokens = opts.tokens instanceof TokenBook ? opts.tokens : new TokenBook(opts.tokens ?? DEV_TOKENS);
-  const dev = opts.dev ?? process.env.NODE_ENV !== "production";
+  const dev = opts.dev ?? true;
   const origins = new OriginPolicy(opts.origins ?? [], dev);
   const source = opts.source ?? "sim";
   const simSpeed = opts.simSpeed ?? 1;
@@ -138,7 +141,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     adapterClient.on("error", (e: Error) => log(`redis (adapter): ${e.message}`));
     await adapterClient.connect();
   }
-  const io = new Server(app.server, {
+  const io: GatewayServer = new Server(app.server, {
     maxHttpBufferSize: opts.maxHttpBufferSize ?? 64 * 1024,
     allowRequest: admission.allowRequest,
     connectionStateRecovery: { maxDisconnectionDuration: opts.recoveryMs ?? 2 * 60_000, skipMiddlewares: true },
@@ -213,7 +216,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     attachReplay(io, history, tokens);
     await history.restore(runner ? simSpeed : 0, log);
   }
-  for (const plugin of ROUTES as RoutePlugin[]) await plugin(app, { tokens, state, log });
+  for (const plugin of ROUTES as RoutePlugin[]) await plugin(app, { tokens, state, log, scenarioDb: opts.scenarioDb });
   if (opts.extraRoutes) await opts.extraRoutes(app);
 
   if (opts.dataDir && !opts.data) await registerDataFiles(app, opts.dataDir);

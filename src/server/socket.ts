@@ -5,7 +5,7 @@
  * naming the reason; after `maxStrikes` rejections the connection is dropped. Nothing a client sends can
  * throw out of these handlers.
  */
-import type { Server, Socket } from "socket.io";
+import type { GatewayServer, GatewaySocket } from "./socket-data";
 import { LAYER_IDS, type LayerId } from "../protocol/data";
 import {
   CLIENT_MESSAGES,
@@ -25,14 +25,15 @@ import {
 } from "../protocol/live";
 import type { Bus } from "./bus";
 import type { Principal, TokenBook } from "./config";
-import type { LayerData } from "./data";
+import type { LayerData } from "./layer-data";
 import { buildDetail } from "./detail";
 import { TokenBucket } from "./ratelimit";
 import { SetupQueue } from "./setup-queue";
 import { backlogOf, DEFAULT_SEND_BUDGET, SendBudget, type SendBudgetLimits } from "./send-queue";
-import { pacerOf, sendSnapshot, SnapshotPacer } from "./snapshot-pacer";
+import { sendSnapshot, SnapshotPacer } from "./snapshot-pacer";
 import type { LiveState } from "./state";
 
+/** Packets queued for a socket (send-queue.ts); the history replay and the fault tests read it from here. */
 export { backlogOf } from "./send-queue";
 export { sendSnapshot } from "./snapshot-pacer";
 
@@ -68,7 +69,7 @@ export const DEFAULT_SOCKET_LIMITS: SocketLimits = {
 export const SNAPSHOT_REQUEST_MS = 250;
 
 export interface SocketDeps {
-  io: Server;
+  io: GatewayServer;
   state: LiveState;
   bus: Bus;
   data: LayerData;
@@ -122,7 +123,7 @@ export function attachSocketHandlers(d: SocketDeps): void {
     next();
   });
 
-  io.on("connection", (socket: Socket) => {
+  io.on("connection", (socket: GatewaySocket) => {
     const principal: Principal = socket.data.principal ??
       d.tokens.resolve(undefined) ?? { role: "viewer", name: "recovered" };
     socket.data.principal = principal;
@@ -187,7 +188,7 @@ export function attachSocketHandlers(d: SocketDeps): void {
             EVENTS.subscribe,
           );
         for (const l of m.layers) {
-          const lagging = socket.data.lagging as LayerId[] | undefined;
+          const lagging = socket.data.lagging;
           if (lagging) {
             if (!lagging.includes(l)) lagging.push(l);
           } else void socket.join(room(l));
@@ -205,7 +206,7 @@ export function attachSocketHandlers(d: SocketDeps): void {
         socket.emit(EVENTS.alarms, state.alarms.message(d.bus.epoch));
       },
       [EVENTS.unsubscribe]: (m: Unsubscribe) => {
-        const lagging = socket.data.lagging as LayerId[] | undefined;
+        const lagging = socket.data.lagging;
         if (lagging) socket.data.lagging = lagging.filter((l) => !m.layers.includes(l));
         for (const l of m.layers) {
           void socket.leave(room(l));
@@ -213,7 +214,7 @@ export function attachSocketHandlers(d: SocketDeps): void {
         }
       },
       [EVENTS.resync]: (m: Resync) => {
-        const lagging = socket.data.lagging as LayerId[] | undefined;
+        const lagging = socket.data.lagging;
         if (lagging?.includes(m.layer)) return; // a snapshot follows when its backlog has drained
         if (!socket.rooms.has(room(m.layer)))
           return reject("invalid", `resync ${m.layer}: not subscribed to this layer`, EVENTS.resync);
@@ -292,7 +293,7 @@ export class BackpressureGuard {
   /** per-socket and total caps on queued bytes */
   readonly budget: SendBudget;
   constructor(
-    private readonly io: Server,
+    private readonly io: GatewayServer,
     private readonly state: LiveState,
     private readonly bus: Bus,
     private readonly limits: SocketLimits,
@@ -308,28 +309,30 @@ export class BackpressureGuard {
     for (const socket of this.io.of("/").sockets.values()) {
       if (socket.disconnected) continue;
       const backlog = backlogOf(socket);
-      const lagging = socket.data.lagging as LayerId[] | undefined;
+      const lagging = socket.data.lagging;
       if (!lagging && backlog > this.limits.backlogHigh && !this.inGrace(socket)) this.cutOff(socket);
       else if (lagging && backlog <= this.limits.backlogLow) this.rejoin(socket, lagging);
       else if (lagging && this.stuckTooLong(socket)) {
         this.dropped++;
         socket.disconnect(true);
       }
-      pacerOf(socket)?.pump();
+      socket.data.snapshots?.pump();
     }
   }
   stop(): void {
     if (this.timer) clearInterval(this.timer);
   }
 
-  private inGrace(socket: Socket): boolean {
-    return Date.now() < ((socket.data.graceUntil as number | undefined) ?? 0);
+  private inGrace(socket: GatewaySocket): boolean {
+    return Date.now() < (socket.data.graceUntil ?? 0);
   }
-  private stuckTooLong(socket: Socket): boolean {
-    return this.limits.laggingMaxMs > 0 && Date.now() - (socket.data.laggingSince as number) > this.limits.laggingMaxMs;
+  private stuckTooLong(socket: GatewaySocket): boolean {
+    return (
+      this.limits.laggingMaxMs > 0 && Date.now() - (socket.data.laggingSince ?? Date.now()) > this.limits.laggingMaxMs
+    );
   }
   /** out of its layer rooms and the alarm room: nothing more queues for it while it lags */
-  private cutOff(socket: Socket): void {
+  private cutOff(socket: GatewaySocket): void {
     const layers = LAYER_IDS.filter((l) => socket.rooms.has(room(l)));
     socket.data.lagging = layers;
     socket.data.laggingSince = Date.now();
@@ -339,9 +342,9 @@ export class BackpressureGuard {
     this.lagged++;
   }
   /** drained: back into its rooms with a fresh snapshot per layer and the alarm list */
-  private rejoin(socket: Socket, lagging: LayerId[]): void {
+  private rejoin(socket: GatewaySocket, lagging: LayerId[]): void {
     socket.data.lagging = undefined;
-    const pacer = pacerOf(socket);
+    const pacer = socket.data.snapshots;
     for (const l of lagging) {
       void socket.join(room(l));
       if (pacer) pacer.request(l);
@@ -367,7 +370,7 @@ export class Broadcaster {
   private timer?: NodeJS.Timeout;
   private readonly offAlarm: () => void;
   constructor(
-    private readonly io: Server,
+    private readonly io: GatewayServer,
     private readonly state: LiveState,
     private readonly bus: Bus,
     private readonly everyMs = 50,

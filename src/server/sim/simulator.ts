@@ -3,7 +3,7 @@
  * a sequence of steps. step() returns the bus events (update batches per layer + alarm raise/clear) for the
  * interval. Time acceleration and the wall-clock timer live in runner.ts.
  */
-import type { LayerData } from "../data";
+import type { LayerData } from "../layer-data";
 import type { BusEvent } from "../state";
 import { ChargerModel, CHARGER_DEFAULTS, type ChargerModelOptions } from "./chargers";
 import { DataCentreModel } from "./datacentres";
