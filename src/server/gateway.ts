@@ -107,31 +107,13 @@ async function msgpackParser(): Promise<object> {
   return "Encoder" in mod ? mod : (mod.default ?? mod);
 }
 
-export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway> {
-  const log = opts.log ?? ((m: string) => console.log(`[gateway] ${m}`));
-  const loaded = opts.data ?? loadLayerData(opts.dataDir ?? "public/data");
-  const data = opts.source === "synthetic" && opts.synthObjects ? scaleLayerData(loaded, opts.synthObjects) : loaded;
-  const tokens = opts.tokens instanceof TokenBook ? opts.tokens : new TokenBook(opts.tokens ?? DEV_TOKENS);
-  const dev = opts.dev ?? true;
-  const origins = new OriginPolicy(opts.origins ?? [], dev);
-  const source = opts.source ?? "sim";
-  const simSpeed = opts.simSpeed ?? 1;
-  const state = new LiveState(layerIds(data));
-  const bus: Bus = opts.redisUrl ? new RedisBus({ url: opts.redisUrl, prefix: opts.redisPrefix, log }) : new LocalBus();
-  const startedAt = Date.now();
-
-  const limits: SocketLimits = { ...DEFAULT_SOCKET_LIMITS, ...opts.limits };
-  const hosts = new HostPolicy(opts.hosts ?? [], opts.host ?? "127.0.0.1");
-  const admission = new Admission(hosts, origins, limits.maxConnectionsPerAddress, log);
-  const app = Fastify({
-    logger: false,
-    bodyLimit: opts.bodyLimit ?? 1024 * 1024,
-    forceCloseConnections: true,
-    frameworkErrors,
-  });
-  hosts.install(app);
-  installSecurityHeaders(app);
-
+/** socket.io on the fastify server: admission before the upgrade, Redis adapter when several gateways share a bus */
+async function createSocketServer(
+  app: FastifyInstance,
+  admission: Admission,
+  opts: GatewayOptions,
+  log: (m: string) => void,
+): Promise<{ io: GatewayServer; adapterClient?: ReturnType<typeof createClient> }> {
   let adapterClient: ReturnType<typeof createClient> | undefined;
   if (opts.redisUrl) {
     adapterClient = createClient({
@@ -157,29 +139,127 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     ...(opts.parser === "msgpack" ? { parser: await msgpackParser() } : {}),
   });
 
-  const feeds = new Feeds(opts.feeds ?? {}, { state, bus, data, log });
+  return { io, adapterClient };
+}
+
+/** the simulated sources: the synthetic load generator, or the simulator (unless only real feeds and ingest) */
+function createSources(
+  data: LayerData,
+  bus: Bus,
+  state: LiveState,
+  feeds: Feeds,
+  opts: GatewayOptions,
+  log: (m: string) => void,
+): { synthetic?: SyntheticSource; runner?: SimRunner } {
+  const source = opts.source ?? "sim";
   const synthetic =
     source === "synthetic"
       ? new SyntheticSource(data, bus, { rate: opts.synthRate ?? 1000, seed: opts.simSeed, log })
       : undefined;
-  const runner =
-    source === "ingest" || source === "synthetic"
-      ? undefined
-      : new SimRunner(
-          data,
-          bus,
-          {
-            seed: opts.simSeed ?? 20260101,
-            speed: simSpeed,
-            startMs: opts.simStartMs ?? Date.now(),
-            reportRealMs: opts.simReportMs,
-            log,
-            // objects fed by a real source (MQTT, OCPP) are not also moved by the simulator
-            filter: (events) => feeds.sink.claims.filter(events),
-          },
-          () => state.paused,
-          () => state.alarms.list().filter((a) => a.clearedAt === undefined),
-        );
+  if (source === "ingest" || source === "synthetic") return { synthetic };
+  const runner = new SimRunner(
+    data,
+    bus,
+    {
+      seed: opts.simSeed ?? 20260101,
+      speed: opts.simSpeed ?? 1,
+      startMs: opts.simStartMs ?? Date.now(),
+      reportRealMs: opts.simReportMs,
+      log,
+      // objects fed by a real source (MQTT, OCPP) are not also moved by the simulator
+      filter: (events) => feeds.sink.claims.filter(events),
+    },
+    () => state.paused,
+    () => state.alarms.list().filter((a) => a.clearedAt === undefined),
+  );
+  return { synthetic, runner };
+}
+
+/** the built app: hashed assets cached for a year, every other page path answered with index.html */
+async function serveApp(app: FastifyInstance, staticDir: string, log: (m: string) => void): Promise<void> {
+  if (!existsSync(join(staticDir, "index.html")))
+    return log(`no built app in ${staticDir} (run vite build); serving the API only`);
+  await app.register(fastifyStatic, {
+    root: staticDir,
+    wildcard: true,
+    setHeaders: (res, path) => {
+      if (/[\\/]assets[\\/]/.test(path)) res.header("cache-control", "public, max-age=31536000, immutable");
+      else res.header("cache-control", "no-cache");
+    },
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const url = req.url.split("?")[0];
+    if (req.method === "GET" && !url.startsWith("/api/") && !url.startsWith("/socket.io") && !/\.[a-z0-9]+$/i.test(url))
+      return reply.header("cache-control", "no-cache").sendFile("index.html");
+    return reply.code(404).send({ error: "not_found", reason: `${req.method} ${url}` });
+  });
+}
+
+/** starts the bus: events go to the history and the state; the leader runs the simulated sources and feeds */
+async function startBus(
+  bus: Bus,
+  state: LiveState,
+  parts: { history?: HistoryService; feeds: Feeds; synthetic?: SyntheticSource; runner?: SimRunner },
+  log: (m: string) => void,
+): Promise<void> {
+  const { history, feeds, synthetic, runner } = parts;
+  await bus.start({
+    apply: (ev) => {
+      history?.record(ev);
+      state.apply(ev);
+    },
+    checkpoint: () => state.toCheckpoint(),
+    load: (c) => state.loadCheckpoint(c),
+    onLeader: (leader) => {
+      feeds.onLeader(leader);
+      if (synthetic) {
+        if (leader) synthetic.start();
+        else synthetic.stop();
+      }
+      if (!runner) return;
+      if (leader) void runner.start().catch((e) => log(`simulator start failed: ${(e as Error).message}`));
+      else runner.stop();
+    },
+  });
+}
+
+function destroyQuietly(client: ReturnType<typeof createClient> | undefined): void {
+  try {
+    client?.destroy();
+  } catch {
+    /* ignore */
+  }
+}
+
+export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway> {
+  const log = opts.log ?? ((m: string) => console.log(`[gateway] ${m}`));
+  const loaded = opts.data ?? loadLayerData(opts.dataDir ?? "public/data");
+  const data = opts.source === "synthetic" && opts.synthObjects ? scaleLayerData(loaded, opts.synthObjects) : loaded;
+  const tokens = opts.tokens instanceof TokenBook ? opts.tokens : new TokenBook(opts.tokens ?? DEV_TOKENS);
+  const dev = opts.dev ?? true;
+  const origins = new OriginPolicy(opts.origins ?? [], dev);
+  const source = opts.source ?? "sim";
+  const simSpeed = opts.simSpeed ?? 1;
+  const state = new LiveState(layerIds(data));
+  const bus: Bus = opts.redisUrl ? new RedisBus({ url: opts.redisUrl, prefix: opts.redisPrefix, log }) : new LocalBus();
+  const startedAt = Date.now();
+
+  const limits: SocketLimits = { ...DEFAULT_SOCKET_LIMITS, ...opts.limits };
+  const hosts = new HostPolicy(opts.hosts ?? [], opts.host ?? "127.0.0.1");
+  const admission = new Admission(hosts, origins, limits.maxConnectionsPerAddress, log);
+  const app = Fastify({
+    logger: false,
+    bodyLimit: opts.bodyLimit ?? 1024 * 1024,
+    forceCloseConnections: true,
+    frameworkErrors,
+  });
+  hosts.install(app);
+  installSecurityHeaders(app);
+
+  const { io, adapterClient } = await createSocketServer(app, admission, opts, log);
+
+  const feeds = new Feeds(opts.feeds ?? {}, { state, bus, data, log });
+  const { synthetic, runner } = createSources(data, bus, state, feeds, opts, log);
 
   admission.track(io);
   attachSocketHandlers({
@@ -220,47 +300,9 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
   if (opts.extraRoutes) await opts.extraRoutes(app);
 
   if (opts.dataDir && !opts.data) await registerDataFiles(app, opts.dataDir);
-  const staticDir = opts.staticDir;
-  if (staticDir && existsSync(join(staticDir, "index.html"))) {
-    await app.register(fastifyStatic, {
-      root: staticDir,
-      wildcard: true,
-      setHeaders: (res, path) => {
-        if (/[\\/]assets[\\/]/.test(path)) res.header("cache-control", "public, max-age=31536000, immutable");
-        else res.header("cache-control", "no-cache");
-      },
-    });
-    app.setNotFoundHandler((req, reply) => {
-      const url = req.url.split("?")[0];
-      if (
-        req.method === "GET" &&
-        !url.startsWith("/api/") &&
-        !url.startsWith("/socket.io") &&
-        !/\.[a-z0-9]+$/i.test(url)
-      )
-        return reply.header("cache-control", "no-cache").sendFile("index.html");
-      return reply.code(404).send({ error: "not_found", reason: `${req.method} ${url}` });
-    });
-  } else if (staticDir) log(`no built app in ${staticDir} (run vite build); serving the API only`);
+  if (opts.staticDir) await serveApp(app, opts.staticDir, log);
 
-  await bus.start({
-    apply: (ev) => {
-      history?.record(ev);
-      state.apply(ev);
-    },
-    checkpoint: () => state.toCheckpoint(),
-    load: (c) => state.loadCheckpoint(c),
-    onLeader: (leader) => {
-      feeds.onLeader(leader);
-      if (synthetic) {
-        if (leader) synthetic.start();
-        else synthetic.stop();
-      }
-      if (!runner) return;
-      if (leader) void runner.start().catch((e) => log(`simulator start failed: ${(e as Error).message}`));
-      else runner.stop();
-    },
-  });
+  await startBus(bus, state, { history, feeds, synthetic, runner }, log);
   broadcaster.start();
   guard.start();
   monitor.start();
@@ -301,13 +343,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
       io.engine.close();
       await app.close().catch(() => {});
       await bus.close().catch(() => {});
-      if (adapterClient) {
-        try {
-          adapterClient.destroy();
-        } catch {
-          /* ignore */
-        }
-      }
+      destroyQuietly(adapterClient);
     },
   };
 }
