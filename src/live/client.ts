@@ -95,13 +95,8 @@ export function connectLive(opts: ConnectLiveOptions): DirectLiveConnection {
  * connectLive's connection. Lifecycle: the constructor opens the socket and starts the stale timer; `close` stops
  * every timer and disconnects (the socket's own handlers go with it).
  */
-class SocketLiveConnection implements DirectLiveConnection {
-  readonly store: LiveStore;
-  readonly model: LiveModel;
-  readonly perf: LivePerf;
-  readonly ready: Promise<void>;
+class SocketLiveConnection extends LiveConnectionCore implements DirectLiveConnection {
   readonly socket: Socket;
-  private readonly core: LiveConnectionCore;
   private readonly schedule: (cb: () => void) => void;
   private readonly later: (cb: () => void) => void;
   private readonly awaiting = new Map<LayerId, { since: number; buffer: Delta[] }>();
@@ -121,11 +116,12 @@ class SocketLiveConnection implements DirectLiveConnection {
   private connectedAt = 0;
 
   constructor(private readonly opts: ConnectLiveOptions) {
-    this.model = opts.model ?? createLiveModel({ staleMs: opts.staleMs });
-    this.store = this.model.store;
-    this.perf = opts.perf ?? createLivePerf();
-    this.core = new LiveConnectionCore("connectLive", this.model, this.perf, opts.ids);
-    this.ready = this.core.ready;
+    super(
+      "connectLive",
+      opts.model ?? createLiveModel({ staleMs: opts.staleMs }),
+      opts.perf ?? createLivePerf(),
+      opts.ids,
+    );
     this.schedule =
       opts.schedule ??
       (typeof requestAnimationFrame === "function"
@@ -148,24 +144,20 @@ class SocketLiveConnection implements DirectLiveConnection {
     this.staleTimer = setInterval(() => {
       if (this.model.markStale() > 0) this.model.commit();
     }, 1000);
-    this.core.addLayers(opts.layers);
-    this.core.checkReady(); // no layers requested: ready at once
+    this.addLayers(opts.layers);
+    this.checkReady(); // no layers requested: ready at once
   }
 
   // ---------------------------------------------------------------- public API
 
-  onAlarm(cb: (e: AlarmEvent) => void): () => void {
-    return this.core.onAlarm(cb);
-  }
-
   subscribe(layers: LayerId[], ids?: LayerIds): void {
-    const fresh = layers.filter((l) => !this.core.subscribed.has(l));
-    this.core.addLayers(fresh, ids);
+    const fresh = layers.filter((l) => !this.subscribed.has(l));
+    this.addLayers(fresh, ids);
     this.sendSubscribe(fresh);
   }
 
   unsubscribe(layers: LayerId[]): void {
-    const gone = this.core.removeLayers(layers);
+    const gone = this.removeLayers(layers);
     for (const l of gone) this.awaiting.delete(l);
     if (gone.length && this.socket.connected)
       this.socket.emit(EVENTS.unsubscribe, { v: PROTOCOL_VERSION, layers: gone });
@@ -190,25 +182,13 @@ class SocketLiveConnection implements DirectLiveConnection {
     if (socket.connected) socket.emit(EVENTS.detailSubscribe, { v: PROTOCOL_VERSION, layer, objectId });
   }
 
-  drainChanges(layer: LayerId): Uint32Array {
-    return this.model.drainChanges(layer);
-  }
-
-  twinNow(): number {
-    return this.core.twinNow();
-  }
-
-  digest(): string {
-    return this.model.digest();
-  }
-
   close(): void {
     this.closed = true;
     clearInterval(this.staleTimer);
     if (this.offlineTimer) clearTimeout(this.offlineTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.resyncTimer) clearInterval(this.resyncTimer);
-    this.core.destroy();
+    this.closeCore();
     this.socket.disconnect();
   }
 
@@ -231,7 +211,7 @@ class SocketLiveConnection implements DirectLiveConnection {
     if (socket.recovered) model.stats.recovered++;
     else {
       if (!first) model.stats.resubscribed++;
-      this.sendSubscribe([...this.core.subscribed]);
+      this.sendSubscribe([...this.subscribed]);
     }
     model.commit();
     if (this.detailTarget) socket.emit(EVENTS.detailSubscribe, { v: PROTOCOL_VERSION, ...this.detailTarget });
@@ -350,7 +330,7 @@ class SocketLiveConnection implements DirectLiveConnection {
         return model.applyAlarmList(m.msg.alarms);
       case "alarm":
         model.applyAlarmEvent(m.msg);
-        this.core.emitAlarm(m.msg);
+        this.emitAlarm(m.msg);
         return;
       case "detail": {
         const t = this.detailTarget;
@@ -392,7 +372,7 @@ class SocketLiveConnection implements DirectLiveConnection {
     this.arrived = n === queue.length ? [] : arrived.slice(n);
     this.retryAwaiting(now);
     this.model.commit();
-    this.core.checkReady();
+    this.checkReady();
     const { perf } = this;
     const t1 = performance.now();
     perf.frames.push(t1, perf.pendingDecodeMs, t1 - t0, perf.pendingRecords);
@@ -410,7 +390,7 @@ class SocketLiveConnection implements DirectLiveConnection {
   }
 
   private applySnapshot(s: Snapshot, now: number): void {
-    if (!this.core.subscribed.has(s.layer)) return;
+    if (!this.subscribed.has(s.layer)) return;
     const buffered = this.awaiting.get(s.layer)?.buffer ?? [];
     this.awaiting.delete(s.layer);
     if (!this.model.applySnapshot(s, now)) return;
@@ -421,7 +401,7 @@ class SocketLiveConnection implements DirectLiveConnection {
   }
 
   private applyDelta(d: Delta, now: number): void {
-    if (!this.core.subscribed.has(d.layer)) return;
+    if (!this.subscribed.has(d.layer)) return;
     const wait = this.awaiting.get(d.layer);
     if (wait) {
       if (wait.buffer.length < MAX_BUFFERED) wait.buffer.push(d);

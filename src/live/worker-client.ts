@@ -16,11 +16,11 @@
  *   const live = connectLiveWorker({ url: location.origin, layers: ["sites"], ids: { sites: siteIds } });
  */
 import type { LayerId } from "../protocol/data";
-import { PROTOCOL_VERSION, type AlarmEvent } from "../protocol/live";
-import { createLiveModel, type LiveModel, type LiveStore } from "../state/live-store";
+import { PROTOCOL_VERSION } from "../protocol/live";
+import { createLiveModel } from "../state/live-store";
 import type { ConnectLiveOptions, LiveConnection } from "./client";
 import { type LayerIds, LiveConnectionCore } from "./connection-core";
-import { createLivePerf, lateBudget, type LivePerf } from "./perf";
+import { createLivePerf, lateBudget } from "./perf";
 import {
   type FromLiveWorker,
   type FromLiveWorkerMap,
@@ -66,12 +66,7 @@ export function connectLiveWorker(opts: ConnectLiveWorkerOptions): LiveConnectio
  * between slices (with software GL a drawn frame holds the main thread ~0.5-2 s, and a round trip per slice would
  * cost one each). Lifecycle: the constructor starts the worker; `close` removes the listeners and ends it.
  */
-class WorkerLiveConnection implements LiveConnection {
-  readonly store: LiveStore;
-  readonly model: LiveModel;
-  readonly perf: LivePerf;
-  readonly ready: Promise<void>;
-  private readonly core: LiveConnectionCore;
+class WorkerLiveConnection extends LiveConnectionCore implements LiveConnection {
   private readonly worker: LiveWorkerLike;
   private readonly frameMs: () => number;
   private readonly setTimer: (cb: () => void, ms: number) => void;
@@ -91,11 +86,7 @@ class WorkerLiveConnection implements LiveConnection {
   private sliceDue = 0;
 
   constructor(private readonly opts: ConnectLiveWorkerOptions) {
-    this.model = createLiveModel({ staleMs: opts.staleMs });
-    this.store = this.model.store;
-    this.perf = opts.perf ?? createLivePerf();
-    this.core = new LiveConnectionCore("connectLiveWorker", this.model, this.perf, opts.ids);
-    this.ready = this.core.ready;
+    super("connectLiveWorker", createLiveModel({ staleMs: opts.staleMs }), opts.perf ?? createLivePerf(), opts.ids);
     this.frameMs = opts.frameMs ?? (() => 250);
     this.setTimer = opts.setTimer ?? ((cb: () => void, ms: number) => void setTimeout(cb, ms));
     this.budgetMs = opts.applyBudgetMs ?? 1;
@@ -107,14 +98,14 @@ class WorkerLiveConnection implements LiveConnection {
       }) as unknown as LiveWorkerLike);
     this.worker.addEventListener("message", this.onMessage);
     this.worker.addEventListener("error", this.onError);
-    this.core.addLayers(opts.layers);
-    this.core.checkReady();
+    this.addLayers(opts.layers);
+    this.checkReady();
     this.post({
       t: "init",
       url: opts.url,
       token: opts.token,
       layers: opts.layers,
-      ids: this.core.idsFor(opts.layers),
+      ids: this.idsFor(opts.layers),
       staleMs: opts.staleMs,
       offlineAfterMs: opts.offlineAfterMs,
       fastDecode: opts.fastDecode,
@@ -125,14 +116,14 @@ class WorkerLiveConnection implements LiveConnection {
   // ---------------------------------------------------------------- public API
 
   subscribe(layers: LayerId[], more?: LayerIds): void {
-    const fresh = layers.filter((l) => !this.core.subscribed.has(l));
+    const fresh = layers.filter((l) => !this.subscribed.has(l));
     if (!fresh.length) return;
-    this.core.addLayers(fresh, more);
-    this.post({ t: "subscribe", layers: fresh, ids: this.core.idsFor(fresh, more) });
+    this.addLayers(fresh, more);
+    this.post({ t: "subscribe", layers: fresh, ids: this.idsFor(fresh, more) });
   }
 
   unsubscribe(layers: LayerId[]): void {
-    const gone = this.core.removeLayers(layers);
+    const gone = this.removeLayers(layers);
     if (gone.length) this.post({ t: "unsubscribe", layers: gone });
   }
 
@@ -149,26 +140,10 @@ class WorkerLiveConnection implements LiveConnection {
     );
   }
 
-  onAlarm(cb: (e: AlarmEvent) => void): () => void {
-    return this.core.onAlarm(cb);
-  }
-
-  drainChanges(layer: LayerId): Uint32Array {
-    return this.model.drainChanges(layer);
-  }
-
-  digest(): string {
-    return this.model.digest();
-  }
-
-  twinNow(): number {
-    return this.core.twinNow();
-  }
-
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.core.destroy();
+    this.closeCore();
     this.post({ t: "close" });
     this.worker.removeEventListener("message", this.onMessage);
     this.worker.removeEventListener("error", this.onError);
@@ -209,7 +184,7 @@ class WorkerLiveConnection implements LiveConnection {
         if ("list" in item) this.model.applyAlarmList(item.list);
         else {
           this.model.applyAlarmEvent(item.event);
-          this.core.emitAlarm(item.event);
+          this.emitAlarm(item.event);
         }
       }
     },
@@ -254,7 +229,7 @@ class WorkerLiveConnection implements LiveConnection {
     this.pulled = cost;
     this.pulledObjects = 0;
     for (const p of patches) {
-      if (!this.core.subscribed.has(p.layer)) continue;
+      if (!this.subscribed.has(p.layer)) continue;
       this.queue.push({ p, at: 0 });
       this.pulledObjects += p.full ? p.status.length : p.idx!.length;
     }
@@ -272,7 +247,7 @@ class WorkerLiveConnection implements LiveConnection {
     // one commit per pull (its last slice): the store's subscribers (renderers, panels) run once, not per slice
     if (!this.queue.length) {
       this.model.commit();
-      this.core.checkReady();
+      this.checkReady();
     }
     const t1 = performance.now();
     // the cost per object, without the commit (a fixed cost: the store's subscribers)
