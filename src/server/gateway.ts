@@ -231,6 +231,49 @@ function destroyQuietly(client: ReturnType<typeof createClient> | undefined): vo
   }
 }
 
+/** fastify with the Host check and the security headers */
+function createHttpServer(hosts: HostPolicy, bodyLimit = 1024 * 1024): FastifyInstance {
+  const app = Fastify({ logger: false, bodyLimit, forceCloseConnections: true, frameworkErrors });
+  hosts.install(app);
+  installSecurityHeaders(app);
+  return app;
+}
+
+/** the history store: its routes, the replay namespace, and the state restored from its last checkpoint */
+async function openHistory(
+  options: HistoryOptions,
+  g: Pick<Gateway, "app" | "io" | "state" | "data" | "bus"> & { tokens: TokenBook; log: (m: string) => void },
+  simSpeed: number,
+): Promise<HistoryService> {
+  const history = await HistoryService.open({ log: g.log, ...options }, g.state, g.data, g.bus);
+  registerHistoryRoutes(g.app, { history, tokens: g.tokens, data: g.data });
+  attachReplay(g.io, history, g.tokens);
+  await history.restore(simSpeed, g.log);
+  return history;
+}
+
+/** stops what createGateway started, sources first, the bus last */
+async function stopGateway(
+  g: Pick<Gateway, "app" | "io" | "bus" | "feeds" | "runner" | "synthetic" | "history" | "guard" | "admission"> & {
+    broadcaster: Broadcaster;
+    monitor: ProcessMonitor;
+    log: (m: string) => void;
+  },
+): Promise<void> {
+  await g.feeds.stop().catch((e: unknown) => g.log(`stopping feeds: ${(e as Error).message}`));
+  g.runner?.stop();
+  g.synthetic?.stop();
+  await g.history?.close().catch((e: unknown) => g.log(`history close: ${(e as Error).message}`));
+  g.broadcaster.stop();
+  g.guard.stop();
+  g.monitor.stop();
+  g.admission.stop();
+  g.io.local.disconnectSockets(true);
+  g.io.engine.close();
+  await g.app.close().catch(() => {});
+  await g.bus.close().catch(() => {});
+}
+
 export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway> {
   const log = opts.log ?? ((m: string) => console.log(`[gateway] ${m}`));
   const loaded = opts.data ?? loadLayerData(opts.dataDir ?? "public/data");
@@ -247,14 +290,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
   const limits: SocketLimits = { ...DEFAULT_SOCKET_LIMITS, ...opts.limits };
   const hosts = new HostPolicy(opts.hosts ?? [], opts.host ?? "127.0.0.1");
   const admission = new Admission(hosts, origins, limits.maxConnectionsPerAddress, log);
-  const app = Fastify({
-    logger: false,
-    bodyLimit: opts.bodyLimit ?? 1024 * 1024,
-    forceCloseConnections: true,
-    frameworkErrors,
-  });
-  hosts.install(app);
-  installSecurityHeaders(app);
+  const app = createHttpServer(hosts, opts.bodyLimit);
 
   const { io, adapterClient } = await createSocketServer(app, admission, opts, log);
 
@@ -290,12 +326,9 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     clients: () => io.engine.clientsCount,
     ...(feeds.any ? { feeds: () => feeds.health() } : {}),
   });
-  const history = opts.history ? await HistoryService.open({ log, ...opts.history }, state, data, bus) : undefined;
-  if (history) {
-    registerHistoryRoutes(app, { history, tokens, data });
-    attachReplay(io, history, tokens);
-    await history.restore(runner ? simSpeed : 0, log);
-  }
+  const history = opts.history
+    ? await openHistory(opts.history, { app, io, state, data, bus, tokens, log }, runner ? simSpeed : 0)
+    : undefined;
   for (const plugin of ROUTES as RoutePlugin[]) await plugin(app, { tokens, state, log, scenarioDb: opts.scenarioDb });
   if (opts.extraRoutes) await opts.extraRoutes(app);
 
@@ -331,18 +364,20 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     async close() {
       if (closed) return;
       closed = true;
-      await feeds.stop().catch((e: unknown) => log(`stopping feeds: ${(e as Error).message}`));
-      runner?.stop();
-      synthetic?.stop();
-      await history?.close().catch((e: unknown) => log(`history close: ${(e as Error).message}`));
-      broadcaster.stop();
-      guard.stop();
-      monitor.stop();
-      admission.stop();
-      io.local.disconnectSockets(true);
-      io.engine.close();
-      await app.close().catch(() => {});
-      await bus.close().catch(() => {});
+      await stopGateway({
+        app,
+        io,
+        bus,
+        feeds,
+        runner,
+        synthetic,
+        history,
+        broadcaster,
+        guard,
+        monitor,
+        admission,
+        log,
+      });
       destroyQuietly(adapterClient);
     },
   };
