@@ -20,8 +20,8 @@ export interface LiveBinding {
   /** set when the page shows a replay (?replay=<ms>) instead of the live stream */
   replay: ReplayConnection | null;
   view: LiveView;
-  /** fires once per applied live frame */
-  onTick(cb: () => void): () => void;
+  /** fires once per applied live frame (a function property: may be passed on unbound) */
+  readonly onTick: (cb: () => void) => () => void;
   /** re-attach to a rebuilt twin (same data, e.g. after WebGL context loss): recolours every point of its layers */
   attach(next: Twin): void;
   destroy(): void;
@@ -193,10 +193,11 @@ class LiveWiring implements LiveBinding {
     };
   }
 
-  onTick(cb: () => void): () => void {
+  /** an arrow property: callers pass it on unbound (`onLiveTick: live.onTick`) */
+  readonly onTick = (cb: () => void): (() => void) => {
     this.tickers.add(cb);
     return () => this.tickers.delete(cb);
-  }
+  };
 
   attach(next: Twin): void {
     this.current = next;

@@ -55,11 +55,12 @@ export interface LiveBoardOptions {
   >;
 }
 
+/** Function properties, not methods: the wall passes them on unbound (cleanups, layout listeners). */
 export interface LiveBoard {
-  kpis(): LiveKpis | null;
+  readonly kpis: () => LiveKpis | null;
   history: History<SeriesKey>;
-  resize(): void;
-  destroy(): void;
+  readonly resize: () => void;
+  readonly destroy: () => void;
 }
 
 export function mountLiveBoard(
@@ -124,21 +125,18 @@ class LiveBoardPanels implements LiveBoard {
     });
   }
 
-  kpis(): LiveKpis | null {
-    return this.last;
-  }
+  // arrow properties: the command wall passes these on unbound (cleanups, layout listeners)
+  readonly kpis = (): LiveKpis | null => this.last;
 
-  resize(): void {
-    this.charts.resize();
-  }
+  readonly resize = (): void => this.charts.resize();
 
-  destroy(): void {
+  readonly destroy = (): void => {
     for (const timer of this.timers) clearInterval(timer);
     this.unLang();
     this.charts.destroy();
     this.panel.remove();
     this.cPanel.remove();
-  }
+  };
 
   private renderTiles(): void {
     this.title.textContent = t("cmd.liveBoard");
