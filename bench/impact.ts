@@ -10,7 +10,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { BuildingsFile, DistrictsFile, SitesFile, parseDataFile } from "../src/protocol/data";
-import { mulberry32 } from "../src/planner/geo";
+import { Rng } from "../src/protocol/prng";
 import { OutageImpact, type ImpactInit } from "../src/planner/outage-impact";
 
 const GOAL_ONE_MS = 1000;
@@ -55,7 +55,8 @@ console.log(
     `init ${f0(performance.now() - t)} ms, heap ${f0(heapMb)} MB`,
 );
 
-const rnd = mulberry32(7);
+const rng = new Rng(7);
+const rnd = () => rng.next();
 const pick = (n: number) => {
   const set = new Set<string>();
   while (set.size < n) set.add(init.sites[Math.floor(rnd() * init.sites.length)].id);

@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { loadLayerData } from "../../src/server/data";
+import { loadLayerData } from "../../src/server/layer-data";
 import { objectCount, scaleLayerData } from "../../src/server/sim/synthetic";
 
 export const ROOT = resolve(import.meta.dirname, "../..");

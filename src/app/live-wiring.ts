@@ -20,8 +20,8 @@ export interface LiveBinding {
   /** set when the page shows a replay (?replay=<ms>) instead of the live stream */
   replay: ReplayConnection | null;
   view: LiveView;
-  /** fires once per applied live frame */
-  onTick(cb: () => void): () => void;
+  /** fires once per applied live frame (a function property: may be passed on unbound) */
+  readonly onTick: (cb: () => void) => () => void;
   /** re-attach to a rebuilt twin (same data, e.g. after WebGL context loss): recolours every point of its layers */
   attach(next: Twin): void;
   destroy(): void;
@@ -76,49 +76,24 @@ export function liveFrameFor(base: number, frameCostMs: number): number {
   return Math.min(Math.max(base, 2 * frameCostMs), Math.max(base, MAX_LIVE_FRAME_MS));
 }
 
-export function bindLive(
-  twin: Twin,
-  opts: {
-    url?: string;
-    token?: string;
-    staleMs: number;
-    frameMs?: number;
-    replay?: { from: number; speed: ReplaySpeedValue };
-  },
-): LiveBinding {
-  let current = twin;
-  const ids: Partial<Record<LayerId, string[]>> = {};
-  for (const l of twin.layers) ids[l.id] = Array.from({ length: l.count }, (_, i) => l.idOf(i));
-  const vis = uiStore.getState().visible;
-  const wanted = LAYER_IDS.filter((id) => vis[id] && (ids[id]?.length ?? 0) > 0);
-  const flags = UrlFlags.ofPage();
-  // ?fastDecode=0 validates deltas with the zod schema instead of the fast path (bench A/B)
-  const fastDecode = flags.enabled("fastDecode");
-  const perf = createLivePerf();
-  const frameMs = opts.frameMs ?? 250;
-  const cost = createFrameCost();
-  // the socket, parsing, validation and state live in a Web Worker (the page mirrors the arrays and pulls changes
-  // once per live frame); ?liveWorker=0 keeps them on the page (bench A/B, and where there is no Worker)
-  const inWorker = typeof Worker === "function" && flags.enabled("liveWorker");
-  const common = {
-    url: new URL(opts.url || location.origin, location.href).toString(),
-    token: opts.token,
-    layers: wanted,
-    ids,
-    staleMs: opts.staleMs,
-    fastDecode,
-    perf,
-  };
-  const replay = opts.replay ? connectReplay({ ...common, ...opts.replay }) : null;
-  const conn: LiveConnection = replay
-    ? replay
-    : inWorker
-      ? connectLiveWorker({ ...common, frameMs: () => liveFrameFor(frameMs, cost.ms), applyBudgetMs: PATCH_BUDGET_MS })
-      : connectLive(common);
-  perf.inWorker = inWorker;
-  const store = conn.store;
+export interface BindLiveOptions {
+  url?: string;
+  token?: string;
+  staleMs: number;
+  frameMs?: number;
+  replay?: { from: number; speed: ReplaySpeedValue };
+}
 
-  const view: LiveView = {
+export function bindLive(twin: Twin, opts: BindLiveOptions): LiveBinding {
+  return new LiveWiring(twin, opts);
+}
+
+/** per layer: indices still to recolour, from `at`; `since` = when the oldest of them arrived */
+type Backlog = { idx: Uint32Array; at: number; bulk: boolean; since: number };
+
+/** The store view the layer renderers read (status 4 = unknown until the layer's first snapshot). */
+function storeView(store: LiveConnection["store"]): LiveView {
+  return {
     status(layer, i) {
       const L = store.getState().layers[layer];
       return L && L.ready ? L.status[i] : 4;
@@ -133,178 +108,254 @@ export function bindLive(
     },
     metricNames: (layer) => metricNames(layer),
   };
+}
 
-  const tickers = new Set<() => void>();
-  const versions = new Map<LayerId, number>();
-  if (typeof window !== "undefined" && window.__rt) window.__rt.perf = perf;
-  // Recolour work is capped per task (RECOLOUR_BUDGET_MS, ?recolourBudget= overrides; BULK_BUDGET_MS for a snapshot's
-  // worth): what does not fit continues in later tasks, so one pass never blocks input or rendering for long.
-  const budgetMs = flags.positive("recolourBudget") ?? RECOLOUR_BUDGET_MS;
-  /** per layer: indices still to recolour, from `at`; `since` = when the oldest of them arrived */
-  const backlog = new Map<LayerId, { idx: Uint32Array; at: number; bulk: boolean; since: number }>();
-  let continuing = false;
+/**
+ * bindLive's binding. Lifecycle: the constructor connects and subscribes to the store, the visibility slice and the
+ * scene's postRender; `attach` moves to a rebuilt twin; `destroy` removes every one of them, the timers and the
+ * connection.
+ */
+class LiveWiring implements LiveBinding {
+  readonly conn: LiveConnection;
+  readonly replay: ReplayConnection | null;
+  readonly view: LiveView;
+  private current: Twin;
+  private readonly ids: Partial<Record<LayerId, string[]>> = {};
+  private readonly perf = createLivePerf();
+  private readonly cost = createFrameCost();
+  private readonly frameMs: number;
+  private readonly inWorker: boolean;
+  /** main-thread ms of one recolour pass (?recolourBudget= overrides) */
+  private readonly budgetMs: number;
+  private readonly tickers = new Set<() => void>();
+  private readonly versions = new Map<LayerId, number>();
+  private readonly backlog = new Map<LayerId, Backlog>();
+  private continuing = false;
+  private continueTimer: ReturnType<typeof setTimeout> | null = null;
   /** when the first recolour since the last requested frame happened (0 = nothing waiting to be drawn) */
-  let undrawnSince = 0;
-  let lastPass = -Infinity;
-  const recolour = (t0: number, lateMs = 0): number => {
-    let points = 0;
-    let recoloured = 0;
+  private undrawnSince = 0;
+  private lastPass = -Infinity;
+  private lastApply = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private offRender: (() => void) | null = null;
+  private readonly unStore: () => void;
+  private readonly unVis: () => void;
+
+  constructor(twin: Twin, opts: BindLiveOptions) {
+    this.current = twin;
+    for (const l of twin.layers) this.ids[l.id] = Array.from({ length: l.count }, (_, i) => l.idOf(i));
+    const flags = UrlFlags.ofPage();
+    this.frameMs = opts.frameMs ?? 250;
+    this.budgetMs = flags.positive("recolourBudget") ?? RECOLOUR_BUDGET_MS;
+    // the socket, parsing, validation and state live in a Web Worker (the page mirrors the arrays and pulls changes
+    // once per live frame); ?liveWorker=0 keeps them on the page (bench A/B, and where there is no Worker)
+    this.inWorker = typeof Worker === "function" && flags.enabled("liveWorker");
+    const common = this.connectOptions(opts, flags);
+    this.replay = opts.replay ? connectReplay({ ...common, ...opts.replay }) : null;
+    this.conn =
+      this.replay ??
+      (this.inWorker
+        ? connectLiveWorker({
+            ...common,
+            frameMs: () => liveFrameFor(this.frameMs, this.cost.ms),
+            applyBudgetMs: PATCH_BUDGET_MS,
+          })
+        : connectLive(common));
+    this.perf.inWorker = this.inWorker;
+    this.view = storeView(this.conn.store);
+    if (typeof window !== "undefined" && window.__rt) window.__rt.perf = this.perf;
+    this.watchFrames(twin);
+    this.unStore = this.conn.store.subscribe(this.schedule);
+    this.unVis = subscribeSlice(
+      uiStore,
+      (s) => s.visible,
+      (v, prev) => {
+        const on = LAYER_IDS.filter((id) => v[id] && !prev[id]);
+        const off = LAYER_IDS.filter((id) => !v[id] && prev[id]);
+        if (on.length) this.conn.subscribe(on, this.ids);
+        if (off.length) this.conn.unsubscribe(off);
+      },
+    );
+  }
+
+  /** the options every kind of connection takes: the layers shown, with their ids */
+  private connectOptions(opts: BindLiveOptions, flags: UrlFlags) {
+    const vis = uiStore.getState().visible;
+    return {
+      url: new URL(opts.url || location.origin, location.href).toString(),
+      token: opts.token,
+      layers: LAYER_IDS.filter((id) => vis[id] && (this.ids[id]?.length ?? 0) > 0),
+      ids: this.ids,
+      staleMs: opts.staleMs,
+      // ?fastDecode=0 validates deltas with the zod schema instead of the fast path (bench A/B)
+      fastDecode: flags.enabled("fastDecode"),
+      perf: this.perf,
+    };
+  }
+
+  /** an arrow property: callers pass it on unbound (`onLiveTick: live.onTick`) */
+  readonly onTick = (cb: () => void): (() => void) => {
+    this.tickers.add(cb);
+    return () => this.tickers.delete(cb);
+  };
+
+  attach(next: Twin): void {
+    this.current = next;
+    this.watchFrames(next);
+    const s = this.conn.store.getState();
+    this.backlog.clear();
+    this.perf.backlog = 0;
+    for (const l of next.layers) {
+      const L = s.layers[l.id];
+      if (!L || !L.ready) continue;
+      this.conn.drainChanges(l.id);
+      l.applyLive(
+        Uint32Array.from({ length: l.count }, (_, i) => i),
+        this.view,
+      );
+      this.versions.set(l.id, L.version);
+    }
+    for (const t of this.tickers) t();
+  }
+
+  destroy(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.continueTimer) clearTimeout(this.continueTimer);
+    this.offRender?.();
+    this.offRender = null;
+    this.unStore();
+    this.unVis();
+    this.tickers.clear();
+    this.conn.close();
+  }
+
+  /** what one drawn frame costs: the delay of a macrotask queued at postRender (see createFrameCost) */
+  private watchFrames(t: Twin): void {
+    this.offRender?.();
+    this.offRender = t.scene.postRender.addEventListener(() => {
+      const t0 = performance.now();
+      setTimeout(() => this.cost.sample(performance.now() - t0), 0);
+    });
+  }
+
+  /** coalesce: at most one recolour pass per live frame (stretched when drawing is slow), however often the store
+   *  commits */
+  private readonly schedule = (): void => {
+    if (this.timer) return;
+    const { perf } = this;
+    perf.frameCostMs = this.cost.ms;
+    perf.liveFrameMs = liveFrameFor(this.frameMs, this.cost.ms);
+    // the worker connection already paces its pulls by the live frame: recolour what each pull brought at once
+    const wait = this.inWorker ? 0 : Math.max(0, perf.liveFrameMs - (performance.now() - this.lastApply));
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.lastApply = performance.now();
+      this.onStore(this.conn.store.getState());
+    }, wait);
+  };
+
+  /** queues what changed per layer for recolouring, then runs (or schedules) a pass */
+  private onStore(s: LiveStoreState): void {
+    const t0 = performance.now();
+    let any = false;
+    for (const l of this.current.layers) {
+      const L = s.layers[l.id];
+      if (!L || this.versions.get(l.id) === L.version) continue;
+      this.versions.set(l.id, L.version);
+      const changed = this.conn.drainChanges(l.id);
+      any = true;
+      if (!changed.length) continue;
+      // every object of a large layer: a snapshot (a small layer changing whole in one live frame is still live)
+      this.queueChanges(l.id, changed, changed.length >= l.count && l.count >= BULK_MIN_POINTS, t0);
+    }
+    // at most one live recolour pass per 60 Hz frame: if one ran less than 16 ms ago, the continuation takes this
+    if (this.backlog.size && !this.continuing) {
+      const since = performance.now() - this.lastPass;
+      if (since >= 16 || [...this.backlog.values()].some((b) => b.bulk)) this.recolour(t0);
+      else this.continueIn(16 - since);
+    }
+    if (any) for (const t of this.tickers) t();
+  }
+
+  private queueChanges(layer: LayerId, changed: Uint32Array, bulk: boolean, t0: number): void {
+    const b = this.backlog.get(layer);
+    if (!b) return void this.backlog.set(layer, { idx: changed, at: 0, bulk, since: t0 });
+    // recolouring reads the current state, so repeats are harmless: append the new changes to what is left
+    const rest = b.idx.subarray(b.at);
+    const merged = new Uint32Array(rest.length + changed.length);
+    merged.set(rest);
+    merged.set(changed, rest.length);
+    this.backlog.set(layer, { idx: merged, at: 0, bulk: bulk || b.bulk, since: b.since });
+  }
+
+  /** this pass's budget: larger for a snapshot's worth, stretched when falling behind on a late turn */
+  private passBudget(t0: number, lateMs: number): number {
     let bulk = false;
     let oldest = t0;
-    for (const b of backlog.values()) {
+    for (const b of this.backlog.values()) {
       bulk ||= b.bulk;
       oldest = Math.min(oldest, b.since);
     }
     // falling behind (changes older than a live frame) on a turn that came late (the page was busy drawing): fewer
     // turns, so each takes more; keeping up, a pass never exceeds its budget
-    const behind = t0 - oldest > liveFrameFor(frameMs, cost.ms);
-    const budget = bulk ? Math.max(budgetMs, BULK_BUDGET_MS) : behind ? lateBudget(budgetMs, lateMs) : budgetMs;
-    for (const l of current.layers) {
-      const b = backlog.get(l.id);
+    const behind = t0 - oldest > liveFrameFor(this.frameMs, this.cost.ms);
+    const { budgetMs } = this;
+    return bulk ? Math.max(budgetMs, BULK_BUDGET_MS) : behind ? lateBudget(budgetMs, lateMs) : budgetMs;
+  }
+
+  /** one recolour pass within its budget; returns the points recoloured */
+  private recolour(t0: number, lateMs = 0): number {
+    const budget = this.passBudget(t0, lateMs);
+    const bulk = [...this.backlog.values()].some((b) => b.bulk);
+    let points = 0;
+    let recoloured = 0;
+    for (const l of this.current.layers) {
+      const b = this.backlog.get(l.id);
       if (!b) continue;
       while (b.at < b.idx.length) {
         const end = Math.min(b.idx.length, b.at + RECOLOUR_SLICE);
-        recoloured += l.applyLive(b.idx.subarray(b.at, end), view, false);
+        recoloured += l.applyLive(b.idx.subarray(b.at, end), this.view, false);
         points += end - b.at;
         b.at = end;
         if (performance.now() - t0 > budget) break;
       }
-      if (b.at >= b.idx.length) backlog.delete(l.id);
+      if (b.at >= b.idx.length) this.backlog.delete(l.id);
       if (performance.now() - t0 > budget) break;
     }
     let left = 0;
-    for (const b of backlog.values()) left += b.idx.length - b.at;
-    perf.backlog = left;
-    if (points) perf.recolour.push(performance.now(), performance.now() - t0, points, budget);
-    // one drawn frame when the backlog is done (and the worker's last pull applied), or once per live frame while it
-    // lasts — not one per slice (a drawn frame can cost the main thread far more than a slice: ~0.5-2 s under
-    // software GL); and only if a colour changed (most live updates keep an object's colour)
-    lastPass = performance.now();
-    if (recoloured && !undrawnSince) undrawnSince = t0;
-    if (
-      undrawnSince &&
-      ((!left && !perf.pendingObjects) || performance.now() - undrawnSince >= liveFrameFor(frameMs, cost.ms))
-    ) {
-      undrawnSince = 0;
-      current.scene.requestRender();
-    }
+    for (const b of this.backlog.values()) left += b.idx.length - b.at;
+    this.perf.backlog = left;
+    if (points) this.perf.recolour.push(performance.now(), performance.now() - t0, points, budget);
+    this.lastPass = performance.now();
+    this.requestFrame(t0, recoloured > 0, left);
     // a snapshot goes on in the next macrotask; live changes ~16 ms later, so one 60 Hz frame never carries more
     // than one budget of recolouring
-    if (left && !continuing) continueIn(bulk ? 0 : 16);
+    if (left && !this.continuing) this.continueIn(bulk ? 0 : 16);
     return points;
-  };
+  }
+
+  /** one drawn frame when the backlog is done (and the worker's last pull applied), or once per live frame while it
+   *  lasts — not one per slice (a drawn frame can cost the main thread far more than a slice: ~0.5-2 s under
+   *  software GL); and only if a colour changed (most live updates keep an object's colour) */
+  private requestFrame(t0: number, recoloured: boolean, left: number): void {
+    if (recoloured && !this.undrawnSince) this.undrawnSince = t0;
+    if (!this.undrawnSince) return;
+    const done = !left && !this.perf.pendingObjects;
+    if (done || performance.now() - this.undrawnSince >= liveFrameFor(this.frameMs, this.cost.ms)) {
+      this.undrawnSince = 0;
+      this.current.scene.requestRender();
+    }
+  }
+
   /** the next recolour pass in `delay` ms; it knows how late it ran (lateBudget) */
-  const continueIn = (delay: number) => {
-    continuing = true;
+  private continueIn(delay: number): void {
+    this.continuing = true;
     const due = performance.now() + delay;
-    setTimeout(() => {
-      continuing = false;
+    this.continueTimer = setTimeout(() => {
+      this.continuing = false;
+      this.continueTimer = null;
       const t = performance.now();
-      recolour(t, t - due);
+      this.recolour(t, t - due);
     }, delay);
-  };
-  const onStore = (s: LiveStoreState) => {
-    const t0 = performance.now();
-    let any = false;
-    for (const l of current.layers) {
-      const L = s.layers[l.id];
-      if (!L || versions.get(l.id) === L.version) continue;
-      versions.set(l.id, L.version);
-      const changed = conn.drainChanges(l.id);
-      any = true;
-      if (!changed.length) continue;
-      const b = backlog.get(l.id);
-      // every object of a large layer: a snapshot (a small layer changing whole in one live frame is still live)
-      const bulk = changed.length >= l.count && l.count >= BULK_MIN_POINTS;
-      if (!b) backlog.set(l.id, { idx: changed, at: 0, bulk, since: t0 });
-      else {
-        // recolouring reads the current state, so repeats are harmless: append the new changes to what is left
-        const rest = b.idx.subarray(b.at);
-        const merged = new Uint32Array(rest.length + changed.length);
-        merged.set(rest);
-        merged.set(changed, rest.length);
-        backlog.set(l.id, { idx: merged, at: 0, bulk: bulk || b.bulk, since: b.since });
-      }
-    }
-    // at most one live recolour pass per 60 Hz frame: if one ran less than 16 ms ago, the continuation takes this
-    if (backlog.size && !continuing) {
-      const since = performance.now() - lastPass;
-      if (since >= 16 || [...backlog.values()].some((b) => b.bulk)) recolour(t0);
-      else continueIn(16 - since);
-    }
-    if (any) for (const t of tickers) t();
-  };
-  // coalesce: at most one recolour pass per live frame (frameMs, stretched when drawing is slow), however often
-  // the store commits
-  let offRender: (() => void) | null = null;
-  const watchFrames = (t: Twin) => {
-    offRender?.();
-    offRender = t.scene.postRender.addEventListener(() => {
-      const t0 = performance.now();
-      setTimeout(() => cost.sample(performance.now() - t0), 0);
-    });
-  };
-  watchFrames(twin);
-  let lastApply = 0;
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  const schedule = () => {
-    if (timer) return;
-    perf.frameCostMs = cost.ms;
-    perf.liveFrameMs = liveFrameFor(frameMs, cost.ms);
-    // the worker connection already paces its pulls by the live frame: recolour what each pull brought at once
-    const wait = inWorker ? 0 : Math.max(0, perf.liveFrameMs - (performance.now() - lastApply));
-    timer = setTimeout(() => {
-      timer = null;
-      lastApply = performance.now();
-      onStore(store.getState());
-    }, wait);
-  };
-  const unStore = store.subscribe(schedule);
-
-  const unVis = subscribeSlice(
-    uiStore,
-    (s) => s.visible,
-    (v, prev) => {
-      const on = LAYER_IDS.filter((id) => v[id] && !prev[id]);
-      const off = LAYER_IDS.filter((id) => !v[id] && prev[id]);
-      if (on.length) conn.subscribe(on, ids);
-      if (off.length) conn.unsubscribe(off);
-    },
-  );
-
-  return {
-    conn,
-    replay,
-    view,
-    onTick(cb) {
-      tickers.add(cb);
-      return () => tickers.delete(cb);
-    },
-    attach(next) {
-      current = next;
-      watchFrames(next);
-      const s = store.getState();
-      backlog.clear();
-      perf.backlog = 0;
-      for (const l of next.layers) {
-        const L = s.layers[l.id];
-        if (!L || !L.ready) continue;
-        conn.drainChanges(l.id);
-        l.applyLive(
-          Uint32Array.from({ length: l.count }, (_, i) => i),
-          view,
-        );
-        versions.set(l.id, L.version);
-      }
-      for (const t of tickers) t();
-    },
-    destroy() {
-      if (timer) clearTimeout(timer);
-      offRender?.();
-      unStore();
-      unVis();
-      tickers.clear();
-      conn.close();
-    },
-  };
+  }
 }

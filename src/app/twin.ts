@@ -69,7 +69,13 @@ export interface TwinOptions {
 
 export function createTwin(opts: TwinOptions): Twin {
   const { config, data } = opts;
+  const stylesBefore = new Set(document.head.querySelectorAll("style"));
   const widget = createViewer({ container: opts.container, config, msaaSamples: opts.msaaSamples });
+  // Cesium's CreditDisplay appends a <style> to document.head per widget and leaves it there on destroy: one DOM
+  // node more per scene rebuild. The twin removes the one its widget added.
+  const widgetStyles = [...document.head.querySelectorAll("style")].filter(
+    (el) => !stylesBefore.has(el) && el.textContent?.includes(".cesium-credit"),
+  );
   const scene = widget.scene;
   // a configured basemap (imagery) already shows land and water: the opaque land surface would hide it
   const imagery = config.basemap.type !== "embedded";
@@ -132,6 +138,7 @@ export function createTwin(opts: TwinOptions): Twin {
         () => districts?.destroy(),
         () => landwater?.destroy(),
         () => !widget.isDestroyed() && widget.destroy(),
+        () => widgetStyles.forEach((el) => el.remove()),
       ];
       for (const step of steps) {
         try {

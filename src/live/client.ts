@@ -17,6 +17,7 @@ import { io, type Socket } from "socket.io-client";
 import type { LayerId } from "../protocol/data";
 import { EVENTS, PROTOCOL_VERSION, type AlarmEvent, type Delta, type Snapshot } from "../protocol/live";
 import { createLiveModel, type LiveModel, type LiveStore } from "../state/live-store";
+import { type LayerIds, LiveConnectionCore } from "./connection-core";
 import { decodeServerMessage, SERVER_SCHEMAS, type ServerMessage } from "./decode";
 import { createLivePerf, timedParser, type LivePerf } from "./perf";
 import { fastDelta } from "./fast-delta";
@@ -84,329 +85,330 @@ export interface DirectLiveConnection extends LiveConnection {
 
 const MAX_BUFFERED = 500;
 
+type ConnState = "connecting" | "connected" | "reconnecting" | "offline";
+
 export function connectLive(opts: ConnectLiveOptions): DirectLiveConnection {
-  const model = opts.model ?? createLiveModel({ staleMs: opts.staleMs });
-  const { store } = model;
-  const perf = opts.perf ?? createLivePerf();
-  const offlineAfterMs = opts.offlineAfterMs ?? 15_000;
-  const schedule =
-    opts.schedule ??
-    (typeof requestAnimationFrame === "function"
-      ? (cb: () => void) => void requestAnimationFrame(() => cb())
-      : (cb: () => void) => void setTimeout(cb, 16));
+  return new SocketLiveConnection(opts);
+}
 
-  const subscribed = new Set<LayerId>();
-  const awaiting = new Map<LayerId, { since: number; buffer: Delta[] }>();
-  const lastResync = new Map<LayerId, number>();
-  let queue: ServerMessage[] = [];
+/**
+ * connectLive's connection. Lifecycle: the constructor opens the socket and starts the stale timer; `close` stops
+ * every timer and disconnects (the socket's own handlers go with it).
+ */
+class SocketLiveConnection extends LiveConnectionCore implements DirectLiveConnection {
+  readonly socket: Socket;
+  private readonly schedule: (cb: () => void) => void;
+  private readonly later: (cb: () => void) => void;
+  private readonly awaiting = new Map<LayerId, { since: number; buffer: Delta[] }>();
+  private readonly lastResync = new Map<LayerId, number>();
+  private queue: ServerMessage[] = [];
   /** arrival time (performance.now()) per queued message */
-  let arrived: number[] = [];
-  let frameRequested = false;
-  let closed = false;
-  let detailTarget: { layer: LayerId; objectId: string } | null = null;
-  const alarmListeners = new Set<(e: AlarmEvent) => void>();
+  private arrived: number[] = [];
+  private frameRequested = false;
+  private closed = false;
+  private detailTarget: { layer: LayerId; objectId: string } | null = null;
+  /** outstanding resyncs that got no answer are asked again on this timer (a quiet stream brings no message) */
+  private resyncTimer: ReturnType<typeof setInterval> | null = null;
+  private offlineTimer: ReturnType<typeof setTimeout> | undefined;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly staleTimer: ReturnType<typeof setInterval>;
+  private serverDrops = 0;
+  private connectedAt = 0;
 
-  let resolveReady!: () => void;
-  const ready = new Promise<void>((r) => (resolveReady = r));
-  const checkReady = () => {
-    const s = store.getState();
-    if ([...subscribed].every((l) => s.layers[l]?.ready || s.layers[l]?.mismatch)) resolveReady();
-  };
+  constructor(private readonly opts: ConnectLiveOptions) {
+    super(
+      "connectLive",
+      opts.model ?? createLiveModel({ staleMs: opts.staleMs }),
+      opts.perf ?? createLivePerf(),
+      opts.ids,
+    );
+    this.schedule =
+      opts.schedule ??
+      (typeof requestAnimationFrame === "function"
+        ? (cb: () => void) => void requestAnimationFrame(() => cb())
+        : (cb: () => void) => void setTimeout(cb, 16));
+    this.later = opts.schedule ?? ((cb: () => void) => void setTimeout(cb, 16));
+    this.socket = io(opts.url, {
+      auth: opts.token ? { token: opts.token } : {},
+      transports: opts.transports ?? ["websocket", "polling"],
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 3000,
+      parser: timedParser(this.perf),
+    });
+    for (const event of Object.keys(SERVER_SCHEMAS)) this.socket.on(event, (raw: unknown) => this.receive(event, raw));
+    this.socket.on("connect", () => this.onConnect());
+    this.socket.on("disconnect", (reason) => this.onDisconnect(reason));
+    this.socket.on("connect_error", (e: Error) => this.onConnectError(e));
+    this.socket.io.on("reconnect_failed", () => this.setConn("offline", "reconnect failed"));
+    // stale detection, and a frame even when no message arrives
+    this.staleTimer = setInterval(() => {
+      if (this.model.markStale() > 0) this.model.commit();
+    }, 1000);
+    this.addLayers(opts.layers);
+    this.checkReady(); // no layers requested: ready at once
+  }
 
-  const socket: Socket = io(opts.url, {
-    auth: opts.token ? { token: opts.token } : {},
-    transports: opts.transports ?? ["websocket", "polling"],
-    reconnectionDelay: 500,
-    reconnectionDelayMax: 3000,
-    parser: timedParser(perf),
-  });
+  // ---------------------------------------------------------------- public API
 
-  const setConn = (state: "connecting" | "connected" | "reconnecting" | "offline", reason?: string) => {
-    const cur = store.getState().connection;
+  subscribe(layers: LayerId[], ids?: LayerIds): void {
+    const fresh = layers.filter((l) => !this.subscribed.has(l));
+    this.addLayers(fresh, ids);
+    this.sendSubscribe(fresh);
+  }
+
+  unsubscribe(layers: LayerId[]): void {
+    const gone = this.removeLayers(layers);
+    for (const l of gone) this.awaiting.delete(l);
+    if (gone.length && this.socket.connected)
+      this.socket.emit(EVENTS.unsubscribe, { v: PROTOCOL_VERSION, layers: gone });
+  }
+
+  ack(alarmId: string): void {
+    this.socket.emit(EVENTS.ack, { v: PROTOCOL_VERSION, alarmId });
+  }
+
+  detail(layer: LayerId, objectId: string): void;
+  detail(layer: null): void;
+  detail(layer: LayerId | null, objectId?: string): void {
+    const { socket, store } = this;
+    if (layer === null || objectId === undefined) {
+      this.detailTarget = null;
+      store.setState({ detail: null });
+      if (socket.connected) socket.emit(EVENTS.detailUnsubscribe, { v: PROTOCOL_VERSION });
+      return;
+    }
+    this.detailTarget = { layer, objectId };
+    store.setState({ detail: null });
+    if (socket.connected) socket.emit(EVENTS.detailSubscribe, { v: PROTOCOL_VERSION, layer, objectId });
+  }
+
+  close(): void {
+    this.closed = true;
+    clearInterval(this.staleTimer);
+    if (this.offlineTimer) clearTimeout(this.offlineTimer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.resyncTimer) clearInterval(this.resyncTimer);
+    this.closeCore();
+    this.socket.disconnect();
+  }
+
+  // ---------------------------------------------------------------- connection state
+
+  private setConn(state: ConnState, reason?: string): void {
+    const cur = this.store.getState().connection;
     if (cur.state === state) return;
     // "offline" keeps the time the connection was lost
     const since = state === "offline" && cur.state === "reconnecting" ? cur.since : Date.now();
-    store.setState({ connection: { state, since, ...(reason ? { reason } : {}) } });
-  };
-
-  function addLayers(layers: LayerId[], ids?: Partial<Record<LayerId, readonly string[]>>) {
-    for (const l of layers) {
-      const list = ids?.[l] ?? opts.ids[l];
-      if (!list) throw new Error(`connectLive: no ids given for layer ${l}`);
-      model.ensureLayer(l, list);
-      subscribed.add(l);
-    }
-    store.setState({ subscribed: [...subscribed] });
+    this.store.setState({ connection: { state, since, ...(reason ? { reason } : {}) } });
   }
 
-  function sendSubscribe(layers: LayerId[]) {
-    if (!layers.length || !socket.connected) return;
-    const s = store.getState();
-    for (const l of layers) awaiting.set(l, { since: Date.now(), buffer: [] });
-    socket.emit(EVENTS.subscribe, {
+  private onConnect(): void {
+    const { model, socket } = this;
+    if (this.offlineTimer) clearTimeout(this.offlineTimer);
+    this.connectedAt = Date.now();
+    const first = this.store.getState().server === null && model.stats.snapshots === 0;
+    this.setConn("connected");
+    if (socket.recovered) model.stats.recovered++;
+    else {
+      if (!first) model.stats.resubscribed++;
+      this.sendSubscribe([...this.subscribed]);
+    }
+    model.commit();
+    if (this.detailTarget) socket.emit(EVENTS.detailSubscribe, { v: PROTOCOL_VERSION, ...this.detailTarget });
+  }
+
+  private onDisconnect(reason: string): void {
+    const { socket } = this;
+    if (this.closed || reason === "io client disconnect") return this.setConn("offline", reason);
+    this.setConn("reconnecting", reason);
+    if (reason === "io server disconnect") {
+      // the gateway closed this connection on purpose (graceful shutdown for a restart, or a client that lagged
+      // too long): socket.io does not retry by itself, so reconnect with backoff (1 s, 2 s, ... 30 s)
+      if (Date.now() - this.connectedAt > 30_000) this.serverDrops = 0;
+      const delay = Math.min(30_000, 1000 * 2 ** Math.min(this.serverDrops++, 5));
+      if (this.retryTimer) clearTimeout(this.retryTimer);
+      this.retryTimer = setTimeout(() => {
+        if (!this.closed && !socket.connected) socket.connect();
+      }, delay);
+    }
+    if (this.offlineTimer) clearTimeout(this.offlineTimer);
+    this.offlineTimer = setTimeout(() => {
+      if (!socket.connected) this.setConn("offline", "no connection");
+    }, this.opts.offlineAfterMs ?? 15_000);
+  }
+
+  private onConnectError(e: Error): void {
+    const cur = this.store.getState().connection.state;
+    if (cur === "connecting") this.setConn("reconnecting", e.message);
+    if (/unauthorized|origin/.test(e.message))
+      this.store.setState({ lastError: { v: PROTOCOL_VERSION, code: "forbidden", reason: e.message.slice(0, 500) } });
+  }
+
+  // ---------------------------------------------------------------- subscriptions and resyncs
+
+  private sendSubscribe(layers: LayerId[]): void {
+    if (!layers.length || !this.socket.connected) return;
+    const s = this.store.getState();
+    for (const l of layers) this.awaiting.set(l, { since: Date.now(), buffer: [] });
+    this.socket.emit(EVENTS.subscribe, {
       v: PROTOCOL_VERSION,
       layers,
       idsHash: Object.fromEntries(layers.map((l) => [l, s.layers[l]!.idsHash])),
     });
   }
 
-  function requestResync(layer: LayerId, reason: string) {
+  private requestResync(layer: LayerId, reason: string): void {
     const now = Date.now();
-    const cur = awaiting.get(layer);
-    if (cur && now - (lastResync.get(layer) ?? 0) < 1000) return; // one outstanding request per second
-    if (!cur) awaiting.set(layer, { since: now, buffer: [] });
-    lastResync.set(layer, now);
-    const L = store.getState().layers[layer];
-    if (socket.connected) socket.emit(EVENTS.resync, { v: PROTOCOL_VERSION, layer, seq: L?.seq ?? 0, reason });
-    model.stats.resyncs++;
+    const cur = this.awaiting.get(layer);
+    if (cur && now - (this.lastResync.get(layer) ?? 0) < 1000) return; // one outstanding request per second
+    if (!cur) this.awaiting.set(layer, { since: now, buffer: [] });
+    this.lastResync.set(layer, now);
+    const L = this.store.getState().layers[layer];
+    if (this.socket.connected)
+      this.socket.emit(EVENTS.resync, { v: PROTOCOL_VERSION, layer, seq: L?.seq ?? 0, reason });
+    this.model.stats.resyncs++;
   }
 
-  // outstanding resyncs that got no answer (lost or rate-limited request, gateway restart): ask again — also on a
-  // timer, because a quiet stream (paused source) brings no message that would run process()
-  let resyncTimer: ReturnType<typeof setInterval> | null = null;
-  function retryAwaiting(now = Date.now()) {
-    for (const [l, w] of awaiting)
-      if (now - w.since > 5000 && socket.connected) {
+  /** asks again for resyncs that got no answer (lost or rate-limited request, gateway restart) */
+  private retryAwaiting(now = Date.now()): void {
+    for (const [l, w] of this.awaiting)
+      if (now - w.since > 5000 && this.socket.connected) {
         w.since = now;
-        requestResync(l, "timeout");
+        this.requestResync(l, "timeout");
       }
-    if (awaiting.size && !resyncTimer && !closed) resyncTimer = setInterval(() => retryAwaiting(), 1000);
-    else if (!awaiting.size && resyncTimer) {
-      clearInterval(resyncTimer);
-      resyncTimer = null;
+    if (this.awaiting.size && !this.resyncTimer && !this.closed)
+      this.resyncTimer = setInterval(() => this.retryAwaiting(), 1000);
+    else if (!this.awaiting.size && this.resyncTimer) {
+      clearInterval(this.resyncTimer);
+      this.resyncTimer = null;
     }
   }
 
-  const applyBudgetMs = opts.applyBudgetMs ?? 1;
-  const maxApplyLagMs = opts.maxApplyLagMs ?? 2000;
-  const later = opts.schedule ?? ((cb: () => void) => void setTimeout(cb, 16));
-  const applyOne = (m: ServerMessage, now: number) => {
-    switch (m.event) {
-      case "snapshot": {
-        const s = m.msg as Snapshot;
-        if (!subscribed.has(s.layer)) return;
-        const buffered = awaiting.get(s.layer)?.buffer ?? [];
-        awaiting.delete(s.layer);
-        if (!model.applySnapshot(s, now)) return;
-        for (const d of buffered) {
-          const r = model.applyDelta(d, now);
-          if (r === "gap" || r === "epoch") {
-            requestResync(s.layer, r);
-            return;
-          }
-        }
-        return;
-      }
-      case "delta": {
-        const d = m.msg as Delta;
-        if (!subscribed.has(d.layer)) return;
-        const wait = awaiting.get(d.layer);
-        if (wait) {
-          if (wait.buffer.length < MAX_BUFFERED) wait.buffer.push(d);
-          else wait.buffer = []; // the snapshot supersedes them anyway
-          return;
-        }
-        const r = model.applyDelta(d, now);
-        if (r === "gap" || r === "epoch") requestResync(d.layer, r);
-        return;
-      }
-    }
-  };
+  // ---------------------------------------------------------------- messages
 
-  function process() {
+  /** validates a server message; snapshots and deltas are queued for the next frame, the rest applied now */
+  private receive(event: string, raw: unknown): void {
+    const { perf, model, store } = this;
     const t0 = performance.now();
-    frameRequested = false;
+    const fast = event === "delta" && this.opts.fastDecode !== false ? fastDelta(raw) : null;
+    const r: ReturnType<typeof decodeServerMessage> = fast
+      ? { ok: true, value: { event: "delta", msg: fast } }
+      : decodeServerMessage(event, raw);
+    if (event === "delta" || event === "snapshot") {
+      perf.pendingDecodeMs += performance.now() - t0;
+      if (r.ok && r.value.event === "delta") perf.pendingRecords += r.value.msg.idx.length;
+    }
+    if (!r.ok) {
+      model.stats.rejected++;
+      model.commit();
+      store.setState({
+        lastError: { v: PROTOCOL_VERSION, code: r.code, reason: `server ${event}: ${r.reason}`.slice(0, 500) },
+      });
+      return;
+    }
+    this.handle(r.value);
+  }
+
+  private handle(m: ServerMessage): void {
+    const { model, store } = this;
+    switch (m.event) {
+      case "snapshot":
+      case "delta":
+        return this.enqueue(m);
+      case "hello":
+        store.setState({
+          server: {
+            serverId: m.msg.serverId,
+            epoch: m.msg.epoch,
+            role: m.msg.role,
+            simSpeed: m.msg.simSpeed,
+            ...(m.msg.clock ? { clock: m.msg.clock } : {}),
+          },
+        });
+        return;
+      case "alarms":
+        return model.applyAlarmList(m.msg.alarms);
+      case "alarm":
+        model.applyAlarmEvent(m.msg);
+        this.emitAlarm(m.msg);
+        return;
+      case "detail": {
+        const t = this.detailTarget;
+        if (t && m.msg.layer === t.layer && m.msg.objectId === t.objectId) store.setState({ detail: m.msg });
+        return;
+      }
+      case "error":
+        store.setState({ lastError: m.msg });
+        return;
+    }
+  }
+
+  private enqueue(m: ServerMessage): void {
+    this.queue.push(m);
+    this.arrived.push(performance.now());
+    if (!this.frameRequested && !this.closed) {
+      this.frameRequested = true;
+      this.schedule(this.process);
+    }
+  }
+
+  /** one apply pass: queued messages in arrival order within the budget, then one commit */
+  private readonly process = (): void => {
+    const t0 = performance.now();
+    this.frameRequested = false;
     const now = Date.now();
+    const budgetMs = this.opts.applyBudgetMs ?? 1;
+    const maxLagMs = this.opts.maxApplyLagMs ?? 2000;
+    const { queue, arrived } = this;
     // in arrival order, until the budget is spent (at least one message per pass) unless the next one has waited
     // too long; the rest goes on in a pass ~16 ms later
     let n = 0;
     while (n < queue.length) {
-      applyOne(queue[n++], now);
+      this.applyOne(queue[n++], now);
       const t = performance.now();
-      if (t - t0 > applyBudgetMs && n < queue.length && t - arrived[n] < maxApplyLagMs) break;
+      if (t - t0 > budgetMs && n < queue.length && t - arrived[n] < maxLagMs) break;
     }
-    if (n === queue.length) {
-      queue = [];
-      arrived = [];
-    } else {
-      queue = queue.slice(n);
-      arrived = arrived.slice(n);
-    }
-    retryAwaiting(now);
-    model.commit();
-    checkReady();
+    this.queue = n === queue.length ? [] : queue.slice(n);
+    this.arrived = n === queue.length ? [] : arrived.slice(n);
+    this.retryAwaiting(now);
+    this.model.commit();
+    this.checkReady();
+    const { perf } = this;
     const t1 = performance.now();
     perf.frames.push(t1, perf.pendingDecodeMs, t1 - t0, perf.pendingRecords);
     perf.pendingDecodeMs = 0;
     perf.pendingRecords = 0;
-    if (queue.length && !frameRequested && !closed) {
-      frameRequested = true;
-      later(process);
-    }
-  }
-
-  const enqueue = (m: ServerMessage) => {
-    queue.push(m);
-    arrived.push(performance.now());
-    if (!frameRequested && !closed) {
-      frameRequested = true;
-      schedule(process);
+    if (this.queue.length && !this.frameRequested && !this.closed) {
+      this.frameRequested = true;
+      this.later(this.process);
     }
   };
 
-  for (const event of Object.keys(SERVER_SCHEMAS)) {
-    socket.on(event, (raw: unknown) => {
-      const t0 = performance.now();
-      const fast = event === "delta" && opts.fastDecode !== false ? fastDelta(raw) : null;
-      const r: ReturnType<typeof decodeServerMessage> = fast
-        ? { ok: true, value: { event: "delta", msg: fast } }
-        : decodeServerMessage(event, raw);
-      if (event === "delta" || event === "snapshot") {
-        perf.pendingDecodeMs += performance.now() - t0;
-        if (r.ok && r.value.event === "delta") perf.pendingRecords += r.value.msg.idx.length;
-      }
-      if (!r.ok) {
-        model.stats.rejected++;
-        model.commit();
-        store.setState({
-          lastError: { v: PROTOCOL_VERSION, code: r.code, reason: `server ${event}: ${r.reason}`.slice(0, 500) },
-        });
-        return;
-      }
-      const m = r.value;
-      switch (m.event) {
-        case "snapshot":
-        case "delta":
-          return enqueue(m);
-        case "hello":
-          store.setState({
-            server: {
-              serverId: m.msg.serverId,
-              epoch: m.msg.epoch,
-              role: m.msg.role,
-              simSpeed: m.msg.simSpeed,
-              ...(m.msg.clock ? { clock: m.msg.clock } : {}),
-            },
-          });
-          return;
-        case "alarms":
-          return model.applyAlarmList(m.msg.alarms);
-        case "alarm":
-          model.applyAlarmEvent(m.msg);
-          for (const cb of alarmListeners) cb(m.msg);
-          return;
-        case "detail":
-          if (detailTarget && m.msg.layer === detailTarget.layer && m.msg.objectId === detailTarget.objectId)
-            store.setState({ detail: m.msg });
-          return;
-        case "error":
-          store.setState({ lastError: m.msg });
-          return;
-      }
-    });
+  private applyOne(m: ServerMessage, now: number): void {
+    if (m.event === "snapshot") this.applySnapshot(m.msg, now);
+    else if (m.event === "delta") this.applyDelta(m.msg, now);
   }
 
-  let offlineTimer: ReturnType<typeof setTimeout> | undefined;
-  let retryTimer: ReturnType<typeof setTimeout> | undefined;
-  let serverDrops = 0;
-  let connectedAt = 0;
-  socket.on("connect", () => {
-    if (offlineTimer) clearTimeout(offlineTimer);
-    connectedAt = Date.now();
-    const first = store.getState().server === null && model.stats.snapshots === 0;
-    setConn("connected");
-    if (socket.recovered) model.stats.recovered++;
-    else {
-      if (!first) model.stats.resubscribed++;
-      sendSubscribe([...subscribed]);
+  private applySnapshot(s: Snapshot, now: number): void {
+    if (!this.subscribed.has(s.layer)) return;
+    const buffered = this.awaiting.get(s.layer)?.buffer ?? [];
+    this.awaiting.delete(s.layer);
+    if (!this.model.applySnapshot(s, now)) return;
+    for (const d of buffered) {
+      const r = this.model.applyDelta(d, now);
+      if (r === "gap" || r === "epoch") return this.requestResync(s.layer, r);
     }
-    model.commit();
-    if (detailTarget) socket.emit(EVENTS.detailSubscribe, { v: PROTOCOL_VERSION, ...detailTarget });
-  });
-  socket.on("disconnect", (reason) => {
-    if (closed || reason === "io client disconnect") return setConn("offline", reason);
-    setConn("reconnecting", reason);
-    if (reason === "io server disconnect") {
-      // the gateway closed this connection on purpose (graceful shutdown for a restart, or a client that lagged
-      // too long): socket.io does not retry by itself, so reconnect with backoff (1 s, 2 s, ... 30 s)
-      if (Date.now() - connectedAt > 30_000) serverDrops = 0;
-      const delay = Math.min(30_000, 1000 * 2 ** Math.min(serverDrops++, 5));
-      if (retryTimer) clearTimeout(retryTimer);
-      retryTimer = setTimeout(() => {
-        if (!closed && !socket.connected) socket.connect();
-      }, delay);
-    }
-    if (offlineTimer) clearTimeout(offlineTimer);
-    offlineTimer = setTimeout(() => {
-      if (!socket.connected) setConn("offline", "no connection");
-    }, offlineAfterMs);
-  });
-  socket.on("connect_error", (e: Error) => {
-    const cur = store.getState().connection.state;
-    if (cur === "connecting") setConn("reconnecting", e.message);
-    if (/unauthorized|origin/.test(e.message))
-      store.setState({ lastError: { v: PROTOCOL_VERSION, code: "forbidden", reason: e.message.slice(0, 500) } });
-  });
-  socket.io.on("reconnect_failed", () => setConn("offline", "reconnect failed"));
+  }
 
-  // stale detection, and a frame even when no message arrives
-  const staleTimer = setInterval(() => {
-    if (model.markStale() > 0) {
-      model.commit();
+  private applyDelta(d: Delta, now: number): void {
+    if (!this.subscribed.has(d.layer)) return;
+    const wait = this.awaiting.get(d.layer);
+    if (wait) {
+      if (wait.buffer.length < MAX_BUFFERED) wait.buffer.push(d);
+      else wait.buffer = []; // the snapshot supersedes them anyway
+      return;
     }
-  }, 1000);
-
-  addLayers(opts.layers);
-  checkReady(); // no layers requested: ready at once
-  const conn: DirectLiveConnection = {
-    store,
-    model,
-    socket,
-    ready,
-    perf,
-    onAlarm(cb) {
-      alarmListeners.add(cb);
-      return () => void alarmListeners.delete(cb);
-    },
-    subscribe(layers, ids) {
-      const fresh = layers.filter((l) => !subscribed.has(l));
-      addLayers(fresh, ids);
-      sendSubscribe(fresh);
-    },
-    unsubscribe(layers) {
-      const gone = layers.filter((l) => subscribed.delete(l));
-      for (const l of gone) awaiting.delete(l);
-      store.setState({ subscribed: [...subscribed] });
-      if (gone.length && socket.connected) socket.emit(EVENTS.unsubscribe, { v: PROTOCOL_VERSION, layers: gone });
-    },
-    ack(alarmId) {
-      socket.emit(EVENTS.ack, { v: PROTOCOL_VERSION, alarmId });
-    },
-    detail(layer: LayerId | null, objectId?: string) {
-      if (layer === null || objectId === undefined) {
-        detailTarget = null;
-        store.setState({ detail: null });
-        if (socket.connected) socket.emit(EVENTS.detailUnsubscribe, { v: PROTOCOL_VERSION });
-        return;
-      }
-      detailTarget = { layer, objectId };
-      store.setState({ detail: null });
-      if (socket.connected) socket.emit(EVENTS.detailSubscribe, { v: PROTOCOL_VERSION, layer, objectId });
-    },
-    drainChanges: (layer) => model.drainChanges(layer),
-    twinNow() {
-      const c = store.getState().server?.clock;
-      return c ? c.simMs + (Date.now() - c.wallMs) * c.speed : Date.now();
-    },
-    digest: () => model.digest(),
-    close() {
-      closed = true;
-      clearInterval(staleTimer);
-      if (offlineTimer) clearTimeout(offlineTimer);
-      if (retryTimer) clearTimeout(retryTimer);
-      if (resyncTimer) clearInterval(resyncTimer);
-      socket.disconnect();
-    },
-  };
-  return conn;
+    const r = this.model.applyDelta(d, now);
+    if (r === "gap" || r === "epoch") this.requestResync(d.layer, r);
+  }
 }

@@ -39,6 +39,9 @@ function pipe(log?: FromLiveWorker[]): LiveWorkerLike & { host: LiveWorkerHost; 
     addEventListener(type: string, l: (ev: MessageEvent<FromLiveWorker>) => void) {
       if (type === "message") listeners.add(l);
     },
+    removeEventListener(type: string, l: (ev: MessageEvent<FromLiveWorker>) => void) {
+      if (type === "message") listeners.delete(l);
+    },
     terminate() {
       listeners.clear();
     },

@@ -9,13 +9,17 @@ import type { LiveStoreState } from "../state/live-store";
 import { connectLive, type DirectLiveConnection } from "./client";
 import { decodeServerMessage } from "./decode";
 import { createLivePerf, type LivePerf } from "./perf";
-import type {
-  AlarmItem,
-  FromLiveWorker,
-  LayerPatch,
-  LiveWorkerCost,
-  StateSlice,
-  ToLiveWorker,
+import {
+  type AlarmItem,
+  type FromLiveWorker,
+  type LayerPatch,
+  type LiveWorkerCost,
+  type LiveWorkerInit,
+  type MessageHandlers,
+  type StateSlice,
+  type ToLiveWorker,
+  type ToLiveWorkerMap,
+  dispatch,
 } from "./worker-protocol";
 
 export type PostToPage = (m: FromLiveWorker, transfer: Transferable[]) => void;
@@ -41,31 +45,31 @@ export class LiveWorkerHost {
   ) {}
 
   handle(m: ToLiveWorker): void {
-    if (m.t === "init") return this.init(m);
-    const c = this.conn;
-    if (!c) return;
-    switch (m.t) {
-      case "pull":
-        return this.pull();
-      case "subscribe":
-        return c.subscribe(m.layers, m.ids);
-      case "unsubscribe":
-        for (const l of m.layers) this.sent.delete(l);
-        return c.unsubscribe(m.layers);
-      case "ack":
-        return c.ack(m.alarmId);
-      case "detail":
-        if (m.layer === null || m.objectId === undefined) return c.detail(null);
-        return c.detail(m.layer, m.objectId);
-      case "close":
-        if (this.alarmTimer) clearTimeout(this.alarmTimer);
-        c.close();
-        this.conn = null;
-        return;
-    }
+    if (m.t === "init" || this.conn) dispatch(this.handlers, m);
   }
 
-  private init(m: Extract<ToLiveWorker, { t: "init" }>): void {
+  /** what each message from the page does (every one but init needs the connection, checked by handle) */
+  private readonly handlers: MessageHandlers<ToLiveWorkerMap> = {
+    init: (m) => this.init(m),
+    pull: () => this.pull(),
+    subscribe: (m) => this.conn!.subscribe(m.layers, m.ids),
+    unsubscribe: (m) => {
+      for (const l of m.layers) this.sent.delete(l);
+      this.conn!.unsubscribe(m.layers);
+    },
+    ack: (m) => this.conn!.ack(m.alarmId),
+    detail: (m) => {
+      if (m.layer === null || m.objectId === undefined) this.conn!.detail(null);
+      else this.conn!.detail(m.layer, m.objectId);
+    },
+    close: () => {
+      if (this.alarmTimer) clearTimeout(this.alarmTimer);
+      this.conn!.close();
+      this.conn = null;
+    },
+  };
+
+  private init(m: LiveWorkerInit): void {
     if (this.conn) return;
     let c: DirectLiveConnection;
     try {

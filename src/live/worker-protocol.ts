@@ -17,21 +17,21 @@ import type { ConnectLiveOptions } from "./client";
 
 export type { LayerPatch };
 
-/** connectLive's options that cross to the worker (the rest are the page's own) */
-export type LiveWorkerInit = { t: "init" } & Pick<
-  ConnectLiveOptions,
-  "url" | "token" | "layers" | "ids" | "staleMs" | "offlineAfterMs" | "fastDecode" | "transports"
->;
-
-export type ToLiveWorker =
-  | LiveWorkerInit
+/** Every message the page sends the worker, by tag: its fields. */
+export interface ToLiveWorkerMap {
+  /** connectLive's options that cross to the worker (the rest are the page's own) */
+  init: Pick<
+    ConnectLiveOptions,
+    "url" | "token" | "layers" | "ids" | "staleMs" | "offlineAfterMs" | "fastDecode" | "transports"
+  >;
   /** send what changed since the last pull (each changed object once, with its current values) */
-  | { t: "pull" }
-  | { t: "subscribe"; layers: LayerId[]; ids: Partial<Record<LayerId, readonly string[]>> }
-  | { t: "unsubscribe"; layers: LayerId[] }
-  | { t: "ack"; alarmId: string }
-  | { t: "detail"; layer: LayerId | null; objectId?: string }
-  | { t: "close" };
+  pull: Record<never, never>;
+  subscribe: { layers: LayerId[]; ids: Partial<Record<LayerId, readonly string[]>> };
+  unsubscribe: { layers: LayerId[] };
+  ack: { alarmId: string };
+  detail: { layer: LayerId | null; objectId?: string };
+  close: Record<never, never>;
+}
 
 /** Worker-side cost of the messages behind one patch (ms of the worker's thread, not the page's). */
 export interface LiveWorkerCost {
@@ -46,9 +46,28 @@ export interface LiveWorkerCost {
 export type StateSlice = Partial<Pick<LiveStoreState, "connection" | "server" | "detail" | "lastError" | "subscribed">>;
 export type AlarmItem = { list: Alarm[] } | { event: AlarmEvent };
 
-export type FromLiveWorker =
-  | { t: "state"; state: StateSlice; stats: LiveStats }
-  | { t: "dirty"; stats: LiveStats }
-  | { t: "patch"; patches: LayerPatch[]; stats: LiveStats; cost: LiveWorkerCost }
-  | { t: "alarm"; items: AlarmItem[] }
-  | { t: "fatal"; message: string };
+/** Every message the worker sends the page, by tag: its fields. */
+export interface FromLiveWorkerMap {
+  state: { state: StateSlice; stats: LiveStats };
+  dirty: { stats: LiveStats };
+  patch: { patches: LayerPatch[]; stats: LiveStats; cost: LiveWorkerCost };
+  alarm: { items: AlarmItem[] };
+  fatal: { message: string };
+}
+
+/** The message of tag `K` in map `M`: `{ t: K, ...fields }`. */
+export type MessageOf<M, K extends keyof M> = { t: K } & M[K];
+/** Any message of map `M`. */
+export type AnyMessage<M> = { [K in keyof M]: MessageOf<M, K> }[keyof M];
+/** One handler per tag of `M`: a message added to the map without a handler does not compile. */
+export type MessageHandlers<M> = { [K in keyof M]: (m: MessageOf<M, K>) => void };
+
+export type ToLiveWorker = AnyMessage<ToLiveWorkerMap>;
+export type FromLiveWorker = AnyMessage<FromLiveWorkerMap>;
+export type LiveWorkerInit = MessageOf<ToLiveWorkerMap, "init">;
+
+/** Calls the handler of `m`'s tag. */
+export function dispatch<M>(handlers: MessageHandlers<M>, m: AnyMessage<M>): void {
+  const handler = handlers[m.t] as (m: AnyMessage<M>) => void;
+  handler(m);
+}

@@ -182,7 +182,7 @@ export class CoverageEngine {
   private bnx = 0;
   private bny = 0;
   /** one bucket index + RSRP bound per carrier frequency (so far-reaching n28 sites do not loosen the n78 bound) */
-  private layers: { fc: number; bStart: Int32Array; bItems: Int32Array; bound: Float64Array }[] = [];
+  private carrierBuckets: { fc: number; bStart: Int32Array; bItems: Int32Array; bound: Float64Array }[] = [];
   private maxRing = 0;
   private grid: CoverageGrid | null = null;
   private cells = new Int32Array(0);
@@ -347,8 +347,8 @@ export class CoverageEngine {
       else byFc.set(s.fc[i], [i]);
     }
     const nBins = Math.ceil(R / BOUND_BIN_M) + 2;
-    this.layers = [...byFc.entries()]
-      .sort((a, b) => b[1].length - a[1].length) // densest layer first: it sets a high second-best early
+    this.carrierBuckets = [...byFc.entries()]
+      .sort((a, b) => b[1].length - a[1].length) // densest carrier first: it sets a high second-best early
       .map(([fc, members]) => {
         const counts = new Int32Array(nb + 1);
         for (const i of members) counts[bucketOf[i] + 1]++;
@@ -356,7 +356,7 @@ export class CoverageEngine {
         const fill = counts.slice(0, nb);
         const items = new Int32Array(members.length);
         for (const i of members) items[fill[bucketOf[i]]++] = i;
-        // upper bound of RSRP at distance ≥ d over this layer: best per-RE power + max gain − the lowest path
+        // upper bound of RSRP at distance ≥ d over this carrier: best per-RE power + max gain − the lowest path
         // loss of any antenna height present (suffix minimum, so it holds for every distance beyond d)
         const minPl = new Float64Array(nBins).fill(Infinity);
         const seen = new Set<number>();
@@ -459,10 +459,10 @@ export class CoverageEngine {
     const B = this.bucketM;
     const ci = Math.floor((x - this.bx0) / B),
       cj = Math.floor((y - this.by0) / B);
-    // rings outermost, layers inside: nearby sites of every carrier raise the second-best early; a layer drops
+    // rings outermost, carriers inside: nearby sites of every carrier raise the second-best early; a carrier drops
     // out once its bound at the ring's minimum distance is below the second-best
-    const layers = this.layers,
-      nL = layers.length;
+    const buckets = this.carrierBuckets,
+      nL = buckets.length;
     let live = (1 << nL) - 1;
     for (let ring = 0; ring <= this.maxRing && live; ring++) {
       const dMin = ring > 0 ? (ring - 1) * B : 0;
@@ -473,7 +473,7 @@ export class CoverageEngine {
         iHi = ci + ring;
       for (let l = 0; l < nL; l++) {
         if (!(live & (1 << l))) continue;
-        const { bound, bStart, bItems } = layers[l];
+        const { bound, bStart, bItems } = buckets[l];
         if (ring > 0 && bound[Math.min(bound.length - 1, Math.floor(dMin / BOUND_BIN_M))] < b2) {
           live &= ~(1 << l);
           continue;

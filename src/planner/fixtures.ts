@@ -1,10 +1,11 @@
 /**
  * Deterministic synthetic fixtures for planner tests and the bench fallback (never used by the app at run time).
  */
+import { Rng } from "../protocol/prng";
 import type { BandName } from "./radio";
 import type { RadioSite } from "./coverage";
 import type { PolygonGeometry } from "./geo";
-import { makeProjection, mulberry32, toLonLat } from "./geo";
+import { makeProjection, toLonLat } from "./geo";
 
 /** A square lon/lat polygon of side `sideM` metres centred at (lon, lat). */
 export function squareArea(
@@ -27,7 +28,8 @@ export function randomSites(
   seed = 1,
   band: BandName = "n78",
 ): RadioSite[] {
-  const rnd = mulberry32(seed);
+  const rng = new Rng(seed);
+  const rnd = () => rng.next();
   const p = makeProjection(lon, lat);
   const out: RadioSite[] = [];
   for (let i = 0; i < n; i++) {

@@ -1,9 +1,9 @@
+import { Rng } from "../protocol/prng";
 import { describe, expect, it } from "vitest";
 import {
   geometryAreaM2,
   haversineM,
   makeProjection,
-  mulberry32,
   pointInGeometry,
   rasterizeGeometry,
   toLocal,
@@ -22,7 +22,8 @@ describe("geo helpers", () => {
   });
 
   it("scanline rasterisation agrees with point-in-polygon (multipolygon with a hole)", () => {
-    const rnd = mulberry32(5);
+    const rng = new Rng(5);
+    const rnd = () => rng.next();
     const star = (cx: number, cy: number, r: number, n: number) => {
       const ring: [number, number][] = [];
       for (let k = 0; k < n; k++) {

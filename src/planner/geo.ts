@@ -133,18 +133,6 @@ export function ringCentroid(ring: Ring): [number, number] {
   return [x / ring.length, y / ring.length];
 }
 
-/** Deterministic PRNG (mulberry32) for tests, synthetic instances and siting tie-breaks. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Scanline fill: mark the cells of an nx × ny lon/lat grid (row-major from the south row) whose centre lies
  * inside the geometry (even-odd over all rings, so holes and multipolygon parts work). O(rows × edges + cells),

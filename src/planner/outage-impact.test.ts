@@ -1,7 +1,8 @@
+import { Rng } from "../protocol/prng";
 import { describe, expect, it } from "vitest";
 import type { RadioSite } from "./coverage";
 import { randomSites, squareArea } from "./fixtures";
-import { makeProjection, mulberry32, toLonLat } from "./geo";
+import { makeProjection, toLonLat } from "./geo";
 import { OutageImpact, rowRuns } from "./outage-impact";
 import { DEFAULT_LOSSES, DEFAULT_PROPAGATION } from "./radio";
 
@@ -113,7 +114,8 @@ describe("outage impact: incremental equals full recomputation", () => {
       params: { maxRangeM: 1500, losses: { ...DEFAULT_LOSSES, penetrationDb: 20 }, bucketM: 300 },
     };
     const imp = new OutageImpact(init);
-    const rnd = mulberry32(42);
+    const rng = new Rng(42);
+    const rnd = () => rng.next();
     let down = new Set<string>();
     let sawLoss = 0;
     for (let step = 0; step < 25; step++) {

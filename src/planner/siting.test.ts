@@ -1,7 +1,8 @@
+import { Rng } from "../protocol/prng";
 import { describe, expect, it } from "vitest";
 import { CoverageEngine, type RadioSite } from "./coverage";
 import { randomSites, squareArea } from "./fixtures";
-import { makeProjection, mulberry32, toLonLat } from "./geo";
+import { makeProjection, toLonLat } from "./geo";
 import { bruteForceMaxCoverage, greedyMaxCoverage, proposeSites, swapRefine } from "./siting";
 import { PlannerSession } from "./session";
 
@@ -35,7 +36,8 @@ describe("greedy maximum coverage", () => {
     const ratios: number[] = [];
     const pure: number[] = [];
     for (let seed = 1; seed <= 20; seed++) {
-      const rnd = mulberry32(seed * 7919);
+      const rng = new Rng(seed * 7919);
+      const rnd = () => rng.next();
       const existing = randomSites(4, LON, LAT, 2500, seed);
       const e = new CoverageEngine(existing, { cellSizeM: 50, maxRangeM: 2500 });
       e.setArea(squareArea(LON, LAT, 2000));

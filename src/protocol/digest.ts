@@ -4,27 +4,14 @@
  * Float32(q * step) values, so round(v / step) recovers q exactly and the two digests agree bit-for-bit.
  */
 import { LAYER_IDS, type LayerId } from "./data";
+import { FNV_OFFSET, fnv1a, fnvString } from "./fnv";
 import { LAYER_METRICS, metricSpec } from "./live";
 
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
-
-export function fnv1a(h: number, byte: number): number {
-  return Math.imul(h ^ (byte & 0xff), FNV_PRIME) >>> 0;
-}
 function fnvInt32(h: number, x: number): number {
   h = fnv1a(h, x);
   h = fnv1a(h, x >>> 8);
   h = fnv1a(h, x >>> 16);
   return fnv1a(h, x >>> 24);
-}
-export function fnvString(s: string, h = FNV_OFFSET): number {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    h = fnv1a(h, c);
-    h = fnv1a(h, c >>> 8);
-  }
-  return h >>> 0;
 }
 const hex = (h: number) => (h >>> 0).toString(16).padStart(8, "0");
 

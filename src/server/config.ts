@@ -14,7 +14,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
-import { parseLiveSource } from "./sources/feeds-config";
+import { type MqttEnv, type OcppEnv, parseLiveSource, readMqttEnv, readOcppEnv } from "./sources/feeds-config";
 import { zodSummary } from "../protocol/zod-errors";
 
 export const Role = z.enum(["viewer", "operator", "planner", "ingest"]);
@@ -58,11 +58,14 @@ export const DEV_TOKENS: TokensConfig = {
   anonymous: "viewer",
 };
 
+/** The variables the token book depends on (readEnv passes them on as `tokenEnv`). */
+export interface TokenEnv {
+  RONGTWIN_TOKENS?: string;
+  NODE_ENV?: string;
+}
+
 /** Load tokens: env JSON > file > defaults. Throws with a clear message if a config is present but invalid. */
-export function loadTokens(
-  env: NodeJS.ProcessEnv = process.env,
-  file = resolve("var/tokens.json"),
-): { book: TokenBook; source: string } {
+export function loadTokens(env: TokenEnv, file = resolve("var/tokens.json")): { book: TokenBook; source: string } {
   const parse = (raw: string, where: string) => {
     let json: unknown;
     try {
@@ -125,6 +128,18 @@ export interface GatewayEnv {
   /** history store: HISTORY_URL (postgres://… or a SQLite file path; unset or "off" = none — `npm start` sets
    *  var/history.db), HISTORY_RETENTION_DAYS (7) */
   history?: { url: string; retentionMs: number };
+  /** NODE_ENV=production: no dev origins, generated tokens instead of the dev tokens */
+  production: boolean;
+  /** what loadTokens reads (RONGTWIN_TOKENS, NODE_ENV) */
+  tokenEnv: TokenEnv;
+  /** SCENARIO_DB: the planner scenarios' SQLite file (default var/scenarios.db) */
+  scenarioDb: string;
+  /** SIM_REPORT_MS: the simulator's report period per object, real ms (default: the simulator's) */
+  simReportMs?: number;
+  /** RECOVERY_MS: socket.io connection-state-recovery window (default 120000) */
+  recoveryMs?: number;
+  /** the MQTT_* / OCPP_* settings of the feeds LIVE_SOURCE names */
+  feeds: { mqtt?: MqttEnv; ocpp?: OcppEnv };
 }
 
 const list = (raw: string | undefined): string[] =>
@@ -173,6 +188,12 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
     synthObjects: env.SYNTH_OBJECTS ? num("SYNTH_OBJECTS", 0, 1, 1_000_000) : undefined,
     batchMs: env.GATEWAY_BATCH_MS ? num("GATEWAY_BATCH_MS", 50, 5, 10_000) : undefined,
     parser,
+    production: env.NODE_ENV === "production",
+    tokenEnv: { RONGTWIN_TOKENS: env.RONGTWIN_TOKENS, NODE_ENV: env.NODE_ENV },
+    scenarioDb: resolve(env.SCENARIO_DB || "var/scenarios.db"),
+    simReportMs: env.SIM_REPORT_MS ? num("SIM_REPORT_MS", 3000, 1, 3_600_000) : undefined,
+    recoveryMs: env.RECOVERY_MS ? num("RECOVERY_MS", 120_000, 0, 86_400_000) : undefined,
+    feeds: { ...(mqtt ? { mqtt: readMqttEnv(env) } : {}), ...(ocpp ? { ocpp: readOcppEnv(env) } : {}) },
     history:
       !env.HISTORY_URL || env.HISTORY_URL === "off"
         ? undefined

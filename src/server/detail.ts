@@ -4,8 +4,8 @@
  */
 import type { LayerId } from "../protocol/data";
 import { PROTOCOL_VERSION, type Detail } from "../protocol/live";
-import type { LayerData } from "./data";
-import { hash01 } from "./sim/rng";
+import type { LayerData } from "./layer-data";
+import { hash01 } from "../protocol/prng";
 import type { LiveState } from "./state";
 
 const MAX_RACKS = 240;

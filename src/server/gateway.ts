@@ -10,9 +10,10 @@ import { createAdapter } from "@socket.io/redis-streams-adapter";
 import Fastify, { type FastifyInstance } from "fastify";
 import { createClient } from "redis";
 import { Server } from "socket.io";
+import type { GatewayServer } from "./socket-data";
 import { LocalBus, RedisBus, type Bus } from "./bus";
 import { DEV_TOKENS, TokenBook, type TokensConfig } from "./config";
-import { loadLayerData, layerIds, type LayerData } from "./data";
+import { loadLayerData, layerIds, type LayerData } from "./layer-data";
 import { registerRest } from "./rest";
 import { ROUTES, type RoutePlugin } from "./routes";
 import { Admission } from "./admission";
@@ -62,8 +63,10 @@ export interface GatewayOptions {
   origins?: string[];
   /** Host names the gateway answers to (RONGTWIN_HOSTS; default: the bound host and loopback names; "*" = any) */
   hosts?: string[];
-  /** development mode: vite dev-server origins allowed (default: NODE_ENV !== "production") */
+  /** development mode: vite dev-server origins allowed (default true; main.ts passes false in production) */
   dev?: boolean;
+  /** the planner scenarios' SQLite file (default var/scenarios.db) */
+  scenarioDb?: string;
   /** delta batching period, ms (default 50 = 20 Hz) */
   batchMs?: number;
   limits?: Partial<SocketLimits>;
@@ -83,7 +86,7 @@ export interface GatewayOptions {
 
 export interface Gateway {
   app: FastifyInstance;
-  io: Server;
+  io: GatewayServer;
   state: LiveState;
   bus: Bus;
   data: LayerData;
@@ -104,31 +107,13 @@ async function msgpackParser(): Promise<object> {
   return "Encoder" in mod ? mod : (mod.default ?? mod);
 }
 
-export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway> {
-  const log = opts.log ?? ((m: string) => console.log(`[gateway] ${m}`));
-  const loaded = opts.data ?? loadLayerData(opts.dataDir ?? "public/data");
-  const data = opts.source === "synthetic" && opts.synthObjects ? scaleLayerData(loaded, opts.synthObjects) : loaded;
-  const tokens = opts.tokens instanceof TokenBook ? opts.tokens : new TokenBook(opts.tokens ?? DEV_TOKENS);
-  const dev = opts.dev ?? process.env.NODE_ENV !== "production";
-  const origins = new OriginPolicy(opts.origins ?? [], dev);
-  const source = opts.source ?? "sim";
-  const simSpeed = opts.simSpeed ?? 1;
-  const state = new LiveState(layerIds(data));
-  const bus: Bus = opts.redisUrl ? new RedisBus({ url: opts.redisUrl, prefix: opts.redisPrefix, log }) : new LocalBus();
-  const startedAt = Date.now();
-
-  const limits: SocketLimits = { ...DEFAULT_SOCKET_LIMITS, ...opts.limits };
-  const hosts = new HostPolicy(opts.hosts ?? [], opts.host ?? "127.0.0.1");
-  const admission = new Admission(hosts, origins, limits.maxConnectionsPerAddress, log);
-  const app = Fastify({
-    logger: false,
-    bodyLimit: opts.bodyLimit ?? 1024 * 1024,
-    forceCloseConnections: true,
-    frameworkErrors,
-  });
-  hosts.install(app);
-  installSecurityHeaders(app);
-
+/** socket.io on the fastify server: admission before the upgrade, Redis adapter when several gateways share a bus */
+async function createSocketServer(
+  app: FastifyInstance,
+  admission: Admission,
+  opts: GatewayOptions,
+  log: (m: string) => void,
+): Promise<{ io: GatewayServer; adapterClient?: ReturnType<typeof createClient> }> {
   let adapterClient: ReturnType<typeof createClient> | undefined;
   if (opts.redisUrl) {
     adapterClient = createClient({
@@ -138,7 +123,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     adapterClient.on("error", (e: Error) => log(`redis (adapter): ${e.message}`));
     await adapterClient.connect();
   }
-  const io = new Server(app.server, {
+  const io: GatewayServer = new Server(app.server, {
     maxHttpBufferSize: opts.maxHttpBufferSize ?? 64 * 1024,
     allowRequest: admission.allowRequest,
     connectionStateRecovery: { maxDisconnectionDuration: opts.recoveryMs ?? 2 * 60_000, skipMiddlewares: true },
@@ -154,29 +139,163 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     ...(opts.parser === "msgpack" ? { parser: await msgpackParser() } : {}),
   });
 
-  const feeds = new Feeds(opts.feeds ?? {}, { state, bus, data, log });
+  return { io, adapterClient };
+}
+
+/** the simulated sources: the synthetic load generator, or the simulator (unless only real feeds and ingest) */
+function createSources(
+  data: LayerData,
+  bus: Bus,
+  state: LiveState,
+  feeds: Feeds,
+  opts: GatewayOptions,
+  log: (m: string) => void,
+): { synthetic?: SyntheticSource; runner?: SimRunner } {
+  const source = opts.source ?? "sim";
   const synthetic =
     source === "synthetic"
       ? new SyntheticSource(data, bus, { rate: opts.synthRate ?? 1000, seed: opts.simSeed, log })
       : undefined;
-  const runner =
-    source === "ingest" || source === "synthetic"
-      ? undefined
-      : new SimRunner(
-          data,
-          bus,
-          {
-            seed: opts.simSeed ?? 20260101,
-            speed: simSpeed,
-            startMs: opts.simStartMs ?? Date.now(),
-            reportRealMs: opts.simReportMs,
-            log,
-            // objects fed by a real source (MQTT, OCPP) are not also moved by the simulator
-            filter: (events) => feeds.sink.claims.filter(events),
-          },
-          () => state.paused,
-          () => state.alarms.list().filter((a) => a.clearedAt === undefined),
-        );
+  if (source === "ingest" || source === "synthetic") return { synthetic };
+  const runner = new SimRunner(
+    data,
+    bus,
+    {
+      seed: opts.simSeed ?? 20260101,
+      speed: opts.simSpeed ?? 1,
+      startMs: opts.simStartMs ?? Date.now(),
+      reportRealMs: opts.simReportMs,
+      log,
+      // objects fed by a real source (MQTT, OCPP) are not also moved by the simulator
+      filter: (events) => feeds.sink.claims.filter(events),
+    },
+    () => state.paused,
+    () => state.alarms.list().filter((a) => a.clearedAt === undefined),
+  );
+  return { synthetic, runner };
+}
+
+/** the built app: hashed assets cached for a year, every other page path answered with index.html */
+async function serveApp(app: FastifyInstance, staticDir: string, log: (m: string) => void): Promise<void> {
+  if (!existsSync(join(staticDir, "index.html")))
+    return log(`no built app in ${staticDir} (run vite build); serving the API only`);
+  await app.register(fastifyStatic, {
+    root: staticDir,
+    wildcard: true,
+    setHeaders: (res, path) => {
+      if (/[\\/]assets[\\/]/.test(path)) res.header("cache-control", "public, max-age=31536000, immutable");
+      else res.header("cache-control", "no-cache");
+    },
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const url = req.url.split("?")[0];
+    if (req.method === "GET" && !url.startsWith("/api/") && !url.startsWith("/socket.io") && !/\.[a-z0-9]+$/i.test(url))
+      return reply.header("cache-control", "no-cache").sendFile("index.html");
+    return reply.code(404).send({ error: "not_found", reason: `${req.method} ${url}` });
+  });
+}
+
+/** starts the bus: events go to the history and the state; the leader runs the simulated sources and feeds */
+async function startBus(
+  bus: Bus,
+  state: LiveState,
+  parts: { history?: HistoryService; feeds: Feeds; synthetic?: SyntheticSource; runner?: SimRunner },
+  log: (m: string) => void,
+): Promise<void> {
+  const { history, feeds, synthetic, runner } = parts;
+  await bus.start({
+    apply: (ev) => {
+      history?.record(ev);
+      state.apply(ev);
+    },
+    checkpoint: () => state.toCheckpoint(),
+    load: (c) => state.loadCheckpoint(c),
+    onLeader: (leader) => {
+      feeds.onLeader(leader);
+      if (synthetic) {
+        if (leader) synthetic.start();
+        else synthetic.stop();
+      }
+      if (!runner) return;
+      if (leader) void runner.start().catch((e) => log(`simulator start failed: ${(e as Error).message}`));
+      else runner.stop();
+    },
+  });
+}
+
+function destroyQuietly(client: ReturnType<typeof createClient> | undefined): void {
+  try {
+    client?.destroy();
+  } catch {
+    /* ignore */
+  }
+}
+
+/** fastify with the Host check and the security headers */
+function createHttpServer(hosts: HostPolicy, bodyLimit = 1024 * 1024): FastifyInstance {
+  const app = Fastify({ logger: false, bodyLimit, forceCloseConnections: true, frameworkErrors });
+  hosts.install(app);
+  installSecurityHeaders(app);
+  return app;
+}
+
+/** the history store: its routes, the replay namespace, and the state restored from its last checkpoint */
+async function openHistory(
+  options: HistoryOptions,
+  g: Pick<Gateway, "app" | "io" | "state" | "data" | "bus"> & { tokens: TokenBook; log: (m: string) => void },
+  simSpeed: number,
+): Promise<HistoryService> {
+  const history = await HistoryService.open({ log: g.log, ...options }, g.state, g.data, g.bus);
+  registerHistoryRoutes(g.app, { history, tokens: g.tokens, data: g.data });
+  attachReplay(g.io, history, g.tokens);
+  await history.restore(simSpeed, g.log);
+  return history;
+}
+
+/** stops what createGateway started, sources first, the bus last */
+async function stopGateway(
+  g: Pick<Gateway, "app" | "io" | "bus" | "feeds" | "runner" | "synthetic" | "history" | "guard" | "admission"> & {
+    broadcaster: Broadcaster;
+    monitor: ProcessMonitor;
+    log: (m: string) => void;
+  },
+): Promise<void> {
+  await g.feeds.stop().catch((e: unknown) => g.log(`stopping feeds: ${(e as Error).message}`));
+  g.runner?.stop();
+  g.synthetic?.stop();
+  await g.history?.close().catch((e: unknown) => g.log(`history close: ${(e as Error).message}`));
+  g.broadcaster.stop();
+  g.guard.stop();
+  g.monitor.stop();
+  g.admission.stop();
+  g.io.local.disconnectSockets(true);
+  g.io.engine.close();
+  await g.app.close().catch(() => {});
+  await g.bus.close().catch(() => {});
+}
+
+export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway> {
+  const log = opts.log ?? ((m: string) => console.log(`[gateway] ${m}`));
+  const loaded = opts.data ?? loadLayerData(opts.dataDir ?? "public/data");
+  const data = opts.source === "synthetic" && opts.synthObjects ? scaleLayerData(loaded, opts.synthObjects) : loaded;
+  const tokens = opts.tokens instanceof TokenBook ? opts.tokens : new TokenBook(opts.tokens ?? DEV_TOKENS);
+  const dev = opts.dev ?? true;
+  const origins = new OriginPolicy(opts.origins ?? [], dev);
+  const source = opts.source ?? "sim";
+  const simSpeed = opts.simSpeed ?? 1;
+  const state = new LiveState(layerIds(data));
+  const bus: Bus = opts.redisUrl ? new RedisBus({ url: opts.redisUrl, prefix: opts.redisPrefix, log }) : new LocalBus();
+  const startedAt = Date.now();
+
+  const limits: SocketLimits = { ...DEFAULT_SOCKET_LIMITS, ...opts.limits };
+  const hosts = new HostPolicy(opts.hosts ?? [], opts.host ?? "127.0.0.1");
+  const admission = new Admission(hosts, origins, limits.maxConnectionsPerAddress, log);
+  const app = createHttpServer(hosts, opts.bodyLimit);
+
+  const { io, adapterClient } = await createSocketServer(app, admission, opts, log);
+
+  const feeds = new Feeds(opts.feeds ?? {}, { state, bus, data, log });
+  const { synthetic, runner } = createSources(data, bus, state, feeds, opts, log);
 
   admission.track(io);
   attachSocketHandlers({
@@ -207,57 +326,16 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     clients: () => io.engine.clientsCount,
     ...(feeds.any ? { feeds: () => feeds.health() } : {}),
   });
-  const history = opts.history ? await HistoryService.open({ log, ...opts.history }, state, data, bus) : undefined;
-  if (history) {
-    registerHistoryRoutes(app, { history, tokens, data });
-    attachReplay(io, history, tokens);
-    await history.restore(runner ? simSpeed : 0, log);
-  }
-  for (const plugin of ROUTES as RoutePlugin[]) await plugin(app, { tokens, state, log });
+  const history = opts.history
+    ? await openHistory(opts.history, { app, io, state, data, bus, tokens, log }, runner ? simSpeed : 0)
+    : undefined;
+  for (const plugin of ROUTES as RoutePlugin[]) await plugin(app, { tokens, state, log, scenarioDb: opts.scenarioDb });
   if (opts.extraRoutes) await opts.extraRoutes(app);
 
   if (opts.dataDir && !opts.data) await registerDataFiles(app, opts.dataDir);
-  const staticDir = opts.staticDir;
-  if (staticDir && existsSync(join(staticDir, "index.html"))) {
-    await app.register(fastifyStatic, {
-      root: staticDir,
-      wildcard: true,
-      setHeaders: (res, path) => {
-        if (/[\\/]assets[\\/]/.test(path)) res.header("cache-control", "public, max-age=31536000, immutable");
-        else res.header("cache-control", "no-cache");
-      },
-    });
-    app.setNotFoundHandler((req, reply) => {
-      const url = req.url.split("?")[0];
-      if (
-        req.method === "GET" &&
-        !url.startsWith("/api/") &&
-        !url.startsWith("/socket.io") &&
-        !/\.[a-z0-9]+$/i.test(url)
-      )
-        return reply.header("cache-control", "no-cache").sendFile("index.html");
-      return reply.code(404).send({ error: "not_found", reason: `${req.method} ${url}` });
-    });
-  } else if (staticDir) log(`no built app in ${staticDir} (run vite build); serving the API only`);
+  if (opts.staticDir) await serveApp(app, opts.staticDir, log);
 
-  await bus.start({
-    apply: (ev) => {
-      history?.record(ev);
-      state.apply(ev);
-    },
-    checkpoint: () => state.toCheckpoint(),
-    load: (c) => state.loadCheckpoint(c),
-    onLeader: (leader) => {
-      feeds.onLeader(leader);
-      if (synthetic) {
-        if (leader) synthetic.start();
-        else synthetic.stop();
-      }
-      if (!runner) return;
-      if (leader) void runner.start().catch((e) => log(`simulator start failed: ${(e as Error).message}`));
-      else runner.stop();
-    },
-  });
+  await startBus(bus, state, { history, feeds, synthetic, runner }, log);
   broadcaster.start();
   guard.start();
   monitor.start();
@@ -286,25 +364,21 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     async close() {
       if (closed) return;
       closed = true;
-      await feeds.stop().catch((e: unknown) => log(`stopping feeds: ${(e as Error).message}`));
-      runner?.stop();
-      synthetic?.stop();
-      await history?.close().catch((e: unknown) => log(`history close: ${(e as Error).message}`));
-      broadcaster.stop();
-      guard.stop();
-      monitor.stop();
-      admission.stop();
-      io.local.disconnectSockets(true);
-      io.engine.close();
-      await app.close().catch(() => {});
-      await bus.close().catch(() => {});
-      if (adapterClient) {
-        try {
-          adapterClient.destroy();
-        } catch {
-          /* ignore */
-        }
-      }
+      await stopGateway({
+        app,
+        io,
+        bus,
+        feeds,
+        runner,
+        synthetic,
+        history,
+        broadcaster,
+        guard,
+        monitor,
+        admission,
+        log,
+      });
+      destroyQuietly(adapterClient);
     },
   };
 }

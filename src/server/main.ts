@@ -14,20 +14,15 @@
  *   RECOVERY_MS (socket.io connection-state-recovery window, default 120000),
  *   HISTORY_URL (a SQLite file such as var/history.db, which `npm start` sets; postgres://…?schema=name:
  *   PostgreSQL; unset or off: no history),
- *   HISTORY_RETENTION_DAYS (7).
+ *   HISTORY_RETENTION_DAYS (7), SCENARIO_DB (var/scenarios.db).
  */
 import { existsSync } from "node:fs";
 import { loadTokens, readEnv } from "./config";
 import { createGateway } from "./gateway";
-import { readMqttEnv, readOcppEnv } from "./sources/feeds-config";
 
 async function main(): Promise<void> {
   const env = readEnv();
-  const { book, source } = loadTokens();
-  const feeds = {
-    ...(env.mqtt ? { mqtt: readMqttEnv(process.env) } : {}),
-    ...(env.ocpp ? { ocpp: readOcppEnv(process.env) } : {}),
-  };
+  const { book, source } = loadTokens(env.tokenEnv);
   const gw = await createGateway({
     port: env.port,
     host: env.host,
@@ -47,9 +42,11 @@ async function main(): Promise<void> {
     batchMs: env.batchMs,
     parser: env.parser,
     history: env.history,
-    simReportMs: process.env.SIM_REPORT_MS ? Number(process.env.SIM_REPORT_MS) : undefined,
-    recoveryMs: process.env.RECOVERY_MS ? Number(process.env.RECOVERY_MS) : undefined,
-    feeds,
+    simReportMs: env.simReportMs,
+    recoveryMs: env.recoveryMs,
+    feeds: env.feeds,
+    dev: !env.production,
+    scenarioDb: env.scenarioDb,
   });
   const log = (m: string) => console.log(`[gateway] ${m}`);
   log(`tokens from ${source}; anonymous clients get role ${book.config.anonymous ?? "(none: token required)"}`);

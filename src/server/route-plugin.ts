@@ -11,5 +11,7 @@ export interface RouteContext {
   tokens: TokenBook;
   state: LiveState;
   log: (m: string) => void;
+  /** the planner scenarios' SQLite file (default var/scenarios.db) */
+  scenarioDb?: string;
 }
 export type RoutePlugin = (app: FastifyInstance, ctx: RouteContext) => void | Promise<void>;

@@ -161,14 +161,13 @@ describe("scenario REST API", () => {
 
 describe("gateway plugin scenarioRoutes", () => {
   it("uses the gateway tokens: anyone reads, planner/operator write", async () => {
-    const prev = process.env.SCENARIO_DB;
-    process.env.SCENARIO_DB = join(dir, "gw.db");
     const a = Fastify();
     const logs: string[] = [];
     const ctx = {
       tokens: new TokenBook(DEV_TOKENS),
       state: {} as RouteContext["state"],
       log: (m: string) => logs.push(m),
+      scenarioDb: join(dir, "gw.db"),
     };
     await scenarioRoutes(a, ctx);
     await a.ready();
@@ -208,8 +207,6 @@ describe("gateway plugin scenarioRoutes", () => {
       expect(logs[0]).toContain("gw.db");
     } finally {
       await a.close();
-      if (prev === undefined) delete process.env.SCENARIO_DB;
-      else process.env.SCENARIO_DB = prev;
     }
   });
 });

@@ -171,11 +171,11 @@ export async function registerScenarioRoutes(app: FastifyInstance, opts: Scenari
 }
 
 /**
- * Gateway plugin (src/server/routes.ts): scenarios in $SCENARIO_DB (default var/scenarios.db). Reading needs any
+ * Gateway plugin (src/server/routes.ts): scenarios in `ctx.scenarioDb` (default var/scenarios.db). Reading needs any
  * resolved principal (anonymous viewers included when the gateway allows them); writing needs planner or operator.
  */
 export const scenarioRoutes: RoutePlugin = async (app, ctx) => {
-  const dbPath = resolve(process.env.SCENARIO_DB ?? "var/scenarios.db");
+  const dbPath = resolve(ctx.scenarioDb ?? "var/scenarios.db");
   await registerScenarioRoutes(app, {
     dbPath,
     requireRole: (req, access) => {

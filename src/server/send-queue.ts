@@ -3,7 +3,7 @@
  * transport) plus the websocket's bufferedAmount (bytes written but not yet taken by the kernel). A client that
  * does not read makes this grow; SendBudget caps it per socket and in total.
  */
-import type { Server, Socket } from "socket.io";
+import type { GatewayServer, GatewaySocket } from "./socket-data";
 
 interface ConnInternals {
   writeBuffer?: ({ data?: unknown } | undefined)[];
@@ -11,7 +11,7 @@ interface ConnInternals {
 }
 
 /** Bytes queued on the gateway for this socket (UTF-16 string length of queued packets + ws bufferedAmount). */
-export function queuedBytes(socket: Socket): number {
+export function queuedBytes(socket: GatewaySocket): number {
   const conn = socket.conn as unknown as ConnInternals;
   let n = conn.transport?.socket?.bufferedAmount ?? 0;
   for (const p of conn.writeBuffer ?? []) {
@@ -24,7 +24,7 @@ export function queuedBytes(socket: Socket): number {
 }
 
 /** Packets queued for this socket: engine.io write buffer plus ws bytes / 16 KiB (the slow-client guard's measure). */
-export function backlogOf(socket: Socket): number {
+export function backlogOf(socket: GatewaySocket): number {
   const conn = socket.conn as unknown as ConnInternals;
   return (conn.writeBuffer?.length ?? 0) + Math.floor((conn.transport?.socket?.bufferedAmount ?? 0) / 16384);
 }
@@ -53,14 +53,14 @@ export class SendBudget {
   constructor(private readonly limits: SendBudgetLimits) {}
 
   /** true when this socket alone is over budget (and was disconnected) */
-  enforceOne(socket: Socket, bytes = queuedBytes(socket)): boolean {
+  enforceOne(socket: GatewaySocket, bytes = queuedBytes(socket)): boolean {
     if (bytes <= this.limits.maxQueuedBytes) return false;
     this.drop(socket);
     return true;
   }
 
-  check(io: Server): void {
-    const queued: { socket: Socket; bytes: number }[] = [];
+  check(io: GatewayServer): void {
+    const queued: { socket: GatewaySocket; bytes: number }[] = [];
     let total = 0;
     for (const socket of io.of("/").sockets.values()) {
       const bytes = queuedBytes(socket);
@@ -78,7 +78,7 @@ export class SendBudget {
     }
   }
 
-  private drop(socket: Socket): void {
+  private drop(socket: GatewaySocket): void {
     this.dropped++;
     socket.disconnect(true);
   }

@@ -5,7 +5,7 @@
  * snapshot when the queue has drained — so a client that asks again and again, or never reads, cannot make the
  * gateway build and queue snapshot after snapshot, and never extends its own slow-client grace period.
  */
-import type { Socket } from "socket.io";
+import type { GatewaySocket, SocketSnapshots } from "./socket-data";
 import type { LayerId } from "../protocol/data";
 import { EVENTS } from "../protocol/live";
 import { queuedBytes } from "./send-queue";
@@ -19,13 +19,13 @@ export const DRAINED_BYTES = 64 * 1024;
  * reading (300k objects: ~10 MB of JSON; 2 s + ~50 bytes per object at 1 MB/s). Only the pacer calls this, so
  * a snapshot is never sent — and the grace never extended — while the previous one is unread.
  */
-export function sendSnapshot(socket: Socket, snap: { count: number }): void {
+export function sendSnapshot(socket: GatewaySocket, snap: { count: number }): void {
   const graceMs = 2000 + (snap.count * 50) / 1000;
-  socket.data.graceUntil = Math.max((socket.data.graceUntil as number | undefined) ?? 0, Date.now() + graceMs);
+  socket.data.graceUntil = Math.max(socket.data.graceUntil ?? 0, Date.now() + graceMs);
   socket.emit(EVENTS.snapshot, snap);
 }
 
-export class SnapshotPacer {
+export class SnapshotPacer implements SocketSnapshots {
   private readonly inFlight = new Set<LayerId>();
   private readonly pending = new Set<LayerId>();
   /** snapshots sent, and requests folded into a pending one (for tests and the abuse run) */
@@ -33,7 +33,7 @@ export class SnapshotPacer {
   deferred = 0;
 
   constructor(
-    private readonly socket: Socket,
+    private readonly socket: GatewaySocket,
     private readonly build: (layer: LayerId) => { count: number },
     private readonly drainedBytes = DRAINED_BYTES,
   ) {}
@@ -77,10 +77,4 @@ export class SnapshotPacer {
     this.sent++;
     sendSnapshot(this.socket, this.build(layer));
   }
-}
-
-/** The pacer attached to a socket by the connection handler (undefined before it ran). */
-export function pacerOf(socket: Socket): SnapshotPacer | undefined {
-  const p: unknown = socket.data.snapshots;
-  return p instanceof SnapshotPacer ? p : undefined;
 }

@@ -5,7 +5,7 @@
  * naming the reason; after `maxStrikes` rejections the connection is dropped. Nothing a client sends can
  * throw out of these handlers.
  */
-import type { Server, Socket } from "socket.io";
+import type { GatewayServer, GatewaySocket } from "./socket-data";
 import { LAYER_IDS, type LayerId } from "../protocol/data";
 import {
   CLIENT_MESSAGES,
@@ -25,14 +25,15 @@ import {
 } from "../protocol/live";
 import type { Bus } from "./bus";
 import type { Principal, TokenBook } from "./config";
-import type { LayerData } from "./data";
+import type { LayerData } from "./layer-data";
 import { buildDetail } from "./detail";
 import { TokenBucket } from "./ratelimit";
 import { SetupQueue } from "./setup-queue";
 import { backlogOf, DEFAULT_SEND_BUDGET, SendBudget, type SendBudgetLimits } from "./send-queue";
-import { pacerOf, sendSnapshot, SnapshotPacer } from "./snapshot-pacer";
+import { sendSnapshot, SnapshotPacer } from "./snapshot-pacer";
 import type { LiveState } from "./state";
 
+/** Packets queued for a socket (send-queue.ts); the history replay and the fault tests read it from here. */
 export { backlogOf } from "./send-queue";
 export { sendSnapshot } from "./snapshot-pacer";
 
@@ -68,7 +69,7 @@ export const DEFAULT_SOCKET_LIMITS: SocketLimits = {
 export const SNAPSHOT_REQUEST_MS = 250;
 
 export interface SocketDeps {
-  io: Server;
+  io: GatewayServer;
   state: LiveState;
   bus: Bus;
   data: LayerData;
@@ -78,15 +79,6 @@ export interface SocketDeps {
   /** current simulated time (ms epoch), undefined when no simulator runs here */
   simNow: () => number | undefined;
   log: (m: string) => void;
-}
-
-interface ConnState {
-  principal: Principal;
-  bucket: TokenBucket;
-  strikes: number;
-  detailTimer?: NodeJS.Timeout;
-  lastResync: Map<LayerId, number>;
-  lastSubscribe: Map<LayerId, number>;
 }
 
 export const room = (l: LayerId) => `L:${l}`;
@@ -108,9 +100,8 @@ function approxSize(args: unknown[]): number {
 }
 
 export function attachSocketHandlers(d: SocketDeps): void {
-  const { io, state } = d;
   const setup = new SetupQueue();
-  io.use((socket, next) => {
+  d.io.use((socket, next) => {
     const auth = socket.handshake.auth as { token?: unknown } | undefined;
     const raw = auth?.token ?? socket.handshake.query?.token;
     if (raw !== undefined && raw !== null && typeof raw !== "string")
@@ -121,36 +112,44 @@ export function attachSocketHandlers(d: SocketDeps): void {
     socket.data.principal = p;
     next();
   });
+  d.io.on("connection", (socket: GatewaySocket) => void new ClientSession(socket, d, setup));
+}
 
-  io.on("connection", (socket: Socket) => {
-    const principal: Principal = socket.data.principal ??
-      d.tokens.resolve(undefined) ?? { role: "viewer", name: "recovered" };
-    socket.data.principal = principal;
-    const c: ConnState = {
-      principal,
-      bucket: new TokenBucket(d.limits.rate, d.limits.burst),
-      strikes: 0,
-      lastResync: new Map(),
-      lastSubscribe: new Map(),
-    };
-    const pacer = new SnapshotPacer(socket, (l) => state.layers[l].snapshot(d.bus.epoch, Date.now()));
-    socket.data.snapshots = pacer;
+/**
+ * One client connection: hello and the alarm list on connect, then every client message validated (rate limit,
+ * known event, size, schema) and handled by its named method; a rejected message earns an `error` and a strike.
+ * Lifecycle: the constructor registers the socket's handlers; on disconnect the detail timer is stopped (the
+ * socket's own handlers go with the socket).
+ */
+class ClientSession {
+  private readonly principal: Principal;
+  private readonly bucket: TokenBucket;
+  private strikes = 0;
+  private detailTimer?: NodeJS.Timeout;
+  private readonly lastResync = new Map<LayerId, number>();
+  private readonly lastSubscribe = new Map<LayerId, number>();
+  private readonly pacer: SnapshotPacer;
+  private readonly handlers: { [E in ClientEvent]: (msg: never) => void } = {
+    [EVENTS.subscribe]: (m: Subscribe) => this.subscribe(m),
+    [EVENTS.unsubscribe]: (m: Unsubscribe) => this.unsubscribe(m),
+    [EVENTS.resync]: (m: Resync) => this.resync(m),
+    [EVENTS.ack]: (m: AckRequest) => this.ack(m),
+    [EVENTS.detailSubscribe]: (m: DetailSubscribe) => this.detailSubscribe(m),
+    [EVENTS.detailUnsubscribe]: () => this.stopDetail(),
+  };
 
-    const reject = (code: ErrorCode, reason: string, event?: string) => {
-      const msg: ErrorMsg = { v: PROTOCOL_VERSION, code, reason, ...(event ? { event: event.slice(0, 64) } : {}) };
-      socket.emit(EVENTS.error, msg);
-      c.strikes++;
-      if (c.strikes >= d.limits.maxStrikes) {
-        socket.emit(EVENTS.error, {
-          v: PROTOCOL_VERSION,
-          code: "rate_limited",
-          reason: `too many rejected messages (${c.strikes}); disconnecting`,
-        } satisfies ErrorMsg);
-        socket.disconnect(true);
-      }
-    };
-
-    if (!socket.recovered) sendHello();
+  constructor(
+    private readonly socket: GatewaySocket,
+    private readonly d: SocketDeps,
+    setup: SetupQueue,
+  ) {
+    const { state } = d;
+    this.principal = socket.data.principal ?? d.tokens.resolve(undefined) ?? { role: "viewer", name: "recovered" };
+    socket.data.principal = this.principal;
+    this.bucket = new TokenBucket(d.limits.rate, d.limits.burst);
+    this.pacer = new SnapshotPacer(socket, (l) => state.layers[l].snapshot(d.bus.epoch, Date.now()));
+    socket.data.snapshots = this.pacer;
+    if (!socket.recovered) this.sendHello();
     // the alarm list is the one large message every new socket gets: sent in slices (SetupQueue) so a burst of
     // handshakes does not encode it dozens of times in one turn. A recovered session gets it too: alarm events are
     // emitted per gateway to its own sockets (see Broadcaster), so a session recovered on ANOTHER gateway has not
@@ -160,120 +159,147 @@ export function attachSocketHandlers(d: SocketDeps): void {
       void socket.join(ALARM_ROOM);
       socket.emit(EVENTS.alarms, state.alarms.message(d.bus.epoch));
     });
+    socket.onAny((event: unknown, ...args: unknown[]) => this.receive(event, args));
+    socket.on("disconnect", () => this.stopDetail());
+  }
 
-    function sendHello(): void {
-      const hello: Hello = {
-        v: PROTOCOL_VERSION,
-        serverId: d.bus.serverId,
-        epoch: d.bus.epoch,
-        role: principal.role,
-        layers: [...LAYER_IDS],
-        simSpeed: d.simSpeed(),
-        idsHash: Object.fromEntries(LAYER_IDS.map((l) => [l, state.layers[l].idsHash])),
-      };
-      const simMs = d.simNow();
-      if (simMs !== undefined) hello.clock = { simMs, wallMs: Date.now(), speed: d.simSpeed() };
-      socket.emit(EVENTS.hello, hello);
-    }
+  private reject(code: ErrorCode, reason: string, event?: string): void {
+    const { socket } = this;
+    const msg: ErrorMsg = { v: PROTOCOL_VERSION, code, reason, ...(event ? { event: event.slice(0, 64) } : {}) };
+    socket.emit(EVENTS.error, msg);
+    this.strikes++;
+    if (this.strikes < this.d.limits.maxStrikes) return;
+    socket.emit(EVENTS.error, {
+      v: PROTOCOL_VERSION,
+      code: "rate_limited",
+      reason: `too many rejected messages (${this.strikes}); disconnecting`,
+    } satisfies ErrorMsg);
+    socket.disconnect(true);
+  }
 
-    const handlers: { [E in ClientEvent]: (msg: never) => void } = {
-      [EVENTS.subscribe]: (m: Subscribe) => {
-        const now = Date.now();
-        const early = m.layers.find((l) => tooSoon(c.lastSubscribe, l, now));
-        if (early)
-          return reject(
-            "rate_limited",
-            `subscribe ${early}: at most ${1000 / SNAPSHOT_REQUEST_MS} per second per layer`,
-            EVENTS.subscribe,
-          );
-        for (const l of m.layers) {
-          const lagging = socket.data.lagging as LayerId[] | undefined;
-          if (lagging) {
-            if (!lagging.includes(l)) lagging.push(l);
-          } else void socket.join(room(l));
-          const mine = state.layers[l].idsHash;
-          const theirs = m.idsHash?.[l];
-          if (theirs !== undefined && theirs !== mine)
-            socket.emit(EVENTS.error, {
-              v: PROTOCOL_VERSION,
-              code: "ids_mismatch",
-              reason: `${l}: client data ${theirs} differs from gateway data ${mine}; reload the page`,
-              event: EVENTS.subscribe,
-            } satisfies ErrorMsg);
-          if (!lagging) pacer.request(l); // a lagging socket gets its snapshot when its backlog has drained
-        }
-        socket.emit(EVENTS.alarms, state.alarms.message(d.bus.epoch));
-      },
-      [EVENTS.unsubscribe]: (m: Unsubscribe) => {
-        const lagging = socket.data.lagging as LayerId[] | undefined;
-        if (lagging) socket.data.lagging = lagging.filter((l) => !m.layers.includes(l));
-        for (const l of m.layers) {
-          void socket.leave(room(l));
-          pacer.cancel(l);
-        }
-      },
-      [EVENTS.resync]: (m: Resync) => {
-        const lagging = socket.data.lagging as LayerId[] | undefined;
-        if (lagging?.includes(m.layer)) return; // a snapshot follows when its backlog has drained
-        if (!socket.rooms.has(room(m.layer)))
-          return reject("invalid", `resync ${m.layer}: not subscribed to this layer`, EVENTS.resync);
-        if (tooSoon(c.lastResync, m.layer, Date.now()))
-          return reject(
-            "rate_limited",
-            `resync ${m.layer}: at most ${1000 / SNAPSHOT_REQUEST_MS} per second`,
-            EVENTS.resync,
-          );
-        pacer.request(m.layer);
-      },
-      [EVENTS.ack]: (m: AckRequest) => {
-        if (principal.role !== "operator")
-          return reject("forbidden", `role ${principal.role} may not acknowledge alarms (needs operator)`, EVENTS.ack);
-        const a = state.alarms.get(m.alarmId);
-        if (!a) return reject("not_found", `alarm ${m.alarmId} not found`, EVENTS.ack);
-        if (a.ackedAt !== undefined) return;
-        void d.bus
-          .publish([{ t: "a", op: "ack", alarm: { ...a, ackedAt: Date.now(), ackedBy: principal.name } }])
-          .catch((e) => d.log(`ack publish: ${(e as Error).message}`));
-      },
-      [EVENTS.detailSubscribe]: (m: DetailSubscribe) => {
-        const i = state.layers[m.layer].index.get(m.objectId);
-        if (i === undefined)
-          return reject("unknown_object", `${m.layer}: no object ${m.objectId}`, EVENTS.detailSubscribe);
-        if (c.detailTimer) clearInterval(c.detailTimer);
-        const send = () => socket.emit(EVENTS.detail, buildDetail(state, d.data, m.layer, i, Date.now()));
-        send();
-        c.detailTimer = setInterval(send, d.limits.detailEveryMs);
-      },
-      [EVENTS.detailUnsubscribe]: () => {
-        if (c.detailTimer) clearInterval(c.detailTimer);
-        c.detailTimer = undefined;
-      },
+  private sendHello(): void {
+    const { d } = this;
+    const { state } = d;
+    const hello: Hello = {
+      v: PROTOCOL_VERSION,
+      serverId: d.bus.serverId,
+      epoch: d.bus.epoch,
+      role: this.principal.role,
+      layers: [...LAYER_IDS],
+      simSpeed: d.simSpeed(),
+      idsHash: Object.fromEntries(LAYER_IDS.map((l) => [l, state.layers[l].idsHash])),
     };
+    const simMs = d.simNow();
+    if (simMs !== undefined) hello.clock = { simMs, wallMs: Date.now(), speed: d.simSpeed() };
+    this.socket.emit(EVENTS.hello, hello);
+  }
 
-    socket.onAny((event: unknown, ...args: unknown[]) => {
-      try {
-        if (!c.bucket.take())
-          return reject("rate_limited", "too many messages (limit " + d.limits.rate + "/s)", String(event));
-        if (typeof event !== "string" || !Object.hasOwn(CLIENT_MESSAGES, event))
-          return reject("unknown_event", `unknown event ${JSON.stringify(String(event)).slice(0, 64)}`, String(event));
-        if (approxSize(args) > MAX_CLIENT_MESSAGE_BYTES)
-          return reject("too_large", `message larger than ${MAX_CLIENT_MESSAGE_BYTES} bytes`, event);
-        if (args.length !== 1 && !(args.length === 2 && typeof args[1] === "function"))
-          return reject("invalid", "expected exactly one message object", event);
-        const ev = event as ClientEvent;
-        const r = parseMessage(CLIENT_MESSAGES[ev], args[0]);
-        if (!r.ok) return reject(r.code, `${event}: ${r.reason}`, event);
-        (handlers[ev] as (m: unknown) => void)(r.value);
-      } catch (e) {
-        d.log(`socket handler error (${String(event)}): ${(e as Error).message}`);
-        reject("invalid", "message could not be processed", String(event));
-      }
-    });
+  /** rate limit, known event, size, shape, schema; then the event's handler. Nothing here can throw out. */
+  private receive(event: unknown, args: unknown[]): void {
+    const { limits } = this.d;
+    try {
+      if (!this.bucket.take())
+        return this.reject("rate_limited", "too many messages (limit " + limits.rate + "/s)", String(event));
+      if (typeof event !== "string" || !Object.hasOwn(CLIENT_MESSAGES, event))
+        return this.reject(
+          "unknown_event",
+          `unknown event ${JSON.stringify(String(event)).slice(0, 64)}`,
+          String(event),
+        );
+      if (approxSize(args) > MAX_CLIENT_MESSAGE_BYTES)
+        return this.reject("too_large", `message larger than ${MAX_CLIENT_MESSAGE_BYTES} bytes`, event);
+      if (args.length !== 1 && !(args.length === 2 && typeof args[1] === "function"))
+        return this.reject("invalid", "expected exactly one message object", event);
+      const ev = event as ClientEvent;
+      const r = parseMessage(CLIENT_MESSAGES[ev], args[0]);
+      if (!r.ok) return this.reject(r.code, `${event}: ${r.reason}`, event);
+      (this.handlers[ev] as (m: unknown) => void)(r.value);
+    } catch (e) {
+      this.d.log(`socket handler error (${String(event)}): ${(e as Error).message}`);
+      this.reject("invalid", "message could not be processed", String(event));
+    }
+  }
 
-    socket.on("disconnect", () => {
-      if (c.detailTimer) clearInterval(c.detailTimer);
-    });
-  });
+  private subscribe(m: Subscribe): void {
+    const { socket, d } = this;
+    const now = Date.now();
+    const early = m.layers.find((l) => tooSoon(this.lastSubscribe, l, now));
+    if (early)
+      return this.reject(
+        "rate_limited",
+        `subscribe ${early}: at most ${1000 / SNAPSHOT_REQUEST_MS} per second per layer`,
+        EVENTS.subscribe,
+      );
+    for (const l of m.layers) {
+      const lagging = socket.data.lagging;
+      if (lagging) {
+        if (!lagging.includes(l)) lagging.push(l);
+      } else void socket.join(room(l));
+      const mine = d.state.layers[l].idsHash;
+      const theirs = m.idsHash?.[l];
+      if (theirs !== undefined && theirs !== mine)
+        socket.emit(EVENTS.error, {
+          v: PROTOCOL_VERSION,
+          code: "ids_mismatch",
+          reason: `${l}: client data ${theirs} differs from gateway data ${mine}; reload the page`,
+          event: EVENTS.subscribe,
+        } satisfies ErrorMsg);
+      if (!lagging) this.pacer.request(l); // a lagging socket gets its snapshot when its backlog has drained
+    }
+    socket.emit(EVENTS.alarms, d.state.alarms.message(d.bus.epoch));
+  }
+
+  private unsubscribe(m: Unsubscribe): void {
+    const { socket } = this;
+    const lagging = socket.data.lagging;
+    if (lagging) socket.data.lagging = lagging.filter((l) => !m.layers.includes(l));
+    for (const l of m.layers) {
+      void socket.leave(room(l));
+      this.pacer.cancel(l);
+    }
+  }
+
+  private resync(m: Resync): void {
+    const lagging = this.socket.data.lagging;
+    if (lagging?.includes(m.layer)) return; // a snapshot follows when its backlog has drained
+    if (!this.socket.rooms.has(room(m.layer)))
+      return this.reject("invalid", `resync ${m.layer}: not subscribed to this layer`, EVENTS.resync);
+    if (tooSoon(this.lastResync, m.layer, Date.now()))
+      return this.reject(
+        "rate_limited",
+        `resync ${m.layer}: at most ${1000 / SNAPSHOT_REQUEST_MS} per second`,
+        EVENTS.resync,
+      );
+    this.pacer.request(m.layer);
+  }
+
+  private ack(m: AckRequest): void {
+    const { principal, d } = this;
+    if (principal.role !== "operator")
+      return this.reject("forbidden", `role ${principal.role} may not acknowledge alarms (needs operator)`, EVENTS.ack);
+    const a = d.state.alarms.get(m.alarmId);
+    if (!a) return this.reject("not_found", `alarm ${m.alarmId} not found`, EVENTS.ack);
+    if (a.ackedAt !== undefined) return;
+    void d.bus
+      .publish([{ t: "a", op: "ack", alarm: { ...a, ackedAt: Date.now(), ackedBy: principal.name } }])
+      .catch((e) => d.log(`ack publish: ${(e as Error).message}`));
+  }
+
+  private detailSubscribe(m: DetailSubscribe): void {
+    const { d } = this;
+    const i = d.state.layers[m.layer].index.get(m.objectId);
+    if (i === undefined)
+      return this.reject("unknown_object", `${m.layer}: no object ${m.objectId}`, EVENTS.detailSubscribe);
+    this.stopDetail();
+    const send = () => this.socket.emit(EVENTS.detail, buildDetail(d.state, d.data, m.layer, i, Date.now()));
+    send();
+    this.detailTimer = setInterval(send, d.limits.detailEveryMs);
+  }
+
+  private stopDetail(): void {
+    if (this.detailTimer) clearInterval(this.detailTimer);
+    this.detailTimer = undefined;
+  }
 }
 
 /**
@@ -292,7 +318,7 @@ export class BackpressureGuard {
   /** per-socket and total caps on queued bytes */
   readonly budget: SendBudget;
   constructor(
-    private readonly io: Server,
+    private readonly io: GatewayServer,
     private readonly state: LiveState,
     private readonly bus: Bus,
     private readonly limits: SocketLimits,
@@ -308,28 +334,30 @@ export class BackpressureGuard {
     for (const socket of this.io.of("/").sockets.values()) {
       if (socket.disconnected) continue;
       const backlog = backlogOf(socket);
-      const lagging = socket.data.lagging as LayerId[] | undefined;
+      const lagging = socket.data.lagging;
       if (!lagging && backlog > this.limits.backlogHigh && !this.inGrace(socket)) this.cutOff(socket);
       else if (lagging && backlog <= this.limits.backlogLow) this.rejoin(socket, lagging);
       else if (lagging && this.stuckTooLong(socket)) {
         this.dropped++;
         socket.disconnect(true);
       }
-      pacerOf(socket)?.pump();
+      socket.data.snapshots?.pump();
     }
   }
   stop(): void {
     if (this.timer) clearInterval(this.timer);
   }
 
-  private inGrace(socket: Socket): boolean {
-    return Date.now() < ((socket.data.graceUntil as number | undefined) ?? 0);
+  private inGrace(socket: GatewaySocket): boolean {
+    return Date.now() < (socket.data.graceUntil ?? 0);
   }
-  private stuckTooLong(socket: Socket): boolean {
-    return this.limits.laggingMaxMs > 0 && Date.now() - (socket.data.laggingSince as number) > this.limits.laggingMaxMs;
+  private stuckTooLong(socket: GatewaySocket): boolean {
+    return (
+      this.limits.laggingMaxMs > 0 && Date.now() - (socket.data.laggingSince ?? Date.now()) > this.limits.laggingMaxMs
+    );
   }
   /** out of its layer rooms and the alarm room: nothing more queues for it while it lags */
-  private cutOff(socket: Socket): void {
+  private cutOff(socket: GatewaySocket): void {
     const layers = LAYER_IDS.filter((l) => socket.rooms.has(room(l)));
     socket.data.lagging = layers;
     socket.data.laggingSince = Date.now();
@@ -339,9 +367,9 @@ export class BackpressureGuard {
     this.lagged++;
   }
   /** drained: back into its rooms with a fresh snapshot per layer and the alarm list */
-  private rejoin(socket: Socket, lagging: LayerId[]): void {
+  private rejoin(socket: GatewaySocket, lagging: LayerId[]): void {
     socket.data.lagging = undefined;
-    const pacer = pacerOf(socket);
+    const pacer = socket.data.snapshots;
     for (const l of lagging) {
       void socket.join(room(l));
       if (pacer) pacer.request(l);
@@ -367,7 +395,7 @@ export class Broadcaster {
   private timer?: NodeJS.Timeout;
   private readonly offAlarm: () => void;
   constructor(
-    private readonly io: Server,
+    private readonly io: GatewayServer,
     private readonly state: LiveState,
     private readonly bus: Bus,
     private readonly everyMs = 50,

@@ -131,8 +131,34 @@ interface Pending {
 }
 
 export function createLiveModel(opts: { staleMs?: number } = {}): LiveModel {
-  const staleMs = opts.staleMs ?? 30_000;
-  const store = createStore<LiveStoreState>(() => ({
+  return new LiveStateModel(opts.staleMs ?? 30_000);
+}
+
+/** note object i as changed (once until the next drain) */
+function markChanged(p: Pending, i: number): void {
+  p.dirty = true;
+  if (!p.mark[i]) {
+    p.mark[i] = 1;
+    p.list.push(i);
+  }
+}
+
+const steps = (layer: LayerId) => LAYER_METRICS[layer].map((m) => metricSpec(layer, m)!.step);
+
+/** active first (critical > major > minor, newest first), then cleared newest first */
+function sortAlarms(list: Alarm[]): Alarm[] {
+  return list.sort((a, b) => {
+    const ac = a.clearedAt === undefined ? 0 : 1;
+    const bc = b.clearedAt === undefined ? 0 : 1;
+    if (ac !== bc) return ac - bc;
+    if (!ac && a.severity !== b.severity) return SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity];
+    return b.raisedAt - a.raisedAt || (a.id < b.id ? -1 : 1);
+  });
+}
+
+/** createLiveModel's model: the store, per-layer change lists and counters. Holds no timers or listeners. */
+class LiveStateModel implements LiveModel {
+  readonly store: LiveStore = createStore<LiveStoreState>(() => ({
     layers: {},
     subscribed: [],
     connection: { state: "connecting", since: Date.now() },
@@ -142,21 +168,17 @@ export function createLiveModel(opts: { staleMs?: number } = {}): LiveModel {
     lastError: null,
     stats: { snapshots: 0, deltas: 0, duplicates: 0, gaps: 0, resyncs: 0, rejected: 0, recovered: 0, resubscribed: 0 },
   }));
-  const pending = new Map<LayerId, Pending>();
-  const stats: LiveStats = { ...store.getState().stats };
+  readonly stats: LiveStats = { ...this.store.getState().stats };
+  private readonly pending = new Map<LayerId, Pending>();
 
-  /** note object i as changed (once until the next drain) */
-  const markChanged = (p: Pending, i: number) => {
-    p.dirty = true;
-    if (!p.mark[i]) {
-      p.mark[i] = 1;
-      p.list.push(i);
-    }
-  };
-  const touch = (layer: LayerId, i: number) => markChanged(pending.get(layer)!, i);
+  constructor(private readonly staleMs: number) {}
 
-  function ensureLayer(layer: LayerId, ids: readonly string[]): LayerLive {
-    const cur = store.getState().layers[layer];
+  private touch(layer: LayerId, i: number): void {
+    markChanged(this.pending.get(layer)!, i);
+  }
+
+  ensureLayer(layer: LayerId, ids: readonly string[]): LayerLive {
+    const cur = this.store.getState().layers[layer];
     const h = idsHash(ids);
     if (cur && cur.idsHash === h) return cur;
     const n = ids.length;
@@ -176,19 +198,17 @@ export function createLiveModel(opts: { staleMs?: number } = {}): LiveModel {
       version: 0,
       mismatch: null,
     };
-    pending.set(layer, { mark: new Uint8Array(n), list: [], dirty: true });
-    store.setState((s) => ({ layers: { ...s.layers, [layer]: L } }));
+    this.pending.set(layer, { mark: new Uint8Array(n), list: [], dirty: true });
+    this.store.setState((s) => ({ layers: { ...s.layers, [layer]: L } }));
     return L;
   }
 
-  const steps = (layer: LayerId) => LAYER_METRICS[layer].map((m) => metricSpec(layer, m)!.step);
-
-  function applySnapshot(s: Snapshot, now = Date.now()): boolean {
-    const L = store.getState().layers[s.layer];
+  applySnapshot(s: Snapshot, now = Date.now()): boolean {
+    const L = this.store.getState().layers[s.layer];
     if (!L) return false;
     if (s.idsHash !== L.idsHash || s.count !== L.ids.length) {
       L.mismatch = `gateway ${s.layer} objects ${s.idsHash} differ from this page's ${L.idsHash}; reload`;
-      pending.get(s.layer)!.dirty = true;
+      this.pending.get(s.layer)!.dirty = true;
       return false;
     }
     L.mismatch = null;
@@ -199,7 +219,7 @@ export function createLiveModel(opts: { staleMs?: number } = {}): LiveModel {
       L.status[i] = s.status[i];
       L.lastSeen[i] = s.lastSeen[i];
       L.receivedAt[i] = now;
-      touch(s.layer, i);
+      this.touch(s.layer, i);
     }
     names.forEach((name, k) => {
       const col = L.metrics[name];
@@ -210,16 +230,16 @@ export function createLiveModel(opts: { staleMs?: number } = {}): LiveModel {
     L.epoch = s.epoch;
     L.ready = true;
     L.staleCount = 0;
-    stats.snapshots++;
+    this.stats.snapshots++;
     return true;
   }
 
-  function applyPatch(p: LayerPatch, from = 0, to = p.idx?.length ?? 0, now = Date.now()): void {
-    const L = store.getState().layers[p.layer];
+  applyPatch(p: LayerPatch, from = 0, to = p.idx?.length ?? 0, now = Date.now()): void {
+    const L = this.store.getState().layers[p.layer];
     if (!L) return;
     const n = L.ids.length;
     const names = LAYER_METRICS[p.layer];
-    const pend = pending.get(p.layer)!;
+    const pend = this.pending.get(p.layer)!;
     pend.dirty = true;
     if (p.full) {
       if (p.status.length !== n) return;
@@ -252,20 +272,20 @@ export function createLiveModel(opts: { staleMs?: number } = {}): LiveModel {
     L.staleCount = p.staleCount;
   }
 
-  function applyDelta(d: Delta, now = Date.now()): ReturnType<LiveModel["applyDelta"]> {
-    const L = store.getState().layers[d.layer];
+  applyDelta(d: Delta, now = Date.now()): ReturnType<LiveModel["applyDelta"]> {
+    const L = this.store.getState().layers[d.layer];
     if (!L || !L.ready || L.mismatch) return "not-ready";
     if (d.epoch !== L.epoch) {
-      stats.gaps++;
+      this.stats.gaps++;
       return "epoch";
     }
     const action = deltaAction(L.seq, d.prev, d.seq);
     if (action === "duplicate") {
-      stats.duplicates++;
+      this.stats.duplicates++;
       return action;
     }
     if (action === "gap") {
-      stats.gaps++;
+      this.stats.gaps++;
       return action;
     }
     const names = LAYER_METRICS[d.layer];
@@ -281,24 +301,24 @@ export function createLiveModel(opts: { staleMs?: number } = {}): LiveModel {
       L.lastSeen[i] = d.lastSeen[r];
       L.receivedAt[i] = now;
       for (let k = 0; k < names.length; k++) L.metrics[names[k]][i] = Math.fround(d.metrics[names[k]][r] * st[k]);
-      touch(d.layer, i);
+      this.touch(d.layer, i);
     }
     L.seq = d.seq;
-    stats.deltas++;
+    this.stats.deltas++;
     return "apply";
   }
 
-  function markStale(now = Date.now()): number {
+  markStale(now = Date.now()): number {
     let changed = 0;
-    const layers = store.getState().layers;
+    const layers = this.store.getState().layers;
     for (const L of Object.values(layers)) {
       if (!L || !L.ready) continue;
-      const limit = now - staleMs;
+      const limit = now - this.staleMs;
       for (let i = 0; i < L.ids.length; i++) {
         if (L.status[i] !== STATUS.unknown && L.receivedAt[i] < limit) {
           L.status[i] = STATUS.unknown;
           L.staleCount++;
-          touch(L.layer, i);
+          this.touch(L.layer, i);
           changed++;
         }
       }
@@ -306,8 +326,8 @@ export function createLiveModel(opts: { staleMs?: number } = {}): LiveModel {
     return changed;
   }
 
-  function drainChanges(layer: LayerId): Uint32Array {
-    const p = pending.get(layer);
+  drainChanges(layer: LayerId): Uint32Array {
+    const p = this.pending.get(layer);
     if (!p || !p.list.length) return new Uint32Array(0);
     const out = Uint32Array.from(p.list);
     for (const i of p.list) p.mark[i] = 0;
@@ -315,11 +335,11 @@ export function createLiveModel(opts: { staleMs?: number } = {}): LiveModel {
     return out;
   }
 
-  function commit(): void {
-    const s = store.getState();
+  commit(): void {
+    const s = this.store.getState();
     const layers = { ...s.layers };
     let any = false;
-    for (const [layer, p] of pending) {
+    for (const [layer, p] of this.pending) {
       if (!p.dirty) continue;
       p.dirty = false;
       const L = layers[layer];
@@ -328,26 +348,17 @@ export function createLiveModel(opts: { staleMs?: number } = {}): LiveModel {
       layers[layer] = { ...L, version: L.version + 1 };
       any = true;
     }
-    const statsChanged = JSON.stringify(stats) !== JSON.stringify(s.stats);
+    const statsChanged = JSON.stringify(this.stats) !== JSON.stringify(s.stats);
     if (any || statsChanged)
-      store.setState({ ...(any ? { layers } : {}), ...(statsChanged ? { stats: { ...stats } } : {}) });
+      this.store.setState({ ...(any ? { layers } : {}), ...(statsChanged ? { stats: { ...this.stats } } : {}) });
   }
 
-  const sortAlarms = (list: Alarm[]) =>
-    list.sort((a, b) => {
-      const ac = a.clearedAt === undefined ? 0 : 1;
-      const bc = b.clearedAt === undefined ? 0 : 1;
-      if (ac !== bc) return ac - bc;
-      if (!ac && a.severity !== b.severity) return SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity];
-      return b.raisedAt - a.raisedAt || (a.id < b.id ? -1 : 1);
-    });
-
-  function applyAlarmList(alarms: Alarm[]): void {
-    store.setState({ alarms: sortAlarms([...alarms]).slice(0, 2000) });
+  applyAlarmList(alarms: Alarm[]): void {
+    this.store.setState({ alarms: sortAlarms([...alarms]).slice(0, 2000) });
   }
 
-  function applyAlarmEvent(e: AlarmEvent): void {
-    const list = store.getState().alarms.slice();
+  applyAlarmEvent(e: AlarmEvent): void {
+    const list = this.store.getState().alarms.slice();
     const at = list.findIndex((a) => a.id === e.alarm.id);
     if (e.op === "raise") {
       if (at >= 0) return;
@@ -363,11 +374,11 @@ export function createLiveModel(opts: { staleMs?: number } = {}): LiveModel {
       list.push(e.alarm);
     } else if (at >= 0) list[at] = { ...list[at], ...e.alarm };
     else list.push(e.alarm);
-    store.setState({ alarms: sortAlarms(list).slice(0, 2000) });
+    this.store.setState({ alarms: sortAlarms(list).slice(0, 2000) });
   }
 
-  function digest(layers?: readonly LayerId[]): string {
-    const s = store.getState();
+  digest(layers?: readonly LayerId[]): string {
+    const s = this.store.getState();
     const which = layers ?? s.subscribed;
     const parts: Partial<Record<LayerId, { seq: number; digest: string }>> = {};
     for (const l of which) {
@@ -377,19 +388,4 @@ export function createLiveModel(opts: { staleMs?: number } = {}): LiveModel {
     }
     return combineDigest(parts);
   }
-
-  return {
-    store,
-    stats,
-    ensureLayer,
-    applySnapshot,
-    applyPatch,
-    applyDelta,
-    drainChanges,
-    markStale,
-    commit,
-    applyAlarmList,
-    applyAlarmEvent,
-    digest,
-  };
 }

@@ -6,8 +6,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DISTRICTS, type Charger, type DataCentre, type Road, type Sensor, type Site } from "../protocol/data";
-import type { LayerData } from "../server/data";
-import { Rng } from "../server/sim/rng";
+import type { LayerData } from "../server/layer-data";
+import { Rng } from "../protocol/prng";
 
 export interface FixtureSize {
   sites: number;

@@ -12,7 +12,7 @@ import type { DirectLiveConnection } from "../../src/live/client";
 import type { LayerId } from "../../src/protocol/data";
 import { layerDigest } from "../../src/protocol/digest";
 import { PROTOCOL_VERSION, type Delta, type Snapshot } from "../../src/protocol/live";
-import { Rng } from "../../src/server/sim/rng";
+import { Rng } from "../../src/protocol/prng";
 import { createLiveModel } from "../../src/state/live-store";
 import {
   freePort,

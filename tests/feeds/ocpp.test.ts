@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { RPCClient } from "ocpp-rpc";
 import type { RPC_ClientOptions } from "ocpp-rpc/lib/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LayerData } from "../../src/server/data";
+import type { LayerData } from "../../src/server/layer-data";
 import { TokensConfig } from "../../src/server/config";
 import { createGateway, type Gateway } from "../../src/server/gateway";
 import { OPERATOR, TOKENS, VIEWER, getJson, liveClient, post, sleep, until } from "../faults/harness";

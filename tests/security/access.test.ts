@@ -13,7 +13,7 @@ import { makeFixture } from "../integration/fixture";
 import { PROTOCOL_VERSION, type Alarm, type ErrorMsg } from "../../src/protocol/live";
 import { LocalBus } from "../../src/server/bus";
 import { DEV_TOKENS, TokenBook } from "../../src/server/config";
-import { layerIds } from "../../src/server/data";
+import { layerIds } from "../../src/server/layer-data";
 import { createGateway, type Gateway } from "../../src/server/gateway";
 import { registerRest } from "../../src/server/rest";
 import { OriginPolicy } from "../../src/server/security";

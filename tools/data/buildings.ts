@@ -5,7 +5,7 @@
  */
 import type { Building, BuildingUsage, DistrictName, LonLat } from "../../src/protocol/data";
 import { type DistrictIndex, offset, round1, round6 } from "./geo";
-import { type Rng } from "./prng";
+import { type Rng } from "../../src/protocol/prng";
 
 export interface Zone {
   name: string;

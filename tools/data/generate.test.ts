@@ -14,7 +14,7 @@ import {
 } from "./generate";
 import type { GeneratedData } from "./generate";
 import { DATA_CENTRES, LANDMARKS } from "./places";
-import { Rng } from "./prng";
+import { Rng } from "../../src/protocol/prng";
 import { BuildingsFile, ChargersFile, DISTRICTS, SitesFile, parseDataFile } from "../../src/protocol/data";
 
 const { index, districts } = loadIndex();

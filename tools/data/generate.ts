@@ -53,7 +53,7 @@ import {
   URBAN_CENTRES,
   URBAN_SHARE,
 } from "./places";
-import { Rng } from "./prng";
+import { Rng } from "../../src/protocol/prng";
 
 import { DEFAULT_SEED, GENERATOR_NAME, GENERATOR_VERSION } from "./versions";
 export { DEFAULT_SEED, GENERATOR_NAME, GENERATOR_VERSION };

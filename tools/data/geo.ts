@@ -20,6 +20,10 @@ export function offset(lon: number, lat: number, eastM: number, northM: number):
   return [lon + eastM / m.x, lat + northM / m.y];
 }
 
+/**
+ * Planar (equirectangular) distance at the pair's mean latitude: the generator's own metric, not a great-circle
+ * distance (that is planner/geo haversineM). The sample data's road lengths depend on it, so it stays.
+ */
 export function distanceM(a: LonLat, b: LonLat): number {
   const m = metresPerDegree((a[1] + b[1]) / 2);
   return Math.hypot((a[0] - b[0]) * m.x, (a[1] - b[1]) * m.y);

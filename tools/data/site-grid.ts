@@ -6,7 +6,7 @@
 import type { DistrictName } from "../../src/protocol/data";
 import { offset, round6, metresPerDegree, type DistrictIndex } from "./geo";
 import { URBAN_CENTRES } from "./places";
-import type { Rng } from "./prng";
+import type { Rng } from "../../src/protocol/prng";
 
 export type Zone = "core" | "urban" | "suburban" | "rural";
 export const ZONES: readonly Zone[] = ["core", "urban", "suburban", "rural"];

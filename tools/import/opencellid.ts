@@ -7,6 +7,7 @@
  * the report.
  */
 import type { Band, DistrictName, LonLat, Operator, Site } from "../../src/protocol/data";
+import { haversineM } from "../../src/planner/geo";
 import type { RawRow } from "./table";
 import { parseNumber } from "./normalise";
 
@@ -141,13 +142,11 @@ export function importOpenCellId(
 function nearGroup(grid: Map<string, Group[]>, c: Cell, cellDeg: number, groupM: number): Group | null {
   const gx = Math.floor(c.lon / cellDeg);
   const gy = Math.floor(c.lat / cellDeg);
-  const mx = M_PER_DEG_LAT * Math.cos((c.lat * Math.PI) / 180);
   for (let dx = -1; dx <= 1; dx++)
     for (let dy = -1; dy <= 1; dy++)
       for (const g of grid.get(`${gx + dx}:${gy + dy}`) ?? []) {
         if (g.first.operator !== c.operator) continue;
-        const d = Math.hypot((g.first.lon - c.lon) * mx, (g.first.lat - c.lat) * M_PER_DEG_LAT);
-        if (d <= groupM) return g;
+        if (haversineM(g.first.lon, g.first.lat, c.lon, c.lat) <= groupM) return g;
       }
   return null;
 }

@@ -3,6 +3,7 @@
  * and the in-service 5G density (每万人5G基站数 counting only sites not in fault/offline).
  */
 import type { CameraView } from "../../config/schema";
+import { haversineM } from "../../planner/geo";
 import type { SiteImpact } from "../../planner/outage-impact";
 import { sitesPer10k, type DistrictPopulation, type SitesDensity } from "./kpi";
 
@@ -18,10 +19,7 @@ const CLUSTER_M = 1500;
  */
 export function outageView(s: SiteImpact, others: readonly SiteImpact[] = [], pitchDeg = -50): CameraView {
   let [w, so, e, n] = s.box ?? [s.lon, s.lat, s.lon, s.lat];
-  const kx = M_PER_DEG * Math.cos((s.lat * Math.PI) / 180);
-  const near = others.filter(
-    (o) => o !== s && Math.hypot((o.lon - s.lon) * kx, (o.lat - s.lat) * M_PER_DEG) <= CLUSTER_M,
-  );
+  const near = others.filter((o) => o !== s && haversineM(s.lon, s.lat, o.lon, o.lat) <= CLUSTER_M);
   for (const o of near)
     if (o.box) {
       w = Math.min(w, o.box[0]);

@@ -17,7 +17,7 @@ import {
 } from "../../protocol/history";
 import { LAYER_METRICS, PROTOCOL_VERSION, STATUS_NAMES, dequantise, zodReason, type Alarm } from "../../protocol/live";
 import type { TokenBook } from "../config";
-import type { LayerData } from "../data";
+import type { LayerData } from "../layer-data";
 import { KeyedLimiter } from "../ratelimit";
 import { requireRole } from "../security";
 import type { HistoryService } from "./service";

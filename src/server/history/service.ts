@@ -3,8 +3,8 @@
  * last recorded state and the alarm book on start, runs the writer, and hands the reader to the APIs.
  */
 import type { Bus } from "../bus";
-import type { LayerData } from "../data";
-import { layerIds } from "../data";
+import type { LayerData } from "../layer-data";
+import { layerIds } from "../layer-data";
 import type { BusEvent, LiveState } from "../state";
 import { PostgresHistory } from "./postgres";
 import { HistoryReader } from "./reader";

@@ -13,7 +13,7 @@
  */
 import { liveKpis } from "../../protocol/kpi";
 import type { Alarm } from "../../protocol/live";
-import type { LayerData } from "../data";
+import type { LayerData } from "../layer-data";
 import type { BusEvent, LiveState } from "../state";
 import { compress, encodeEvents, encodeKeyframe, type TimedEvent } from "./codec";
 import type { HistoryStore, KpiSample, NewBlock } from "./store";

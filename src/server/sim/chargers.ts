@@ -9,7 +9,8 @@
  */
 import type { Charger } from "../../protocol/data";
 import { CHARGING_ARRIVALS, clamp, interpHourly, localHour, sunElevation } from "./curves";
-import { hash01, ouStep, type Rng } from "./rng";
+import { hash01, type Rng } from "../../protocol/prng";
+import { ouStep } from "./noise";
 import { DAY, HOUR, MIN, warm, type LayerModel, type SimContext, type UpdateCollector } from "./types";
 
 export const CONN = { idle: 0, charging: 1, fault: 2 } as const;

@@ -8,7 +8,8 @@
  */
 import type { DataCentre } from "../../protocol/data";
 import { clamp, interpHourly, localHour, outdoorTempC } from "./curves";
-import { hash01, ouStep, type Rng } from "./rng";
+import { hash01, type Rng } from "../../protocol/prng";
+import { ouStep } from "./noise";
 import { DAY, HOUR, MIN, warm, type LayerModel, type SimContext, type UpdateCollector } from "./types";
 
 const BASE_UTIL: Record<DataCentre["kind"], number> = {

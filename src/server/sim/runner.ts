@@ -4,7 +4,7 @@
  * The simulated clock is saved to the bus meta so a new leader (Redis mode) continues the same clock.
  */
 import type { Bus } from "../bus";
-import type { LayerData } from "../data";
+import type { LayerData } from "../layer-data";
 import type { Alarm } from "../../protocol/live";
 import type { BusEvent } from "../state";
 import { Simulator } from "./simulator";

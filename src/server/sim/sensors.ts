@@ -10,7 +10,8 @@
  */
 import type { Road, Sensor } from "../../protocol/data";
 import { ROAD_DEMAND, clamp, interpHourly, localHour } from "./curves";
-import { hash01, ouStep, type Rng } from "./rng";
+import { hash01, type Rng } from "../../protocol/prng";
+import { ouStep } from "./noise";
 import { DAY, HOUR, MIN, warm, type LayerModel, type SimContext, type UpdateCollector } from "./types";
 
 export interface SensorModelOptions {

@@ -3,11 +3,11 @@
  * a sequence of steps. step() returns the bus events (update batches per layer + alarm raise/clear) for the
  * interval. Time acceleration and the wall-clock timer live in runner.ts.
  */
-import type { LayerData } from "../data";
+import type { LayerData } from "../layer-data";
 import type { BusEvent } from "../state";
 import { ChargerModel, CHARGER_DEFAULTS, type ChargerModelOptions } from "./chargers";
 import { DataCentreModel } from "./datacentres";
-import { Rng } from "./rng";
+import { Rng } from "../../protocol/prng";
 import { SensorModel, SENSOR_DEFAULTS, type SensorModelOptions } from "./sensors";
 import { SiteModel, SITE_DEFAULTS, type SiteModelOptions } from "./sites";
 import { AlarmSink, UpdateCollector, type LayerModel, type SimContext } from "./types";

@@ -7,7 +7,8 @@
  */
 import type { Site } from "../../protocol/data";
 import { MOBILE_BUSINESS, MOBILE_RESIDENTIAL, clamp, interpHourly, localHour } from "./curves";
-import { hash01, ouStep, type Rng } from "./rng";
+import { hash01, type Rng } from "../../protocol/prng";
+import { ouStep } from "./noise";
 import { DAY, HOUR, MIN, warm, type LayerModel, type SimContext, type UpdateCollector } from "./types";
 
 export interface SiteModelOptions {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { LayerData } from "../data";
+import type { LayerData } from "../layer-data";
 import { LocalBus } from "../bus";
 import { LiveState, type UpdateEvent } from "../state";
 import { SyntheticSource, objectCount, scaleLayerData } from "./synthetic";

@@ -11,9 +11,9 @@ import type { Site } from "../../protocol/data";
 import { LAYER_IDS, type LayerId } from "../../protocol/data";
 import { LAYER_METRICS, metricSpec } from "../../protocol/live";
 import type { Bus } from "../bus";
-import type { LayerData } from "../data";
+import type { LayerData } from "../layer-data";
 import type { UpdateEvent } from "../state";
-import { Rng } from "./rng";
+import { Rng } from "../../protocol/prng";
 
 export interface SyntheticOptions {
   /** updates per second over all layers */

@@ -2,7 +2,7 @@
 import type { LayerId } from "../../protocol/data";
 import { LAYER_METRICS, PROTOCOL_VERSION, metricSpec, type Alarm, type Severity } from "../../protocol/live";
 import type { AlarmBusEvent, UpdateEvent } from "../state";
-import type { Rng } from "./rng";
+import type { Rng } from "../../protocol/prng";
 
 export const MIN = 60_000;
 export const HOUR = 3_600_000;

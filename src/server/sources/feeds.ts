@@ -11,7 +11,7 @@ import type { FastifyInstance } from "fastify";
 import { zodReason } from "../../protocol/live";
 import type { Bus } from "../bus";
 import type { TokenBook } from "../config";
-import type { LayerData } from "../data";
+import type { LayerData } from "../layer-data";
 import { requireRole } from "../security";
 import type { LiveState } from "../state";
 import { FeedSink } from "./feed-sink";

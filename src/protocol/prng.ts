@@ -1,8 +1,10 @@
 /**
- * The one small seeded PRNG of the data pipeline: sfc32 seeded through splitmix32, plus the few
- * distributions the generators need. `fork(label)` derives an independent stream per file/purpose, so
- * adding draws to one generator never shifts the numbers of another.
+ * The one seeded PRNG of the project (data generator, simulator, planner fixtures, tests): sfc32 seeded through
+ * splitmix32, plus the few distributions its users need. Same seed, same sequence, everywhere. `fork(label)`
+ * derives an independent stream per purpose, so adding draws to one user never shifts the numbers of another.
  */
+import { FNV_OFFSET, hash32 } from "./fnv";
+
 function splitmix32(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
@@ -14,26 +16,14 @@ function splitmix32(seed: number): () => number {
   };
 }
 
-/** FNV-1a hash of a string, 32-bit. */
-export function hash32(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
-
 export class Rng {
   private a: number;
   private b: number;
   private c: number;
   private d: number;
-  readonly seed: number;
 
-  constructor(seed: number) {
+  constructor(readonly seed: number) {
     if (!Number.isInteger(seed)) throw new Error(`Rng: seed must be an integer, got ${seed}`);
-    this.seed = seed;
     const sm = splitmix32(seed);
     this.a = sm();
     this.b = sm();
@@ -87,10 +77,35 @@ export class Rng {
     }
     return items[items.length - 1];
   }
+  /** exponential with the given mean */
+  exp(mean: number): number {
+    return -Math.log(1 - this.next()) * mean;
+  }
   /** standard normal (Box–Muller) */
   normal(): number {
     const u = 1 - this.next();
     const v = this.next();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   }
+  /** Poisson with mean lambda (Knuth for small, normal approximation for large) */
+  poisson(lambda: number): number {
+    if (lambda <= 0) return 0;
+    if (lambda > 30) return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * this.normal()));
+    const L = Math.exp(-lambda);
+    let k = 0;
+    let p = 1;
+    do {
+      k++;
+      p *= this.next();
+    } while (p > L);
+    return k - 1;
+  }
+}
+
+/** Deterministic per-object hash in [0, 1) from a string id (for stable per-object traits). */
+export function hash01(s: string, salt = 0): number {
+  let h = hash32(s, (FNV_OFFSET ^ salt) >>> 0);
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) >>> 0;
+  h = Math.imul(h ^ (h >>> 12), 0x297a2d39) >>> 0;
+  return ((h ^ (h >>> 15)) >>> 0) / 4294967296;
 }
