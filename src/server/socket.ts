@@ -31,7 +31,7 @@ import { TokenBucket } from "./ratelimit";
 import { SetupQueue } from "./setup-queue";
 import { backlogOf, DEFAULT_SEND_BUDGET, SendBudget, type SendBudgetLimits } from "./send-queue";
 import { pacerOf, sendSnapshot, SnapshotPacer } from "./snapshot-pacer";
-import type { LiveState } from "./state";
+import { ackOf, type LiveState } from "./state";
 
 export { backlogOf } from "./send-queue";
 export { sendSnapshot } from "./snapshot-pacer";
@@ -232,7 +232,7 @@ export function attachSocketHandlers(d: SocketDeps): void {
         if (!a) return reject("not_found", `alarm ${m.alarmId} not found`, EVENTS.ack);
         if (a.ackedAt !== undefined) return;
         void d.bus
-          .publish([{ t: "a", op: "ack", alarm: { ...a, ackedAt: Date.now(), ackedBy: principal.name } }])
+          .publish([{ t: "a", op: "ack", alarm: ackOf(a, principal.name, d.simNow()) }])
           .catch((e) => d.log(`ack publish: ${(e as Error).message}`));
       },
       [EVENTS.detailSubscribe]: (m: DetailSubscribe) => {

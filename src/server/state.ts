@@ -203,6 +203,15 @@ function unb64<T extends Uint8Array | Float32Array | Float64Array>(s: string, Ct
 }
 
 /**
+ * An operator's ack as the alarm event it publishes: stamped with the twin's clock (the simulator's time when it
+ * runs here, else the wall clock), the clock raises and clears carry, so a replay shows the ack at the moment it
+ * happened in the twin; never before the alarm was raised.
+ */
+export function ackOf(a: Alarm, by: string, twinNow: number | undefined): Alarm {
+  return { ...a, ackedAt: Math.max(a.raisedAt, twinNow ?? Date.now()), ackedBy: by };
+}
+
+/**
  * Active alarms (one per object+kind) plus the most recently cleared ones, within the shared bound: at most
  * `maxActive` active alarms (past it the OLDEST active one is dropped and counted in `omitted`) and `keepCleared`
  * cleared ones, so list() never exceeds MAX_ALARMS, the size every client accepts. Every gateway applies the
