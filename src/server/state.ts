@@ -157,6 +157,24 @@ export class LayerState {
     return { seq: this.seq, idsHash: this.idsHash, status: b64(this.status), lastSeen: b64(this.lastSeen), metrics };
   }
 
+  /** Load columns as typed arrays (a history keyframe); same checks and effect as loadCheckpoint. */
+  loadArrays(c: {
+    seq: number;
+    idsHash: string;
+    status: Uint8Array;
+    lastSeen: Float64Array;
+    metrics: Record<string, Float32Array>;
+  }): void {
+    if (c.idsHash !== this.idsHash)
+      throw new Error(`checkpoint for ${this.layer} has ids ${c.idsHash}, this gateway has ${this.idsHash}`);
+    this.seq = c.seq;
+    this.lastFlushed = c.seq;
+    this.digestCache = undefined;
+    this.status.set(c.status);
+    this.lastSeen.set(c.lastSeen);
+    for (const [k, a] of Object.entries(this.metrics)) if (c.metrics[k]) a.set(c.metrics[k]);
+  }
+
   loadCheckpoint(c: LayerCheckpoint): void {
     if (c.idsHash !== this.idsHash)
       throw new Error(`checkpoint for ${this.layer} has ids ${c.idsHash}, this gateway has ${this.idsHash}`);

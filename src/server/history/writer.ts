@@ -15,7 +15,7 @@ import { liveKpis } from "../../protocol/kpi";
 import type { Alarm } from "../../protocol/live";
 import type { LayerData } from "../data";
 import type { BusEvent, LiveState } from "../state";
-import { compress, encodeEvents, encodeKeyframe, type TimedEvent } from "./codec";
+import { captureLayers, compress, encodeEvents, encodeKeyframe, type KeyframeLayers, type TimedEvent } from "./codec";
 import type { HistoryStore, KpiSample, NewBlock } from "./store";
 
 export interface WriterOptions {
@@ -43,11 +43,17 @@ export const HISTORY_DEFAULTS = {
   maxPendingRecords: 2_000_000,
 };
 
+/** a keyframe's columns, copied at its instant, encoded later off the live path */
+interface KeyframeCopy {
+  t: number;
+  layers: KeyframeLayers;
+}
+
 interface Job {
-  lead?: { t: number; raw: Buffer };
+  lead?: KeyframeCopy;
   events: TimedEvent[];
   records: number;
-  keyframe?: { t: number; raw: Buffer };
+  keyframe?: KeyframeCopy;
   alarms: Alarm[];
   kpi?: KpiSample;
 }
@@ -63,7 +69,7 @@ export class HistoryWriter {
   private lastKeyframeWall = 0;
   private needKeyframe = true;
   /** keyframe captured before the buffered events */
-  private lead?: { t: number; raw: Buffer };
+  private lead?: KeyframeCopy;
   private writing?: Promise<void>;
   private timer?: NodeJS.Timeout;
   private lastPrune = 0;
@@ -171,7 +177,7 @@ export class HistoryWriter {
     this.pendingRecords = 0;
     const alarms = [...this.alarms.values()];
     this.alarms.clear();
-    let keyframe: { t: number; raw: Buffer } | undefined;
+    let keyframe: KeyframeCopy | undefined;
     if (keyframeDue) keyframe = this.captureKeyframe(this.lastT);
     else this.sinceKeyframe += records;
     let kpi: KpiSample | undefined;
@@ -182,25 +188,27 @@ export class HistoryWriter {
     return { lead, events, records, keyframe, alarms, kpi };
   }
 
-  private captureKeyframe(t: number): { t: number; raw: Buffer } {
+  private captureKeyframe(t: number): KeyframeCopy {
     this.needKeyframe = false;
     this.sinceKeyframe = 0;
     this.lastKeyframeWall = Date.now();
-    return { t, raw: encodeKeyframe(this.state.toCheckpoint().layers) };
+    return { t, layers: captureLayers(this.state.layers) };
   }
 
-  private async keyframeBlock(k: { t: number; raw: Buffer }): Promise<NewBlock> {
-    const data = await compress(k.raw);
+  private async keyframeBlock(k: KeyframeCopy): Promise<NewBlock> {
+    await yieldToLive();
+    const raw = encodeKeyframe(k.layers);
+    const data = await compress(raw);
     this.counters.keyframes++;
     this.counters.bytes += data.length;
-    return { kind: "k", t0: k.t, t1: k.t, records: 0, rawBytes: k.raw.length, data };
+    return { kind: "k", t0: k.t, t1: k.t, records: 0, rawBytes: raw.length, data };
   }
 
   private async write(job: Job): Promise<void> {
     const blocks: NewBlock[] = [];
     if (job.lead) blocks.push(await this.keyframeBlock(job.lead));
     if (job.events.length) {
-      const raw = encodeEvents(job.events);
+      const raw = await encodeInSlices(job.events);
       const data = await compress(raw);
       const t0 = job.events[0].t;
       const t1 = job.events[job.events.length - 1].t;
@@ -245,4 +253,26 @@ export class HistoryWriter {
     await this.flush();
     await this.store.close();
   }
+}
+
+/** a turn of the event loop: socket writes and timers due run before the next slice of history work */
+const yieldToLive = () => new Promise<void>((r) => setImmediate(r));
+
+/** updates encoded per slice: ~1-3 ms of the main thread each, then the live path gets a turn */
+const SLICE_RECORDS = 4096;
+
+/** encodeEvents in slices of about SLICE_RECORDS updates (the format is a plain sequence, so slices concatenate) */
+async function encodeInSlices(events: readonly TimedEvent[]): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let from = 0;
+  while (from < events.length) {
+    let to = from;
+    let n = 0;
+    while (to < events.length && (n === 0 || n + events[to].ev.idx.length <= SLICE_RECORDS))
+      n += events[to++].ev.idx.length;
+    if (parts.length) await yieldToLive();
+    parts.push(encodeEvents(events.slice(from, to)));
+    from = to;
+  }
+  return parts.length === 1 ? parts[0] : Buffer.concat(parts);
 }
