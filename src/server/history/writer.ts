@@ -1,8 +1,10 @@
 /**
- * The history writer: a sink of the bus. `record()` only appends a reference to an in-memory list; every `blockMs` (default 1 s) a timer encodes the list into one
- * delta block, deflates it in the thread pool and writes it with the alarms that changed and a KPI sample in one
- * transaction. A keyframe (the full per-layer checkpoint) is written at start, after `keyframeRecords` updates
- * or `keyframeMs` of wall time, whichever comes first, so a seek replays a bounded number of updates.
+ * The history writer: a sink of the bus. `record()` encodes the update event into the delta block being built
+ * (columns into one growing buffer, no objects held); every `blockMs` (default 1 s) a timer cuts the block,
+ * deflates it in the thread pool and writes it with the alarms that changed and a KPI sample in one transaction
+ * (SQLite: in its writer thread). A keyframe (every layer's columns, copied at its instant and encoded after a
+ * yield) is written at start, after `keyframeRecords` updates or `keyframeMs` of wall time, whichever comes first,
+ * so a seek replays a bounded number of updates.
  * Only the bus leader writes (several gateways sharing one PostgreSQL history hold the same state).
  *
  * `record()` runs just before the state applies an event (see there).
@@ -15,7 +17,7 @@ import { liveKpis } from "../../protocol/kpi";
 import type { Alarm } from "../../protocol/live";
 import type { LayerData } from "../data";
 import type { BusEvent, LiveState } from "../state";
-import { captureLayers, compress, encodeEvents, encodeKeyframe, type KeyframeLayers, type TimedEvent } from "./codec";
+import { BlockEncoder, captureLayers, compress, encodeKeyframe, type KeyframeLayers } from "./codec";
 import type { HistoryStore, KpiSample, NewBlock } from "./store";
 
 export interface WriterOptions {
@@ -51,7 +53,7 @@ interface KeyframeCopy {
 
 interface Job {
   lead?: KeyframeCopy;
-  events: TimedEvent[];
+  events?: BlockEncoder;
   records: number;
   keyframe?: KeyframeCopy;
   alarms: Alarm[];
@@ -60,8 +62,9 @@ interface Job {
 
 export class HistoryWriter {
   private readonly o: Required<Omit<WriterOptions, "log">> & { log: (m: string) => void };
-  private pending: TimedEvent[] = [];
-  private pendingRecords = 0;
+  /** the delta block being built (each update event encoded as it is recorded) */
+  private pending = new BlockEncoder();
+  private blockHint = 64 * 1024;
   private readonly alarms = new Map<string, Alarm>();
   private lastT = 0;
   private lastKpiT = -Infinity;
@@ -118,22 +121,22 @@ export class HistoryWriter {
   }
 
   /**
-   * Called just BEFORE the state applies `ev`: O(1), no copying — except when a keyframe is due and nothing is
-   * buffered (start, leadership, after a failed write): then the state is checkpointed first, so the keyframe
-   * precedes the events that follow it.
+   * Called just BEFORE the state applies `ev`: appends its columns to the block (~0.3 µs per update) — and when a
+   * keyframe is due and nothing is buffered (start, leadership, after a failed write), copies the columns first
+   * (~1 ms at 30k objects), so the keyframe precedes the events that follow it.
    */
   record(ev: BusEvent): void {
     if (ev.t !== "u") return;
-    if (this.needKeyframe && !this.pending.length && !this.lead && this.isLeader()) {
+    if (this.needKeyframe && !this.pending.events && !this.lead && this.isLeader()) {
       this.lead = this.captureKeyframe(this.lastT || ev.ts);
     }
-    this.pending.push({ t: this.advance(ev.ts), ev });
-    this.pendingRecords += ev.idx.length;
-    if (this.pendingRecords > this.o.maxPendingRecords) {
-      this.counters.dropped += this.pendingRecords;
-      this.o.log(`history: store too slow, dropped ${this.pendingRecords} buffered updates (next block is a keyframe)`);
-      this.pending = [];
-      this.pendingRecords = 0;
+    this.pending.append(this.advance(ev.ts), ev);
+    if (this.pending.records > this.o.maxPendingRecords) {
+      this.counters.dropped += this.pending.records;
+      this.o.log(
+        `history: store too slow, dropped ${this.pending.records} buffered updates (next block is a keyframe)`,
+      );
+      this.pending = new BlockEncoder(this.blockHint);
       this.needKeyframe = true;
     }
   }
@@ -142,8 +145,7 @@ export class HistoryWriter {
   flush(): Promise<void> {
     if (this.writing) return this.writing;
     if (!this.isLeader()) {
-      this.pending = [];
-      this.pendingRecords = 0;
+      this.pending = new BlockEncoder(this.blockHint);
       this.alarms.clear();
       this.needKeyframe = true;
       return Promise.resolve();
@@ -166,15 +168,15 @@ export class HistoryWriter {
     const keyframeDue =
       this.lastT > 0 &&
       (this.needKeyframe ||
-        this.sinceKeyframe + this.pendingRecords >= this.o.keyframeRecords ||
-        (now - this.lastKeyframeWall >= this.o.keyframeMs && this.pending.length > 0));
-    if (!this.pending.length && !this.alarms.size && !keyframeDue && !this.lead) return undefined;
-    const events = this.pending;
-    const records = this.pendingRecords;
+        this.sinceKeyframe + this.pending.records >= this.o.keyframeRecords ||
+        (now - this.lastKeyframeWall >= this.o.keyframeMs && this.pending.events > 0));
+    if (!this.pending.events && !this.alarms.size && !keyframeDue && !this.lead) return undefined;
+    const events = this.pending.events ? this.pending : undefined;
+    const records = this.pending.records;
     const lead = this.lead;
     this.lead = undefined;
-    this.pending = [];
-    this.pendingRecords = 0;
+    if (events) this.blockHint = Math.max(64 * 1024, Math.round(events.done().length * 1.25));
+    this.pending = new BlockEncoder(this.blockHint);
     const alarms = [...this.alarms.values()];
     this.alarms.clear();
     let keyframe: KeyframeCopy | undefined;
@@ -207,11 +209,10 @@ export class HistoryWriter {
   private async write(job: Job): Promise<void> {
     const blocks: NewBlock[] = [];
     if (job.lead) blocks.push(await this.keyframeBlock(job.lead));
-    if (job.events.length) {
-      const raw = await encodeInSlices(job.events);
+    if (job.events) {
+      const raw = job.events.done();
       const data = await compress(raw);
-      const t0 = job.events[0].t;
-      const t1 = job.events[job.events.length - 1].t;
+      const { t0, t1 } = job.events;
       blocks.push({ kind: "d", t0, t1, records: job.records, rawBytes: raw.length, data });
       this.counters.blocks++;
       this.counters.records += job.records;
@@ -257,22 +258,3 @@ export class HistoryWriter {
 
 /** a turn of the event loop: socket writes and timers due run before the next slice of history work */
 const yieldToLive = () => new Promise<void>((r) => setImmediate(r));
-
-/** updates encoded per slice: ~1-3 ms of the main thread each, then the live path gets a turn */
-const SLICE_RECORDS = 4096;
-
-/** encodeEvents in slices of about SLICE_RECORDS updates (the format is a plain sequence, so slices concatenate) */
-async function encodeInSlices(events: readonly TimedEvent[]): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  let from = 0;
-  while (from < events.length) {
-    let to = from;
-    let n = 0;
-    while (to < events.length && (n === 0 || n + events[to].ev.idx.length <= SLICE_RECORDS))
-      n += events[to++].ev.idx.length;
-    if (parts.length) await yieldToLive();
-    parts.push(encodeEvents(events.slice(from, to)));
-    from = to;
-  }
-  return parts.length === 1 ? parts[0] : Buffer.concat(parts);
-}
