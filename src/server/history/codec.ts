@@ -10,7 +10,7 @@
  * Columns of one kind sit together, which is what lets deflate find the repetition.
  */
 import { promisify } from "node:util";
-import { deflate, inflate, constants } from "node:zlib";
+import { deflate, inflate } from "node:zlib";
 import { LAYER_IDS, type LayerId } from "../../protocol/data";
 import { LAYER_METRICS } from "../../protocol/live";
 import type { Checkpoint, LayerState, UpdateEvent } from "../state";
@@ -205,8 +205,15 @@ export function decodeEvents(raw: Buffer): TimedEvent[] {
   return out;
 }
 
+/**
+ * Deflate level 1: on the history's delta blocks it compresses 2.38x against level 6's 2.53x (sample data, 50k
+ * updates/s) for half the CPU (10 vs 20 ms per raw MB); the gateway with history at 50k/s used 52 instead of 81 ms
+ * of CPU per second more than without — on two shared cores that CPU is taken from the live path.
+ */
+const DEFLATE_LEVEL = 1;
+
 export async function compress(raw: Buffer): Promise<Buffer> {
-  return deflateAsync(raw, { level: constants.Z_DEFAULT_COMPRESSION });
+  return deflateAsync(raw, { level: DEFLATE_LEVEL });
 }
 export async function decompress(data: Buffer): Promise<Buffer> {
   return inflateAsync(data);
