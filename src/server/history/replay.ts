@@ -175,18 +175,24 @@ class ReplaySession {
       const target = Math.min(this.to, this.t + wallDt * this.speed);
       let records = 0;
       let cut = false;
+      let applied = -Infinity;
       for (;;) {
         const e = await this.next();
-        // paused (or stopped) while this tick read blocks: stop where it is
-        cut = records >= this.o.maxRecordsPerTick || !this.playing;
-        if (!e || e.t > target || cut || !this.state) break;
+        if (!e || e.t > target || !this.state) break;
+        // capped, or paused while this tick read blocks: stop here, but never between two events of one instant
+        // (the state shown at t is every event at or before t, as the store's state at t)
+        if ((records >= this.o.maxRecordsPerTick || !this.playing) && e.t > applied) {
+          cut = true;
+          break;
+        }
         this.state.apply(e.ev);
         records += e.ev.idx.length;
+        applied = e.t;
         this.qi++;
       }
       if (!this.state) return;
       // a capped or paused tick shows the time of the last applied event, not the target
-      this.t = cut ? Math.max(this.t, this.queue[this.qi - 1]?.t ?? this.t) : target;
+      this.t = cut ? Math.max(this.t, applied) : target;
       for (const l of this.layers) {
         const d = this.state.layers[l].flush(this.epoch, this.t);
         if (d) this.socket.emit(EVENTS.delta, d);

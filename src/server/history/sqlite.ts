@@ -62,6 +62,8 @@ const PRUNE = [
 const WRITER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const Database = require(workerData.driver);
+// the lowest CPU priority for this thread only (Linux): history writes take what the live path leaves idle
+try { require("node:os").setPriority(19); } catch {}
 const db = new Database(workerData.path);
 db.pragma("journal_mode = WAL");
 db.pragma("synchronous = NORMAL");

@@ -1,8 +1,8 @@
 /**
  * The history writer: a sink of the bus. `record()` encodes the update event into the delta block being built
  * (columns into one growing buffer, no objects held); every `blockMs` (default 1 s) a timer cuts the block,
- * deflates it in the thread pool and writes it with the alarms that changed and a KPI sample in one transaction
- * (SQLite: in its writer thread). A keyframe (every layer's columns, copied at its instant and encoded after a
+ * deflates it in a low-priority thread (deflate-thread.ts) and writes it with the alarms that changed and a KPI
+ * sample in one transaction (SQLite: in its low-priority writer thread). A keyframe (every layer's columns, copied at its instant and encoded after a
  * yield) is written at start, after `keyframeRecords` updates or `keyframeMs` of wall time, whichever comes first,
  * so a seek replays a bounded number of updates.
  * Only the bus leader writes (several gateways sharing one PostgreSQL history hold the same state).
@@ -17,7 +17,8 @@ import { liveKpis } from "../../protocol/kpi";
 import type { Alarm } from "../../protocol/live";
 import type { LayerData } from "../data";
 import type { BusEvent, LiveState } from "../state";
-import { BlockEncoder, captureLayers, compress, encodeKeyframe, type KeyframeLayers } from "./codec";
+import { BlockEncoder, captureLayers, DEFLATE_LEVEL, encodeKeyframe, type KeyframeLayers } from "./codec";
+import { DeflateThread } from "./deflate-thread";
 import type { HistoryStore, KpiSample, NewBlock } from "./store";
 
 export interface WriterOptions {
@@ -77,6 +78,8 @@ export class HistoryWriter {
   private timer?: NodeJS.Timeout;
   private lastPrune = 0;
   private unAlarm?: () => void;
+  /** blocks and keyframes are deflated at the lowest CPU priority */
+  private readonly deflater = new DeflateThread(DEFLATE_LEVEL);
   /** counters for /api/history/range and the bench */
   readonly counters = { blocks: 0, keyframes: 0, records: 0, bytes: 0, rawBytes: 0, dropped: 0, errors: 0 };
 
@@ -200,7 +203,7 @@ export class HistoryWriter {
   private async keyframeBlock(k: KeyframeCopy): Promise<NewBlock> {
     await yieldToLive();
     const raw = encodeKeyframe(k.layers);
-    const data = await compress(raw);
+    const data = await this.deflater.compress(raw);
     this.counters.keyframes++;
     this.counters.bytes += data.length;
     return { kind: "k", t0: k.t, t1: k.t, records: 0, rawBytes: raw.length, data };
@@ -211,7 +214,7 @@ export class HistoryWriter {
     if (job.lead) blocks.push(await this.keyframeBlock(job.lead));
     if (job.events) {
       const raw = job.events.done();
-      const data = await compress(raw);
+      const data = await this.deflater.compress(raw);
       const { t0, t1 } = job.events;
       blocks.push({ kind: "d", t0, t1, records: job.records, rawBytes: raw.length, data });
       this.counters.blocks++;
@@ -252,6 +255,7 @@ export class HistoryWriter {
     this.unAlarm?.();
     await this.writing;
     await this.flush();
+    await this.deflater.close();
     await this.store.close();
   }
 }
