@@ -12,7 +12,7 @@
  *     read with the gateway's own reader after the gateway stopped.
  */
 import Database from "better-sqlite3";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -40,6 +40,19 @@ export interface LiveRow {
   /** update -> receipt (synthetic source only), ms */
   updateP95?: number;
   deltas: number;
+  /** the gateway process's CPU (all its threads) per second of the window, ms (Linux /proc; NaN elsewhere) */
+  cpuMsPerS: number;
+}
+
+/** user + system CPU of a process so far, ms */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = f.slice(f.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return NaN;
+  }
 }
 
 export interface StorageRow {
@@ -79,6 +92,7 @@ async function liveRun(source: Source, file: string | undefined, seconds: number
   const emit: number[] = [];
   const upd: number[] = [];
   let deltas = 0;
+  let cpu = NaN;
   const sock = io(gw.url, { transports: ["websocket"], forceNew: true });
   sock.on("connect", () => sock.emit("subscribe", { v: PROTOCOL_VERSION, layers: [...LAYER_IDS] }));
   sock.on("delta", (d: Delta) => {
@@ -92,7 +106,9 @@ async function liveRun(source: Source, file: string | undefined, seconds: number
     emit.length = 0;
     upd.length = 0;
     deltas = 0;
+    const cpu0 = cpuMs(gw.proc.pid);
     await new Promise((r) => setTimeout(r, seconds * 1000));
+    cpu = (cpuMs(gw.proc.pid) - cpu0) / seconds;
   } finally {
     sock.close();
     await gw.stop("SIGTERM");
@@ -104,6 +120,7 @@ async function liveRun(source: Source, file: string | undefined, seconds: number
     p95: pct(emit, 95),
     ...(upd.length ? { updateP95: pct(upd, 95) } : {}),
     deltas,
+    cpuMsPerS: cpu,
   };
 }
 
@@ -229,23 +246,24 @@ export async function runHistoryBench(o: {
 export function historyMarkdown(r: HistoryBenchResult): string {
   const f = (x: number | undefined, d = 1) => (x === undefined || !Number.isFinite(x) ? "–" : x.toFixed(d));
   const out = [
-    "| write path | history | emit→receipt p50 ms | p95 ms | update→receipt p95 ms | deltas |",
-    "|---|---|---|---|---|---|",
+    "| write path | history | emit→receipt p50 ms | p95 ms | update→receipt p95 ms | deltas | gateway CPU ms/s |",
+    "|---|---|---|---|---|---|---|",
   ];
   for (const l of r.live)
     out.push(
-      `| ${l.source} | ${l.history ? "with" : "without"} | ${f(l.p50)} | ${f(l.p95)} | ${f(l.updateP95)} | ${l.deltas} |`,
+      `| ${l.source} | ${l.history ? "with" : "without"} | ${f(l.p50)} | ${f(l.p95)} | ${f(l.updateP95)} | ${l.deltas} | ${f(l.cpuMsPerS, 0)} |`,
     );
   const median = (xs: number[]) => pct(xs, 50);
   for (const s of ["simulator x600", "synthetic 50k/s"]) {
     const rows = (h: boolean) => r.live.filter((l) => l.source === s && l.history === h);
     const [a, b] = [rows(false), rows(true)].map((ls) => ({
       p95: median(ls.map((l) => l.p95)),
+      cpu: median(ls.map((l) => l.cpuMsPerS)),
       updateP95: ls.some((l) => l.updateP95 !== undefined) ? median(ls.map((l) => l.updateP95 ?? NaN)) : undefined,
     }));
     if (rows(false).length && rows(true).length)
       out.push(
-        `| ${s} | ratio of medians with/without | | ${f(b.p95 / a.p95, 2)} | ${f((b.updateP95 ?? NaN) / (a.updateP95 ?? NaN), 2)} | |`,
+        `| ${s} | ratio of medians with/without | | ${f(b.p95 / a.p95, 2)} | ${f((b.updateP95 ?? NaN) / (a.updateP95 ?? NaN), 2)} | | ${f(b.cpu / a.cpu, 2)} |`,
       );
   }
   out.push(
