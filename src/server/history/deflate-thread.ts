@@ -18,7 +18,7 @@ try { require("node:os").setPriority(19); } catch {}
 parentPort.on("message", (m) => {
   try {
     const out = deflateSync(m.raw, { level: workerData.level });
-    parentPort.postMessage({ id: m.id, out }, [out.buffer]);
+    parentPort.postMessage({ id: m.id, out }); // copied: a small result may sit in Buffer's shared pool
   } catch (e) {
     parentPort.postMessage({ id: m.id, error: String((e && e.message) || e) });
   }
