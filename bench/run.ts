@@ -6,6 +6,8 @@
  * coverage bench. Writes bench/results/bench-<time>.json (+ latest.json) and prints a markdown table.
  *
  *   npm run bench [-- --quick] [--only=100k@20k,300k@10k] [--baseline-max=30000] [--seconds=10] [--no-fanout]
+ *   npm run bench -- --only=history [--seconds=10]    (history write path, storage, seek: bench/history.ts)
+ *   npm run bench -- --only=interaction
  *                 [--no-coverage] [--live-ms=250] [--ab=liveWorker=0] [--no-ab] [--tiles-wait=60]
  *
  * Per scenario, ours: main-thread ms per frame spent applying live updates (the live worker's patches + point
@@ -23,6 +25,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { chromiumLaunchOptions } from "../src/testing/chromium";
 import { decodeBench } from "./decode";
+import { historyMarkdown, runHistoryBench } from "./history";
 import { interactionMarkdown, runInteractionBench } from "./interaction";
 import { runFanout, type FanoutResult } from "./fanout";
 import { pct, startGateway } from "./lib/gateway";
@@ -54,7 +57,7 @@ const parseScenario = (s: string): Scenario => {
   return { objects, rate, label: s.trim() };
 };
 const SCENARIOS: Scenario[] =
-  opt("only") && opt("only") !== "interaction"
+  opt("only") && !["interaction", "history"].includes(opt("only")!)
     ? opt("only")!.split(",").map(parseScenario)
     : (QUICK ? ["10k@1k", "30k@10k"] : ["10k@1k", "30k@10k", "100k@20k", "300k@10k"]).map(parseScenario);
 
@@ -581,8 +584,21 @@ async function interactionOnly(): Promise<void> {
   log(`results: ${file}`);
 }
 
+/** `--only=history`: the history store's write path, storage and seek (bench/history.ts), no browser */
+async function historyOnly(): Promise<void> {
+  const started = new Date();
+  const r = await runHistoryBench({ seconds: MEASURE_S, log });
+  mkdirSync(RESULTS, { recursive: true });
+  const file = join(RESULTS, `history-${started.toISOString().replace(/[:.]/g, "-")}.json`);
+  writeFileSync(file, JSON.stringify({ started: started.toISOString(), machine: machine(), ...r }, null, 2));
+  console.log(`\n## History (load ${machine().loadavg})`);
+  console.log(historyMarkdown(r));
+  log(`results: ${file}`);
+}
+
 async function main(): Promise<void> {
   if (opt("only") === "interaction") return interactionOnly();
+  if (opt("only") === "history") return historyOnly();
   const started = new Date();
   log(
     `scenarios ${SCENARIOS.map((s) => s.label).join(", ")}; ${MEASURE_S} s windows; Entity baseline up to ${BASELINE_MAX} objects`,

@@ -73,9 +73,12 @@ export function connectReplay(o: {
     model.applyAlarmList(r.data.alarms);
     model.commit();
   });
-  socket.on(REPLAY_EVENTS.clock, (raw: unknown) => {
+  // handled in order after the deltas before it: acknowledging it tells the session the page has caught up (it
+  // holds its clock while more than two are unacknowledged, so a busy page never falls behind a pause)
+  socket.on(REPLAY_EVENTS.clock, (raw: unknown, ack?: unknown) => {
     const r = ReplayClock.safeParse(raw);
     if (r.success) clock.setState({ t: r.data.t, speed: r.data.speed, playing: r.data.playing, ended: r.data.ended });
+    if (typeof ack === "function") (ack as () => void)();
   });
   socket.on("error", (raw: unknown) => {
     const r = ErrorMsg.safeParse(raw);

@@ -9,8 +9,9 @@
  *   /api/history/export?layer=&from=&to=&format=csv|geojson   updates in the window (CSV) or positions + state at `to`
  * Socket.io namespace /replay (separate from the live connection):
  *   client -> server  replay:start ReplayStart, replay:speed ReplaySpeed, replay:pause {v}, replay:stop {v}
- *   server -> client  snapshot / delta / alarms (the live formats, epoch "replay-…"), replay:clock ReplayClock,
- *                     error (ErrorMsg)
+ *   server -> client  snapshot / delta / alarms (the live formats, epoch "replay-…"), replay:clock ReplayClock
+ *                     (with a socket.io ack the client calls once it has handled it: the session holds its clock
+ *                     while more than two are unacknowledged), error (ErrorMsg)
  */
 import { z } from "zod";
 import { LayerId } from "./data";

@@ -3,7 +3,7 @@ import { io as ioc, type Socket } from "socket.io-client";
 import WebSocket from "ws";
 import { makeFixture } from "../testing/fixture";
 import { connectLive, type LiveConnection } from "../live/client";
-import { PROTOCOL_VERSION, type Delta, type ErrorMsg } from "../protocol/live";
+import { PROTOCOL_VERSION, type Alarm, type Delta, type ErrorMsg } from "../protocol/live";
 import { createGateway, type Gateway } from "./gateway";
 
 const data = makeFixture({ sites: 300, datacentres: 6, chargers: 30, roads: 3, sensorsPerRoad: 8 });
@@ -30,6 +30,14 @@ const post = (gw: Gateway, path: string, body: unknown, token?: string, headers:
     headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
+
+/** the simulator's clock, read from /api/health */
+async function simTime(gw: Gateway): Promise<number> {
+  const res = await fetch(`${gw.url}/api/health`, { headers: { authorization: "Bearer dev-viewer-token" } });
+  const h = (await res.json()) as { sim?: { simTime?: number } };
+  if (h.sim?.simTime === undefined) throw new Error("no simulator time in /api/health");
+  return h.sim.simTime;
+}
 
 function rawClient(gw: Gateway, token?: string, extra: Record<string, unknown> = {}): Socket {
   return ioc(gw.url, {
@@ -76,6 +84,30 @@ describe("gateway (simulator source)", () => {
     expect((await fetch(`${gw.url}/api/digest?layers=nope`)).status).toBe(400);
     const a = (await (await fetch(`${gw.url}/api/alarms`)).json()) as { v: number; alarms: unknown[] };
     expect(a.v).toBe(1);
+  });
+
+  it("stamps an operator's ack (socket or REST) with the twin's clock, as the simulator stamps raises", async () => {
+    const operator = connectLive({
+      url: gw.url,
+      token: "dev-operator-token",
+      layers: ["sites"],
+      ids,
+      schedule: immediate,
+    });
+    live.push(operator);
+    await operator.ready;
+    const open = () => gw.state.alarms.list().filter((a) => a.clearedAt === undefined && a.ackedAt === undefined);
+    const [a, b] = await until(() => (open().length >= 2 ? open() : undefined), 8000, "two simulated alarms");
+    const before = await simTime(gw);
+    operator.ack(a.id);
+    const acked = await until(() => gw.state.alarms.get(a.id)?.ackedAt, 3000, "socket ack");
+    // the x120 simulator runs ahead of the wall clock: a wall-clock stamp would be before `before`
+    expect(acked).toBeGreaterThanOrEqual(before);
+    expect(acked).toBeGreaterThan(Date.now());
+    const before2 = await simTime(gw);
+    const r = await post(gw, `/api/alarms/${b.id}/ack`, {}, "dev-operator-token");
+    expect(r.status).toBe(200);
+    expect(((await r.json()) as { alarm: Alarm }).alarm.ackedAt).toBeGreaterThanOrEqual(before2);
   });
 
   it("streams snapshot + deltas to a client whose digest then equals the gateway's", async () => {

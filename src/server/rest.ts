@@ -21,7 +21,7 @@ import { KeyedLimiter } from "./ratelimit";
 import type { Role, TokenBook } from "./config";
 import { validateIngest } from "./ingest";
 import { bearer, requireRole, type OriginPolicy } from "./security";
-import type { LiveState } from "./state";
+import { ackOf, type LiveState } from "./state";
 
 export interface RestDeps {
   state: LiveState;
@@ -142,8 +142,10 @@ export function registerRest(app: FastifyInstance, d: RestDeps): void {
     if (!who) return;
     const a = d.state.alarms.get(req.params.id);
     if (!a) return reply.code(404).send({ error: "not_found", reason: `alarm ${req.params.id} not found` });
-    if (a.ackedAt === undefined)
-      await d.bus.publish([{ t: "a", op: "ack", alarm: { ...a, ackedAt: Date.now(), ackedBy: who.name } }]);
+    if (a.ackedAt === undefined) {
+      const sim = d.sim();
+      await d.bus.publish([{ t: "a", op: "ack", alarm: ackOf(a, who.name, sim.running ? sim.simTime : undefined) }]);
+    }
     return { ok: true, alarm: d.state.alarms.get(req.params.id) };
   });
 

@@ -31,7 +31,7 @@ import { TokenBucket } from "./ratelimit";
 import { SetupQueue } from "./setup-queue";
 import { backlogOf, DEFAULT_SEND_BUDGET, SendBudget, type SendBudgetLimits } from "./send-queue";
 import { sendSnapshot, SnapshotPacer } from "./snapshot-pacer";
-import type { LiveState } from "./state";
+import { ackOf, type LiveState } from "./state";
 
 /** Packets queued for a socket (send-queue.ts); the history replay and the fault tests read it from here. */
 export { backlogOf } from "./send-queue";
@@ -281,7 +281,7 @@ class ClientSession {
     if (!a) return this.reject("not_found", `alarm ${m.alarmId} not found`, EVENTS.ack);
     if (a.ackedAt !== undefined) return;
     void d.bus
-      .publish([{ t: "a", op: "ack", alarm: { ...a, ackedAt: Date.now(), ackedBy: principal.name } }])
+      .publish([{ t: "a", op: "ack", alarm: ackOf(a, principal.name, d.simNow()) }])
       .catch((e) => d.log(`ack publish: ${(e as Error).message}`));
   }
 

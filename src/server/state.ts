@@ -157,6 +157,24 @@ export class LayerState {
     return { seq: this.seq, idsHash: this.idsHash, status: b64(this.status), lastSeen: b64(this.lastSeen), metrics };
   }
 
+  /** Load columns as typed arrays (a history keyframe); same checks and effect as loadCheckpoint. */
+  loadArrays(c: {
+    seq: number;
+    idsHash: string;
+    status: Uint8Array;
+    lastSeen: Float64Array;
+    metrics: Record<string, Float32Array>;
+  }): void {
+    if (c.idsHash !== this.idsHash)
+      throw new Error(`checkpoint for ${this.layer} has ids ${c.idsHash}, this gateway has ${this.idsHash}`);
+    this.seq = c.seq;
+    this.lastFlushed = c.seq;
+    this.digestCache = undefined;
+    this.status.set(c.status);
+    this.lastSeen.set(c.lastSeen);
+    for (const [k, a] of Object.entries(this.metrics)) if (c.metrics[k]) a.set(c.metrics[k]);
+  }
+
   loadCheckpoint(c: LayerCheckpoint): void {
     if (c.idsHash !== this.idsHash)
       throw new Error(`checkpoint for ${this.layer} has ids ${c.idsHash}, this gateway has ${this.idsHash}`);
@@ -200,6 +218,15 @@ function unb64<T extends Uint8Array | Float32Array | Float64Array>(s: string, Ct
   const buf = Buffer.from(s, "base64");
   const ab = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
   return new Ctor(ab);
+}
+
+/**
+ * An operator's ack as the alarm event it publishes: stamped with the twin's clock (the simulator's time when it
+ * runs here, else the wall clock), the clock raises and clears carry, so a replay shows the ack at the moment it
+ * happened in the twin; never before the alarm was raised.
+ */
+export function ackOf(a: Alarm, by: string, twinNow: number | undefined): Alarm {
+  return { ...a, ackedAt: Math.max(a.raisedAt, twinNow ?? Date.now()), ackedBy: by };
 }
 
 /**

@@ -181,7 +181,10 @@ describe("history on SQLite (in-process gateway)", () => {
     sock.on("snapshot", (s: Snapshot) => snaps.push(s));
     sock.on("delta", (d: Delta) => deltas.push(d));
     sock.on("alarms", () => alarmsLists++);
-    sock.on(REPLAY_EVENTS.clock, (c: ReplayClock) => clocks.push(c));
+    sock.on(REPLAY_EVENTS.clock, (c: ReplayClock, ack: () => void) => {
+      clocks.push(c);
+      ack();
+    });
     const errors: unknown[] = [];
     sock.on("error", (e: unknown) => errors.push(e));
     try {
@@ -206,6 +209,43 @@ describe("history on SQLite (in-process gateway)", () => {
       sock.close();
     }
   }, 30_000);
+
+  it("a pause reaches a client that reads faster than it processes (a busy page) within a tick or two", async () => {
+    // Chromium reads the socket into the page's queue whatever the page's pace, so the gateway's write buffer
+    // stays empty while a busy page falls behind: this client queues every message on arrival and handles one
+    // per 300 ms, as such a page does, acknowledging a clock when it handles it
+    const g = gw!;
+    const range = (await (await get(g, "/api/history/range")).json()) as { from: number; to: number };
+    const sock = ioc(`${g.url}/replay`, { transports: ["websocket"], auth: { token: VIEWER }, forceNew: true });
+    const inbox: { clock?: ReplayClock; ack?: () => void }[] = [];
+    const handled: { at: number; clock: ReplayClock }[] = [];
+    sock.onAny((event: string, ...args: unknown[]) => {
+      if (event !== REPLAY_EVENTS.clock) return inbox.push({});
+      const ack = args[1];
+      inbox.push({ clock: args[0] as ReplayClock, ack: typeof ack === "function" ? (ack as () => void) : undefined });
+    });
+    const pump = setInterval(() => {
+      const m = inbox.shift();
+      if (m?.clock) handled.push({ at: Date.now(), clock: m.clock });
+      m?.ack?.();
+    }, 300);
+    try {
+      sock.emit(REPLAY_EVENTS.start, { v: PROTOCOL_VERSION, from: range.from + 1000, speed: 1 });
+      await until(() => handled.find((h) => h.clock.playing), 10_000, "playing");
+      await sleep(5000);
+      const pausedAt = Date.now();
+      sock.emit(REPLAY_EVENTS.pause, { v: PROTOCOL_VERSION });
+      const stopped = await until(() => handled.find((h) => h.at > pausedAt && !h.clock.playing), 15_000, "paused");
+      expect(stopped.at - pausedAt).toBeLessThan(2500);
+      await sleep(1500);
+      const last = handled[handled.length - 1].clock;
+      expect(last.playing).toBe(false);
+      expect(last.t).toBe(stopped.clock.t);
+    } finally {
+      clearInterval(pump);
+      sock.close();
+    }
+  }, 40_000);
 });
 
 const pgOk = await hasPostgres("history integration (PostgreSQL)");

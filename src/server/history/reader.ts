@@ -31,7 +31,7 @@ export class HistoryReader {
     if (!kf) return undefined;
     const state = new LiveState(this.ids);
     const layers = decodeKeyframe(await decompress(kf.data));
-    state.loadCheckpoint({ layers, alarms: [], paused: false });
+    for (const l of LAYER_IDS) if (layers[l]) state.layers[l].loadArrays(layers[l]);
     let after = kf.id;
     let applied = 0;
     for (;;) {

@@ -2,8 +2,14 @@
  * Replay sessions on the socket.io namespace /replay, separate from the live connection: a client asks for a
  * replay from T1 (to T2) at 1x / 60x / 600x / 3600x and receives the state at T1 as per-layer snapshots, then
  * deltas and alarm lists in the live protocol's formats (epoch "replay-…", so nothing can mix them with live
- * data), paced by a 100 ms timer, plus replay:clock messages. One session per socket; sessions are capped; a
- * socket that does not drain its backlog holds the replay clock instead of queueing without bound.
+ * data), paced by a 100 ms timer, plus replay:clock messages. One session per socket; sessions are capped.
+ *
+ * Flow control: the client acknowledges each replay:clock once it has handled it (socket.io ack), and the session
+ * holds its clock while more than `maxUnacked` are unacknowledged, as it does while the socket's write buffer is
+ * full. The write buffer alone is not enough: a browser reads the socket into the page's queue at network speed
+ * whatever the page's pace, so a busy page (software GL drawing 30k points) fell minutes of messages behind with
+ * the gateway none the wiser — a pause then took effect at once on the gateway, but the page went on showing the
+ * queued "playing" clocks. With the acks, what is in flight to a page is at most a tick or two.
  */
 import type { Namespace, Server, Socket } from "socket.io";
 import { LAYER_IDS, type LayerId } from "../../protocol/data";
@@ -31,6 +37,8 @@ export interface ReplayOptions {
   maxRecordsPerTick?: number;
   /** a socket with more packets than this waiting is not sent more (the replay clock holds) */
   backlogHigh?: number;
+  /** clocks sent and not yet acknowledged by the client past which the replay clock holds */
+  maxUnacked?: number;
 }
 
 class ReplaySession {
@@ -50,6 +58,9 @@ class ReplaySession {
   private lastAlarmKey = "";
   private lastAlarmCheck = 0;
   private busy = false;
+  /** replay:clock messages sent / acknowledged by the client */
+  private clocksSent = 0;
+  private clocksAcked = 0;
   private static n = 0;
 
   constructor(
@@ -119,7 +130,10 @@ class ReplaySession {
       playing: this.playing,
       ended: this.t >= this.to,
     };
-    this.socket.emit(REPLAY_EVENTS.clock, c);
+    const n = ++this.clocksSent;
+    this.socket.emit(REPLAY_EVENTS.clock, c, () => {
+      this.clocksAcked = Math.max(this.clocksAcked, n);
+    });
   }
 
   private sendAlarms(alarms: ReturnType<LiveState["alarms"]["list"]>) {
@@ -155,20 +169,30 @@ class ReplaySession {
     this.lastWall = now;
     if (!this.playing) return;
     if (backlogOf(this.socket) > this.o.backlogHigh) return;
+    if (this.clocksSent - this.clocksAcked > this.o.maxUnacked) return;
     this.busy = true;
     try {
       const target = Math.min(this.to, this.t + wallDt * this.speed);
       let records = 0;
+      let cut = false;
+      let applied = -Infinity;
       for (;;) {
         const e = await this.next();
-        if (!e || e.t > target || records >= this.o.maxRecordsPerTick || !this.state) break;
+        if (!e || e.t > target || !this.state) break;
+        // capped, or paused while this tick read blocks: stop here, but never between two events of one instant
+        // (the state shown at t is every event at or before t, as the store's state at t)
+        if ((records >= this.o.maxRecordsPerTick || !this.playing) && e.t > applied) {
+          cut = true;
+          break;
+        }
         this.state.apply(e.ev);
         records += e.ev.idx.length;
+        applied = e.t;
         this.qi++;
       }
       if (!this.state) return;
-      // a capped tick shows the time of the last applied event, not the target
-      this.t = records >= this.o.maxRecordsPerTick ? Math.max(this.t, this.queue[this.qi - 1]?.t ?? this.t) : target;
+      // a capped or paused tick shows the time of the last applied event, not the target
+      this.t = cut ? Math.max(this.t, applied) : target;
       for (const l of this.layers) {
         const d = this.state.layers[l].flush(this.epoch, this.t);
         if (d) this.socket.emit(EVENTS.delta, d);
@@ -198,6 +222,7 @@ export function attachReplay(
     maxSessions: 20,
     maxRecordsPerTick: 200_000,
     backlogHigh: 200,
+    maxUnacked: 2,
     ...opts,
   };
   const nsp = io.of(REPLAY_NAMESPACE);

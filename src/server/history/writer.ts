@@ -1,8 +1,10 @@
 /**
- * The history writer: a sink of the bus. `record()` only appends a reference to an in-memory list; every `blockMs` (default 1 s) a timer encodes the list into one
- * delta block, deflates it in the thread pool and writes it with the alarms that changed and a KPI sample in one
- * transaction. A keyframe (the full per-layer checkpoint) is written at start, after `keyframeRecords` updates
- * or `keyframeMs` of wall time, whichever comes first, so a seek replays a bounded number of updates.
+ * The history writer: a sink of the bus. `record()` encodes the update event into the delta block being built
+ * (columns into one growing buffer, no objects held); every `blockMs` (default 1 s) a timer cuts the block,
+ * deflates it in a low-priority thread (deflate-thread.ts) and writes it with the alarms that changed and a KPI
+ * sample in one transaction (SQLite: in its low-priority writer thread). A keyframe (every layer's columns, copied at its instant and encoded after a
+ * yield) is written at start, after `keyframeRecords` updates or `keyframeMs` of wall time, whichever comes first,
+ * so a seek replays a bounded number of updates.
  * Only the bus leader writes (several gateways sharing one PostgreSQL history hold the same state).
  *
  * `record()` runs just before the state applies an event (see there).
@@ -15,7 +17,8 @@ import { liveKpis } from "../../protocol/kpi";
 import type { Alarm } from "../../protocol/live";
 import type { LayerData } from "../layer-data";
 import type { BusEvent, LiveState } from "../state";
-import { compress, encodeEvents, encodeKeyframe, type TimedEvent } from "./codec";
+import { BlockEncoder, captureLayers, DEFLATE_LEVEL, encodeKeyframe, type KeyframeLayers } from "./codec";
+import { DeflateThread } from "./deflate-thread";
 import type { HistoryStore, KpiSample, NewBlock } from "./store";
 
 export interface WriterOptions {
@@ -43,19 +46,26 @@ export const HISTORY_DEFAULTS = {
   maxPendingRecords: 2_000_000,
 };
 
+/** a keyframe's columns, copied at its instant, encoded later off the live path */
+interface KeyframeCopy {
+  t: number;
+  layers: KeyframeLayers;
+}
+
 interface Job {
-  lead?: { t: number; raw: Buffer };
-  events: TimedEvent[];
+  lead?: KeyframeCopy;
+  events?: BlockEncoder;
   records: number;
-  keyframe?: { t: number; raw: Buffer };
+  keyframe?: KeyframeCopy;
   alarms: Alarm[];
   kpi?: KpiSample;
 }
 
 export class HistoryWriter {
   private readonly o: Required<Omit<WriterOptions, "log">> & { log: (m: string) => void };
-  private pending: TimedEvent[] = [];
-  private pendingRecords = 0;
+  /** the delta block being built (each update event encoded as it is recorded) */
+  private pending = new BlockEncoder();
+  private blockHint = 64 * 1024;
   private readonly alarms = new Map<string, Alarm>();
   private lastT = 0;
   private lastKpiT = -Infinity;
@@ -63,11 +73,13 @@ export class HistoryWriter {
   private lastKeyframeWall = 0;
   private needKeyframe = true;
   /** keyframe captured before the buffered events */
-  private lead?: { t: number; raw: Buffer };
+  private lead?: KeyframeCopy;
   private writing?: Promise<void>;
   private timer?: NodeJS.Timeout;
   private lastPrune = 0;
   private unAlarm?: () => void;
+  /** blocks and keyframes are deflated at the lowest CPU priority */
+  private readonly deflater = new DeflateThread(DEFLATE_LEVEL);
   /** counters for /api/history/range and the bench */
   readonly counters = { blocks: 0, keyframes: 0, records: 0, bytes: 0, rawBytes: 0, dropped: 0, errors: 0 };
 
@@ -112,22 +124,22 @@ export class HistoryWriter {
   }
 
   /**
-   * Called just BEFORE the state applies `ev`: O(1), no copying — except when a keyframe is due and nothing is
-   * buffered (start, leadership, after a failed write): then the state is checkpointed first, so the keyframe
-   * precedes the events that follow it.
+   * Called just BEFORE the state applies `ev`: appends its columns to the block (~0.3 µs per update) — and when a
+   * keyframe is due and nothing is buffered (start, leadership, after a failed write), copies the columns first
+   * (~1 ms at 30k objects), so the keyframe precedes the events that follow it.
    */
   record(ev: BusEvent): void {
     if (ev.t !== "u") return;
-    if (this.needKeyframe && !this.pending.length && !this.lead && this.isLeader()) {
+    if (this.needKeyframe && !this.pending.events && !this.lead && this.isLeader()) {
       this.lead = this.captureKeyframe(this.lastT || ev.ts);
     }
-    this.pending.push({ t: this.advance(ev.ts), ev });
-    this.pendingRecords += ev.idx.length;
-    if (this.pendingRecords > this.o.maxPendingRecords) {
-      this.counters.dropped += this.pendingRecords;
-      this.o.log(`history: store too slow, dropped ${this.pendingRecords} buffered updates (next block is a keyframe)`);
-      this.pending = [];
-      this.pendingRecords = 0;
+    this.pending.append(this.advance(ev.ts), ev);
+    if (this.pending.records > this.o.maxPendingRecords) {
+      this.counters.dropped += this.pending.records;
+      this.o.log(
+        `history: store too slow, dropped ${this.pending.records} buffered updates (next block is a keyframe)`,
+      );
+      this.pending = new BlockEncoder(this.blockHint);
       this.needKeyframe = true;
     }
   }
@@ -136,8 +148,7 @@ export class HistoryWriter {
   flush(): Promise<void> {
     if (this.writing) return this.writing;
     if (!this.isLeader()) {
-      this.pending = [];
-      this.pendingRecords = 0;
+      this.pending = new BlockEncoder(this.blockHint);
       this.alarms.clear();
       this.needKeyframe = true;
       return Promise.resolve();
@@ -160,18 +171,18 @@ export class HistoryWriter {
     const keyframeDue =
       this.lastT > 0 &&
       (this.needKeyframe ||
-        this.sinceKeyframe + this.pendingRecords >= this.o.keyframeRecords ||
-        (now - this.lastKeyframeWall >= this.o.keyframeMs && this.pending.length > 0));
-    if (!this.pending.length && !this.alarms.size && !keyframeDue && !this.lead) return undefined;
-    const events = this.pending;
-    const records = this.pendingRecords;
+        this.sinceKeyframe + this.pending.records >= this.o.keyframeRecords ||
+        (now - this.lastKeyframeWall >= this.o.keyframeMs && this.pending.events > 0));
+    if (!this.pending.events && !this.alarms.size && !keyframeDue && !this.lead) return undefined;
+    const events = this.pending.events ? this.pending : undefined;
+    const records = this.pending.records;
     const lead = this.lead;
     this.lead = undefined;
-    this.pending = [];
-    this.pendingRecords = 0;
+    if (events) this.blockHint = Math.max(64 * 1024, Math.round(events.done().length * 1.25));
+    this.pending = new BlockEncoder(this.blockHint);
     const alarms = [...this.alarms.values()];
     this.alarms.clear();
-    let keyframe: { t: number; raw: Buffer } | undefined;
+    let keyframe: KeyframeCopy | undefined;
     if (keyframeDue) keyframe = this.captureKeyframe(this.lastT);
     else this.sinceKeyframe += records;
     let kpi: KpiSample | undefined;
@@ -182,28 +193,29 @@ export class HistoryWriter {
     return { lead, events, records, keyframe, alarms, kpi };
   }
 
-  private captureKeyframe(t: number): { t: number; raw: Buffer } {
+  private captureKeyframe(t: number): KeyframeCopy {
     this.needKeyframe = false;
     this.sinceKeyframe = 0;
     this.lastKeyframeWall = Date.now();
-    return { t, raw: encodeKeyframe(this.state.toCheckpoint().layers) };
+    return { t, layers: captureLayers(this.state.layers) };
   }
 
-  private async keyframeBlock(k: { t: number; raw: Buffer }): Promise<NewBlock> {
-    const data = await compress(k.raw);
+  private async keyframeBlock(k: KeyframeCopy): Promise<NewBlock> {
+    await yieldToLive();
+    const raw = encodeKeyframe(k.layers);
+    const data = await this.deflater.compress(raw);
     this.counters.keyframes++;
     this.counters.bytes += data.length;
-    return { kind: "k", t0: k.t, t1: k.t, records: 0, rawBytes: k.raw.length, data };
+    return { kind: "k", t0: k.t, t1: k.t, records: 0, rawBytes: raw.length, data };
   }
 
   private async write(job: Job): Promise<void> {
     const blocks: NewBlock[] = [];
     if (job.lead) blocks.push(await this.keyframeBlock(job.lead));
-    if (job.events.length) {
-      const raw = encodeEvents(job.events);
-      const data = await compress(raw);
-      const t0 = job.events[0].t;
-      const t1 = job.events[job.events.length - 1].t;
+    if (job.events) {
+      const raw = job.events.done();
+      const data = await this.deflater.compress(raw);
+      const { t0, t1 } = job.events;
       blocks.push({ kind: "d", t0, t1, records: job.records, rawBytes: raw.length, data });
       this.counters.blocks++;
       this.counters.records += job.records;
@@ -243,6 +255,10 @@ export class HistoryWriter {
     this.unAlarm?.();
     await this.writing;
     await this.flush();
+    await this.deflater.close();
     await this.store.close();
   }
 }
+
+/** a turn of the event loop: socket writes and timers due run before the next slice of history work */
+const yieldToLive = () => new Promise<void>((r) => setImmediate(r));
