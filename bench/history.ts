@@ -19,7 +19,7 @@ import { pathToFileURL } from "node:url";
 import { io } from "socket.io-client";
 import { LAYER_IDS } from "../src/protocol/data";
 import { PROTOCOL_VERSION, type Delta } from "../src/protocol/live";
-import { layerIds, loadLayerData } from "../src/server/data";
+import { layerIds, loadLayerData } from "../src/server/layer-data";
 import { captureLayers, compress, decodeEvents, decompress, encodeKeyframe } from "../src/server/history/codec";
 import { HistoryReader } from "../src/server/history/reader";
 import { SqliteHistory } from "../src/server/history/sqlite";
