@@ -1,10 +1,14 @@
 /**
  * Interaction latency, ours beside Cesium's Entity API page (bench/baseline) in the same run: per scale, the first
  * (cold) `scene.pick`, 20 warm picks at different screen points (p50/p95), and camera jump -> next rendered frame
- * (p95 of 10 jumps; once to the page's frame callback, once until the GPU is done with the frame) — once with the live layers only and once with the CIM buildings tileset on (the baseline loads
- * the same tileset with the same style). Both pages are put at the same view before measuring.
+ * (p95 of 10 jumps; once to the page's frame callback, once until the GPU is done with the frame) — once with the
+ * live layers only and once with the CIM buildings tileset on (the baseline loads the same tileset with the same
+ * style). Both pages are put at the same view before measuring.
  *
- *   npm run bench -- --only=interaction [--quick] [--scales=10k,30k] [--breakdown] [--no-buildings]
+ *   npm run bench -- --only=interaction [--quick] [--scales=10k,30k] [--breakdown] [--no-buildings] [--ab=flag=0]
+ *
+ * `--ab=<query>` measures our page a second time with those URL flags (e.g. `pointCells=0`, the layers without
+ * spatial cells) in the same run, so a change is compared with its "before" under the same load.
  *
  * `--breakdown` (ours): WebGL call timing around the cold pick (shader compile/link, draw calls, readPixels = waiting
  * for the GPU), whether a pick renders a frame, and warm pick / camera frame with one group of scene primitives
@@ -196,9 +200,9 @@ const MEASURE = (sceneExpr: string, pickExpr: string, tilesetExpr: string, break
 })()`;
 
 /** the app, ready: live snapshots applied and recoloured, one frame drawn; with buildings the tileset loaded */
-async function openOurs(page: Page, base: string, objects: number, buildings: boolean): Promise<void> {
+async function openOurs(page: Page, base: string, objects: number, buildings: boolean, ab: string): Promise<void> {
   const cfg = `bench-data/${objects}/${buildings ? "scene-buildings" : "scene"}.json`;
-  await page.goto(`${base}/?config=${cfg}&msaa=1`, { waitUntil: "commit" });
+  await page.goto(`${base}/?config=${cfg}&msaa=1${ab ? `&${ab}` : ""}`, { waitUntil: "commit" });
   await page.waitForFunction(() => window.__rt?.isReady?.() === true, null, { timeout: 300_000, polling: 100 });
   await page.evaluate(`(async () => {
     const rt = window.__rt;
@@ -241,6 +245,7 @@ async function measurePage(
   objects: number,
   buildings: boolean,
   breakdown: boolean,
+  ab = "",
 ): Promise<InteractionResult> {
   // the gateway's CSP forbids eval, which Cesium's prebuilt UMD bundle needs; the baseline page is bench-only
   const ctx = await browser.newContext({ viewport: VIEWPORT, bypassCSP: kind === "base" });
@@ -249,7 +254,7 @@ async function measurePage(
   page.on("pageerror", (e) => errors.push(e.message));
   try {
     if (breakdown) await page.addInitScript(GL_PROBE);
-    if (kind === "ours") await openOurs(page, base, objects, buildings);
+    if (kind === "ours") await openOurs(page, base, objects, buildings, ab);
     else await openBaseline(page, base, objects, buildings);
     const sceneExpr = kind === "ours" ? "window.__rt.app.twin.scene" : "window.__base.viewer.scene";
     const tilesetExpr = !buildings
@@ -299,6 +304,8 @@ export interface InteractionRow {
   scale: string;
   buildings: boolean;
   ours: InteractionResult;
+  /** `--ab=<query>`: our page again with those URL flags (the "before" of a change), in the same run */
+  oursAb?: InteractionResult;
   baseline: InteractionResult;
   ratio: {
     coldPick: number | null;
@@ -317,6 +324,7 @@ export async function runInteractionBench(opts: {
   port: number;
   buildings: boolean;
   breakdown: boolean;
+  ab?: string;
 }): Promise<InteractionRow[]> {
   prepareStatic();
   const browser = await chromium.launch({
@@ -352,10 +360,16 @@ export async function runInteractionBench(opts: {
           log(`${what}: ours`);
           const ours = await measurePage(browser, gw.url, "ours", objects, buildings, opts.breakdown);
           log(`${what}: ours ${JSON.stringify(ours)}`);
+          let oursAb: InteractionResult | undefined;
+          if (opts.ab) {
+            oursAb = await measurePage(browser, gw.url, "ours", objects, buildings, false, opts.ab);
+            log(`${what}: ours ?${opts.ab} ${JSON.stringify(oursAb)}`);
+          }
           rows.push({
             scale,
             buildings,
             ours,
+            ...(oursAb ? { oursAb } : {}),
             baseline,
             ratio: {
               coldPick: ratio(ours.coldPickMs, baseline.coldPickMs),
@@ -376,17 +390,19 @@ export async function runInteractionBench(opts: {
   return rows;
 }
 
-export function interactionMarkdown(rows: InteractionRow[]): string {
+export function interactionMarkdown(rows: InteractionRow[], abQuery = ""): string {
   const f = (v: unknown) => (v === null || v === undefined ? "–" : String(v));
   const L = [
     "\n| scale | buildings | page | cold pick ms | warm pick p50 ms | warm p95 ms | hits /20 | camera→frame p50 ms | p95 ms | camera→pixels p50 ms | p95 ms |",
     "|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const r of rows) {
-    for (const [name, p] of [
+    const pages: [string, InteractionResult][] = [
       ["ours", r.ours],
+      ...(r.oursAb ? [[`ours ?${abQuery}`, r.oursAb] as [string, InteractionResult]] : []),
       ["Entity API", r.baseline],
-    ] as const) {
+    ];
+    for (const [name, p] of pages) {
       if (!p.ok) {
         L.push(`| ${r.scale} | ${r.buildings ? "on" : "off"} | ${name} | failed: ${f(p.error).slice(0, 100)} ||||||||`);
         continue;
