@@ -1,10 +1,14 @@
 /**
  * Interaction latency, ours beside Cesium's Entity API page (bench/baseline) in the same run: per scale, the first
  * (cold) `scene.pick`, 20 warm picks at different screen points (p50/p95), and camera jump -> next rendered frame
- * (p95 of 10 jumps) — once with the live layers only and once with the CIM buildings tileset on (the baseline loads
- * the same tileset with the same style). Both pages are put at the same view before measuring.
+ * (p95 of 10 jumps; once to the page's frame callback, once until the GPU is done with the frame) — once with the
+ * live layers only and once with the CIM buildings tileset on (the baseline loads the same tileset with the same
+ * style). Both pages are put at the same view before measuring.
  *
- *   npm run bench -- --only=interaction [--quick] [--scales=10k,30k] [--breakdown] [--no-buildings]
+ *   npm run bench -- --only=interaction [--quick] [--scales=10k,30k] [--breakdown] [--no-buildings] [--ab=flag=0]
+ *
+ * `--ab=<query>` measures our page a second time with those URL flags (e.g. `pointCells=0`, the layers without
+ * spatial cells) in the same run, so a change is compared with its "before" under the same load.
  *
  * `--breakdown` (ours): WebGL call timing around the cold pick (shader compile/link, draw calls, readPixels = waiting
  * for the GPU), whether a pick renders a frame, and warm pick / camera frame with one group of scene primitives
@@ -41,16 +45,21 @@ export interface InteractionResult {
   warmHits?: number;
   cameraToFrameP95?: number | null;
   cameraToFrameP50?: number | null;
+  /** camera jump -> next frame drawn and the GPU done with it (finish + 1-pixel read) */
+  cameraToPixelsP95?: number | null;
+  cameraToPixelsP50?: number | null;
   breakdown?: unknown;
 }
 
 const log = (m: string) => console.log(`[bench interaction ${new Date().toISOString().slice(11, 19)}] ${m}`);
 const round = (v: number, d = 1) => (Number.isFinite(v) ? Math.round(v * 10 ** d) / 10 ** d : null);
+/** `p`, or a rejection after `ms`; the timer is cleared either way (a pending one kept the bench process alive) */
 function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([
-    p,
-    new Promise<T>((_, j) => setTimeout(() => j(new Error(`${what}: no answer within ${ms / 1000} s`)), ms)),
-  ]);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<T>((_, j) => {
+    timer = setTimeout(() => j(new Error(`${what}: no answer within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
 /** WebGL call timing (installed before the page's scripts): compile/link/status, draws, readPixels */
@@ -86,6 +95,11 @@ const MEASURE = (sceneExpr: string, pickExpr: string, tilesetExpr: string, break
   const Cart = scene.camera.position.constructor;
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   const frame = () => new Promise((r) => { const off = scene.postRender.addEventListener(() => { off(); r(); }); scene.requestRender(); });
+  // the same frame, and the GPU done drawing it (WebGL queues draws to the GPU process; under software GL the
+  // pixels are computed there, after the page's frame callback returned): finish + a 1-pixel read wait for it
+  const gl = scene.context._gl;
+  const px = new Uint8Array(4);
+  const frameDone = () => new Promise((r) => { const off = scene.postRender.addEventListener(() => { off(); gl.finish(); gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px); r(); }); scene.requestRender(); });
   const settle = async (maxMs) => {
     const t0 = performance.now();
     while (performance.now() - t0 < maxMs) {
@@ -114,21 +128,22 @@ const MEASURE = (sceneExpr: string, pickExpr: string, tilesetExpr: string, break
   const g1 = glSnap();
   for (const p of POINTS) { const r = pickAt(p); warm.push(r.ms); if (r.hit) hits++; }
   const warmGl = glDiff(g1, glSnap());
-  const camera = async () => {
+  const camera = async (next) => {
     const out = [];
     for (const round of [0, 1]) for (const [lon, lat, h] of ${JSON.stringify(CAMERA_STOPS)}) {
       const t0 = performance.now();
       view(lon, lat, h);
-      await frame();
+      await next();
       out.push(performance.now() - t0);
       await sleep(50);
     }
     return out;
   };
   const g2 = glSnap();
-  const cam = await camera();
+  const cam = await camera(frame);
   const camGl = glDiff(g2, glSnap());
-  const result = { cold: cold.ms, coldGl, coldFrames, warm, warmGl, hits, cam, camGl };
+  const camDone = await camera(frameDone);
+  const result = { cold: cold.ms, coldGl, coldFrames, warm, warmGl, hits, cam, camGl, camDone };
   if (!${breakdown}) return result;
 
   // where the time goes: warm picks and camera frames with one group of primitives hidden at a time
@@ -154,7 +169,12 @@ const MEASURE = (sceneExpr: string, pickExpr: string, tilesetExpr: string, break
       const t0 = performance.now(); view(lon, lat, h); await frame(); c.push(performance.now() - t0); await sleep(50);
     }
     const s = (a) => a.slice().sort((x, y) => x - y);
-    return { warmP50: s(w)[5], cameraMean: c.reduce((a, b) => a + b, 0) / c.length };
+    const d = [];
+    for (const [lon, lat, h] of ${JSON.stringify(CAMERA_STOPS)}.slice(0, 3)) {
+      const t0 = performance.now(); view(lon, lat, h); await frameDone(); d.push(performance.now() - t0); await sleep(50);
+    }
+    const mean = (a) => Math.round((a.reduce((x, y) => x + y, 0) / a.length) * 10) / 10;
+    return { warmP50: Math.round(s(w)[5] * 10) / 10, cameraMean: mean(c), cameraDoneMean: mean(d) };
   };
   const by = { all: await probe() };
   for (const [name, prims] of Object.entries(groups)) {
@@ -170,16 +190,19 @@ const MEASURE = (sceneExpr: string, pickExpr: string, tilesetExpr: string, break
     by["without imagery"] = await probe();
     imagery.show = true;
   }
-  if (scene._useOIT) { scene._useOIT = false; by["without OIT"] = await probe(); scene._useOIT = true; }
+  // OIT is decided when Cesium builds the view (scene._useOIT only matters then): take the view's OIT away instead
+  const view0 = scene.defaultView;
+  if (view0.oit) { const oit = view0.oit; view0.oit = undefined; by["without OIT"] = await probe(); view0.oit = oit; }
+  if (scene.globe.show) { scene.globe.show = false; by["without globe"] = await probe(); scene.globe.show = true; }
   const dd = scene.postProcessStages.fxaa.enabled;
   if (dd) { scene.postProcessStages.fxaa.enabled = false; by["without fxaa"] = await probe(); scene.postProcessStages.fxaa.enabled = true; }
   return { ...result, by, groups: Object.fromEntries(Object.entries(groups).map(([k, v]) => [k, v.length])) };
 })()`;
 
 /** the app, ready: live snapshots applied and recoloured, one frame drawn; with buildings the tileset loaded */
-async function openOurs(page: Page, base: string, objects: number, buildings: boolean): Promise<void> {
+async function openOurs(page: Page, base: string, objects: number, buildings: boolean, ab: string): Promise<void> {
   const cfg = `bench-data/${objects}/${buildings ? "scene-buildings" : "scene"}.json`;
-  await page.goto(`${base}/?config=${cfg}&msaa=1`, { waitUntil: "commit" });
+  await page.goto(`${base}/?config=${cfg}&msaa=1${ab ? `&${ab}` : ""}`, { waitUntil: "commit" });
   await page.waitForFunction(() => window.__rt?.isReady?.() === true, null, { timeout: 300_000, polling: 100 });
   await page.evaluate(`(async () => {
     const rt = window.__rt;
@@ -206,6 +229,7 @@ interface RawResult {
   warm: number[];
   hits: number;
   cam: number[];
+  camDone: number[];
   coldGl: unknown;
   coldFrames: number;
   warmGl: unknown;
@@ -221,6 +245,7 @@ async function measurePage(
   objects: number,
   buildings: boolean,
   breakdown: boolean,
+  ab = "",
 ): Promise<InteractionResult> {
   // the gateway's CSP forbids eval, which Cesium's prebuilt UMD bundle needs; the baseline page is bench-only
   const ctx = await browser.newContext({ viewport: VIEWPORT, bypassCSP: kind === "base" });
@@ -229,7 +254,7 @@ async function measurePage(
   page.on("pageerror", (e) => errors.push(e.message));
   try {
     if (breakdown) await page.addInitScript(GL_PROBE);
-    if (kind === "ours") await openOurs(page, base, objects, buildings);
+    if (kind === "ours") await openOurs(page, base, objects, buildings, ab);
     else await openBaseline(page, base, objects, buildings);
     const sceneExpr = kind === "ours" ? "window.__rt.app.twin.scene" : "window.__base.viewer.scene";
     const tilesetExpr = !buildings
@@ -252,6 +277,8 @@ async function measurePage(
       warmHits: r.hits,
       cameraToFrameP50: round(pct(r.cam, 50)),
       cameraToFrameP95: round(pct(r.cam, 95)),
+      cameraToPixelsP50: round(pct(r.camDone, 50)),
+      cameraToPixelsP95: round(pct(r.camDone, 95)),
       ...(breakdown
         ? {
             breakdown: {
@@ -277,8 +304,16 @@ export interface InteractionRow {
   scale: string;
   buildings: boolean;
   ours: InteractionResult;
+  /** `--ab=<query>`: our page again with those URL flags (the "before" of a change), in the same run */
+  oursAb?: InteractionResult;
   baseline: InteractionResult;
-  ratio: { coldPick: number | null; warmPickP50: number | null; warmPickP95: number | null; camera: number | null };
+  ratio: {
+    coldPick: number | null;
+    warmPickP50: number | null;
+    warmPickP95: number | null;
+    camera: number | null;
+    cameraPixels: number | null;
+  };
 }
 
 const ratio = (a: number | null | undefined, b: number | null | undefined) =>
@@ -289,6 +324,7 @@ export async function runInteractionBench(opts: {
   port: number;
   buildings: boolean;
   breakdown: boolean;
+  ab?: string;
 }): Promise<InteractionRow[]> {
   prepareStatic();
   const browser = await chromium.launch({
@@ -324,16 +360,23 @@ export async function runInteractionBench(opts: {
           log(`${what}: ours`);
           const ours = await measurePage(browser, gw.url, "ours", objects, buildings, opts.breakdown);
           log(`${what}: ours ${JSON.stringify(ours)}`);
+          let oursAb: InteractionResult | undefined;
+          if (opts.ab) {
+            oursAb = await measurePage(browser, gw.url, "ours", objects, buildings, false, opts.ab);
+            log(`${what}: ours ?${opts.ab} ${JSON.stringify(oursAb)}`);
+          }
           rows.push({
             scale,
             buildings,
             ours,
+            ...(oursAb ? { oursAb } : {}),
             baseline,
             ratio: {
               coldPick: ratio(ours.coldPickMs, baseline.coldPickMs),
               warmPickP50: ratio(ours.warmPickP50, baseline.warmPickP50),
               warmPickP95: ratio(ours.warmPickP95, baseline.warmPickP95),
               camera: ratio(ours.cameraToFrameP95, baseline.cameraToFrameP95),
+              cameraPixels: ratio(ours.cameraToPixelsP95, baseline.cameraToPixelsP95),
             },
           });
         }
@@ -347,27 +390,29 @@ export async function runInteractionBench(opts: {
   return rows;
 }
 
-export function interactionMarkdown(rows: InteractionRow[]): string {
+export function interactionMarkdown(rows: InteractionRow[], abQuery = ""): string {
   const f = (v: unknown) => (v === null || v === undefined ? "–" : String(v));
   const L = [
-    "\n| scale | buildings | page | cold pick ms | warm pick p50 ms | warm p95 ms | hits /20 | camera→frame p50 ms | p95 ms |",
-    "|---|---|---|---|---|---|---|---|---|",
+    "\n| scale | buildings | page | cold pick ms | warm pick p50 ms | warm p95 ms | hits /20 | camera→frame p50 ms | p95 ms | camera→pixels p50 ms | p95 ms |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const r of rows) {
-    for (const [name, p] of [
+    const pages: [string, InteractionResult][] = [
       ["ours", r.ours],
+      ...(r.oursAb ? [[`ours ?${abQuery}`, r.oursAb] as [string, InteractionResult]] : []),
       ["Entity API", r.baseline],
-    ] as const) {
+    ];
+    for (const [name, p] of pages) {
       if (!p.ok) {
-        L.push(`| ${r.scale} | ${r.buildings ? "on" : "off"} | ${name} | failed: ${f(p.error).slice(0, 100)} ||||||`);
+        L.push(`| ${r.scale} | ${r.buildings ? "on" : "off"} | ${name} | failed: ${f(p.error).slice(0, 100)} ||||||||`);
         continue;
       }
       L.push(
-        `| ${r.scale} | ${r.buildings ? "on" : "off"} | ${name} | ${f(p.coldPickMs)} | ${f(p.warmPickP50)} | ${f(p.warmPickP95)} | ${f(p.warmHits)} | ${f(p.cameraToFrameP50)} | ${f(p.cameraToFrameP95)} |`,
+        `| ${r.scale} | ${r.buildings ? "on" : "off"} | ${name} | ${f(p.coldPickMs)} | ${f(p.warmPickP50)} | ${f(p.warmPickP95)} | ${f(p.warmHits)} | ${f(p.cameraToFrameP50)} | ${f(p.cameraToFrameP95)} | ${f(p.cameraToPixelsP50)} | ${f(p.cameraToPixelsP95)} |`,
       );
     }
     L.push(
-      `| ${r.scale} | ${r.buildings ? "on" : "off"} | **ours/Entity** | ${f(r.ratio.coldPick)} | ${f(r.ratio.warmPickP50)} | ${f(r.ratio.warmPickP95)} | | | ${f(r.ratio.camera)} |`,
+      `| ${r.scale} | ${r.buildings ? "on" : "off"} | **ours/Entity** | ${f(r.ratio.coldPick)} | ${f(r.ratio.warmPickP50)} | ${f(r.ratio.warmPickP95)} | | | ${f(r.ratio.camera)} | | ${f(r.ratio.cameraPixels)} |`,
     );
   }
   const g = rows.find((r) => r.scale === "30k" && !r.buildings);
@@ -382,6 +427,9 @@ export function interactionMarkdown(rows: InteractionRow[]): string {
     L.push(`| cold pick under 2× the warm one | ${f(cw)}× | ${v(cw === null ? null : cw < 2)} |`);
     L.push(
       `| camera move → next frame p95 within 1.5× of the Entity API page | ${f(g.ratio.camera)}× | ${v(g.ratio.camera === null ? null : g.ratio.camera <= 1.5)} |`,
+    );
+    L.push(
+      `| the same, until the GPU is done with the frame (pixels computed) | ${f(g.ratio.cameraPixels)}× | ${v(g.ratio.cameraPixels === null ? null : g.ratio.cameraPixels <= 1.5)} |`,
     );
   }
   return L.join("\n");

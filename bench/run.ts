@@ -575,12 +575,13 @@ async function interactionOnly(): Promise<void> {
     port: PORT,
     buildings: !flag("no-buildings"),
     breakdown: flag("breakdown"),
+    ab: opt("ab"),
   });
   mkdirSync(RESULTS, { recursive: true });
   const file = join(RESULTS, `interaction-${started.toISOString().replace(/[:.]/g, "-")}.json`);
   writeFileSync(file, JSON.stringify({ started: started.toISOString(), machine: machine(), rows }, null, 2));
   console.log(`\n## Interaction latency (load ${machine().loadavg})`);
-  console.log(interactionMarkdown(rows));
+  console.log(interactionMarkdown(rows, opt("ab")));
   log(`results: ${file}`);
 }
 

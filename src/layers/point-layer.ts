@@ -1,5 +1,6 @@
 /**
- * A bulk point layer on one PointPrimitiveCollection (one draw call for tens of thousands of objects), with an
+ * A bulk point layer on a few PointPrimitiveCollections (spatial cells, `point-cells.ts`: one draw call per cell of
+ * up to ~2k objects, and a pick or a zoomed-in frame draws only the cells it sees), with an
  * optional LabelCollection for the few objects worth naming. Live status changes a point's colour in place; the
  * collection is never rebuilt. Each layer module (sites, datacentres, chargers, sensors) is a spec over this.
  */
@@ -12,7 +13,6 @@ import {
   LabelCollection,
   LabelStyle,
   NearFarScalar,
-  PointPrimitiveCollection,
   VerticalOrigin,
   type Label,
   type PointPrimitive,
@@ -21,6 +21,8 @@ import {
 import type { LayerId } from "../protocol/data";
 import type { Lang, StringKey } from "../ui/i18n";
 import { FONT_STACK, STATUS_CSS } from "../ui/theme";
+import { UrlFlags } from "../ui/url-flags";
+import { PointCells } from "./point-cells";
 import type { FieldValue, Layer, LegendItem, LiveView, PickRef } from "./types";
 
 export interface PointLayerSpec<T extends { id: string; lon: number; lat: number }> {
@@ -63,7 +65,7 @@ const SELECT = Color.fromCssColorString("#ffe066");
 export class PointLayer<T extends { id: string; lon: number; lat: number }> implements Layer {
   readonly id: LayerId;
   readonly titleKey: StringKey;
-  private readonly points = new PointPrimitiveCollection();
+  private readonly points: PointCells;
   private readonly labels: LabelCollection;
   private readonly prims: PointPrimitive[] = [];
   private readonly labelOf = new Map<number, Label>();
@@ -83,13 +85,15 @@ export class PointLayer<T extends { id: string; lon: number; lat: number }> impl
     this.id = spec.id;
     this.titleKey = spec.titleKey;
     this.labels = new LabelCollection({ scene });
+    // ?pointCells=0: one collection per layer, as before the cells (bench A/B)
+    this.points = new PointCells(spec.items, UrlFlags.ofPage().enabled("pointCells") ? undefined : Infinity);
     this.colors = spec.items.map((it) => spec.baseColor(it));
     const sbd = spec.scaleByDistance ?? new NearFarScalar(2000, 1.6, 250000, 0.6);
     this.thin = spec.items.length >= LOD_MIN_POINTS ? Math.ceil(spec.items.length / LOD_FAR_POINTS) : 1;
     spec.items.forEach((it, i) => {
       const position = Cartesian3.fromDegrees(it.lon, it.lat, spec.height(it));
       this.prims.push(
-        this.points.add({
+        this.points.add(i, {
           position,
           pixelSize: spec.pixelSize(it),
           color: this.colors[i],
@@ -122,7 +126,7 @@ export class PointLayer<T extends { id: string; lon: number; lat: number }> impl
         );
       }
     });
-    scene.primitives.add(this.points);
+    scene.primitives.add(this.points.root);
     scene.primitives.add(this.labels);
   }
 
@@ -246,7 +250,7 @@ export class PointLayer<T extends { id: string; lon: number; lat: number }> impl
   }
 
   destroy(): void {
-    this.scene.primitives.remove(this.points);
+    this.scene.primitives.remove(this.points.root);
     this.scene.primitives.remove(this.labels);
   }
 }
