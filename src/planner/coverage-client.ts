@@ -13,6 +13,7 @@
 import type { PlannerArea } from "../protocol/scenario";
 import type { CandidateDelta } from "./candidates";
 import type { CoverageParams } from "./coverage";
+import type { RestoreOptions } from "./restore";
 import type { PlannerInit, PlannerSnapshot, WeakSpot } from "./session";
 import type { SitingOptions, SitingResult } from "./siting";
 import type {
@@ -132,6 +133,13 @@ export class CoverageClient {
   /** Take existing sites out of service (an outage as a planning case); [] restores all. */
   setOutOfService(ids: readonly string[]): Promise<PlannerSnapshot> {
     return this.call("setOutOfService", { ids });
+  }
+  /** Restore coverage: the down sites out of service, the outage area analysed, proposals scored against it. */
+  restoreCoverage(
+    down: readonly string[],
+    options: Partial<RestoreOptions> = {},
+  ): Promise<PlannerMethods["restoreCoverage"]["result"]> {
+    return this.call("restoreCoverage", { down, options });
   }
   /** Live outage impact: load the data and lay the city-wide lattice (independent of the planner session). */
   impactInit(urls: PlannerDataUrls): Promise<PlannerMethods["impactInit"]["result"]> {

@@ -7,6 +7,7 @@ import type { PlannerArea } from "../protocol/scenario";
 import type { CandidateDelta } from "./candidates";
 import type { CoverageParams } from "./coverage";
 import { type ImpactResult, OutageImpact } from "./outage-impact";
+import type { RestoreOptions, RestoreResult } from "./restore";
 import { type PlannerInit, type PlannerSnapshot, type WeakSpot, PlannerSession } from "./session";
 import type { SitingOptions, SitingResult } from "./siting";
 
@@ -50,6 +51,11 @@ export interface PlannerMethods {
   weakSpots: { arg: { limit?: number; by?: "people" | "rsrp"; minSpacingM?: number }; result: WeakSpot[] };
   /** take existing sites out of service in the planner session (an outage as a planning case) */
   setOutOfService: { arg: { ids: readonly string[] }; result: PlannerSnapshot };
+  /** restore coverage: the down sites out of service, the outage area as the area, proposals scored against it */
+  restoreCoverage: {
+    arg: { down: readonly string[]; options?: Partial<RestoreOptions> };
+    result: { snapshot: PlannerSnapshot; restore: RestoreResult };
+  };
   /** live outage impact (independent of the planner session): load the data, lay the city-wide lattice */
   impactInit: { arg: PlannerDataUrls; result: ImpactInitResult };
   /** the sites now out of service (fault / offline), by id; unknown ids are counted */
@@ -159,6 +165,10 @@ export class PlannerHost {
         return this.s().propose((req.arg as PlannerMethods["propose"]["arg"]).options);
       case "setOutOfService":
         return this.s().setOutOfService((req.arg as PlannerMethods["setOutOfService"]["arg"]).ids);
+      case "restoreCoverage": {
+        const a = req.arg as PlannerMethods["restoreCoverage"]["arg"];
+        return this.s().restoreCoverage(a.down, a.options);
+      }
       case "impactSetDown":
         return this.impactSetDown(req.arg as PlannerMethods["impactSetDown"]["arg"]);
       case "weakSpots": {
