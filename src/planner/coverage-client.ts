@@ -13,6 +13,7 @@
 import type { PlannerArea } from "../protocol/scenario";
 import type { CandidateDelta } from "./candidates";
 import type { CoverageParams } from "./coverage";
+import type { ImpactPoint, OutageTimeline } from "./impact-series";
 import type { RestoreOptions } from "./restore";
 import type { PlannerInit, PlannerSnapshot, WeakSpot } from "./session";
 import type { SitingOptions, SitingResult } from "./siting";
@@ -148,6 +149,11 @@ export class CoverageClient {
   /** The sites out of service now (by id): incremental impact of the change since the last call. */
   impactSetDown(down: readonly string[]): Promise<PlannerMethods["impactSetDown"]["result"]> {
     return this.call("impactSetDown", { down });
+  }
+
+  /** Impact over time of a recorded outage timeline (the live down set is kept). */
+  impactSeries(timeline: OutageTimeline, maxPoints?: number): Promise<ImpactPoint[]> {
+    return this.call("impactSeries", { timeline, maxPoints });
   }
 
   private dragBusy = false;

@@ -6,6 +6,7 @@ import { BuildingsFile, DistrictsFile, SitesFile, parseDataFile } from "../proto
 import type { PlannerArea } from "../protocol/scenario";
 import type { CandidateDelta } from "./candidates";
 import type { CoverageParams } from "./coverage";
+import { type ImpactPoint, type OutageTimeline, impactSeries } from "./impact-series";
 import { type ImpactResult, OutageImpact } from "./outage-impact";
 import type { RestoreOptions, RestoreResult } from "./restore";
 import { type PlannerInit, type PlannerSnapshot, type WeakSpot, PlannerSession } from "./session";
@@ -60,6 +61,8 @@ export interface PlannerMethods {
   impactInit: { arg: PlannerDataUrls; result: ImpactInitResult };
   /** the sites now out of service (fault / offline), by id; unknown ids are counted */
   impactSetDown: { arg: { down: readonly string[] }; result: ImpactResult & { unknown: number } };
+  /** impact over time of a recorded outage timeline (the live down set is kept) */
+  impactSeries: { arg: { timeline: OutageTimeline; maxPoints?: number }; result: ImpactPoint[] };
 }
 export type PlannerMethod = keyof PlannerMethods;
 
@@ -171,6 +174,11 @@ export class PlannerHost {
       }
       case "impactSetDown":
         return this.impactSetDown(req.arg as PlannerMethods["impactSetDown"]["arg"]);
+      case "impactSeries": {
+        if (!this.impact) throw new Error("planner worker: impactInit() first");
+        const a = req.arg as PlannerMethods["impactSeries"]["arg"];
+        return impactSeries(this.impact, a.timeline, a.maxPoints);
+      }
       case "weakSpots": {
         const a = req.arg as PlannerMethods["weakSpots"]["arg"];
         return this.s().weakSpots(a.limit, a.by, a.minSpacingM);

@@ -210,6 +210,7 @@ const STRINGS = {
   "cmd.impactPeople": { zh: "失去良好覆盖人口", en: "People without good coverage" },
   "cmd.impactArea": { zh: "面积", en: "Area" },
   "cmd.impactDown": { zh: "故障/离线基站", en: "Sites in fault/offline" },
+  "cmd.impactTrend": { zh: "近1小时失去良好覆盖人口", en: "People without good coverage, last hour" },
   "cmd.impactWorst": { zh: "影响最大的行政区", en: "Worst districts" },
   "cmd.impactNone": { zh: "当前无覆盖损失", en: "No coverage lost now" },
   "cmd.impactStarting": { zh: "影响分析加载中…", en: "Loading impact analysis…" },
