@@ -81,7 +81,11 @@ describe("restore coverage: restriction and scoring, worked numbers", () => {
     const s = handSession([at("A", 0, 0), at("FAR", 900, 900), at("AWAY", 8000, 0)]);
     s.setArea(squareArea(LON, LAT, 2000));
     // AWAY is down too but 8 km from A: outside the 5 km cluster, left out of the area
-    const { snapshot, restore: r } = s.restoreCoverage(["A", "AWAY"], { count: 2 });
+    // the planner's own siting grid (250 m, 100 m from existing sites) so the positions are hand-checkable
+    const { snapshot, restore: r } = s.restoreCoverage(["A", "AWAY"], {
+      count: 2,
+      siting: { gridSpacingM: 250, minSeparationM: 100 },
+    });
     expect(r.sites).toEqual(["A"]);
     expect(r.skipped).toEqual(["AWAY"]);
     // reach of good = the 300 m range, snapped to 50 m: a 600 m × 600 m square, 12 × 12 cells, A on a corner
@@ -131,6 +135,10 @@ describe("restore coverage: restriction and scoring, worked numbers", () => {
     expect(second.regainedCells).toBe(0);
     // alone, a site 600 m east regains nothing (its disc only touches A's at x = 300 m; no cell centre in both)
     expect(scoreAgainstOutage(s.engine, [at("E", 600, 0)], lost, people, -140)[0].regainedCells).toBe(0);
+    // with restore's own siting defaults (100 m grid, 50 m from existing sites) there are proposals too
+    const dflt = s.restoreCoverage(["A"]).restore;
+    expect(dflt.proposals.length).toBeGreaterThan(0);
+    expect(dflt.proposals[0].regainedPeople).toBeGreaterThan(0);
     // and one 200 m east regains the lens of the two 300 m discs
     expect(scoreAgainstOutage(s.engine, [at("L", 200, 0)], lost, people, -140)[0].regainedCells).toBe(
       lensCells(200, 0),

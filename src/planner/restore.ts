@@ -26,7 +26,15 @@ export interface RestoreOptions {
   count: number;
   siting?: Partial<Omit<SitingOptions, "count">>;
 }
-export const DEFAULT_RESTORE: Readonly<RestoreOptions> = { clusterM: 5000, count: 3 };
+/**
+ * An outage area can be a few hundred metres across (indoor small cells reach ~150 m at good): the siting grid is
+ * denser than the planner's 250 m and a position need only keep 50 m from an existing site, so there are positions.
+ */
+export const DEFAULT_RESTORE: Readonly<RestoreOptions> = {
+  clusterM: 5000,
+  count: 3,
+  siting: { gridSpacingM: 100, minSeparationM: 50 },
+};
 
 export interface OutageScore {
   /** people of lost cells this proposal brings back to good (given the higher-ranked ones) */

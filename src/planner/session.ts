@@ -182,6 +182,7 @@ export class PlannerSession {
     const lost = lostCells(this.eng, downSites, good);
     const weights = lostPeople(this.demand!.people, lost);
     const siting = proposeSites(this.eng, weights, this.params.thresholds, this.init.buildings ?? [], {
+      ...DEFAULT_RESTORE.siting,
       ...o.siting,
       count: o.count,
       idPrefix: o.siting?.idPrefix ?? "RESTORE",

@@ -98,9 +98,11 @@ export class ImpactTrend {
     g.lineTo(w, hgt - 0.5);
     g.stroke();
     if (!this.points.length) return;
-    const t1 = Math.max(this.now(), this.points[this.points.length - 1].t),
-      t0 = t1 - this.windowMs;
-    const x = (t: number) => ((Math.max(t, t0) - t0) / this.windowMs) * w;
+    // the axis spans what is known (at least 5 min, at most the window): a fresh outage is a step, not an edge
+    const t1 = Math.max(this.now(), this.points[this.points.length - 1].t);
+    const span = Math.min(this.windowMs, Math.max(300_000, t1 - this.points[0].t));
+    const t0 = t1 - span;
+    const x = (t: number) => ((Math.max(t, t0) - t0) / span) * w;
     const y = (v: number) => hgt - 2 - (max > 0 ? (v / max) * (hgt - 6) : 0);
     g.strokeStyle = "#ff6b6e";
     g.fillStyle = "rgba(255, 77, 79, 0.22)";
