@@ -265,7 +265,11 @@ test.describe("outage impact (own gateway, ingest only)", () => {
       timeout: 120_000,
     });
     const id = await page.locator('[data-testid="planner-scenario"][data-name="e2e outage"]').getAttribute("data-id");
-    const rec = (await (await fetch(`${base}/api/scenarios/${id}`)).json()) as { params: { outOfService?: string[] } };
+    const rec = (await (
+      await fetch(`${base}/api/scenarios/${id}`, {
+        headers: { authorization: "Bearer impact-operator-token" },
+      })
+    ).json()) as { params: { outOfService?: string[] } };
     expect([...(rec.params.outOfService ?? [])].sort()).toEqual(down.map((s) => s.id).sort());
 
     await ingest(down.map((s) => ({ layer: "sites", id: s.id, ts: Date.now(), status: 0 })));
