@@ -3,6 +3,9 @@
  * ten neighbouring 5G sites in 鼓楼区 go into fault through POST /api/ingest (one with a critical alarm); the wall
  * follows the alarm and frames the outage, the lost-coverage footprint is drawn, the impact tile shows people
  * without good coverage; clearing the fault removes the footprint. Screenshots at 1920×1080 and 3840×2160.
+ * Then history: the wall replaying an outage's moment draws its footprint and its trend holds the recorded outages.
+ * Then the planner: the same sites offline, "restore coverage" proposes sites inside the outage area that regain
+ * people, and the outages are saved as a scenario with those sites out of service.
  */
 import { expect, test, type Page } from "@playwright/test";
 import { freePort, startGateway, type Gateway } from "../src/testing";
@@ -52,6 +55,7 @@ test.describe("outage impact (own gateway, ingest only)", () => {
       env: {
         STATIC_DIR: "dist",
         SCENARIO_DB: `var/e2e-impact-${port}.db`,
+        HISTORY_URL: `var/e2e-impact-history-${port}.db`,
         RONGTWIN_TOKENS: TOKENS,
         LIVE_SOURCE: "ingest",
       },
@@ -152,6 +156,124 @@ test.describe("outage impact (own gateway, ingest only)", () => {
     expect(after.cells).toBe(0);
     expect(after.down).toBe(0);
     expect(after.drawn).toBe(0);
+    // the last hour's trend (live figures here: nothing was recorded before the first ingest) saw the outage
+    const trend = page.getByTestId("impact-trend");
+    expect(Number(await trend.getAttribute("data-max"))).toBeCloseTo(r.people, -1);
+    expect(errors).toEqual([]);
+    await ctx.close();
+  });
+
+  test("history: replaying an outage's moment draws its footprint; the trend holds the recorded outage", async ({
+    browser,
+  }) => {
+    test.setTimeout(1_200_000);
+    const down = cluster();
+    // a recorded outage, left in place while the wall loads: the replay runs to the end of the record and stays
+    // there (a replay of the first test's minute-long outage at 60× would be over before the impact worker is ready)
+    await ingest(down.map((s) => ({ layer: "sites", id: s.id, ts: Date.now(), status: 2 })));
+    await new Promise((r) => setTimeout(r, 3000)); // the writer's 1 s block is stored
+    const range = (await (await fetch(`${base}/api/history/range`)).json()) as { now: number; from?: number };
+    expect(range.from).toBeGreaterThan(0);
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const page = await ctx.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(`${base}/?mode=command&tour=0&dwell=600&token=impact-operator-token&replay=${range.now}&speed=1`);
+    await page.waitForFunction(() => document.body.dataset.ready === "true", null, { timeout: 480_000, polling: 1000 });
+    await expect(page.getByTestId("time-state")).toHaveAttribute("data-state", "replay", { timeout: 120_000 });
+    // the replayed snapshot has the ten sites in fault: the same impact pipeline draws the footprint
+    await expect(page.getByTestId("impact-tile")).toHaveAttribute("data-state", "impact", { timeout: 480_000 });
+    const r = (await impactOf(page))!;
+    expect(r.down).toBe(10);
+    expect(r.people).toBeGreaterThan(0);
+    expect(r.drawn).toBeGreaterThan(0);
+    // the trend over the hour before the replayed time comes from the recorded outage set (both outages)
+    const trend = page.getByTestId("impact-trend");
+    await expect(trend).toHaveAttribute("data-source", "history", { timeout: 300_000 });
+    expect(Number(await trend.getAttribute("data-recorded"))).toBeGreaterThanOrEqual(3); // first outage, its clearing, this one
+    expect(Number(await trend.getAttribute("data-max"))).toBeCloseTo(r.people, -1);
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await page.waitForTimeout(3000);
+    await shot(page, "impact-wall-replay-1920");
+    expect(errors).toEqual([]);
+    await ctx.close();
+    await ingest(down.map((s) => ({ layer: "sites", id: s.id, ts: Date.now(), status: 0 })));
+  });
+
+  test("planner: restore coverage proposes sites inside the outage area that regain people; outages → scenario", async ({
+    browser,
+  }) => {
+    test.setTimeout(900_000);
+    const down = cluster();
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const page = await ctx.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(`${base}/?mode=planner&token=impact-operator-token`);
+    await page.waitForFunction(() => document.body.dataset.ready === "true", null, { timeout: 480_000, polling: 1000 });
+    await page.waitForFunction(
+      () => (window.__rt!.planner as { ready(): boolean } | undefined)?.ready() === true,
+      null,
+      {
+        timeout: 300_000,
+        polling: 1000,
+      },
+    );
+    await expect(page.getByTestId("planner-outages")).toHaveAttribute("data-count", "0", { timeout: 120_000 });
+    await expect(page.getByTestId("planner-restore")).toBeDisabled();
+
+    // fault the ten sites through the ingest API: the planner sees them as current outages
+    await ingest(down.map((s) => ({ layer: "sites", id: s.id, ts: Date.now(), status: 3 })));
+    await expect(page.getByTestId("planner-outages")).toHaveAttribute("data-count", "10", { timeout: 120_000 });
+    await page.getByTestId("planner-restore").click();
+    await expect(page.getByTestId("planner-restore-proposal").first()).toBeVisible({ timeout: 300_000 });
+
+    type Restore = {
+      sites: string[];
+      lostPeople: number;
+      area: { geometry: { coordinates: [number, number][][] } };
+      proposals: { regainedPeople: number; candidate: { lon: number; lat: number } }[];
+    };
+    const r = (await page.evaluate(() => (window.__rt!.planner as { restore(): unknown }).restore())) as Restore;
+    expect(r.sites.sort()).toEqual(down.map((s) => s.id).sort());
+    expect(r.lostPeople).toBeGreaterThan(0);
+    expect(r.proposals.length).toBeGreaterThanOrEqual(1);
+    const ring = r.area.geometry.coordinates[0];
+    const [w, e] = [Math.min(...ring.map((p) => p[0])), Math.max(...ring.map((p) => p[0]))];
+    const [so, n] = [Math.min(...ring.map((p) => p[1])), Math.max(...ring.map((p) => p[1]))];
+    // the area holds every down site; every proposal lies inside it and the best one regains people
+    for (const s of down) expect(s.lon > w && s.lon < e && s.lat > so && s.lat < n).toBe(true);
+    for (const p of r.proposals) {
+      expect(p.candidate.lon).toBeGreaterThan(w);
+      expect(p.candidate.lon).toBeLessThan(e);
+      expect(p.candidate.lat).toBeGreaterThan(so);
+      expect(p.candidate.lat).toBeLessThan(n);
+    }
+    expect(r.proposals[0].regainedPeople).toBeGreaterThan(0);
+    expect(
+      Number(await page.getByTestId("planner-restore-proposal").first().getAttribute("data-people")),
+    ).toBeGreaterThan(0);
+    // drawn on the globe too: the siting list holds them (the same markers as automatic siting)
+    await expect(page.getByTestId("planner-proposal")).toHaveCount(r.proposals.length);
+    await page.waitForTimeout(2500);
+    await shot(page, "impact-planner-restore");
+
+    // the current outages as a scenario: saved with the ten sites out of service
+    await page.getByTestId("planner-outage-name").fill("e2e outage");
+    await page.getByTestId("planner-outage-scenario").click();
+    await expect(page.locator('[data-testid="planner-scenario"][data-name="e2e outage"]')).toBeVisible({
+      timeout: 120_000,
+    });
+    const id = await page.locator('[data-testid="planner-scenario"][data-name="e2e outage"]').getAttribute("data-id");
+    const rec = (await (
+      await fetch(`${base}/api/scenarios/${id}`, {
+        headers: { authorization: "Bearer impact-operator-token" },
+      })
+    ).json()) as { params: { outOfService?: string[] } };
+    expect([...(rec.params.outOfService ?? [])].sort()).toEqual(down.map((s) => s.id).sort());
+
+    await ingest(down.map((s) => ({ layer: "sites", id: s.id, ts: Date.now(), status: 0 })));
+    await expect(page.getByTestId("planner-outages")).toHaveAttribute("data-count", "0", { timeout: 120_000 });
     expect(errors).toEqual([]);
     await ctx.close();
   });

@@ -1,6 +1,6 @@
 /** The client side of the history REST API: fetch + validate (src/protocol/history.ts). */
 import { z } from "zod";
-import { HistoryRange, KpiSeries, type KpiPoint } from "../protocol/history";
+import { HistoryRange, KpiSeries, OutageHistory, type KpiPoint } from "../protocol/history";
 import { Alarm, PROTOCOL_VERSION } from "../protocol/live";
 
 export class HistoryApi {
@@ -26,6 +26,11 @@ export class HistoryApi {
   async kpis(from: number, to: number, step: number): Promise<KpiPoint[]> {
     const q = `from=${Math.floor(from)}&to=${Math.ceil(to)}&step=${step}`;
     return (await this.get(`/api/history/kpis?${q}`, KpiSeries))?.points ?? [];
+  }
+
+  /** the recorded outage set over [from, to] (sites in fault / offline); null without a history store */
+  outages(from: number, to: number): Promise<OutageHistory | null> {
+    return this.get(`/api/history/outages?from=${Math.max(0, Math.floor(from))}&to=${Math.ceil(to)}`, OutageHistory);
   }
 
   async alarms(limit = 50): Promise<Alarm[]> {

@@ -13,6 +13,8 @@
 import type { PlannerArea } from "../protocol/scenario";
 import type { CandidateDelta } from "./candidates";
 import type { CoverageParams } from "./coverage";
+import type { ImpactPoint, OutageTimeline } from "./impact-series";
+import type { RestoreOptions } from "./restore";
 import type { PlannerInit, PlannerSnapshot, WeakSpot } from "./session";
 import type { SitingOptions, SitingResult } from "./siting";
 import type {
@@ -133,6 +135,13 @@ export class CoverageClient {
   setOutOfService(ids: readonly string[]): Promise<PlannerSnapshot> {
     return this.call("setOutOfService", { ids });
   }
+  /** Restore coverage: the down sites out of service, the outage area analysed, proposals scored against it. */
+  restoreCoverage(
+    down: readonly string[],
+    options: Partial<RestoreOptions> = {},
+  ): Promise<PlannerMethods["restoreCoverage"]["result"]> {
+    return this.call("restoreCoverage", { down, options });
+  }
   /** Live outage impact: load the data and lay the city-wide lattice (independent of the planner session). */
   impactInit(urls: PlannerDataUrls): Promise<PlannerMethods["impactInit"]["result"]> {
     return this.call("impactInit", urls);
@@ -140,6 +149,11 @@ export class CoverageClient {
   /** The sites out of service now (by id): incremental impact of the change since the last call. */
   impactSetDown(down: readonly string[]): Promise<PlannerMethods["impactSetDown"]["result"]> {
     return this.call("impactSetDown", { down });
+  }
+
+  /** Impact over time of a recorded outage timeline (the live down set is kept). */
+  impactSeries(timeline: OutageTimeline, maxPoints?: number): Promise<ImpactPoint[]> {
+    return this.call("impactSeries", { timeline, maxPoints });
   }
 
   private dragBusy = false;

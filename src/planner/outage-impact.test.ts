@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { RadioSite } from "./coverage";
 import { randomSites, squareArea } from "./fixtures";
 import { makeProjection, toLonLat } from "./geo";
+import { impactSeries, outageSets } from "./impact-series";
 import { OutageImpact, rowRuns } from "./outage-impact";
 import { DEFAULT_LOSSES, DEFAULT_PROPAGATION } from "./radio";
 
@@ -101,6 +102,59 @@ describe("outage impact: worked example", () => {
   it("unknown ids are counted, not fatal", () => {
     const imp = handGrid([site("A", 0, 0)]);
     expect(imp.setDown(["nope", "A"]).unknown).toBe(1);
+  });
+});
+
+describe("outage impact over time (a recorded outage timeline)", () => {
+  // A at 0, B 400 m east (the worked example above): A alone 88 cells / 2,200 people, both 200 / 5,000, B alone 88
+  const timeline = {
+    from: 0,
+    to: 100,
+    down: [],
+    changes: [
+      [10, "A", 1],
+      [20, "B", 1],
+      [30, "A", 0],
+    ] as [number, string, 0 | 1][],
+  };
+
+  it("one point at `from`, after each change and at `to`; the live down set is put back", () => {
+    const imp = handGrid([site("A", 0, 0), site("B", 400, 0)]);
+    imp.setDown(["B"]);
+    const s = impactSeries(imp, timeline);
+    expect(s.map((p) => [p.t, p.down, p.areaKm2.toFixed(4)])).toEqual([
+      [0, 0, "0.0000"],
+      [10, 1, "0.2200"],
+      [20, 2, "0.5000"],
+      [30, 1, "0.2200"],
+      [100, 1, "0.2200"],
+    ]);
+    expect(s.map((p) => Math.round(p.people))).toEqual([0, 2200, 5000, 2200, 2200]);
+    expect(s.every((p) => Math.abs(p.weakPeople - p.people) < 1e-6)).toBe(true); // nothing else reaches those cells
+    // the engine is back on the live set: B down
+    expect(imp.downIds()).toEqual(["B"]);
+    expect(imp.result().cells).toBe(88);
+  });
+
+  it("more change times than points: the sets at evenly spaced times", () => {
+    const sets = outageSets(timeline, 3); // 3 change times + from + to > 3 points: sample at 0, 50, 100
+    expect(sets).toEqual([
+      { t: 0, down: [] },
+      { t: 50, down: ["B"] },
+      { t: 100, down: ["B"] },
+    ]);
+    // changes at one time form one point; a set given at `from` is the start
+    expect(
+      outageSets({
+        from: 5,
+        to: 5,
+        down: ["A"],
+        changes: [
+          [5, "B", 1],
+          [5, "A", 0],
+        ],
+      }).map((x) => x.down),
+    ).toEqual([["A"], ["B"]]);
   });
 });
 

@@ -26,6 +26,16 @@ import {
 import type { AreaGeometry } from "./geo";
 import { type LegendStop, defaultLegend, rasterise } from "./heatmap";
 import type { FootprintBuilding } from "./heights";
+import {
+  type RestoreOptions,
+  type RestoreResult,
+  DEFAULT_RESTORE,
+  clusterAround,
+  lostCells,
+  lostPeople,
+  outageRect,
+  scoreAgainstOutage,
+} from "./restore";
 import { type SitingOptions, type SitingResult, proposeSites } from "./siting";
 
 export interface PlannerSite extends RadioSite {
@@ -135,13 +145,72 @@ export class PlannerSession {
    * Replaces the previous set; [] restores every site. Unknown ids are an error naming them.
    */
   setOutOfService(ids: readonly string[]): PlannerSnapshot {
+    this.takeOutOfService(ids);
+    return this.recompute();
+  }
+
+  private takeOutOfService(ids: readonly string[]): void {
     const slotOf = new Map(this.init.sites.map((s, i) => [s.id, i]));
     const unknown = ids.filter((id) => !slotOf.has(id));
     if (unknown.length) throw new Error(`planner: unknown site ids ${unknown.slice(0, 5).join(", ")}`);
     for (const i of this.outOfService) this.eng.setBaseInService(i, true);
     this.outOfService = new Set(ids.map((id) => slotOf.get(id)!));
     for (const i of this.outOfService) this.eng.setBaseInService(i, false);
-    return this.recompute();
+  }
+
+  /**
+   * Restore coverage after an outage: the `down` sites go out of service, the area becomes the outage area around
+   * the focus site (restore.ts), and the siting algorithm proposes sites for the people who lost good coverage,
+   * each scored against the outage. Accept proposals like any others (setCandidates).
+   */
+  restoreCoverage(
+    down: readonly string[],
+    options: Partial<RestoreOptions> = {},
+  ): { snapshot: PlannerSnapshot; restore: RestoreResult } {
+    const t0 = performance.now();
+    const o = { ...DEFAULT_RESTORE, ...options };
+    this.takeOutOfService(down);
+    const good = this.params.thresholds.goodDbm;
+    const downSites = [...this.outOfService].map((i) => this.init.sites[i]);
+    const ordered = down.map((id) => downSites.find((s) => s.id === id)!);
+    const { inside, skipped } = clusterAround(ordered, o.clusterM, o.focus);
+    const area = outageRect(
+      inside.map((s) => ({ lon: s.lon, lat: s.lat, reachM: this.eng.reachM(s, good) })),
+      this.params.cellSizeM,
+    );
+    const snapshot = this.setArea(area);
+    const lost = lostCells(this.eng, downSites, good);
+    const weights = lostPeople(this.demand!.people, lost);
+    const siting = proposeSites(this.eng, weights, this.params.thresholds, this.init.buildings ?? [], {
+      ...DEFAULT_RESTORE.siting,
+      ...o.siting,
+      count: o.count,
+      idPrefix: o.siting?.idPrefix ?? "RESTORE",
+    });
+    const scores = scoreAgainstOutage(
+      this.eng,
+      siting.proposals.map((p) => p.candidate),
+      lost,
+      this.demand!.people,
+      good,
+    );
+    let cells = 0;
+    for (const v of lost) cells += v;
+    const g = this.eng.getGrid();
+    return {
+      snapshot,
+      restore: {
+        sites: inside.map((s) => s.id),
+        skipped: skipped.map((s) => s.id),
+        area,
+        lostCells: cells,
+        lostPeople: siting.areaPeople,
+        lostKm2: (cells * g.cellSizeM * g.cellSizeM) / 1e6,
+        proposals: siting.proposals.map((p, k) => ({ ...p, ...scores[k] })),
+        siting,
+        ms: performance.now() - t0,
+      },
+    };
   }
 
   outOfServiceIds(): string[] {

@@ -6,7 +6,9 @@ import { BuildingsFile, DistrictsFile, SitesFile, parseDataFile } from "../proto
 import type { PlannerArea } from "../protocol/scenario";
 import type { CandidateDelta } from "./candidates";
 import type { CoverageParams } from "./coverage";
+import { type ImpactPoint, type OutageTimeline, impactSeries } from "./impact-series";
 import { type ImpactResult, OutageImpact } from "./outage-impact";
+import type { RestoreOptions, RestoreResult } from "./restore";
 import { type PlannerInit, type PlannerSnapshot, type WeakSpot, PlannerSession } from "./session";
 import type { SitingOptions, SitingResult } from "./siting";
 
@@ -50,10 +52,17 @@ export interface PlannerMethods {
   weakSpots: { arg: { limit?: number; by?: "people" | "rsrp"; minSpacingM?: number }; result: WeakSpot[] };
   /** take existing sites out of service in the planner session (an outage as a planning case) */
   setOutOfService: { arg: { ids: readonly string[] }; result: PlannerSnapshot };
+  /** restore coverage: the down sites out of service, the outage area as the area, proposals scored against it */
+  restoreCoverage: {
+    arg: { down: readonly string[]; options?: Partial<RestoreOptions> };
+    result: { snapshot: PlannerSnapshot; restore: RestoreResult };
+  };
   /** live outage impact (independent of the planner session): load the data, lay the city-wide lattice */
   impactInit: { arg: PlannerDataUrls; result: ImpactInitResult };
   /** the sites now out of service (fault / offline), by id; unknown ids are counted */
   impactSetDown: { arg: { down: readonly string[] }; result: ImpactResult & { unknown: number } };
+  /** impact over time of a recorded outage timeline (the live down set is kept) */
+  impactSeries: { arg: { timeline: OutageTimeline; maxPoints?: number }; result: ImpactPoint[] };
 }
 export type PlannerMethod = keyof PlannerMethods;
 
@@ -159,8 +168,17 @@ export class PlannerHost {
         return this.s().propose((req.arg as PlannerMethods["propose"]["arg"]).options);
       case "setOutOfService":
         return this.s().setOutOfService((req.arg as PlannerMethods["setOutOfService"]["arg"]).ids);
+      case "restoreCoverage": {
+        const a = req.arg as PlannerMethods["restoreCoverage"]["arg"];
+        return this.s().restoreCoverage(a.down, a.options);
+      }
       case "impactSetDown":
         return this.impactSetDown(req.arg as PlannerMethods["impactSetDown"]["arg"]);
+      case "impactSeries": {
+        if (!this.impact) throw new Error("planner worker: impactInit() first");
+        const a = req.arg as PlannerMethods["impactSeries"]["arg"];
+        return impactSeries(this.impact, a.timeline, a.maxPoints);
+      }
       case "weakSpots": {
         const a = req.arg as PlannerMethods["weakSpots"]["arg"];
         return this.s().weakSpots(a.limit, a.by, a.minSpacingM);

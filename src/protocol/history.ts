@@ -98,6 +98,25 @@ export const ExportQuery = z
   .strict()
   .refine((q) => q.to >= q.from, { message: "to must be >= from", path: ["to"] });
 
+/**
+ * /api/history/outages?from=&to=: the recorded outage set over time (sites in fault or offline): the set at `from`
+ * and each change after it, [history time, site id, 1 = went down | 0 = came back], in order. The client turns it
+ * into the coverage-impact series in its coverage worker (the radio model lives there, not in the gateway).
+ */
+export const OutageQuery = z
+  .object({ from: ms, to: ms })
+  .strict()
+  .refine((q) => q.to >= q.from, { message: "to must be >= from", path: ["to"] })
+  .refine((q) => q.to - q.from <= 7 * 86_400_000, { message: "at most 7 days per request", path: ["to"] });
+export const OutageHistory = z.object({
+  v,
+  from: z.number(),
+  to: z.number(),
+  down: z.array(z.string()),
+  changes: z.array(z.tuple([z.number(), z.string(), z.union([z.literal(0), z.literal(1)])])),
+});
+export type OutageHistory = z.infer<typeof OutageHistory>;
+
 export const ReplayStart = z
   .object({
     v,

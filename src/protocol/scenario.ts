@@ -50,6 +50,12 @@ export const PlannerParams = z.object({
   maxRangeM: z.number().positive().max(20000).optional(),
   /** building penetration loss, dB (0 = outdoor view; ~20 = indoor users) */
   penetrationDb: z.number().min(0).max(60).optional(),
+  /** existing sites taken out of service in this scenario (an outage turned into a planning case), by id */
+  outOfService: z
+    .array(z.string().min(1).max(64))
+    .max(5000)
+    .refine((ids) => new Set(ids).size === ids.length, "site ids must be unique")
+    .optional(),
 });
 export type PlannerParams = z.infer<typeof PlannerParams>;
 

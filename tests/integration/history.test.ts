@@ -91,7 +91,7 @@ async function exactnessAcrossRestart(url: string) {
     expect(fire?.ackedBy).toBe("fault-operator");
     expect(fire?.clearedAt).toBeUndefined();
     await sampleDigests(gw, 2500, live);
-    await gw.history!.writer.flush();
+    await gw.history!.writer.drain();
     // digests recorded live at T == digest of the stored state at T (samples taken while time stood still skipped)
     const usable = live.filter(([t], i) => t > 0 && (i + 1 >= live.length || live[i + 1][0] > t));
     expect(usable.length).toBeGreaterThan(30);
@@ -122,7 +122,7 @@ describe("history on SQLite (in-process gateway)", () => {
   it("REST: range, state as live snapshots, KPI series, alarm filters and CSV, exports; bad input named", async () => {
     gw = await start(file);
     await sleep(1500);
-    await gw.history!.writer.flush();
+    await gw.history!.writer.drain();
     const range = (await (await get(gw, "/api/history/range")).json()) as { from: number; to: number; store: string };
     expect(range.store).toBe("sqlite");
     expect(range.to).toBeGreaterThan(range.from);
@@ -171,7 +171,7 @@ describe("history on SQLite (in-process gateway)", () => {
 
   it("replays over /replay at 3600x: live-format snapshots then deltas ending at the stored state", async () => {
     const g = gw!;
-    await g.history!.writer.flush();
+    await g.history!.writer.drain();
     const range = (await (await get(g, "/api/history/range")).json()) as { from: number; to: number };
     const sock = ioc(`${g.url}/replay`, { transports: ["websocket"], auth: { token: VIEWER }, forceNew: true });
     const snaps: Snapshot[] = [];

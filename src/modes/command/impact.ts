@@ -12,6 +12,7 @@ import { t, uiLang } from "../../ui/i18n";
 import type { CameraPort } from "./director";
 import { ImpactFeed, type ImpactAnswer, type ImpactWorker } from "./impact-feed";
 import { ImpactFootprint } from "./impact-footprint";
+import { ImpactTrend, type TrendHistory, type TrendWorker } from "./impact-trend";
 import { inServiceDensity, outageView } from "./impact-view";
 import type { DistrictPopulation, SitesDensity } from "./kpi";
 
@@ -30,15 +31,26 @@ export interface ImpactMount {
 
 const fmtInt = (v: number) => Math.round(v).toLocaleString("en-US");
 
+const isTrendWorker = (w: ImpactWorker): w is ImpactWorker & TrendWorker =>
+  typeof (w as Partial<TrendWorker>).impactSeries === "function";
+
 export function mountImpact(
   app: App,
   host: HTMLElement,
   store: LiveStore,
-  opts: { districts: readonly DistrictPopulation[] | null; worker?: ImpactWorker; waitMs?: number },
+  opts: {
+    districts: readonly DistrictPopulation[] | null;
+    worker?: ImpactWorker;
+    waitMs?: number;
+    /** the last hour's trend: twin time now, and the recorded outages (history store) to fill it on start */
+    trend?: { now: () => number; history?: TrendHistory };
+  },
 ): ImpactMount {
-  const feed = new ImpactFeed(store, opts.worker ?? new CoverageClient());
+  const worker = opts.worker ?? new CoverageClient();
+  const feed = new ImpactFeed(store, worker);
   const footprint = new ImpactFootprint(() => app.twin.scene);
   const tile = new ImpactTile(host);
+  const trend = opts.trend ? new ImpactTrend(tile.trendSlot, opts.trend.now) : null;
   const listeners = new Set<() => void>();
   let density: SitesDensity | null = null;
   const sites = app.twin.data.sites;
@@ -49,6 +61,7 @@ export function mountImpact(
   recount(null);
   const unResult = feed.onResult((r) => {
     footprint.update(r);
+    trend?.push(r.people);
     tile.render(r);
     recount(r);
     for (const l of listeners) l();
@@ -62,7 +75,11 @@ export function mountImpact(
       buildings: new URL("buildings.json", sitesUrl).href,
       districts: abs(app.config.data.districts),
     })
-    .then(() => tile.render(feed.latest()))
+    .then(() => {
+      tile.render(feed.latest());
+      const h = opts.trend?.history;
+      if (trend && h && isTrendWorker(worker)) void trend.load(h, worker).catch(() => undefined);
+    })
     .catch((e: unknown) => tile.failed(e instanceof Error ? e.message : String(e)));
   const waitMs = opts.waitMs ?? 3000;
   return {
@@ -90,6 +107,7 @@ export function mountImpact(
       unLang();
       listeners.clear();
       feed.destroy();
+      trend?.destroy();
       footprint.destroy();
       tile.destroy();
     },
@@ -102,6 +120,8 @@ class ImpactTile {
   private body = h("div", { class: "impact-body" });
   private title = h("h2", { class: "cmd-title" });
   private note = h("p", { class: "plan-source" });
+  /** where the last hour's trend sits (kept across re-renders of the figures) */
+  readonly trendSlot = h("div", { class: "impact-trend-slot" });
 
   constructor(host: HTMLElement) {
     this.el = h(
@@ -109,6 +129,7 @@ class ImpactTile {
       { class: "cmd-panel impact-tile", "data-testid": "impact-tile", "data-state": "starting" },
       this.title,
       this.body,
+      this.trendSlot,
       this.note,
     );
     host.append(this.el);

@@ -109,14 +109,17 @@ export function createCommand(app: App): CommandHandle {
   const store = live.conn.store;
 
   // ---- live outage impact: footprint, tile, in-service density, outage framing for the director
-  impact = mountImpact(app, wall.center, store, { districts: districtPops });
-  cleanups.push(impact.onChange(plan.update), impact.destroy);
-
-  // ---- live KPIs + trends
   const historyApi = new HistoryApi(
     new URL(app.config.gatewayUrl || location.origin, location.href).toString(),
     sessionStorage.getItem("rongtwin.token") ?? undefined,
   );
+  impact = mountImpact(app, wall.center, store, {
+    districts: districtPops,
+    trend: { now: () => live.conn.twinNow(), history: historyApi },
+  });
+  cleanups.push(impact.onChange(plan.update), impact.destroy);
+
+  // ---- live KPIs + trends
   const board = mountLiveBoard(wall.right, store, () => app.twin.data, {
     now: () => live.conn.twinNow(),
     preload: (from, to) => historyApi.kpis(from, to, 5000),

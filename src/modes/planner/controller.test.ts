@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { CoverageClient, type WorkerLike } from "../../planner/coverage-client";
 import { randomSites, squareArea } from "../../planner/fixtures";
+import { makeProjection, toLocal } from "../../planner/geo";
 import { PlannerHost, type PlannerRequest, type PlannerResponse } from "../../planner/worker-protocol";
 import type { ScenarioBody, ScenarioRecord, ScenarioSummary } from "../../protocol/scenario";
 import { ScenarioBody as ScenarioBodySchema } from "../../protocol/scenario";
@@ -142,6 +143,55 @@ describe("PlannerController", () => {
     // saving again under the loaded name updates that scenario instead of adding one
     await ctl2.save("plan A");
     expect((await api.list()).map((s) => [s.name, s.candidateCount])).toEqual([["plan A", 3]]);
+  });
+
+  it("restore coverage for the live outages, turn them into a scenario, load it back (sites out again)", async () => {
+    const sites = randomSites(80, LON, LAT, 4000, 5);
+    const api = new MemoryScenarios();
+    const ctl = new PlannerController(new CoverageClient(new InProcessWorker()), api);
+    await ctl.initData({
+      sites,
+      districts: [{ name: "鼓楼区", geometry: squareArea(LON, LAT, 6000), population: 300000 }],
+      params: { maxRangeM: 2000 },
+    });
+    await expect(ctl.restoreCoverage()).rejects.toThrow(/no site is in fault or offline/);
+    const p = makeProjection(LON, LAT);
+    const down = sites.filter((s) => Math.hypot(...toLocal(p, s.lon, s.lat)) < 600).map((s) => s.id);
+    expect(down.length).toBeGreaterThan(1);
+    ctl.setOutages(down);
+    const r = await ctl.restoreCoverage({ count: 2 });
+    // the area is the outage area (a polygon), the proposals are listed like siting proposals, scored > 0
+    expect(ctl.state.area).toEqual(r.area);
+    expect(r.lostPeople).toBeGreaterThan(0);
+    expect(r.proposals.length).toBeGreaterThan(0);
+    expect(r.proposals[0].regainedPeople).toBeGreaterThan(0);
+    expect(ctl.state.siting!.result.proposals).toEqual(r.proposals);
+    expect(ctl.state.outOfService).toEqual(down);
+    const outKpis = ctl.state.snap!.kpis.area;
+    // accepting them covers at least the people they regain (the area KPI also counts people who were weak before
+    // the outage and whom the new sites happen to reach: their score counts only the outage)
+    await ctl.accept(r.proposals);
+    const gained = ctl.state.snap!.kpis.area.coveredPeople - outKpis.coveredPeople;
+    expect(gained).toBeGreaterThanOrEqual(r.proposals.reduce((a, x) => a + x.regainedPeople, 0) - 0.5);
+
+    // the outages as a scenario: saved with the sites out of service
+    const id = await ctl.outagesToScenario("outage 1");
+    const rec = await api.get(id);
+    expect(rec.params.outOfService).toEqual(down);
+    expect(rec.params.area).toEqual(r.area);
+    // a fresh planner loads it: the same sites out again, the same KPIs
+    const ctl2 = new PlannerController(new CoverageClient(new InProcessWorker()), api);
+    await ctl2.initData({
+      sites,
+      districts: [{ name: "鼓楼区", geometry: squareArea(LON, LAT, 6000), population: 300000 }],
+      params: { maxRangeM: 2000 },
+    });
+    await ctl2.load(id);
+    expect(ctl2.state.outOfService).toEqual(down);
+    expect(ctl2.state.snap!.kpis.area).toEqual(ctl.state.snap!.kpis.area);
+    // back in service: more people covered than with the outage
+    await ctl2.setOutOfService([]);
+    expect(ctl2.state.snap!.kpis.area.coveredPeople).toBeGreaterThan(ctl.state.snap!.kpis.area.coveredPeople);
   });
 
   it("outdoor view (0 dB) covers at least as many people as indoor (20 dB); weak > good is refused", async () => {

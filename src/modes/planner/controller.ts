@@ -8,6 +8,7 @@ import type { CoverageClient } from "../../planner/coverage-client";
 import { type CandidateDelta, makeCandidate } from "../../planner/candidates";
 import type { CoverageKpis } from "../../planner/demand";
 import { DEFAULT_LOSSES } from "../../planner/radio";
+import type { RestoreOptions, RestoreResult } from "../../planner/restore";
 import type { PlannerSnapshot, WeakSpot } from "../../planner/session";
 import type { SitingProposal, SitingResult } from "../../planner/siting";
 import { type KpiComparisonRow, compareScenarioKpis, flattenKpis } from "../../planner/scenario-kpis";
@@ -47,6 +48,12 @@ export interface PlannerState {
   placeOnClick: boolean;
   /** last worker time, ms */
   workerMs: number;
+  /** sites in fault / offline now (the live status), by id */
+  outages: string[];
+  /** sites out of service in the analysis (a restore run or a loaded outage scenario) */
+  outOfService: string[];
+  /** the last "restore coverage" answer (proposals scored against the outage) */
+  restore: RestoreResult | null;
 }
 
 export interface DataUrls {
@@ -85,6 +92,9 @@ export class PlannerController {
       drawing: null,
       placeOnClick: true,
       workerMs: 0,
+      outages: [],
+      outOfService: [],
+      restore: null,
     }));
   }
 
@@ -144,7 +154,7 @@ export class PlannerController {
 
   async setArea(area: PlannerArea): Promise<PlannerSnapshot> {
     const snap = await this.run(() => this.client.setArea(area));
-    this.applySnap(snap, { area, before: null, lastDelta: null, siting: null, drawing: null });
+    this.applySnap(snap, { area, before: null, lastDelta: null, siting: null, drawing: null, restore: null });
     return snap;
   }
 
@@ -232,6 +242,54 @@ export class PlannerController {
     this.set({ siting: null });
   }
 
+  // ------------------------------------------------------------ outages: restore coverage
+
+  /** The live down set (fault / offline sites), kept current by the mode from the live store. */
+  setOutages(ids: readonly string[]): void {
+    const cur = this.state.outages;
+    if (cur.length === ids.length && cur.every((x, i) => x === ids[i])) return;
+    this.set({ outages: [...ids] });
+  }
+
+  /**
+   * Restore coverage for the current outages: they go out of service, the area becomes the outage area and the
+   * siting proposals (scored against the outage) are listed and drawn like any others.
+   */
+  async restoreCoverage(o: Partial<RestoreOptions> = {}): Promise<RestoreResult> {
+    const down = this.state.outages;
+    if (!down.length) throw new Error("restore coverage: no site is in fault or offline now");
+    const { snapshot, restore } = await this.run(() => this.client.restoreCoverage(down, o));
+    this.applySnap(snapshot, {
+      area: restore.area,
+      outOfService: [...down],
+      restore,
+      siting: {
+        result: { ...restore.siting, proposals: restore.proposals },
+        checked: restore.proposals.map((p) => p.candidate.id),
+      },
+      before: null,
+      lastDelta: null,
+      drawing: null,
+    });
+    return restore;
+  }
+
+  /** Take sites out of service (or back: []) in the current analysis. */
+  async setOutOfService(ids: readonly string[]): Promise<void> {
+    if (!this.state.area) throw new Error("choose an analysis area first");
+    const snap = await this.run(() => this.client.setOutOfService(ids));
+    this.applySnap(snap, { outOfService: [...ids], before: null, lastDelta: null, siting: null, restore: null });
+  }
+
+  /** Save the current outages as a scenario: those sites out of service (the outage area when no area is chosen). */
+  async outagesToScenario(name: string): Promise<number> {
+    const down = this.state.outages;
+    if (!down.length) throw new Error("no site is in fault or offline now");
+    if (!this.state.area) await this.restoreCoverage();
+    else if (!sameIds(this.state.outOfService, down)) await this.setOutOfService(down);
+    return this.save(name);
+  }
+
   // ------------------------------------------------------------ scenarios
 
   async refreshScenarios(): Promise<ScenarioSummary[]> {
@@ -243,10 +301,11 @@ export class PlannerController {
   async save(name: string): Promise<number> {
     const snap = this.state.snap;
     if (!snap || !this.state.area) throw new Error("choose an analysis area before saving a scenario");
+    const oos = this.state.outOfService;
     const body = {
       name: name.trim(),
       candidates: snap.candidates,
-      params: scenarioParams(this.state.area, this.state.analysis),
+      params: { ...scenarioParams(this.state.area, this.state.analysis), ...(oos.length ? { outOfService: oos } : {}) },
       kpis: flattenKpis(snap.kpis),
     };
     const cur = this.state.current;
@@ -272,6 +331,8 @@ export class PlannerController {
       analysis.penetrationDb !== a0.penetrationDb
     )
       await this.setAnalysis(analysis);
+    const oos = rec.params.outOfService ?? [];
+    if (!sameIds(oos, this.state.outOfService)) await this.setOutOfService(oos);
     const snap = await this.run(() => this.client.setCandidates(rec.candidates));
     this.applySnap(snap, {
       current: { id: rec.id, name: rec.name },
@@ -343,4 +404,10 @@ export class PlannerController {
   cancelDrawing(): void {
     this.set({ drawing: null });
   }
+}
+
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const set = new Set(a);
+  return b.every((x) => set.has(x));
 }

@@ -26,6 +26,8 @@ import {
   screenOf,
 } from "./globe";
 import { mountPlannerPanel } from "./panel";
+import { mountRestoreSection } from "./restore-section";
+import { downSites } from "../command/impact-feed";
 
 export interface PlannerHandle {
   controller: PlannerController;
@@ -79,6 +81,18 @@ export function createPlanner(app: App): PlannerHandle {
     finishDrawing,
     canWrite: !!token,
   });
+
+  // the live outages (fault / offline sites) for "restore coverage"
+  const restoreCard = mountRestoreSection(side, ctl, {
+    flyTo: (lon, lat) => void flyToPoint(scene.camera, lon, lat, 2500, 1),
+    canWrite: !!token,
+  });
+  const liveStore = app.live?.conn.store;
+  const followOutages = () => {
+    const sites = liveStore?.getState().layers.sites;
+    if (sites?.ready) ctl.setOutages(downSites(sites.ids, sites.reported));
+  };
+  const outageTimer = liveStore ? setInterval(followOutages, 1000) : null;
 
   // ---------------------------------------------------------- store → globe
   let lastSnap: unknown = null;
@@ -181,6 +195,8 @@ export function createPlanner(app: App): PlannerHandle {
     destroy() {
       unsub();
       panel.destroy();
+      restoreCard.destroy();
+      if (outageTimer) clearInterval(outageTimer);
       pointer.destroy();
       twin.interaction.setClickHandler(undefined);
       heat.destroy();
@@ -214,6 +230,8 @@ export function createPlanner(app: App): PlannerHandle {
       },
       lastDelta: () => ctl.state.lastDelta,
       proposals: () => ctl.state.siting?.result.proposals ?? [],
+      outages: () => ctl.state.outages,
+      restore: () => ctl.state.restore,
       scenarios: () => ctl.state.scenarios,
       current: () => ctl.state.current,
       importReport: () => ctl.state.importReport,

@@ -10,6 +10,7 @@ import {
   AlarmQuery,
   ExportQuery,
   KpiQuery,
+  OutageQuery,
   StateQuery,
   type HistoryRange,
   type HistoryState,
@@ -20,6 +21,7 @@ import type { TokenBook } from "../config";
 import type { LayerData } from "../layer-data";
 import { KeyedLimiter } from "../ratelimit";
 import { requireRole } from "../security";
+import { MAX_OUTAGE_CHANGES, outageHistory } from "./outages";
 import type { HistoryService } from "./service";
 
 export interface HistoryRouteDeps {
@@ -152,6 +154,26 @@ export function registerHistoryRoutes(app: FastifyInstance, d: HistoryRouteDeps)
     if (!q) return;
     const samples = await history.store.kpis(q.from, q.to);
     return { v: PROTOCOL_VERSION, from: q.from, to: q.to, step: q.step, points: bucketKpis(samples, q.from, q.step) };
+  });
+
+  app.get("/api/history/outages", async (req, reply) => {
+    if (!viewer(req, reply) || !costly(req, reply)) return;
+    const q = parse(OutageQuery, req, reply);
+    if (!q) return;
+    const r = await outageHistory(
+      history,
+      q.from,
+      q.to,
+      d.data.sites.map((s) => s.id),
+    );
+    if (r === undefined)
+      return reply.code(404).send({ error: "not_found", reason: `nothing recorded at or before t=${q.from}` });
+    if (r === "too_large")
+      return reply.code(413).send({
+        error: "too_large",
+        reason: `more than ${MAX_OUTAGE_CHANGES} site outage changes in this window; ask for a shorter one`,
+      });
+    return r;
   });
 
   app.get("/api/history/alarms", async (req, reply) => {

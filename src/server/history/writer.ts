@@ -144,6 +144,12 @@ export class HistoryWriter {
     }
   }
 
+  /** Write everything recorded so far: waits for a write in progress, then writes what came in after it. */
+  async drain(): Promise<void> {
+    await this.writing;
+    await this.flush();
+  }
+
   /** Write what is buffered (one at a time; a tick during a write waits for the next). */
   flush(): Promise<void> {
     if (this.writing) return this.writing;
@@ -253,8 +259,7 @@ export class HistoryWriter {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     this.unAlarm?.();
-    await this.writing;
-    await this.flush();
+    await this.drain();
     await this.deflater.close();
     await this.store.close();
   }
