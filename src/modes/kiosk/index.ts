@@ -15,6 +15,8 @@
 import { POPULATION_SOURCE, sitesTrajectory } from "../../protocol/population";
 import type { App } from "../../app/mode-api";
 import { flyToView } from "../../scene/camera";
+import { LandFence } from "../../scene/land-fence";
+import { TargetFence } from "../../scene/target-fence";
 import type { LayerId } from "../../protocol/data";
 import { LAYER_IDS } from "../../protocol/data";
 import { STATUS } from "../../protocol/live";
@@ -129,6 +131,8 @@ export function startKiosk(app: App): void {
   const flyS = secondsFlag(flags, "fly", 4, 0.5, 30);
   const defaultLang = uiLang.getState().lang;
   hardenTouch(shell.root);
+  // drags and flicks keep the camera's target over Fuzhou's land or near coast
+  const fence = twin.data.districts ? new TargetFence(twin.scene, LandFence.ofDistricts(twin.data.districts)) : null;
 
   // ------------------------------------------------------------------ DOM
   const step = h("div", { class: "kiosk-step", "data-testid": "kiosk-step" });
@@ -365,7 +369,10 @@ export function startKiosk(app: App): void {
   }, 2000);
   void liveTimer;
 
-  window.addEventListener("pagehide", () => loop.destroy());
+  window.addEventListener("pagehide", () => {
+    loop.destroy();
+    fence?.destroy();
+  });
   if (window.__rt) {
     window.__rt.kiosk = {
       state: () => ({
@@ -377,6 +384,7 @@ export function startKiosk(app: App): void {
       }),
       times: { idleS, dwellS, flyS },
       history: () => history.slice(),
+      fence: () => (fence ? { target: fence.target(), corrections: fence.corrections } : null),
     };
   }
   loop.start();
