@@ -3,7 +3,8 @@
  * context loss), and every flight promise settles: on completion, on cancel, or after a timeout if the scene it was
  * flying in has been destroyed meanwhile.
  */
-import { Cartesian3 } from "cesium";
+import { Cartesian3, Math as CMath, PerspectiveFrustum } from "cesium";
+import { followRadiusM, followRangeM, kthNeighbourM } from "./framing";
 import type { App } from "../../app/mode-api";
 import type { CameraView } from "../../config/schema";
 import { flyToView } from "../../scene/camera";
@@ -24,6 +25,16 @@ function settle(p: Promise<unknown>, maxMs: number): Promise<void> {
       resolve();
     });
   });
+}
+
+/** how far to stand back from an alarm's object on this screen (framing.ts) */
+function frameRangeM(app: App, ref: ObjectRef): number {
+  const l = app.twin.layer(ref.layer)!;
+  const radius = followRadiusM(kthNeighbourM(l.count, (j) => l.position(j), ref.index));
+  const { frustum } = app.twin.scene.camera;
+  const fov = (frustum instanceof PerspectiveFrustum ? frustum.fov : undefined) ?? CMath.toRadians(60);
+  const canvas = app.twin.scene.canvas;
+  return followRangeM(radius, fov, canvas.clientWidth / Math.max(1, canvas.clientHeight));
 }
 
 export function cesiumCameraPort(app: App, opts: { flightS?: number; tourFlightS?: number } = {}): CameraPort<Pose> {
@@ -59,7 +70,7 @@ export function cesiumCameraPort(app: App, opts: { flightS?: number; tourFlightS
       const l = app.twin.layer(ref.layer);
       if (!l || ref.index < 0 || ref.index >= l.count) return Promise.resolve();
       const p = l.position(ref.index);
-      const range = ref.layer === "sites" ? 1800 : ref.layer === "sensors" ? 2200 : 3000;
+      const range = frameRangeM(app, ref);
       return fly(
         {
           id: "alarm",
