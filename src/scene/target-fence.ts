@@ -29,6 +29,11 @@ export class TargetFence {
       this.pointers++;
       start();
     };
+    // a press anywhere else (a chapter button starting a flight) ends the visitor's own move: flights are not fenced
+    const elsewhere = (e: Event) => {
+      if (e.target !== this.canvas) this.steering = false;
+    };
+    this.listen(window, "pointerdown", elsewhere);
     const up = () => {
       this.pointers = Math.max(0, this.pointers - 1);
     };
@@ -89,7 +94,7 @@ export class TargetFence {
     if (this.pointers === 0) this.steering = false;
   }
 
-  private listen(target: EventTarget, type: string, fn: () => void): void {
+  private listen(target: EventTarget, type: string, fn: (e: Event) => void): void {
     target.addEventListener(type, fn, { passive: true });
     this.offs.push(() => target.removeEventListener(type, fn));
   }

@@ -394,7 +394,7 @@ export function mountPlannerPanel(host: HTMLElement, ctl: PlannerController, hoo
       inputs.set("name", name);
       const band = h(
         "select",
-        { class: "pl-input", "data-field": "band", onchange: onEdit("band") },
+        { class: "pl-input", "data-field": "band", "aria-label": t("pl.band"), onchange: onEdit("band") },
         ...["n78", "n41", "n79", "n28"].map((b) => h("option", { value: b }, b)),
       ) as HTMLSelectElement;
       inputs.set("band", band);
@@ -511,7 +511,7 @@ export function mountPlannerPanel(host: HTMLElement, ctl: PlannerController, hoo
   function sitingSection(): Section {
     const mode = h(
       "select",
-      { class: "pl-input", "data-testid": "planner-siting-mode" },
+      { class: "pl-input", "data-testid": "planner-siting-mode", "aria-label": t("pl.sitingMode") },
       h("option", { value: "count" }, t("pl.byCount")),
       h("option", { value: "target" }, t("pl.byTarget")),
     ) as HTMLSelectElement;
