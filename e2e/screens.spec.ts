@@ -156,8 +156,6 @@ async function inspectorWithoutRawKeys(page: Page): Promise<void> {
   await page.getByTestId("lang-toggle").click();
 }
 
-test.describe.configure({ mode: "serial" });
-
 test("overview at 1080x1920, 768x1024, 390x844: drawers, no overlap or overflow, no serious axe violation", async ({
   page,
 }) => {

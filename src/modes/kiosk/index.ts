@@ -234,7 +234,7 @@ export function startKiosk(app: App): void {
     chaptersLabel.textContent = t("kiosk.chapters");
     layersLabel.textContent = t("kiosk.layers");
     langBtn.textContent = t("kiosk.lang");
-    langBtn.setAttribute("aria-label", t("languageLabel"));
+    langBtn.setAttribute("aria-label", `${t("kiosk.lang")} (${t("languageLabel")})`);
     playBtn.textContent = `▶ ${t("kiosk.play")}`;
     hint.textContent = `${t("kiosk.touch", "zh")} · ${t("kiosk.touch", "en")}`;
     offline.textContent = `● ${t("kiosk.offline")}`;

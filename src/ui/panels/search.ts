@@ -76,6 +76,7 @@ export function mountSearch(
   const label = () => {
     input.placeholder = t("search");
     input.setAttribute("aria-label", t("searchLabel"));
+    results.setAttribute("aria-label", t("searchResults"));
   };
   label();
   const un = uiLang.subscribe(label);
