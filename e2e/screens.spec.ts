@@ -271,8 +271,20 @@ test("wall: no serious axe violation, the alarm list reachable by keyboard, foll
     await resize(page, w, h);
     const n0 = (await cmd()).followed;
     await expect.poll(async () => (await cmd()).followed, { timeout: 180_000 }).toBeGreaterThan(n0);
-    await page.waitForTimeout(4500); // the 3 s flight
-    const cam = await page.evaluate(() => window.__rt!.cameraState());
+    // the flight (3 s; frames are slow at wall sizes in software WebGL) has come to rest
+    const camAt = () => page.evaluate(() => window.__rt!.cameraState());
+    await expect
+      .poll(
+        async () => {
+          const a = await camAt();
+          await page.waitForTimeout(1500);
+          const b = await camAt();
+          return Math.abs(a.height - b.height) < 1 && Math.abs(a.lon - b.lon) < 1e-6;
+        },
+        { timeout: 60_000 },
+      )
+      .toBe(true);
+    const cam = await camAt();
     const least = followRangeM(MIN_RADIUS_M, Math.PI / 3, w / h) * Math.sin(Math.PI / 4);
     if ((await cmd()).activity === "alarm") expect(cam.height, `camera height @${w}x${h}`).toBeGreaterThan(0.8 * least);
     await shot(page, `screens-command-follow-${w}x${h}`);

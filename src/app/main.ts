@@ -103,6 +103,13 @@ function buildShell(root: HTMLElement, mode: Mode): Shell {
   return { root, globe, top, left, right, bottom, overlay, drawers };
 }
 
+/** `--tl-h` on the shell: the timeline's height, which the narrow layout stacks the view buttons and drawers on */
+function followTimelineHeight(root: HTMLElement): void {
+  const tl = root.querySelector<HTMLElement>(".timeline");
+  if (!tl) return;
+  new ResizeObserver(() => root.style.setProperty("--tl-h", `${Math.ceil(tl.offsetHeight)}px`)).observe(tl);
+}
+
 async function boot(): Promise<void> {
   const flags = UrlFlags.ofPage();
   const mode = parseMode(flags.string("mode"));
@@ -193,6 +200,7 @@ async function boot(): Promise<void> {
       replay: live.replay,
       now: () => live.conn.twinNow(),
     });
+  followTimelineHeight(shell.root);
   const { startMode } = await import("../modes/start");
   await startMode(mode, app);
   hooks.markReady();

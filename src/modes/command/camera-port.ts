@@ -4,7 +4,7 @@
  * flying in has been destroyed meanwhile.
  */
 import { Cartesian3, Math as CMath, PerspectiveFrustum } from "cesium";
-import { followRadiusM, followRangeM, kthNeighbourM } from "./framing";
+import { followRadiusM, followRangeM, kthNeighbourM, MIN_RADIUS_M } from "./framing";
 import type { App } from "../../app/mode-api";
 import type { CameraView } from "../../config/schema";
 import { flyToView } from "../../scene/camera";
@@ -27,14 +27,27 @@ function settle(p: Promise<unknown>, maxMs: number): Promise<void> {
   });
 }
 
-/** how far to stand back from an alarm's object on this screen (framing.ts) */
-function frameRangeM(app: App, ref: ObjectRef): number {
-  const l = app.twin.layer(ref.layer)!;
-  const radius = followRadiusM(kthNeighbourM(l.count, (j) => l.position(j), ref.index));
+/** the range that shows `radiusM` of ground around the target on this screen (framing.ts) */
+export function screenRangeM(app: App, radiusM: number): number {
   const { frustum } = app.twin.scene.camera;
   const fov = (frustum instanceof PerspectiveFrustum ? frustum.fov : undefined) ?? CMath.toRadians(60);
   const canvas = app.twin.scene.canvas;
-  return followRangeM(radius, fov, canvas.clientWidth / Math.max(1, canvas.clientHeight));
+  return followRangeM(radiusM, fov, canvas.clientWidth / Math.max(1, canvas.clientHeight));
+}
+
+/** how far to stand back from an alarm's object on this screen: its neighbours in view */
+function frameRangeM(app: App, ref: ObjectRef): number {
+  const l = app.twin.layer(ref.layer)!;
+  return screenRangeM(app, followRadiusM(kthNeighbourM(l.count, (j) => l.position(j), ref.index)));
+}
+
+/**
+ * A view chosen for a 16:9 screen (an outage's footprint) stretched for this one: as much ground in view on an
+ * ultra-wide wall's narrow height, and never less than the minimum surroundings.
+ */
+export function fitViewToScreen(app: App, v: CameraView): CameraView {
+  const stretch = screenRangeM(app, 1) / followRangeM(1, CMath.toRadians(60), 16 / 9);
+  return { ...v, range: Math.max(v.range * Math.max(1, stretch), screenRangeM(app, MIN_RADIUS_M)) };
 }
 
 export function cesiumCameraPort(app: App, opts: { flightS?: number; tourFlightS?: number } = {}): CameraPort<Pose> {

@@ -146,7 +146,8 @@ export function startKiosk(app: App): void {
   const progress = h("div", { class: "kiosk-progress" }, bar);
   const caption = h(
     "section",
-    { class: "kiosk-caption", "data-testid": "kiosk-caption", "aria-live": "polite" },
+    // focusable: on a small portrait screen the caption scrolls, and a scrolling region must be reachable by keyboard
+    { class: "kiosk-caption", "data-testid": "kiosk-caption", "aria-live": "polite", tabindex: 0 },
     step,
     title,
     titleAlt,
