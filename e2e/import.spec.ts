@@ -231,7 +231,7 @@ test("an imported site sheet is what the twin shows; the sample badge names only
   const inspector = page.getByTestId("inspector");
   await expect(inspector.locator('[data-field="id"]')).toHaveText("FZ-GL-001");
   await expect(inspector.locator('[data-field="name"]')).toHaveText("鼓楼五四路站");
-  await expect(inspector.locator('[data-field="operator"]')).toHaveText("CMCC");
+  await expect(inspector.locator('[data-field="operator"]')).toHaveText("中国移动");
   await expect(inspector.locator('[data-field="source"]')).toHaveText("福州基站.csv");
   await shot(page, "import-sites-inspector");
 });

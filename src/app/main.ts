@@ -7,7 +7,7 @@ import { DEFAULT_CONFIG, loadConfig, type SceneConfig } from "../config/schema";
 import { loadAll } from "../layers/load-data";
 import { LandWaterFile, parseDataFile, type LayerId, type LonLat } from "../protocol/data";
 import { createTwin, type TwinData } from "./twin";
-import { addBanner, select, setOrigins, subscribeSlice, type DataOrigin } from "../state/ui-store";
+import { addBanner, select, setOrigins, subscribeSlice, uiStore, type DataOrigin } from "../state/ui-store";
 import { bindLive, takeToken } from "./live-wiring";
 import { mountAlarms } from "../ui/panels/alarms";
 import { t, setLang } from "../ui/i18n";
@@ -18,6 +18,7 @@ import { mountInspector } from "../ui/panels/inspector";
 import { chargePointActions } from "../ui/panels/charge-point-commands";
 import { mountSearch } from "../ui/panels/search";
 import { mountViews } from "../ui/panels/views";
+import { Drawers } from "../ui/panels/drawers";
 import { h } from "../ui/dom";
 import { UrlFlags } from "../ui/url-flags";
 import { parseMode, type Mode } from "../modes/mode";
@@ -98,7 +99,15 @@ function buildShell(root: HTMLElement, mode: Mode): Shell {
   const bottom = h("div", { class: "bottom" });
   const overlay = h("div", { class: "overlay" });
   root.append(globe, top, left, right, bottom, overlay);
-  return { root, globe, top, left, right, bottom, overlay };
+  const drawers = new Drawers(root);
+  return { root, globe, top, left, right, bottom, overlay, drawers };
+}
+
+/** `--tl-h` on the shell: the timeline's height, which the narrow layout stacks the view buttons and drawers on */
+function followTimelineHeight(root: HTMLElement): void {
+  const tl = root.querySelector<HTMLElement>(".timeline");
+  if (!tl) return;
+  new ResizeObserver(() => root.style.setProperty("--tl-h", `${Math.ceil(tl.offsetHeight)}px`)).observe(tl);
 }
 
 async function boot(): Promise<void> {
@@ -131,6 +140,16 @@ async function boot(): Promise<void> {
       setVisible: (v) => twin.buildings && ((twin.buildings.show = v), twin.scene.requestRender()),
     });
     mountViews(shell.bottom, twin.scene.camera, config.camera.presets);
+    shell.drawers.add("layers", shell.left, "drawer.layers");
+    shell.drawers.add("info", shell.right, mode === "default" ? "drawer.info" : "drawer.details");
+    // on a narrow screen a chosen object opens its details
+    subscribeSlice(
+      uiStore,
+      (s) => s.selection,
+      (sel) => {
+        if (sel && Drawers.narrow()) shell.drawers.open("info");
+      },
+    );
   }
   const token = takeToken();
   const live = bindLive(twin, {
@@ -181,6 +200,7 @@ async function boot(): Promise<void> {
       replay: live.replay,
       now: () => live.conn.twinNow(),
     });
+  followTimelineHeight(shell.root);
   const { startMode } = await import("../modes/start");
   await startMode(mode, app);
   hooks.markReady();

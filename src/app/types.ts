@@ -3,6 +3,7 @@ import type { SceneConfig } from "../config/schema";
 import type { Mode } from "../modes/mode";
 import type { LiveBinding } from "./live-wiring";
 import type { Twin } from "./twin";
+import type { Drawers } from "../ui/panels/drawers";
 
 export interface App {
   mode: Mode;
@@ -20,4 +21,6 @@ export interface Shell {
   right: HTMLElement;
   bottom: HTMLElement;
   overlay: HTMLElement;
+  /** side panels as drawers on narrow screens (overview and planner; unused by the wall and the kiosk) */
+  drawers: Drawers;
 }

@@ -95,6 +95,8 @@ export function mountTimeline(header: HTMLElement, host: HTMLElement, o: Timelin
     badge.textContent = replaying ? `${t("tl.replay")} ${hhmm(at)}` : t("tl.live");
     if (uiLang.getState().lang === "zh") badge.textContent += replaying ? " REPLAY" : " LIVE";
     bar.setAttribute("aria-label", t("tl.label"));
+    scrub.setAttribute("aria-label", t("tl.scrub"));
+    alarms.setAttribute("aria-label", t("tl.alarms"));
     const c = o.replay?.clock.getState();
     play.textContent = c?.playing ? `⏸ ${t("tl.pause")}` : `▶ ${t("tl.play")}`;
     play.toggleAttribute("disabled", !replaying);

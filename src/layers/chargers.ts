@@ -1,4 +1,5 @@
 /** EV charging: 100 solar+storage super-charging stations (large, labelled when close) and ~1,500 ordinary stations. */
+import { districtLabel, t } from "../ui/i18n";
 import { Color, type Scene } from "cesium";
 import type { Charger } from "../protocol/data";
 import { STATUS_CSS } from "../ui/theme";
@@ -19,8 +20,8 @@ export function createChargersLayer(scene: Scene, items: readonly Charger[]): Po
     fields: (c) => [
       ["field.id", c.id],
       ["field.name", c.name],
-      ["field.kind", c.kind],
-      ["field.district", c.district],
+      ["field.kind", t(`chargerKind.${c.kind}`)],
+      ["field.district", districtLabel(c.district)],
       ["field.connectors", c.connectors],
       ["field.connectorKw", c.connectorKw],
       ["field.solarKwp", c.solarKwp],

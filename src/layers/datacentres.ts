@@ -1,4 +1,5 @@
 /** Data centres: a dozen large labelled markers, coloured by live PUE / status. */
+import { districtLabel, t, uiLang } from "../ui/i18n";
 import { Color, NearFarScalar, type Scene } from "cesium";
 import type { DataCentre } from "../protocol/data";
 import { STATUS_CSS } from "../ui/theme";
@@ -21,9 +22,9 @@ export function createDataCentresLayer(scene: Scene, items: readonly DataCentre[
     scaleByDistance: new NearFarScalar(2000, 1.3, 250000, 0.8),
     fields: (d) => [
       ["field.id", d.id],
-      ["field.name", d.name],
-      ["field.kind", d.kind],
-      ["field.district", d.district],
+      ["field.name", uiLang.getState().lang === "zh" ? d.name : d.nameEn],
+      ["field.kind", t(`dcKind.${d.kind}`)],
+      ["field.district", districtLabel(d.district)],
       ["field.inPark", d.inPark],
       ["field.racks", d.racks],
       ["field.itCapacityMw", d.itCapacityMw],

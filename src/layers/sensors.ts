@@ -2,6 +2,7 @@
  * Traffic sensors (loop detectors, video cameras, the 15 AI video-analytics cameras) on the major roads, which are
  * drawn as thin lines; sensors are coloured by live congestion level.
  */
+import { districtLabel, t } from "../ui/i18n";
 import { Cartesian3, Color, Material, PolylineCollection, type Scene } from "cesium";
 import type { Road, Sensor } from "../protocol/data";
 import { STATUS_CSS } from "../ui/theme";
@@ -38,10 +39,10 @@ export class SensorsLayer extends PointLayer<Sensor> {
       fields: (s) => [
         ["field.id", s.id],
         ["field.name", s.name],
-        ["field.kind", s.kind],
+        ["field.kind", t(`sensorKind.${s.kind}`)],
         ["field.road", s.road],
         ["field.chainageM", Math.round(s.chainageM)],
-        ["field.district", s.district],
+        ["field.district", districtLabel(s.district)],
       ],
       legend: [
         { key: "legend.aiVideo", color: "#c084fc", shape: "ring" },

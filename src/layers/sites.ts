@@ -3,7 +3,7 @@ import { Color, NearFarScalar, type Scene } from "cesium";
 import type { Site } from "../protocol/data";
 import { STATUS_CSS } from "../ui/theme";
 import { PointLayer } from "./point-layer";
-import { t } from "../ui/i18n";
+import { districtLabel, t } from "../ui/i18n";
 
 const NORMAL = Color.fromCssColorString("#2ad4ff");
 const BUSY = Color.fromCssColorString("#8dffc6");
@@ -24,10 +24,15 @@ export function createSitesLayer(scene: Scene, items: readonly Site[]): PointLay
     fields: (s) => [
       ["field.id", s.id],
       ["field.name", s.name],
-      ["field.operator", s.sharedWith ? `${s.operator} + ${s.sharedWith}` : s.operator],
+      [
+        "field.operator",
+        s.sharedWith
+          ? `${t(`operator.${s.operator}`)} + ${t(`operator.${s.sharedWith}`)}`
+          : t(`operator.${s.operator}`),
+      ],
       ["field.cellClass", t(`cellClass.${s.cellClass ?? "macro"}`)],
       ["field.band", s.band],
-      ["field.district", s.district],
+      ["field.district", districtLabel(s.district)],
       ["field.heightM", s.heightM],
       ["field.azimuths", s.azimuths],
       ["field.tiltDeg", s.tiltDeg],

@@ -38,6 +38,23 @@ export const DISTRICTS = [
 export const DistrictName = z.enum(DISTRICTS);
 export type DistrictName = z.infer<typeof DistrictName>;
 
+/** the districts' English names (district labels, the inspector in English) */
+export const DISTRICT_NAME_EN: Readonly<Record<DistrictName, string>> = {
+  鼓楼区: "Gulou District",
+  台江区: "Taijiang District",
+  仓山区: "Cangshan District",
+  晋安区: "Jin'an District",
+  马尾区: "Mawei District",
+  长乐区: "Changle District",
+  福清市: "Fuqing City",
+  闽侯县: "Minhou County",
+  连江县: "Lianjiang County",
+  罗源县: "Luoyuan County",
+  闽清县: "Minqing County",
+  永泰县: "Yongtai County",
+  平潭县: "Pingtan County",
+};
+
 /** Header every generated data file carries: it is sample data and says which generator made it. */
 export const SampleHeader = z.object({
   schema: z.string(),

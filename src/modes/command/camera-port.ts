@@ -3,7 +3,8 @@
  * context loss), and every flight promise settles: on completion, on cancel, or after a timeout if the scene it was
  * flying in has been destroyed meanwhile.
  */
-import { Cartesian3 } from "cesium";
+import { Cartesian3, Math as CMath, PerspectiveFrustum } from "cesium";
+import { followRadiusM, followRangeM, kthNeighbourM, MIN_RADIUS_M } from "./framing";
 import type { App } from "../../app/mode-api";
 import type { CameraView } from "../../config/schema";
 import { flyToView } from "../../scene/camera";
@@ -24,6 +25,29 @@ function settle(p: Promise<unknown>, maxMs: number): Promise<void> {
       resolve();
     });
   });
+}
+
+/** the range that shows `radiusM` of ground around the target on this screen (framing.ts) */
+export function screenRangeM(app: App, radiusM: number): number {
+  const { frustum } = app.twin.scene.camera;
+  const fov = (frustum instanceof PerspectiveFrustum ? frustum.fov : undefined) ?? CMath.toRadians(60);
+  const canvas = app.twin.scene.canvas;
+  return followRangeM(radiusM, fov, canvas.clientWidth / Math.max(1, canvas.clientHeight));
+}
+
+/** how far to stand back from an alarm's object on this screen: its neighbours in view */
+function frameRangeM(app: App, ref: ObjectRef): number {
+  const l = app.twin.layer(ref.layer)!;
+  return screenRangeM(app, followRadiusM(kthNeighbourM(l.count, (j) => l.position(j), ref.index)));
+}
+
+/**
+ * A view chosen for a 16:9 screen (an outage's footprint) stretched for this one: as much ground in view on an
+ * ultra-wide wall's narrow height, and never less than the minimum surroundings.
+ */
+export function fitViewToScreen(app: App, v: CameraView): CameraView {
+  const stretch = screenRangeM(app, 1) / followRangeM(1, CMath.toRadians(60), 16 / 9);
+  return { ...v, range: Math.max(v.range * Math.max(1, stretch), screenRangeM(app, MIN_RADIUS_M)) };
 }
 
 export function cesiumCameraPort(app: App, opts: { flightS?: number; tourFlightS?: number } = {}): CameraPort<Pose> {
@@ -59,7 +83,7 @@ export function cesiumCameraPort(app: App, opts: { flightS?: number; tourFlightS
       const l = app.twin.layer(ref.layer);
       if (!l || ref.index < 0 || ref.index >= l.count) return Promise.resolve();
       const p = l.position(ref.index);
-      const range = ref.layer === "sites" ? 1800 : ref.layer === "sensors" ? 2200 : 3000;
+      const range = frameRangeM(app, ref);
       return fly(
         {
           id: "alarm",

@@ -10,6 +10,7 @@ import type { LiveStore } from "../../state/live-store";
 import { clear, h } from "../../ui/dom";
 import { t, uiLang } from "../../ui/i18n";
 import type { CameraPort } from "./director";
+import { fitViewToScreen } from "./camera-port";
 import { ImpactFeed, type ImpactAnswer, type ImpactWorker } from "./impact-feed";
 import { ImpactFootprint } from "./impact-footprint";
 import { ImpactTrend, type TrendHistory, type TrendWorker } from "./impact-trend";
@@ -92,7 +93,9 @@ export function mountImpact(
           const layer = app.twin.layer(ref.layer);
           if (ref.layer !== "sites" || !layer) return base.flyToObject(ref);
           const s = await feed.waitForSite(layer.idOf(ref.index), waitMs);
-          return s?.box ? base.flyToView(outageView(s, feed.latest()?.sites)) : base.flyToObject(ref);
+          return s?.box
+            ? base.flyToView(fitViewToScreen(app, outageView(s, feed.latest()?.sites)))
+            : base.flyToObject(ref);
         },
       };
     },

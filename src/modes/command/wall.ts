@@ -80,3 +80,33 @@ export function mountWall(app: App, freshness: () => number | null): Wall {
     },
   };
 }
+
+/**
+ * Keep a stage element that sits at the bottom of the centre column (the follow card) above the history timeline.
+ * The timeline is fixed in screen pixels, the stage is scaled, so the gap is measured on screen and converted to
+ * stage pixels: at 1280x720 (scale 1/3) a 60 px timeline needs the card 180 stage px up, at 3840x2160 only 60.
+ * Returns a remover.
+ */
+export function liftAboveTimeline(el: HTMLElement, wall: Wall, gapPx = 8): () => void {
+  const lift = () => {
+    const tl = document.querySelector<HTMLElement>(".timeline");
+    const box = el.offsetParent;
+    if (!tl || !(box instanceof HTMLElement) || tl.hidden) {
+      el.style.bottom = "";
+      return;
+    }
+    const { scale } = wall.layout();
+    const rise = box.getBoundingClientRect().bottom - tl.getBoundingClientRect().top + gapPx; // screen px
+    el.style.bottom = `${Math.max(0, rise / scale)}px`;
+  };
+  const ro = new ResizeObserver(lift);
+  const tl = document.querySelector<HTMLElement>(".timeline");
+  if (tl) ro.observe(tl);
+  ro.observe(el);
+  const off = wall.onLayout(lift);
+  lift();
+  return () => {
+    ro.disconnect();
+    off();
+  };
+}

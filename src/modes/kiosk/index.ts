@@ -15,6 +15,8 @@
 import { POPULATION_SOURCE, sitesTrajectory } from "../../protocol/population";
 import type { App } from "../../app/mode-api";
 import { flyToView } from "../../scene/camera";
+import { LandFence } from "../../scene/land-fence";
+import { TargetFence } from "../../scene/target-fence";
 import type { LayerId } from "../../protocol/data";
 import { LAYER_IDS } from "../../protocol/data";
 import { STATUS } from "../../protocol/live";
@@ -129,6 +131,8 @@ export function startKiosk(app: App): void {
   const flyS = secondsFlag(flags, "fly", 4, 0.5, 30);
   const defaultLang = uiLang.getState().lang;
   hardenTouch(shell.root);
+  // drags and flicks keep the camera's target over Fuzhou's land or near coast
+  const fence = twin.data.districts ? new TargetFence(twin.scene, LandFence.ofDistricts(twin.data.districts)) : null;
 
   // ------------------------------------------------------------------ DOM
   const step = h("div", { class: "kiosk-step", "data-testid": "kiosk-step" });
@@ -142,7 +146,8 @@ export function startKiosk(app: App): void {
   const progress = h("div", { class: "kiosk-progress" }, bar);
   const caption = h(
     "section",
-    { class: "kiosk-caption", "data-testid": "kiosk-caption", "aria-live": "polite" },
+    // focusable: on a small portrait screen the caption scrolls, and a scrolling region must be reachable by keyboard
+    { class: "kiosk-caption", "data-testid": "kiosk-caption", "aria-live": "polite", tabindex: 0 },
     step,
     title,
     titleAlt,
@@ -230,7 +235,7 @@ export function startKiosk(app: App): void {
     chaptersLabel.textContent = t("kiosk.chapters");
     layersLabel.textContent = t("kiosk.layers");
     langBtn.textContent = t("kiosk.lang");
-    langBtn.setAttribute("aria-label", t("languageLabel"));
+    langBtn.setAttribute("aria-label", `${t("kiosk.lang")} (${t("languageLabel")})`);
     playBtn.textContent = `▶ ${t("kiosk.play")}`;
     hint.textContent = `${t("kiosk.touch", "zh")} · ${t("kiosk.touch", "en")}`;
     offline.textContent = `● ${t("kiosk.offline")}`;
@@ -365,7 +370,10 @@ export function startKiosk(app: App): void {
   }, 2000);
   void liveTimer;
 
-  window.addEventListener("pagehide", () => loop.destroy());
+  window.addEventListener("pagehide", () => {
+    loop.destroy();
+    fence?.destroy();
+  });
   if (window.__rt) {
     window.__rt.kiosk = {
       state: () => ({
@@ -377,6 +385,7 @@ export function startKiosk(app: App): void {
       }),
       times: { idleS, dwellS, flyS },
       history: () => history.slice(),
+      fence: () => (fence ? { target: fence.target(), corrections: fence.corrections } : null),
     };
   }
   loop.start();

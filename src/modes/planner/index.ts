@@ -64,6 +64,7 @@ export function createPlanner(app: App): PlannerHandle {
 
   const side = h("div", { class: "side planner-side" });
   shell.root.append(side);
+  shell.drawers.add("planner", side, "drawer.planner");
   const finishDrawing = () => {
     const pts = ctl.state.drawing;
     if (!pts) return;

@@ -54,6 +54,12 @@ export function mountAlarms(host: HTMLElement, deps: AlarmPanelDeps): () => void
         h("span", { class: "alarm-text" }, lang === "zh" ? a.text_zh : a.text_en),
       );
       row.addEventListener("click", () => deps.onChoose(a));
+      // Enter or Space on a focused alarm acts like a click (the ack button inside handles its own keys)
+      row.addEventListener("keydown", (e) => {
+        if (e.target !== row || (e.key !== "Enter" && e.key !== " ")) return;
+        e.preventDefault();
+        deps.onChoose(a);
+      });
       if (a.ackedAt) row.append(h("span", { class: "alarm-acked" }, t("acknowledged")));
       else if (canAck) {
         const b = h("button", { type: "button", class: "ack-btn", "data-testid": "ack" }, t("acknowledge"));

@@ -63,7 +63,8 @@ export function mountHeader(host: HTMLElement, modeKey: StringKey): HeaderHandle
     renderSample();
     mode.textContent = t(modeKey);
     langBtn.textContent = t("language");
-    langBtn.setAttribute("aria-label", t("languageLabel"));
+    // the accessible name starts with the visible text (WCAG 2.5.3), the purpose follows
+    langBtn.setAttribute("aria-label", `${t("language")} (${t("languageLabel")})`);
     renderConn();
   };
   const tick = () => (clock.textContent = new Date().toLocaleTimeString("en-GB"));

@@ -46,7 +46,8 @@ export function mountSearch(
   const run = () => {
     hits = searchLayers(layers, input.value);
     clear(results);
-    if (input.value.trim() && !hits.length) results.append(h("li", { class: "search-empty" }, t("noResults")));
+    if (input.value.trim() && !hits.length)
+      results.append(h("li", { class: "search-empty", role: "option", "aria-disabled": "true" }, t("noResults")));
     for (const hit of hits) {
       results.append(
         h(
@@ -75,6 +76,7 @@ export function mountSearch(
   const label = () => {
     input.placeholder = t("search");
     input.setAttribute("aria-label", t("searchLabel"));
+    results.setAttribute("aria-label", t("searchResults"));
   };
   label();
   const un = uiLang.subscribe(label);

@@ -43,7 +43,7 @@ export class CandidateRow {
     this.inputs.set("name", name);
     const band = h(
       "select",
-      { class: "pl-input", "data-field": "band", onchange: this.onEdit("band") },
+      { class: "pl-input", "data-field": "band", "aria-label": t("pl.band"), onchange: this.onEdit("band") },
       ...BANDS.map((b) => h("option", { value: b }, b)),
     );
     this.inputs.set("band", band);

@@ -13,7 +13,7 @@ export class SitingSection implements PanelSection {
   readonly el: HTMLElement;
   private readonly mode = h(
     "select",
-    { class: "pl-input", "data-testid": "planner-siting-mode" },
+    { class: "pl-input", "data-testid": "planner-siting-mode", "aria-label": t("pl.sitingMode") },
     h("option", { value: "count" }, t("pl.byCount")),
     h("option", { value: "target" }, t("pl.byTarget")),
   );

@@ -1,0 +1,101 @@
+/**
+ * Keeps the camera's target (the ground at the centre of the screen) over Fuzhou's land or near coast while a visitor
+ * drags, flicks or zooms: from the first touch until the camera comes to rest (inertia included), every frame whose
+ * target left the fence moves the camera back by the same ground offset (heading, pitch and height kept), so a drag
+ * stops at the edge instead of carrying the view out to sea. Camera flights (chapter buttons, the attract loop) are
+ * not touched: they start from buttons, not from the globe.
+ */
+import { Cartesian2, Cartesian3, Cartographic, Math as CMath, type Scene } from "cesium";
+import type { LandFence } from "./land-fence";
+
+export class TargetFence {
+  private steering = false;
+  private pointers = 0;
+  private readonly centre = new Cartesian2();
+  private readonly canvas: HTMLCanvasElement;
+  private readonly offs: Array<() => void> = [];
+  /** camera moves the fence made (diagnostics and tests) */
+  corrections = 0;
+
+  constructor(
+    private readonly scene: Scene,
+    private readonly fence: LandFence,
+  ) {
+    this.canvas = scene.canvas;
+    const start = () => {
+      this.steering = true;
+    };
+    const down = () => {
+      this.pointers++;
+      start();
+    };
+    // a press anywhere else (a chapter button starting a flight) ends the visitor's own move: flights are not fenced
+    const elsewhere = (e: Event) => {
+      if (e.target !== this.canvas) this.steering = false;
+    };
+    this.listen(window, "pointerdown", elsewhere);
+    const up = () => {
+      this.pointers = Math.max(0, this.pointers - 1);
+    };
+    this.listen(this.canvas, "pointerdown", down);
+    this.listen(window, "pointerup", up);
+    this.listen(window, "pointercancel", up);
+    this.listen(this.canvas, "wheel", start);
+    const onPre = () => this.onFrame();
+    scene.preUpdate.addEventListener(onPre);
+    this.offs.push(() => scene.preUpdate.removeEventListener(onPre));
+    const onEnd = () => this.onMoveEnd();
+    scene.camera.moveEnd.addEventListener(onEnd);
+    this.offs.push(() => scene.camera.moveEnd.removeEventListener(onEnd));
+  }
+
+  /** the ground point at the centre of the screen (lon/lat degrees), or the point under the camera at the horizon */
+  target(): [number, number] {
+    const { camera, canvas } = this.scene;
+    this.centre.x = canvas.clientWidth / 2;
+    this.centre.y = canvas.clientHeight / 2;
+    const hit = camera.pickEllipsoid(this.centre);
+    const c = hit ? Cartographic.fromCartesian(hit) : Cartographic.fromCartesian(camera.positionWC);
+    return [CMath.toDegrees(c.longitude), CMath.toDegrees(c.latitude)];
+  }
+
+  /** move the camera so its target is inside the fence; true if it had to */
+  enforce(): boolean {
+    const [lon, lat] = this.target();
+    const [clon, clat] = this.fence.clamp(lon, lat);
+    if (clon === lon && clat === lat) return false;
+    const camera = this.scene.camera;
+    const pos = Cartographic.fromCartesian(camera.positionWC);
+    camera.setView({
+      destination: Cartesian3.fromRadians(
+        pos.longitude + CMath.toRadians(clon - lon),
+        pos.latitude + CMath.toRadians(clat - lat),
+        pos.height,
+      ),
+      orientation: { heading: camera.heading, pitch: camera.pitch, roll: 0 },
+    });
+    this.corrections++;
+    this.scene.requestRender();
+    return true;
+  }
+
+  destroy(): void {
+    for (const f of this.offs.splice(0)) f();
+  }
+
+  private onFrame(): void {
+    if (this.steering) this.enforce();
+  }
+
+  private onMoveEnd(): void {
+    if (!this.steering) return;
+    this.enforce();
+    // at rest with no finger down: the visitor's move (and its inertia) is over
+    if (this.pointers === 0) this.steering = false;
+  }
+
+  private listen(target: EventTarget, type: string, fn: (e: Event) => void): void {
+    target.addEventListener(type, fn, { passive: true });
+    this.offs.push(() => target.removeEventListener(type, fn));
+  }
+}
