@@ -21,7 +21,7 @@ export class LandFence {
   /** `rings`: the outer rings of the allowed area, lon/lat */
   constructor(
     rings: ReadonlyArray<readonly LonLat[]>,
-    readonly nearCoastM = 4000,
+    readonly nearCoastM = 1500,
   ) {
     let lon = 0;
     let lat = 0;

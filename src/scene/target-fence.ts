@@ -8,6 +8,9 @@
 import { Cartesian2, Cartesian3, Cartographic, Math as CMath, type Scene } from "cesium";
 import type { LandFence } from "./land-fence";
 
+/** the screen point (CSS px from the canvas' top left) whose ground the fence keeps in bounds */
+export type FocusPoint = () => { x: number; y: number };
+
 export class TargetFence {
   private steering = false;
   private pointers = 0;
@@ -20,6 +23,8 @@ export class TargetFence {
   constructor(
     private readonly scene: Scene,
     private readonly fence: LandFence,
+    /** default: the canvas centre; a screen with panels over the map passes the centre of what stays visible */
+    private readonly focus?: FocusPoint,
   ) {
     this.canvas = scene.canvas;
     const start = () => {
@@ -49,11 +54,12 @@ export class TargetFence {
     this.offs.push(() => scene.camera.moveEnd.removeEventListener(onEnd));
   }
 
-  /** the ground point at the centre of the screen (lon/lat degrees), or the point under the camera at the horizon */
+  /** the ground point at the focus (lon/lat degrees), or the point under the camera at the horizon */
   target(): [number, number] {
     const { camera, canvas } = this.scene;
-    this.centre.x = canvas.clientWidth / 2;
-    this.centre.y = canvas.clientHeight / 2;
+    const f = this.focus?.() ?? { x: canvas.clientWidth / 2, y: canvas.clientHeight / 2 };
+    this.centre.x = f.x;
+    this.centre.y = f.y;
     const hit = camera.pickEllipsoid(this.centre);
     const c = hit ? Cartographic.fromCartesian(hit) : Cartographic.fromCartesian(camera.positionWC);
     return [CMath.toDegrees(c.longitude), CMath.toDegrees(c.latitude)];

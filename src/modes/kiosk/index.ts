@@ -123,6 +123,29 @@ export function liveFigure(app: App, id: LiveFigureId): string {
   }
 }
 
+/**
+ * The centre of the part of the map no panel covers: below the caption when it spans the screen's width (portrait),
+ * right of it when it is a side card (landscape), above the button bar.
+ */
+export function visibleMapCentre(
+  canvas: HTMLCanvasElement,
+  caption: HTMLElement,
+  bar: HTMLElement,
+): { x: number; y: number } {
+  const c = canvas.getBoundingClientRect();
+  const cap = caption.getBoundingClientRect();
+  const b = bar.getBoundingClientRect();
+  let left = c.left;
+  let top = c.top;
+  const bottom = b.height > 0 ? Math.min(c.bottom, b.top) : c.bottom;
+  if (cap.width > 0 && cap.height > 0) {
+    if (cap.width > c.width * 0.6) top = Math.max(top, cap.bottom);
+    else left = Math.max(left, cap.right);
+  }
+  if (bottom - top < 80 || c.right - left < 80) return { x: c.width / 2, y: c.height / 2 };
+  return { x: (left + c.right) / 2 - c.left, y: (top + bottom) / 2 - c.top };
+}
+
 export function startKiosk(app: App): void {
   const { twin, shell } = app;
   const flags = UrlFlags.ofPage();
@@ -131,8 +154,6 @@ export function startKiosk(app: App): void {
   const flyS = secondsFlag(flags, "fly", 4, 0.5, 30);
   const defaultLang = uiLang.getState().lang;
   hardenTouch(shell.root);
-  // drags and flicks keep the camera's target over Fuzhou's land or near coast
-  const fence = twin.data.districts ? new TargetFence(twin.scene, LandFence.ofDistricts(twin.data.districts)) : null;
 
   // ------------------------------------------------------------------ DOM
   const step = h("div", { class: "kiosk-step", "data-testid": "kiosk-step" });
@@ -205,6 +226,12 @@ export function startKiosk(app: App): void {
   );
   const ui = h("div", { class: "kiosk-ui", "data-testid": "kiosk" }, caption, hint, offline, nav);
   shell.root.append(ui);
+  // drags and flicks keep the ground at the centre of the map's visible part over Fuzhou's land or near coast
+  const fence = twin.data.districts
+    ? new TargetFence(twin.scene, LandFence.ofDistricts(twin.data.districts), () =>
+        visibleMapCentre(twin.scene.canvas, caption, nav),
+      )
+    : null;
 
   // ------------------------------------------------------------------ behaviour
   let current: Chapter = CHAPTERS[0];
