@@ -51,6 +51,21 @@ export function outageView(s: SiteImpact, others: readonly SiteImpact[] = [], pi
   };
 }
 
+/**
+ * The wall's panels cover the top of the centre column (the impact tile, the inspector), so an outage is looked at
+ * from a point `frac` × range further along the view's heading: the footprint then sits in the clear lower middle of
+ * the screen instead of under the panels (0.2 ≈ a fifth of the screen height at the wall's pitch and field of view).
+ */
+export function lowerOnScreen(v: CameraView, frac = 0.2): CameraView {
+  const h = ((v.heading ?? 0) * Math.PI) / 180;
+  const d = frac * v.range;
+  return {
+    ...v,
+    lat: v.lat + (d * Math.cos(h)) / M_PER_DEG,
+    lon: v.lon + (d * Math.sin(h)) / (M_PER_DEG * Math.cos((v.lat * Math.PI) / 180)),
+  };
+}
+
 /** 5G sites per 10,000 people counting only the sites in service (`down` = ids in fault/offline). */
 export function inServiceDensity(
   sites: readonly { id: string; district: string }[],

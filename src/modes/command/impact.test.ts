@@ -7,7 +7,7 @@ import { OutageImpact } from "../../planner/outage-impact";
 import { DEFAULT_LOSSES, DEFAULT_PROPAGATION } from "../../planner/radio";
 import { ImpactFeed, downSites, type ImpactAnswer, type ImpactWorker } from "./impact-feed";
 import { runRectangles } from "./impact-footprint";
-import { inServiceDensity, outageView } from "./impact-view";
+import { inServiceDensity, lowerOnScreen, outageView } from "./impact-view";
 
 const LON = 119.3,
   LAT = 26.08;
@@ -114,6 +114,29 @@ describe("outage impact on the wall", () => {
         expect(north).toBeGreaterThan(south);
       }
     });
+  });
+
+  it("looks a fifth of the range beyond an outage along the heading, so its footprint sits below the wall's panels", () => {
+    const v = {
+      id: "o",
+      name_zh: "o",
+      name_en: "o",
+      lon: 119.3,
+      lat: 26.08,
+      range: 5000,
+      heading: 0,
+      pitch: -50,
+      dwellS: 10,
+    };
+    const north = lowerOnScreen(v);
+    // 0.2 × 5,000 m = 1,000 m north: 1000 / 111,320 = 0.008983° of latitude, no change of longitude
+    expect(north.lat - v.lat).toBeCloseTo(0.008983, 6);
+    expect(north.lon).toBe(v.lon);
+    expect(north.range).toBe(5000);
+    // heading 90° (looking east): 1,000 m east = 1000 / (111,320 × cos 26.08°) = 0.010001° of longitude
+    const east = lowerOnScreen({ ...v, heading: 90 });
+    expect(east.lon - v.lon).toBeCloseTo(0.010001, 5);
+    expect(east.lat).toBeCloseTo(v.lat, 12);
   });
 
   it("the in-service density leaves out down sites: 3 sites, 10,000 people → 3.0, one down → 2.0", () => {

@@ -14,7 +14,7 @@ import { fitViewToScreen } from "./camera-port";
 import { ImpactFeed, type ImpactAnswer, type ImpactWorker } from "./impact-feed";
 import { ImpactFootprint } from "./impact-footprint";
 import { ImpactTrend, type TrendHistory, type TrendWorker } from "./impact-trend";
-import { inServiceDensity, outageView } from "./impact-view";
+import { inServiceDensity, lowerOnScreen, outageView } from "./impact-view";
 import type { DistrictPopulation, SitesDensity } from "./kpi";
 
 export interface ImpactMount {
@@ -94,7 +94,7 @@ export function mountImpact(
           if (ref.layer !== "sites" || !layer) return base.flyToObject(ref);
           const s = await feed.waitForSite(layer.idOf(ref.index), waitMs);
           return s?.box
-            ? base.flyToView(fitViewToScreen(app, outageView(s, feed.latest()?.sites)))
+            ? base.flyToView(lowerOnScreen(fitViewToScreen(app, outageView(s, feed.latest()?.sites))))
             : base.flyToObject(ref);
         },
       };
