@@ -30,6 +30,7 @@ const PANELS = [
   "alarm-board",
   "cmd-follow",
   "inspector",
+  "timeline",
 ];
 
 async function openCommand(page: Page, url: string, opts: { kpis: boolean } = { kpis: true }): Promise<void> {

@@ -24,7 +24,7 @@ import { sitesPer10k, type SitesDensity } from "./kpi";
 import { mountLiveBoard } from "./live-board";
 import { HistoryApi } from "../../history/history-api";
 import { mountPlanBoard } from "./plan-board";
-import { liftAboveTimeline, mountWall } from "./wall";
+import { fitTimelineToCentre, liftAboveTimeline, mountWall } from "./wall";
 import { mountImpact, type ImpactMount } from "./impact";
 
 export interface CommandHandle {
@@ -213,7 +213,7 @@ export function createCommand(app: App): CommandHandle {
   };
   cleanups.push(director.subscribe(renderCard));
   renderCard(director.state());
-  cleanups.push(liftAboveTimeline(card, wall));
+  cleanups.push(fitTimelineToCentre(wall), liftAboveTimeline(card, wall));
 
   // ---- input: any pointer / key stops the tour; pointer or wheel on the globe is manual camera control
   let lastMove = 0;

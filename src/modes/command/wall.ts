@@ -110,3 +110,26 @@ export function liftAboveTimeline(el: HTMLElement, wall: Wall, gapPx = 8): () =>
     off();
   };
 }
+
+/**
+ * Keep the history timeline (fixed in screen pixels) inside the wall's centre column, so it never covers the side
+ * columns' panels: its width follows the column's width on screen, and its controls wrap onto a second row where
+ * the column is narrow (1280x720). Returns a remover that gives the timeline its own layout back.
+ */
+export function fitTimelineToCentre(wall: Wall, marginPx = 8): () => void {
+  const fit = () => {
+    const tl = document.querySelector<HTMLElement>(".timeline");
+    if (!tl) return;
+    const c = wall.center.getBoundingClientRect();
+    tl.style.left = `${c.left + c.width / 2}px`;
+    tl.style.width = `${Math.max(0, Math.min(920, c.width - 2 * marginPx))}px`;
+    tl.style.flexWrap = "wrap";
+  };
+  const off = wall.onLayout(fit);
+  fit();
+  return () => {
+    off();
+    const tl = document.querySelector<HTMLElement>(".timeline");
+    if (tl) for (const p of ["left", "width", "flex-wrap"]) tl.style.removeProperty(p);
+  };
+}
