@@ -4,7 +4,7 @@
  * flying in has been destroyed meanwhile.
  */
 import { Cartesian3, Math as CMath, PerspectiveFrustum } from "cesium";
-import { followRadiusM, followRangeM, kthNeighbourM, MIN_RADIUS_M } from "./framing";
+import { followRadiusM, followRangeM, kthNearestM, MIN_RADIUS_M, NEIGHBOURS } from "./framing";
 import type { App } from "../../app/mode-api";
 import type { CameraView } from "../../config/schema";
 import { flyToView } from "../../scene/camera";
@@ -35,10 +35,14 @@ export function screenRangeM(app: App, radiusM: number): number {
   return followRangeM(radiusM, fov, canvas.clientWidth / Math.max(1, canvas.clientHeight));
 }
 
-/** how far to stand back from an alarm's object on this screen: its neighbours in view */
+/** how far to stand back from an alarm's object on this screen: its nearest 5G sites in view (framing.ts) */
 function frameRangeM(app: App, ref: ObjectRef): number {
   const l = app.twin.layer(ref.layer)!;
-  return screenRangeM(app, followRadiusM(kthNeighbourM(l.count, (j) => l.position(j), ref.index)));
+  const sites = app.twin.layer("sites");
+  const ctx = sites && sites.count > NEIGHBOURS ? sites : l;
+  const skip = ctx === l ? ref.index : -1;
+  const near = kthNearestM(ctx.count, (j) => ctx.position(j), l.position(ref.index), skip);
+  return screenRangeM(app, followRadiusM(near));
 }
 
 /**

@@ -1,7 +1,7 @@
 /** Alarm-follow framing: the object among its neighbours, wider on an ultra-wide wall, never a lone dot. */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { followRadiusM, followRangeM, kthNeighbourM, MAX_RADIUS_M, MIN_RADIUS_M } from "./framing";
+import { followRadiusM, followRangeM, kthNearestM, kthNeighbourM, MAX_RADIUS_M, MIN_RADIUS_M } from "./framing";
 
 const FOV = (60 * Math.PI) / 180;
 
@@ -15,6 +15,21 @@ describe("kthNeighbourM", () => {
     expect(kthNeighbourM(pts.length, (j) => pts[j], 10, 4)).toBeCloseTo(200, 0);
     expect(kthNeighbourM(pts.length, (j) => pts[j], 0, 4)).toBeCloseTo(400, 0);
     expect(kthNeighbourM(3, (j) => pts[j], 0, 6)).toBe(Infinity);
+    // a point of another layer 50 m past the row's west end: its 4th nearest row point is 50 + 300 = 350 m away
+    const west = { lon: 119.3 - 50 / (111_320 * Math.cos((26 * Math.PI) / 180)), lat: 26 };
+    expect(kthNearestM(pts.length, (j) => pts[j], west, -1, 4)).toBeCloseTo(350, 0);
+  });
+
+  it("frames a data centre by the 5G sites around it, not by the other data centres across the city", () => {
+    const read = (f: string) =>
+      (JSON.parse(readFileSync(`public/data/${f}`, "utf8")) as { items: { lon: number; lat: number }[] }).items;
+    const sites = read("sites.json");
+    const dcs = read("datacentres.json");
+    const dc = dcs[dcs.length - 1];
+    const bySites = kthNearestM(sites.length, (j) => sites[j], dc);
+    const byOwn = kthNeighbourM(dcs.length, (j) => dcs[j], dcs.length - 1);
+    expect(bySites).toBeLessThan(byOwn);
+    expect(followRadiusM(bySites)).toBeLessThan(3000);
   });
 });
 

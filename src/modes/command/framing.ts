@@ -1,6 +1,7 @@
 /**
  * How far the wall's camera stands back from an alarm's object: far enough that the object is seen among its
- * neighbours (the nearest few of its layer), its streets, district and the land and water around it, never a lone
+ * neighbours (the nearest few 5G sites, the densest layer, present in every street: a data centre's own layer is
+ * a handful across the whole city), its streets, district and the land and water around it, never a lone
  * dot; near enough to tell which one it is. The radius to show is measured from the data (a downtown site's
  * neighbours are 300 m away, a rural one's 5 km), and the range follows the screen's narrower field of view, so an
  * ultra-wide 5760x1080 wall (a vertical field of view of ~12 degrees) stands back further than a 16:9 one.
@@ -22,12 +23,25 @@ export function kthNeighbourM(
   i: number,
   k = NEIGHBOURS,
 ): number {
-  const p = at(i);
+  return kthNearestM(count, at, at(i), i, k);
+}
+
+/**
+ * distance (m) from `p` to the k-th nearest of `count` points, leaving out index `skip` (the object itself when it is
+ * one of them; -1 otherwise); Infinity if there are fewer
+ */
+export function kthNearestM(
+  count: number,
+  at: (j: number) => { lon: number; lat: number },
+  p: { lon: number; lat: number },
+  skip = -1,
+  k = NEIGHBOURS,
+): number {
   const kx = Math.cos((p.lat * Math.PI) / 180) * M_PER_DEG;
   // the k smallest squared distances, kept sorted (k is small)
   const best: number[] = [];
   for (let j = 0; j < count; j++) {
-    if (j === i) continue;
+    if (j === skip) continue;
     const q = at(j);
     const dx = (q.lon - p.lon) * kx;
     const dy = (q.lat - p.lat) * M_PER_DEG;
