@@ -54,9 +54,10 @@ export function outageView(s: SiteImpact, others: readonly SiteImpact[] = [], pi
 /**
  * The wall's panels cover the top of the centre column (the impact tile, the inspector), so an outage is looked at
  * from a point `frac` × range further along the view's heading: the footprint then sits in the clear lower middle of
- * the screen instead of under the panels (0.2 ≈ a fifth of the screen height at the wall's pitch and field of view).
+ * the screen, between the panels above and the follow card below (0.13 × range ≈ an eighth of the screen height at the
+ * wall's pitch and field of view).
  */
-export function lowerOnScreen(v: CameraView, frac = 0.2): CameraView {
+export function lowerOnScreen(v: CameraView, frac = 0.13): CameraView {
   const h = ((v.heading ?? 0) * Math.PI) / 180;
   const d = frac * v.range;
   return {

@@ -116,7 +116,7 @@ describe("outage impact on the wall", () => {
     });
   });
 
-  it("looks a fifth of the range beyond an outage along the heading, so its footprint sits below the wall's panels", () => {
+  it("looks 0.13 × the range beyond an outage along the heading, so its footprint sits below the wall's panels", () => {
     const v = {
       id: "o",
       name_zh: "o",
@@ -129,13 +129,13 @@ describe("outage impact on the wall", () => {
       dwellS: 10,
     };
     const north = lowerOnScreen(v);
-    // 0.2 × 5,000 m = 1,000 m north: 1000 / 111,320 = 0.008983° of latitude, no change of longitude
-    expect(north.lat - v.lat).toBeCloseTo(0.008983, 6);
+    // 0.13 × 5,000 m = 650 m north: 650 / 111,320 = 0.005839° of latitude, no change of longitude
+    expect(north.lat - v.lat).toBeCloseTo(0.005839, 6);
     expect(north.lon).toBe(v.lon);
     expect(north.range).toBe(5000);
-    // heading 90° (looking east): 1,000 m east = 1000 / (111,320 × cos 26.08°) = 0.010001° of longitude
+    // heading 90° (looking east): 650 m east = 650 / (111,320 × cos 26.08°) = 0.006501° of longitude
     const east = lowerOnScreen({ ...v, heading: 90 });
-    expect(east.lon - v.lon).toBeCloseTo(0.010001, 5);
+    expect(east.lon - v.lon).toBeCloseTo(0.006501, 5);
     expect(east.lat).toBeCloseTo(v.lat, 12);
   });
 
