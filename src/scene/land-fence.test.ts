@@ -34,6 +34,13 @@ describe("LandFence over Fuzhou's districts", () => {
     expect(Math.abs(haversineM(lon, lat, 120.4, 25.7) - (fence.distanceM(120.4, 25.7) - d))).toBeLessThan(300);
   });
 
+  it("a narrower band for a close view: the same sea point comes back to within 300 m of the coast", () => {
+    const [lon, lat] = fence.clamp(120.4, 25.7, 300);
+    const d = fence.distanceM(lon, lat);
+    expect(d).toBeGreaterThan(200);
+    expect(d).toBeLessThanOrEqual(300);
+  });
+
   it("does not count the Matsu islands (drawn inside 连江) as Fuzhou", () => {
     expect(fence.contains(120.5, 26.37)).toBe(false); // 东引
     expect(fence.contains(120.01, 26.225)).toBe(fence.distanceM(120.01, 26.225) <= 4000); // 北竿, by the coast

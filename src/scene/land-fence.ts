@@ -76,12 +76,12 @@ export class LandFence {
   }
 
   /** the point itself where allowed, else the nearest allowed point (just inside the near-coast band) */
-  clamp(lon: number, lat: number): LonLat {
+  clamp(lon: number, lat: number, nearM = this.nearCoastM): LonLat {
     if (this.inside(lon, lat)) return [lon, lat];
     const { d, x, y } = this.nearest(lon, lat);
-    if (d <= this.nearCoastM) return [lon, lat];
+    if (d <= nearM) return [lon, lat];
     const [px, py] = toLocal(this.proj, lon, lat);
-    const k = (this.nearCoastM * 0.9) / d;
+    const k = (nearM * 0.9) / d;
     return toLonLat(this.proj, x + (px - x) * k, y + (py - y) * k);
   }
 

@@ -8,6 +8,9 @@
 import { Cartesian2, Cartesian3, Cartographic, Math as CMath, type Scene } from "cesium";
 import type { LandFence } from "./land-fence";
 
+/** the narrowest near-coast band (m), for the closest views */
+const NEAREST_BAND_M = 150;
+
 /** the screen point (CSS px from the canvas' top left) whose ground the fence keeps in bounds */
 export type FocusPoint = () => { x: number; y: number };
 
@@ -68,10 +71,13 @@ export class TargetFence {
   /** move the camera so its target is inside the fence; true if it had to */
   enforce(): boolean {
     const [lon, lat] = this.target();
-    const [clon, clat] = this.fence.clamp(lon, lat);
-    if (clon === lon && clat === lat) return false;
     const camera = this.scene.camera;
     const pos = Cartographic.fromCartesian(camera.positionWC);
+    // the near-coast band scales with the view: a tenth of the camera's height, so a close view keeps land on
+    // screen too (1.5 km of sea fills a street-level view), up to the fence's own band for a city-wide one
+    const band = Math.min(this.fence.nearCoastM, Math.max(NEAREST_BAND_M, 0.1 * pos.height));
+    const [clon, clat] = this.fence.clamp(lon, lat, band);
+    if (clon === lon && clat === lat) return false;
     camera.setView({
       destination: Cartesian3.fromRadians(
         pos.longitude + CMath.toRadians(clon - lon),
