@@ -45,6 +45,8 @@ export const STATUS = { ok: 0, warning: 1, fault: 2, offline: 3, unknown: 4 } as
 export type StatusCode = 0 | 1 | 2 | 3 | 4;
 export const STATUS_NAMES = ["ok", "warning", "fault", "offline", "unknown"] as const;
 export const StatusCodeSchema = z.number().int().min(0).max(4);
+/** out of service: in fault or offline (an outage); ok, warning and unknown are not */
+export const isOutOfService = (status: number): boolean => status === STATUS.fault || status === STATUS.offline;
 
 // ----------------------------------------------------------------------------------------------- metrics
 /** Metric names per layer, in wire / digest order. */

@@ -5,7 +5,7 @@
  * does the radio work; the page only scans a status array and posts ids, so the live stream is never blocked.
  */
 import type { LiveStore } from "../../state/live-store";
-import { STATUS } from "../../protocol/live";
+import { isOutOfService } from "../../protocol/live";
 import type { ImpactResult, SiteImpact } from "../../planner/outage-impact";
 import type { ImpactInitResult, PlannerDataUrls } from "../../planner/worker-protocol";
 
@@ -21,8 +21,7 @@ export interface ImpactWorker {
 /** Ids of the sites whose reported status is fault or offline. */
 export function downSites(ids: readonly string[], reported: Uint8Array): string[] {
   const out: string[] = [];
-  for (let i = 0; i < ids.length; i++)
-    if (reported[i] === STATUS.fault || reported[i] === STATUS.offline) out.push(ids[i]);
+  for (let i = 0; i < ids.length; i++) if (isOutOfService(reported[i])) out.push(ids[i]);
   return out;
 }
 

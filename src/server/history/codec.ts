@@ -142,31 +142,29 @@ export function encodeEvents(list: readonly TimedEvent[]): Buffer {
 }
 
 function writeEvent(w: Writer, t: number, ev: UpdateEvent): void {
-  {
-    const names = LAYER_METRICS[ev.layer];
-    const n = ev.idx.length;
-    w.u8(LAYER_IDS.indexOf(ev.layer));
-    w.f64(t);
-    w.f64(ev.ts);
-    w.u32(n);
-    w.u8(ev.rts ? 1 : 0);
-    let mask = 0;
-    names.forEach((name, k) => {
-      if (ev.m[name]) mask |= 1 << k;
-    });
-    w.u16(mask);
-    for (let r = 0; r < n; r++) w.i32(ev.idx[r]);
-    for (let r = 0; r < n; r++) w.i8(ev.st[r] ?? -1);
-    names.forEach((name, k) => {
-      if (!(mask & (1 << k))) return;
-      const col = ev.m[name];
-      for (let r = 0; r < n; r++) {
-        const q = col[r];
-        w.i32(q === null || q === undefined ? NULL_Q : q);
-      }
-    });
-    if (ev.rts) for (let r = 0; r < n; r++) w.f64(ev.rts[r]);
-  }
+  const names = LAYER_METRICS[ev.layer];
+  const n = ev.idx.length;
+  w.u8(LAYER_IDS.indexOf(ev.layer));
+  w.f64(t);
+  w.f64(ev.ts);
+  w.u32(n);
+  w.u8(ev.rts ? 1 : 0);
+  let mask = 0;
+  names.forEach((name, k) => {
+    if (ev.m[name]) mask |= 1 << k;
+  });
+  w.u16(mask);
+  for (let r = 0; r < n; r++) w.i32(ev.idx[r]);
+  for (let r = 0; r < n; r++) w.i8(ev.st[r] ?? -1);
+  names.forEach((name, k) => {
+    if (!(mask & (1 << k))) return;
+    const col = ev.m[name];
+    for (let r = 0; r < n; r++) {
+      const q = col[r];
+      w.i32(q === null || q === undefined ? NULL_Q : q);
+    }
+  });
+  if (ev.rts) for (let r = 0; r < n; r++) w.f64(ev.rts[r]);
 }
 
 export function decodeEvents(raw: Buffer): TimedEvent[] {

@@ -6,7 +6,7 @@
  * this on the client, in the coverage worker that holds the radio model and demand lattice.
  */
 import type { OutageHistory } from "../../protocol/history";
-import { PROTOCOL_VERSION, STATUS } from "../../protocol/live";
+import { isOutOfService, PROTOCOL_VERSION } from "../../protocol/live";
 import type { UpdateEvent } from "../state";
 import type { HistoryReader } from "./reader";
 import type { HistoryStore } from "./store";
@@ -14,15 +14,13 @@ import type { HistoryStore } from "./store";
 /** most changes one request returns */
 export const MAX_OUTAGE_CHANGES = 50_000;
 
-const isDown = (st: number) => st === STATUS.fault || st === STATUS.offline;
-
 /** Follows the sites' status through update events and lists the flips of the down set. */
 export class OutageTracker {
   private readonly down: Uint8Array;
   readonly changes: [number, number, 0 | 1][] = [];
 
   constructor(status: ArrayLike<number>) {
-    this.down = Uint8Array.from(status, (s) => (isDown(s) ? 1 : 0));
+    this.down = Uint8Array.from(status, (s) => (isOutOfService(s) ? 1 : 0));
   }
 
   /** slots down now */
@@ -38,7 +36,7 @@ export class OutageTracker {
       const st = ev.st[r],
         i = ev.idx[r];
       if (st < 0 || i < 0 || i >= this.down.length) continue;
-      const d = isDown(st) ? 1 : 0;
+      const d = isOutOfService(st) ? 1 : 0;
       if (d === this.down[i]) continue;
       this.down[i] = d;
       this.changes.push([t, i, d]);
