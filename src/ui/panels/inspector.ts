@@ -8,8 +8,11 @@ import { clear, h } from "../dom";
 import { hasKey, t, uiLang, type StringKey } from "../i18n";
 import { STATUS_CSS } from "../theme";
 
+/** what the inspector reads of a layer */
+export type InspectorLayer = Pick<Layer, "id" | "titleKey" | "idOf" | "fields">;
+
 export interface InspectorDeps {
-  layers: readonly Layer[];
+  layers: readonly InspectorLayer[];
   live: LiveView | null;
   /** subscribe to "live state changed" ticks; returns unsubscribe */
   onLiveTick?: (cb: () => void) => () => void;
