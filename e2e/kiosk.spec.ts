@@ -207,5 +207,17 @@ test("with the gateway unreachable the story still plays and a discreet badge sa
   await expect(page.getByTestId("kiosk-offline")).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId("kiosk-live")).toContainText("—");
   await shot(page, "kiosk-offline");
+
+  // pagehide destroys the kiosk: its UI and the touch hardening are gone, the loop changes no more chapters and a
+  // tap no longer counts as activity
+  await page.evaluate(() => window.dispatchEvent(new PageTransitionEvent("pagehide")));
+  await expect(page.getByTestId("kiosk")).toHaveCount(0);
+  expect(await page.evaluate(() => document.documentElement.classList.contains("kiosk-doc"))).toBe(false);
+  const gone = await kstate(page);
+  await page.touchscreen.tap(1500, 300);
+  await page.waitForTimeout(8_000); // longer than a chapter (6 s)
+  const after = await kstate(page);
+  expect(after.autoChanges).toBe(gone.autoChanges);
+  expect(after.mode).toBe(gone.mode);
   expect(errors).toEqual([]);
 });

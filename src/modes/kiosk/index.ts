@@ -10,118 +10,29 @@
  *   target at least 64 px. The story does not depend on the gateway: it plays on the last known (or sample) state and
  *   a discreet badge says the gateway is offline.
  *
+ * Units: attract.ts (the loop and its idle timer), story.ts (the chapters), caption.ts (the caption card), bar.ts
+ * (the buttons), layers.ts (what is shown), language.ts (the language switch), figures.ts (live and measured
+ * figures), touch.ts (the hardening); the Kiosk class below wires them and owns their lifecycle.
+ *
  * Test hook: window.__rt.kiosk.state() -> { mode, chapter, autoChanges, starts, lang, title }.
  */
-import { POPULATION_SOURCE, sitesTrajectory } from "../../protocol/population";
 import type { App } from "../../app/mode-api";
 import { flyToView } from "../../scene/camera";
 import { LandFence } from "../../scene/land-fence";
 import { TargetFence } from "../../scene/target-fence";
-import type { LayerId } from "../../protocol/data";
-import { LAYER_IDS } from "../../protocol/data";
-import { STATUS } from "../../protocol/live";
 import { select } from "../../state/ui-store";
-import { clear, h } from "../../ui/dom";
-import { setLang, t, uiLang, type Lang } from "../../ui/i18n";
+import { h } from "../../ui/dom";
+import { t } from "../../ui/i18n";
+import { UrlFlags } from "../../ui/url-flags";
 import { inspectController } from "../../inspect";
 import { AttractLoop, secondsFlag, type AttractState } from "./attract";
-import { UrlFlags } from "../../ui/url-flags";
-import { CHAPTERS, LIVE_LABELS, PLAN_SOURCE, type Chapter, type LiveFigureId } from "./story";
+import { KioskBar } from "./bar";
+import { KioskCaption } from "./caption";
+import { KioskLanguage } from "./language";
+import { KioskLayers } from "./layers";
+import { CHAPTERS, type Chapter } from "./story";
+import { hardenTouch } from "./touch";
 import "./kiosk.css";
-
-const other = (l: Lang): Lang => (l === "zh" ? "en" : "zh");
-const langAttr = (l: Lang) => (l === "zh" ? "zh-CN" : "en");
-
-/** Block the browser gestures a public touch screen must not allow; returns a remover. */
-export function hardenTouch(root: HTMLElement): () => void {
-  const offs: Array<() => void> = [];
-  const on = <K extends keyof WindowEventMap>(
-    target: Window | Document,
-    type: K | string,
-    fn: (e: Event) => void,
-    opts: AddEventListenerOptions = { passive: false, capture: true },
-  ) => {
-    target.addEventListener(type, fn, opts);
-    offs.push(() => target.removeEventListener(type, fn, opts));
-  };
-  const prevent = (e: Event) => e.preventDefault();
-  on(document, "contextmenu", prevent);
-  on(document, "selectstart", prevent);
-  on(document, "dragstart", prevent);
-  on(document, "dblclick", prevent);
-  for (const g of ["gesturestart", "gesturechange", "gestureend"]) on(document, g, prevent);
-  // trackpad pinch arrives as ctrl+wheel; keyboard zoom as ctrl +/-/0
-  on(window, "wheel", (e) => (e as WheelEvent).ctrlKey && e.preventDefault());
-  on(window, "keydown", (e) => {
-    const k = e as KeyboardEvent;
-    if ((k.ctrlKey || k.metaKey) && ["+", "-", "=", "0", "_"].includes(k.key)) k.preventDefault();
-  });
-  // multi-finger gestures outside the globe canvas (the globe handles its own pinch as camera zoom)
-  const multi = (e: Event) => {
-    const te = e as TouchEvent;
-    if (te.touches.length > 1 && !(te.target instanceof HTMLCanvasElement)) te.preventDefault();
-  };
-  on(document, "touchstart", multi);
-  on(document, "touchmove", multi);
-  root.classList.add("kiosk-hardened");
-  document.documentElement.classList.add("kiosk-doc");
-  return () => {
-    for (const f of offs) f();
-    root.classList.remove("kiosk-hardened");
-    document.documentElement.classList.remove("kiosk-doc");
-  };
-}
-
-export function liveFigure(app: App, id: LiveFigureId): string {
-  const s = app.live?.conn.store.getState();
-  if (!s) return "—";
-  const mean = (layer: LayerId, metric: string): number | null => {
-    const L = s.layers[layer];
-    const col = L?.ready ? L.metrics[metric] : undefined;
-    if (!L || !col || !col.length) return null;
-    let sum = 0;
-    let n = 0;
-    for (let i = 0; i < col.length; i++)
-      if (L.status[i] !== STATUS.unknown) {
-        sum += col[i];
-        n++;
-      }
-    return n ? sum / n : null;
-  };
-  switch (id) {
-    case "siteLoad": {
-      const v = mean("sites", "load");
-      return v === null ? "—" : `${Math.round(v * 100)}%`;
-    }
-    case "dcPue": {
-      const v = mean("datacentres", "pue");
-      return v === null ? "—" : v.toFixed(2);
-    }
-    case "speed": {
-      const v = mean("sensors", "speedKmh");
-      return v === null ? "—" : v.toFixed(1);
-    }
-    case "charging": {
-      const L = s.layers.chargers;
-      if (!L?.ready) return "—";
-      let sum = 0;
-      const col = L.metrics.charging;
-      for (let i = 0; i < col.length; i++) if (L.status[i] !== STATUS.unknown) sum += col[i];
-      return Math.round(sum).toLocaleString("en-US");
-    }
-    case "online": {
-      let up = 0;
-      let all = 0;
-      for (const id2 of LAYER_IDS) {
-        const L = s.layers[id2];
-        if (!L?.ready) continue;
-        all += L.status.length;
-        for (let i = 0; i < L.status.length; i++) if (L.status[i] <= 1) up++;
-      }
-      return all ? `${up.toLocaleString("en-US")} / ${all.toLocaleString("en-US")}` : "—";
-    }
-  }
-}
 
 /**
  * The centre of the part of the map no panel covers: below the caption when it spans the screen's width (portrait),
@@ -147,274 +58,204 @@ export function visibleMapCentre(
 }
 
 export function startKiosk(app: App): void {
-  const { twin, shell } = app;
-  const flags = UrlFlags.ofPage();
-  const idleS = secondsFlag(flags, "idle", 90, 3, 3600);
-  const dwellS = secondsFlag(flags, "chapter", 20, 3, 600);
-  const flyS = secondsFlag(flags, "fly", 4, 0.5, 30);
-  const defaultLang = uiLang.getState().lang;
-  hardenTouch(shell.root);
+  new Kiosk(app).start();
+}
 
-  // ------------------------------------------------------------------ DOM
-  const step = h("div", { class: "kiosk-step", "data-testid": "kiosk-step" });
-  const title = h("h2", { class: "kiosk-title", "data-testid": "kiosk-caption-title" });
-  const titleAlt = h("div", { class: "kiosk-title-alt", "data-testid": "kiosk-caption-alt" });
-  const text = h("p", { class: "kiosk-text", "data-testid": "kiosk-caption-text" });
-  const figures = h("div", { class: "kiosk-figures" });
-  const live = h("div", { class: "kiosk-live", "data-testid": "kiosk-live" });
-  const source = h("div", { class: "kiosk-source" });
-  const bar = h("span", { class: "kiosk-progress-bar" });
-  const progress = h("div", { class: "kiosk-progress" }, bar);
-  const caption = h(
-    "section",
-    // focusable: on a small portrait screen the caption scrolls, and a scrolling region must be reachable by keyboard
-    { class: "kiosk-caption", "data-testid": "kiosk-caption", "aria-live": "polite", tabindex: 0 },
-    step,
-    title,
-    titleAlt,
-    text,
-    figures,
-    live,
-    source,
-    progress,
-  );
-  const hint = h("div", { class: "kiosk-hint", "data-testid": "kiosk-hint" });
-  const offline = h("div", { class: "kiosk-offline", "data-testid": "kiosk-offline", role: "status", hidden: true });
+/** the kiosk's times in seconds: idle reset, chapter dwell, camera flight (URL-overridable) */
+interface KioskTimes {
+  idleS: number;
+  dwellS: number;
+  flyS: number;
+}
 
-  const chapterBtns = CHAPTERS.map((c, i) =>
-    h("button", {
-      type: "button",
-      class: "kiosk-btn kiosk-chapter",
-      "data-chapter": c.id,
-      "data-testid": `kiosk-chapter-${c.id}`,
-      onclick: () => loop.choose(i),
-    }),
-  );
-  const layerBtns = new Map<LayerId | "buildings", HTMLButtonElement>();
-  for (const id of [...LAYER_IDS, "buildings"] as const) {
-    layerBtns.set(
-      id,
-      h("button", {
-        type: "button",
-        class: "kiosk-btn kiosk-layer",
-        "data-layer": id,
-        "data-testid": `kiosk-layer-${id}`,
-        onclick: () => toggleLayer(id),
+type Transition = { t: number; mode: AttractState["mode"]; chapter: number; autoChanges: number };
+
+/** what counts as a visitor's activity (listened to in the capture phase, before the target's own handler) */
+const ACTIVITY = ["pointerdown", "touchstart", "keydown", "wheel"] as const;
+const ACTIVITY_OPTS: AddEventListenerOptions = { capture: true, passive: true };
+
+/**
+ * The kiosk's lifecycle: the constructor builds its units (caption, button bar, layers, language, the attract loop
+ * with its idle timer) and its DOM; `start` hardens the page, shows the UI, fences the map, listens for activity,
+ * language changes and live ticks, and starts the loop; `destroy` (on pagehide) stops the loop and the fence and
+ * undoes every listener, timer and subscription.
+ */
+class Kiosk {
+  private readonly times: KioskTimes;
+  private readonly language = new KioskLanguage();
+  private readonly layers: KioskLayers;
+  private readonly caption: KioskCaption;
+  private readonly bar: KioskBar;
+  private readonly hint = h("div", { class: "kiosk-hint", "data-testid": "kiosk-hint" });
+  private readonly offline = h("div", {
+    class: "kiosk-offline",
+    "data-testid": "kiosk-offline",
+    role: "status",
+    hidden: true,
+  });
+  private readonly ui: HTMLElement;
+  private fence: TargetFence | null = null;
+  private readonly loop: AttractLoop;
+  /** transitions with timestamps, for tests and diagnostics (bounded) */
+  private readonly history: Transition[] = [];
+  private current: Chapter = CHAPTERS[0];
+  private readonly offs: Array<() => void> = [];
+
+  constructor(private readonly app: App) {
+    const flags = UrlFlags.ofPage();
+    this.times = {
+      idleS: secondsFlag(flags, "idle", 90, 3, 3600),
+      dwellS: secondsFlag(flags, "chapter", 20, 3, 600),
+      flyS: secondsFlag(flags, "fly", 4, 0.5, 30),
+    };
+    this.layers = new KioskLayers(app.twin);
+    this.caption = new KioskCaption(app, this.times.dwellS);
+    this.bar = new KioskBar({
+      chooseChapter: (i) => this.loop.choose(i),
+      toggleLayer: (id) => {
+        this.layers.toggle(id);
+        this.renderChrome();
+      },
+      toggleLanguage: () => this.language.toggle(),
+      play: () => this.loop.start(),
+    });
+    this.ui = h(
+      "div",
+      { class: "kiosk-ui", "data-testid": "kiosk" },
+      this.caption.root,
+      this.hint,
+      this.offline,
+      this.bar.root,
+    );
+    this.loop = new AttractLoop({
+      chapters: CHAPTERS.length,
+      dwellMs: this.times.dwellS * 1000,
+      idleMs: this.times.idleS * 1000,
+      show: (i, auto) => this.show(i, auto),
+      reset: () => this.reset(),
+      onChange: (s) => this.onChange(s),
+    });
+  }
+
+  start(): void {
+    const { shell } = this.app;
+    this.offs.push(hardenTouch(shell.root));
+    shell.root.append(this.ui);
+    this.fence = this.createFence();
+    this.listen(window, "pagehide", () => this.destroy());
+    for (const type of ACTIVITY) this.listen(window, type, this.activity, ACTIVITY_OPTS);
+    this.offs.push(
+      this.language.subscribe(() => {
+        this.renderCaption();
+        this.renderChrome();
       }),
     );
+    const liveTimer = setInterval(() => this.tickLive(), 2000);
+    this.offs.push(() => clearInterval(liveTimer));
+    this.installHook();
+    this.loop.start();
+    shell.root.dataset.modeReady = "kiosk";
   }
-  const langBtn = h("button", {
-    type: "button",
-    class: "kiosk-btn kiosk-lang",
-    "data-testid": "kiosk-lang",
-    onclick: () => setLang(other(uiLang.getState().lang)),
-  });
-  const playBtn = h("button", {
-    type: "button",
-    class: "kiosk-btn kiosk-play",
-    "data-testid": "kiosk-play",
-    onclick: () => loop.start(),
-  });
-  const chaptersLabel = h("span", { class: "kiosk-group-label" });
-  const layersLabel = h("span", { class: "kiosk-group-label" });
-  const nav = h(
-    "nav",
-    { class: "kiosk-bar", "data-testid": "kiosk-bar" },
-    h("div", { class: "kiosk-group" }, chaptersLabel, ...chapterBtns),
-    h("div", { class: "kiosk-group" }, layersLabel, ...layerBtns.values()),
-    h("div", { class: "kiosk-group kiosk-end" }, langBtn, playBtn),
-  );
-  const ui = h("div", { class: "kiosk-ui", "data-testid": "kiosk" }, caption, hint, offline, nav);
-  shell.root.append(ui);
-  // drags and flicks keep the ground at the centre of the map's visible part over Fuzhou's land or near coast
-  const fence = twin.data.districts
-    ? new TargetFence(twin.scene, LandFence.ofDistricts(twin.data.districts), () =>
-        visibleMapCentre(twin.scene.canvas, caption, nav),
-      )
-    : null;
 
-  // ------------------------------------------------------------------ behaviour
-  let current: Chapter = CHAPTERS[0];
+  /** stops the loop, its idle timer and the live timer; removes every listener and subscription, the fence and the UI */
+  destroy(): void {
+    this.loop.destroy();
+    this.fence?.destroy();
+    this.fence = null;
+    for (const off of this.offs.splice(0)) off();
+    this.ui.remove();
+  }
 
-  const setLayer = (id: LayerId | "buildings", v: boolean) => {
-    if (id === "buildings") {
-      if (twin.buildings) twin.buildings.show = v;
-    } else twin.layer(id)?.setVisible(v);
-  };
-  const isVisible = (id: LayerId | "buildings") =>
-    id === "buildings" ? (twin.buildings?.show ?? true) : (twin.layer(id)?.visible ?? false);
-  const toggleLayer = (id: LayerId | "buildings") => {
-    setLayer(id, !isVisible(id));
-    renderButtons();
-    twin.scene.requestRender();
-  };
+  // ------------------------------------------------------------------ chapters
 
-  const renderButtons = () => {
-    const lang = uiLang.getState().lang;
-    chapterBtns.forEach((b, i) => {
-      b.textContent = CHAPTERS[i].short[lang];
-      b.setAttribute("aria-pressed", String(loop.state.chapter === i));
-    });
-    for (const [id, b] of layerBtns) {
-      b.textContent = id === "buildings" ? t("buildings") : t(`layer.${id}`);
-      b.setAttribute("aria-pressed", String(isVisible(id)));
-    }
-    chaptersLabel.textContent = t("kiosk.chapters");
-    layersLabel.textContent = t("kiosk.layers");
-    langBtn.textContent = t("kiosk.lang");
-    langBtn.setAttribute("aria-label", `${t("kiosk.lang")} (${t("languageLabel")})`);
-    playBtn.textContent = `▶ ${t("kiosk.play")}`;
-    hint.textContent = `${t("kiosk.touch", "zh")} · ${t("kiosk.touch", "en")}`;
-    offline.textContent = `● ${t("kiosk.offline")}`;
-  };
-
-  const renderLive = () => {
-    const lang = uiLang.getState().lang;
-    const v = liveFigure(app, current.live);
-    live.dataset.empty = String(v === "—");
-    live.replaceChildren(
-      h("span", { class: "kiosk-live-dot" }),
-      `${t("kiosk.live")} · ${LIVE_LABELS[current.live][lang]}：`,
-      h("b", { "data-live": current.live }, v),
-    );
-  };
-
-  // 5G sites per 10,000 people at each year-end, from the sample sites' commissioning dates, beside the plan
-  const trajectory = sitesTrajectory(app.twin.data.sites.map((s) => s.commissioned));
-  const PLAN = [18.6, 28, 32];
-  const trajectoryFigure = (lang: "zh" | "en") =>
-    h(
-      "div",
-      { class: "kiosk-figure kiosk-trajectory", "data-testid": "kiosk-trajectory" },
-      h(
-        "div",
-        { class: "kiosk-figure-value" },
-        trajectory.map((p, i) => `${p.year}: ${p.per10k.toFixed(1)} / ${PLAN[i]}`).join(" · "),
-      ),
-      h(
-        "div",
-        { class: "kiosk-figure-label" },
-        lang === "zh"
-          ? "每万人5G基站 年末实测（示例数据）/ 规划；2025年目标35"
-          : "5G sites per 10k people, year-end measured (sample data) / plan; 2025 target 35",
-      ),
-      h("div", { class: "kiosk-figure-label" }, POPULATION_SOURCE[lang]),
-    );
-
-  const renderCaption = () => {
-    const lang = uiLang.getState().lang;
-    const alt = other(lang);
-    const i = CHAPTERS.indexOf(current);
-    caption.dataset.chapter = current.id;
-    step.textContent = `${String(i + 1).padStart(2, "0")} / ${String(CHAPTERS.length).padStart(2, "0")}`;
-    title.textContent = current.title[lang];
-    title.lang = langAttr(lang);
-    titleAlt.textContent = current.title[alt];
-    titleAlt.lang = langAttr(alt);
-    text.textContent = current.caption[lang];
-    text.lang = langAttr(lang);
-    clear(figures);
-    for (const f of current.figures) {
-      figures.append(
-        h(
-          "div",
-          { class: "kiosk-figure" },
-          h("div", { class: "kiosk-figure-value" }, f.value, f.unit[lang] ? h("small", {}, ` ${f.unit[lang]}`) : null),
-          h("div", { class: "kiosk-figure-label" }, f.label[lang]),
-        ),
-      );
-    }
-    if (current.id === "networks") figures.append(trajectoryFigure(lang));
-    source.textContent = `${t("kiosk.source")}：${PLAN_SOURCE[lang]}`;
-    renderLive();
-  };
-
-  const restartProgress = (auto: boolean) => {
-    progress.hidden = !auto;
-    bar.style.animation = "none";
-    void bar.offsetWidth; // restart the CSS animation
-    bar.style.animation = auto ? `kiosk-progress ${dwellS}s linear forwards` : "none";
-  };
-
-  const show = (i: number, auto: boolean) => {
-    current = CHAPTERS[i];
+  /** present chapter i; `auto`: the attract loop plays it (and closes what a visitor left open) */
+  private show(i: number, auto: boolean): void {
+    const { twin } = this.app;
+    this.current = CHAPTERS[i];
     if (auto) {
       select(null);
       inspectController()?.close();
     }
-    for (const id of LAYER_IDS) setLayer(id, current.layers.includes(id));
-    setLayer("buildings", current.buildings);
-    renderCaption();
-    renderButtons();
-    restartProgress(auto);
-    void flyToView(twin.scene.camera, current.view, flyS);
+    this.layers.showChapter(this.current);
+    this.renderCaption();
+    this.renderChrome();
+    this.caption.restartProgress(auto);
+    void flyToView(twin.scene.camera, this.current.view, this.times.flyS);
     twin.scene.requestRender();
-  };
+  }
 
-  const reset = () => {
+  /** back to the defaults after the idle time: no drill-down or selection, every layer, the page's language */
+  private reset(): void {
     inspectController()?.close();
     select(null);
-    twin.scene.camera.cancelFlight();
-    for (const id of LAYER_IDS) setLayer(id, true);
-    setLayer("buildings", true);
-    if (uiLang.getState().lang !== defaultLang) setLang(defaultLang);
-  };
+    this.app.twin.scene.camera.cancelFlight();
+    this.layers.showAll();
+    this.language.reset();
+  }
 
-  /** transitions with timestamps, for tests and diagnostics (bounded) */
-  const history: Array<{ t: number; mode: AttractState["mode"]; chapter: number; autoChanges: number }> = [];
-  const onChange = (s: AttractState) => {
-    history.push({ t: Date.now(), mode: s.mode, chapter: s.chapter, autoChanges: s.autoChanges });
-    if (history.length > 200) history.shift();
-    shell.root.dataset.kiosk = s.mode;
-    ui.dataset.mode = s.mode;
-    hint.hidden = s.mode !== "attract";
-    if (s.mode === "explore") restartProgress(false);
-    renderButtons();
-  };
+  private onChange(s: AttractState): void {
+    this.history.push({ t: Date.now(), mode: s.mode, chapter: s.chapter, autoChanges: s.autoChanges });
+    if (this.history.length > 200) this.history.shift();
+    this.app.shell.root.dataset.kiosk = s.mode;
+    this.ui.dataset.mode = s.mode;
+    this.hint.hidden = s.mode !== "attract";
+    if (s.mode === "explore") this.caption.restartProgress(false);
+    this.renderChrome();
+  }
 
-  const loop = new AttractLoop({
-    chapters: CHAPTERS.length,
-    dwellMs: dwellS * 1000,
-    idleMs: idleS * 1000,
-    show,
-    reset,
-    onChange,
-  });
+  private readonly activity = (): void => this.loop.activity();
 
-  // any touch / click / key / wheel counts as activity (capture: before the target's own handler runs)
-  const activity = () => loop.activity();
-  for (const type of ["pointerdown", "touchstart", "keydown", "wheel"])
-    window.addEventListener(type, activity, { capture: true, passive: true });
+  // ------------------------------------------------------------------ rendering
 
-  uiLang.subscribe(() => {
-    renderCaption();
-    renderButtons();
-  });
-  const liveTimer = setInterval(() => {
-    renderLive();
-    const c = app.live?.conn.store.getState().connection;
-    offline.hidden = !c || c.state === "connected" || Date.now() - c.since < 3000;
-  }, 2000);
-  void liveTimer;
+  private renderCaption(): void {
+    this.caption.render(this.current, this.language.current());
+  }
 
-  window.addEventListener("pagehide", () => {
-    loop.destroy();
-    fence?.destroy();
-  });
-  if (window.__rt) {
+  /** the button bar, the touch hint and the offline badge's text */
+  private renderChrome(): void {
+    this.bar.render(this.language.current(), this.loop.state.chapter, (id) => this.layers.isVisible(id));
+    this.hint.textContent = `${t("kiosk.touch", "zh")} · ${t("kiosk.touch", "en")}`;
+    this.offline.textContent = `● ${t("kiosk.offline")}`;
+  }
+
+  /** every 2 s: the live figure, and the offline badge once the gateway has been away for 3 s */
+  private tickLive(): void {
+    this.caption.renderLive(this.current, this.language.current());
+    const c = this.app.live?.conn.store.getState().connection;
+    this.offline.hidden = !c || c.state === "connected" || Date.now() - c.since < 3000;
+  }
+
+  // ------------------------------------------------------------------ wiring
+
+  /** drags and flicks keep the ground at the centre of the map's visible part over Fuzhou's land or near coast */
+  private createFence(): TargetFence | null {
+    const { twin } = this.app;
+    if (!twin.data.districts) return null;
+    return new TargetFence(twin.scene, LandFence.ofDistricts(twin.data.districts), () =>
+      visibleMapCentre(twin.scene.canvas, this.caption.root, this.bar.root),
+    );
+  }
+
+  private listen(target: Window, type: string, fn: () => void, opts?: AddEventListenerOptions): void {
+    target.addEventListener(type, fn, opts);
+    this.offs.push(() => target.removeEventListener(type, fn, opts));
+  }
+
+  /** window.__rt.kiosk: state, times, transitions and the fence, for tests and diagnostics */
+  private installHook(): void {
+    if (!window.__rt) return;
+    const { loop, times } = this;
     window.__rt.kiosk = {
       state: () => ({
         ...loop.state,
-        lang: uiLang.getState().lang,
-        title: title.textContent,
-        chapterId: current.id,
-        offline: !offline.hidden,
+        lang: this.language.current(),
+        title: this.caption.titleText(),
+        chapterId: this.current.id,
+        offline: !this.offline.hidden,
       }),
-      times: { idleS, dwellS, flyS },
-      history: () => history.slice(),
-      fence: () => (fence ? { target: fence.target(), corrections: fence.corrections } : null),
+      times: { ...times },
+      history: () => this.history.slice(),
+      fence: () => (this.fence ? { target: this.fence.target(), corrections: this.fence.corrections } : null),
     };
   }
-  loop.start();
-  shell.root.dataset.modeReady = "kiosk";
 }
