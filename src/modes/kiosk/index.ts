@@ -143,6 +143,11 @@ class Kiosk {
     shell.root.append(this.ui);
     this.fence = this.createFence();
     this.listen(window, "pagehide", () => this.destroy());
+    // destroy took the UI down: a page the browser restores from its back/forward cache starts afresh instead of
+    // coming back blank (kept outside `offs`, since it must outlive destroy)
+    window.addEventListener("pageshow", (e) => {
+      if (e.persisted) location.reload();
+    });
     for (const type of ACTIVITY) this.listen(window, type, this.activity, ACTIVITY_OPTS);
     this.offs.push(
       this.language.subscribe(() => {
