@@ -41,8 +41,15 @@ export interface InteractionResult {
   coldPickMs?: number | null;
   warmPickP50?: number | null;
   warmPickP95?: number | null;
-  /** warm picks that returned an object (both pages see the same points at the same view) */
+  /** warm picks that returned an object: both pages pick the same sites (the one nearest each grid point) */
   warmHits?: number;
+  /** whether the cold pick (the site nearest the canvas centre) returned an object */
+  coldHit?: boolean;
+  /** the 20 grid points themselves (mostly empty ground): p50 and hits, what a pick that finds nothing costs */
+  gridPickP50?: number | null;
+  gridHits?: number;
+  /** shader programs compiled by the cold pick and by the 40 warm ones (0 and 0: the warm-up compiled all) */
+  pickShaders?: { byCold: number; byWarm: number };
   cameraToFrameP95?: number | null;
   cameraToFrameP50?: number | null;
   /** camera jump -> next frame drawn and the GPU done with it (finish + 1-pixel read) */
@@ -88,7 +95,13 @@ const GL_PROBE = `(() => {
  * In-page measurement (a string: no bundler helper leaks into the page). `SCENE` is the scene expression, `TILESET`
  * one for the buildings tileset (or null). Returns times in ms.
  */
-const MEASURE = (sceneExpr: string, pickExpr: string, tilesetExpr: string, breakdown: boolean) => `(async () => {
+const MEASURE = (
+  sceneExpr: string,
+  pickExpr: string,
+  tilesetExpr: string,
+  dataUrl: string,
+  breakdown: boolean,
+) => `(async () => {
   const scene = ${sceneExpr};
   const pick = ${pickExpr};
   const tileset = () => ${tilesetExpr};
@@ -115,12 +128,23 @@ const MEASURE = (sceneExpr: string, pickExpr: string, tilesetExpr: string, break
   let frames = 0;
   scene.postRender.addEventListener(() => frames++);
   const pickAt = (p) => { const t0 = performance.now(); const r = pick(p); return { ms: performance.now() - t0, hit: r != null }; };
-  const POINTS = ${JSON.stringify(PICK_POINTS)};
+  const GRID = ${JSON.stringify(PICK_POINTS)};
+  // the same 5G sites on both pages (same data, view and canvas): for each grid point the site drawn nearest to
+  // it, so both pages pick where an object is (a pick that hits nothing is cheaper: not like for like)
+  const sites = (await (await fetch(${JSON.stringify(dataUrl)})).json()).items;
 
   view(${PICK_VIEW.join(", ")});
   await settle(${60_000});
+  const onScreen = sites.map((s) => scene.cartesianToCanvasCoordinates(Cart.fromDegrees(s.lon, s.lat, 0))).filter((c) => c && c.x > 20 && c.y > 20 && c.x < scene.canvas.clientWidth - 20 && c.y < scene.canvas.clientHeight - 20);
+  const nearest = (g) => { let best = null, bd = Infinity; for (const c of onScreen) { const d = (c.x - g.x) ** 2 + (c.y - g.y) ** 2; if (d < bd) { bd = d; best = c; } } return best ? { x: Math.round(best.x), y: Math.round(best.y) } : g; };
+  const POINTS = GRID.map(nearest);
+  const centre = nearest({ x: scene.canvas.clientWidth / 2, y: scene.canvas.clientHeight / 2 });
+  // shader programs the pick passes add to Cesium's cache: a warm-up that compiled what a real pick uses leaves none
+  const shaders = () => scene.context.shaderCache.numberOfShaders;
+  const sh0 = shaders();
   const g0 = glSnap(), f0 = frames;
-  const cold = pickAt({ x: ${VIEWPORT.width / 2}, y: ${VIEWPORT.height / 2} });
+  const cold = pickAt(centre);
+  const sh1 = shaders();
   const coldGl = glDiff(g0, glSnap());
   const coldFrames = frames - f0;
   const warm = [];
@@ -128,6 +152,11 @@ const MEASURE = (sceneExpr: string, pickExpr: string, tilesetExpr: string, break
   const g1 = glSnap();
   for (const p of POINTS) { const r = pickAt(p); warm.push(r.ms); if (r.hit) hits++; }
   const warmGl = glDiff(g1, glSnap());
+  // the grid points themselves (mostly empty ground at this view): what a pick that hits nothing costs
+  const grid = [];
+  let gridHits = 0;
+  for (const p of GRID) { const r = pickAt(p); grid.push(r.ms); if (r.hit) gridHits++; }
+  const pickShaders = { byCold: sh1 - sh0, byWarm: shaders() - sh1 };
   const camera = async (next) => {
     const out = [];
     for (const round of [0, 1]) for (const [lon, lat, h] of ${JSON.stringify(CAMERA_STOPS)}) {
@@ -143,7 +172,7 @@ const MEASURE = (sceneExpr: string, pickExpr: string, tilesetExpr: string, break
   const cam = await camera(frame);
   const camGl = glDiff(g2, glSnap());
   const camDone = await camera(frameDone);
-  const result = { cold: cold.ms, coldGl, coldFrames, warm, warmGl, hits, cam, camGl, camDone };
+  const result = { cold: cold.ms, coldHit: cold.hit, coldGl, coldFrames, warm, warmGl, hits, grid, gridHits, pickShaders, cam, camGl, camDone };
   if (!${breakdown}) return result;
 
   // where the time goes: warm picks and camera frames with one group of primitives hidden at a time
@@ -226,8 +255,12 @@ async function openBaseline(page: Page, base: string, objects: number, buildings
 
 interface RawResult {
   cold: number;
+  coldHit: boolean;
   warm: number[];
   hits: number;
+  grid: number[];
+  gridHits: number;
+  pickShaders: { byCold: number; byWarm: number };
   cam: number[];
   camDone: number[];
   coldGl: unknown;
@@ -265,7 +298,9 @@ async function measurePage(
     // what a click runs: ours through the app's picker (src/scene/picking.ts), the baseline Cesium's scene.pick
     const pickExpr = kind === "ours" ? "(p) => window.__rt.app.twin.picker.pick(p)" : "(p) => scene.pick(p)";
     const r = (await within(
-      page.evaluate(MEASURE(sceneExpr, pickExpr, tilesetExpr, breakdown)) as Promise<RawResult>,
+      page.evaluate(
+        MEASURE(sceneExpr, pickExpr, tilesetExpr, `/bench-data/${objects}/sites.json`, breakdown),
+      ) as Promise<RawResult>,
       600_000,
       "interaction measurement",
     )) as RawResult;
@@ -275,6 +310,10 @@ async function measurePage(
       warmPickP50: round(pct(r.warm, 50), 2),
       warmPickP95: round(pct(r.warm, 95), 2),
       warmHits: r.hits,
+      coldHit: r.coldHit,
+      gridPickP50: round(pct(r.grid, 50), 2),
+      gridHits: r.gridHits,
+      pickShaders: r.pickShaders,
       cameraToFrameP50: round(pct(r.cam, 50)),
       cameraToFrameP95: round(pct(r.cam, 95)),
       cameraToPixelsP50: round(pct(r.camDone, 50)),
@@ -393,8 +432,8 @@ export async function runInteractionBench(opts: {
 export function interactionMarkdown(rows: InteractionRow[], abQuery = ""): string {
   const f = (v: unknown) => (v === null || v === undefined ? "–" : String(v));
   const L = [
-    "\n| scale | buildings | page | cold pick ms | warm pick p50 ms | warm p95 ms | hits /20 | camera→frame p50 ms | p95 ms | camera→pixels p50 ms | p95 ms |",
-    "|---|---|---|---|---|---|---|---|---|---|---|",
+    "\n| scale | buildings | page | cold pick ms | warm pick p50 ms | warm p95 ms | hits /20 | empty-grid pick p50 ms (hits) | camera→frame p50 ms | p95 ms | camera→pixels p50 ms | p95 ms |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const r of rows) {
     const pages: [string, InteractionResult][] = [
@@ -404,15 +443,17 @@ export function interactionMarkdown(rows: InteractionRow[], abQuery = ""): strin
     ];
     for (const [name, p] of pages) {
       if (!p.ok) {
-        L.push(`| ${r.scale} | ${r.buildings ? "on" : "off"} | ${name} | failed: ${f(p.error).slice(0, 100)} ||||||||`);
+        L.push(
+          `| ${r.scale} | ${r.buildings ? "on" : "off"} | ${name} | failed: ${f(p.error).slice(0, 100)} |||||||||`,
+        );
         continue;
       }
       L.push(
-        `| ${r.scale} | ${r.buildings ? "on" : "off"} | ${name} | ${f(p.coldPickMs)} | ${f(p.warmPickP50)} | ${f(p.warmPickP95)} | ${f(p.warmHits)} | ${f(p.cameraToFrameP50)} | ${f(p.cameraToFrameP95)} | ${f(p.cameraToPixelsP50)} | ${f(p.cameraToPixelsP95)} |`,
+        `| ${r.scale} | ${r.buildings ? "on" : "off"} | ${name} | ${f(p.coldPickMs)} | ${f(p.warmPickP50)} | ${f(p.warmPickP95)} | ${f(p.warmHits)} | ${f(p.gridPickP50)} (${f(p.gridHits)}) | ${f(p.cameraToFrameP50)} | ${f(p.cameraToFrameP95)} | ${f(p.cameraToPixelsP50)} | ${f(p.cameraToPixelsP95)} |`,
       );
     }
     L.push(
-      `| ${r.scale} | ${r.buildings ? "on" : "off"} | **ours/Entity** | ${f(r.ratio.coldPick)} | ${f(r.ratio.warmPickP50)} | ${f(r.ratio.warmPickP95)} | | | ${f(r.ratio.camera)} | | ${f(r.ratio.cameraPixels)} |`,
+      `| ${r.scale} | ${r.buildings ? "on" : "off"} | **ours/Entity** | ${f(r.ratio.coldPick)} | ${f(r.ratio.warmPickP50)} | ${f(r.ratio.warmPickP95)} | | | | ${f(r.ratio.camera)} | | ${f(r.ratio.cameraPixels)} |`,
     );
   }
   const g = rows.find((r) => r.scale === "30k" && !r.buildings);
