@@ -43,6 +43,8 @@ export interface InteractionResult {
   warmPickP95?: number | null;
   /** warm picks that returned an object: both pages pick the same sites (the one nearest each grid point) */
   warmHits?: number;
+  /** before the cold pick: waiting for the GPU to finish the frames already drawn (not part of the pick) */
+  gpuBacklogMs?: number | null;
   /** whether the cold pick (the site nearest the canvas centre) returned an object */
   coldHit?: boolean;
   /** the 20 grid points themselves (mostly empty ground): p50 and hits, what a pick that finds nothing costs */
@@ -144,6 +146,11 @@ const MEASURE = (
   // shader programs the pick passes add to Cesium's cache: a warm-up that compiled what a real pick uses leaves none
   const shaders = () => scene.context.shaderCache.numberOfShaders;
   const sh0 = shaders();
+  // the GPU done with the frames drawn so far (under software GL a frame's pixels take 0.2-0.6 s after its callback):
+  // the first pick of an idle page is measured, not the wait for the last frame's pixels (reported apart)
+  const tb = performance.now();
+  gl.finish(); gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px);
+  const backlog = performance.now() - tb;
   const g0 = glSnap(), f0 = frames;
   const cold = pickAt(centre);
   const sh1 = shaders();
@@ -174,7 +181,7 @@ const MEASURE = (
   const cam = await camera(frame);
   const camGl = glDiff(g2, glSnap());
   const camDone = await camera(frameDone);
-  const result = { cold: cold.ms, coldHit: cold.hit, coldGl, coldFrames, warm, warmGl, hits, grid, gridHits, pickShaders, cam, camGl, camDone };
+  const result = { cold: cold.ms, coldHit: cold.hit, backlog, coldGl, coldFrames, warm, warmGl, hits, grid, gridHits, pickShaders, cam, camGl, camDone };
   if (!${breakdown}) return result;
 
   // where the time goes: warm picks and camera frames with one group of primitives hidden at a time
@@ -257,6 +264,7 @@ async function openBaseline(page: Page, base: string, objects: number, buildings
 
 interface RawResult {
   cold: number;
+  backlog: number;
   coldHit: boolean;
   warm: number[];
   hits: number;
@@ -313,6 +321,7 @@ async function measurePage(
       warmPickP95: round(pct(r.warm, 95), 2),
       warmHits: r.hits,
       coldHit: r.coldHit,
+      gpuBacklogMs: round(r.backlog),
       gridPickP50: round(pct(r.grid, 50), 2),
       gridHits: r.gridHits,
       pickShaders: r.pickShaders,
