@@ -1,7 +1,7 @@
 /**
  * Picking that costs what a click needs. Cesium's `scene.pick` runs a pick pass over every shown primitive and the
  * globe; a click here resolves only to a live-layer object, a CIM building or a planner candidate. Decorations (the
- * district fill and glowing outlines, the river, landmark pins, district names, roads) are registered as excluded
+ * district fill and glowing outlines, the river, landmark pins, district names, roads, the land and water surfaces) are registered as excluded
  * and hidden for the pick pass, and so is the globe (the points are drawn without depth test; nothing is picked
  * through the ground at city scale). Measured under software GL at 30k objects: most of a warm pick and all of the
  * shader compilation of a cold one went to those primitives (bench/interaction.ts --breakdown).
