@@ -45,6 +45,8 @@ export interface InteractionResult {
   warmHits?: number;
   /** before the cold pick: waiting for the GPU to finish the frames already drawn (not part of the pick) */
   gpuBacklogMs?: number | null;
+  /** frames drawn in 2 s with the camera still before the picks (live recolours only, in request-render mode) */
+  idleFrames2s?: number;
   /** whether the cold pick (the site nearest the canvas centre) returned an object */
   coldHit?: boolean;
   /** the 20 grid points themselves (mostly empty ground): p50 and hits, what a pick that finds nothing costs */
@@ -146,6 +148,10 @@ const MEASURE = (
   // shader programs the pick passes add to Cesium's cache: a warm-up that compiled what a real pick uses leaves none
   const shaders = () => scene.context.shaderCache.numberOfShaders;
   const sh0 = shaders();
+  // frames drawn in 2 s with the camera still (request-render mode: only the live feed's recolours should draw)
+  const fi = frames;
+  await sleep(2000);
+  const idleFrames = frames - fi;
   // the GPU done with the frames drawn so far (under software GL a frame's pixels take 0.2-0.6 s after its callback):
   // the first pick of an idle page is measured, not the wait for the last frame's pixels (reported apart)
   const tb = performance.now();
@@ -181,7 +187,7 @@ const MEASURE = (
   const cam = await camera(frame);
   const camGl = glDiff(g2, glSnap());
   const camDone = await camera(frameDone);
-  const result = { cold: cold.ms, coldHit: cold.hit, backlog, coldGl, coldFrames, warm, warmGl, hits, grid, gridHits, pickShaders, cam, camGl, camDone };
+  const result = { cold: cold.ms, coldHit: cold.hit, backlog, idleFrames, coldGl, coldFrames, warm, warmGl, hits, grid, gridHits, pickShaders, cam, camGl, camDone };
   if (!${breakdown}) return result;
 
   // where the time goes: warm picks and camera frames with one group of primitives hidden at a time
@@ -265,6 +271,7 @@ async function openBaseline(page: Page, base: string, objects: number, buildings
 interface RawResult {
   cold: number;
   backlog: number;
+  idleFrames: number;
   coldHit: boolean;
   warm: number[];
   hits: number;
@@ -322,6 +329,7 @@ async function measurePage(
       warmHits: r.hits,
       coldHit: r.coldHit,
       gpuBacklogMs: round(r.backlog),
+      idleFrames2s: r.idleFrames,
       gridPickP50: round(pct(r.grid, 50), 2),
       gridHits: r.gridHits,
       pickShaders: r.pickShaders,
