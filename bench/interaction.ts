@@ -146,7 +146,8 @@ const MEASURE = (
   const POINTS = GRID.map(nearest);
   const centre = nearest({ x: scene.canvas.clientWidth / 2, y: scene.canvas.clientHeight / 2 });
   // shader programs the pick passes add to Cesium's cache: a warm-up that compiled what a real pick uses leaves none
-  const shaders = () => scene.context.shaderCache.numberOfShaders;
+  // (the cache's entries, derived pick programs included: its numberOfShaders counts only the base programs)
+  const shaders = () => Object.keys(scene.context.shaderCache._shaders).length;
   const sh0 = shaders();
   // frames drawn in 2 s with the camera still (request-render mode: only the live feed's recolours should draw)
   const fi = frames;
