@@ -41,8 +41,19 @@ export interface InteractionResult {
   coldPickMs?: number | null;
   warmPickP50?: number | null;
   warmPickP95?: number | null;
-  /** warm picks that returned an object (both pages see the same points at the same view) */
+  /** warm picks that returned an object: both pages pick the same sites (the one nearest each grid point) */
   warmHits?: number;
+  /** before the cold pick: waiting for the GPU to finish the frames already drawn (not part of the pick) */
+  gpuBacklogMs?: number | null;
+  /** frames drawn in 2 s with the camera still before the picks (live recolours only, in request-render mode) */
+  idleFrames2s?: number;
+  /** whether the cold pick (the site nearest the canvas centre) returned an object */
+  coldHit?: boolean;
+  /** the 20 grid points themselves (mostly empty ground): p50 and hits, what a pick that finds nothing costs */
+  gridPickP50?: number | null;
+  gridHits?: number;
+  /** shader programs compiled by the cold pick and by the 40 warm ones (0 and 0: the warm-up compiled all) */
+  pickShaders?: { byCold: number; byWarm: number };
   cameraToFrameP95?: number | null;
   cameraToFrameP50?: number | null;
   /** camera jump -> next frame drawn and the GPU done with it (finish + 1-pixel read) */
@@ -88,7 +99,13 @@ const GL_PROBE = `(() => {
  * In-page measurement (a string: no bundler helper leaks into the page). `SCENE` is the scene expression, `TILESET`
  * one for the buildings tileset (or null). Returns times in ms.
  */
-const MEASURE = (sceneExpr: string, pickExpr: string, tilesetExpr: string, breakdown: boolean) => `(async () => {
+const MEASURE = (
+  sceneExpr: string,
+  pickExpr: string,
+  tilesetExpr: string,
+  dataUrl: string,
+  breakdown: boolean,
+) => `(async () => {
   const scene = ${sceneExpr};
   const pick = ${pickExpr};
   const tileset = () => ${tilesetExpr};
@@ -114,13 +131,36 @@ const MEASURE = (sceneExpr: string, pickExpr: string, tilesetExpr: string, break
   const glDiff = (a, b) => (a && b ? Object.fromEntries(Object.keys(a).map((k) => [k, Math.round((b[k] - a[k]) * 10) / 10])) : null);
   let frames = 0;
   scene.postRender.addEventListener(() => frames++);
-  const pickAt = (p) => { const t0 = performance.now(); const r = pick(p); return { ms: performance.now() - t0, hit: r != null }; };
-  const POINTS = ${JSON.stringify(PICK_POINTS)};
+  // a hit is an object with an id (a layer object, an Entity, a building feature's id-less pick aside): a pick of
+  // an id-less polygon (ours: the land and water surfaces) found nothing a click resolves to
+  const pickAt = (p) => { const t0 = performance.now(); const r = pick(p); return { ms: performance.now() - t0, hit: r?.id != null }; };
+  const GRID = ${JSON.stringify(PICK_POINTS)};
+  // the same 5G sites on both pages (same data, view and canvas): for each grid point the site drawn nearest to
+  // it, so both pages pick where an object is (a pick that hits nothing is cheaper: not like for like)
+  const sites = (await (await fetch(${JSON.stringify(dataUrl)})).json()).items;
 
   view(${PICK_VIEW.join(", ")});
   await settle(${60_000});
+  const onScreen = sites.map((s) => scene.cartesianToCanvasCoordinates(Cart.fromDegrees(s.lon, s.lat, 0))).filter((c) => c && c.x > 20 && c.y > 20 && c.x < scene.canvas.clientWidth - 20 && c.y < scene.canvas.clientHeight - 20);
+  const nearest = (g) => { let best = null, bd = Infinity; for (const c of onScreen) { const d = (c.x - g.x) ** 2 + (c.y - g.y) ** 2; if (d < bd) { bd = d; best = c; } } return best ? { x: Math.round(best.x), y: Math.round(best.y) } : g; };
+  const POINTS = GRID.map(nearest);
+  const centre = nearest({ x: scene.canvas.clientWidth / 2, y: scene.canvas.clientHeight / 2 });
+  // shader programs the pick passes add to Cesium's cache: a warm-up that compiled what a real pick uses leaves none
+  // (the cache's entries, derived pick programs included: its numberOfShaders counts only the base programs)
+  const shaders = () => Object.keys(scene.context.shaderCache._shaders).length;
+  const sh0 = shaders();
+  // frames drawn in 2 s with the camera still (request-render mode: only the live feed's recolours should draw)
+  const fi = frames;
+  await sleep(2000);
+  const idleFrames = frames - fi;
+  // the GPU done with the frames drawn so far (under software GL a frame's pixels take 0.2-0.6 s after its callback):
+  // the first pick of an idle page is measured, not the wait for the last frame's pixels (reported apart)
+  const tb = performance.now();
+  gl.finish(); gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px);
+  const backlog = performance.now() - tb;
   const g0 = glSnap(), f0 = frames;
-  const cold = pickAt({ x: ${VIEWPORT.width / 2}, y: ${VIEWPORT.height / 2} });
+  const cold = pickAt(centre);
+  const sh1 = shaders();
   const coldGl = glDiff(g0, glSnap());
   const coldFrames = frames - f0;
   const warm = [];
@@ -128,6 +168,11 @@ const MEASURE = (sceneExpr: string, pickExpr: string, tilesetExpr: string, break
   const g1 = glSnap();
   for (const p of POINTS) { const r = pickAt(p); warm.push(r.ms); if (r.hit) hits++; }
   const warmGl = glDiff(g1, glSnap());
+  // the grid points themselves (mostly empty ground at this view): what a pick that hits nothing costs
+  const grid = [];
+  let gridHits = 0;
+  for (const p of GRID) { const r = pickAt(p); grid.push(r.ms); if (r.hit) gridHits++; }
+  const pickShaders = { byCold: sh1 - sh0, byWarm: shaders() - sh1 };
   const camera = async (next) => {
     const out = [];
     for (const round of [0, 1]) for (const [lon, lat, h] of ${JSON.stringify(CAMERA_STOPS)}) {
@@ -143,7 +188,7 @@ const MEASURE = (sceneExpr: string, pickExpr: string, tilesetExpr: string, break
   const cam = await camera(frame);
   const camGl = glDiff(g2, glSnap());
   const camDone = await camera(frameDone);
-  const result = { cold: cold.ms, coldGl, coldFrames, warm, warmGl, hits, cam, camGl, camDone };
+  const result = { cold: cold.ms, coldHit: cold.hit, backlog, idleFrames, coldGl, coldFrames, warm, warmGl, hits, grid, gridHits, pickShaders, cam, camGl, camDone };
   if (!${breakdown}) return result;
 
   // where the time goes: warm picks and camera frames with one group of primitives hidden at a time
@@ -226,8 +271,14 @@ async function openBaseline(page: Page, base: string, objects: number, buildings
 
 interface RawResult {
   cold: number;
+  backlog: number;
+  idleFrames: number;
+  coldHit: boolean;
   warm: number[];
   hits: number;
+  grid: number[];
+  gridHits: number;
+  pickShaders: { byCold: number; byWarm: number };
   cam: number[];
   camDone: number[];
   coldGl: unknown;
@@ -265,7 +316,9 @@ async function measurePage(
     // what a click runs: ours through the app's picker (src/scene/picking.ts), the baseline Cesium's scene.pick
     const pickExpr = kind === "ours" ? "(p) => window.__rt.app.twin.picker.pick(p)" : "(p) => scene.pick(p)";
     const r = (await within(
-      page.evaluate(MEASURE(sceneExpr, pickExpr, tilesetExpr, breakdown)) as Promise<RawResult>,
+      page.evaluate(
+        MEASURE(sceneExpr, pickExpr, tilesetExpr, `/bench-data/${objects}/sites.json`, breakdown),
+      ) as Promise<RawResult>,
       600_000,
       "interaction measurement",
     )) as RawResult;
@@ -275,6 +328,12 @@ async function measurePage(
       warmPickP50: round(pct(r.warm, 50), 2),
       warmPickP95: round(pct(r.warm, 95), 2),
       warmHits: r.hits,
+      coldHit: r.coldHit,
+      gpuBacklogMs: round(r.backlog),
+      idleFrames2s: r.idleFrames,
+      gridPickP50: round(pct(r.grid, 50), 2),
+      gridHits: r.gridHits,
+      pickShaders: r.pickShaders,
       cameraToFrameP50: round(pct(r.cam, 50)),
       cameraToFrameP95: round(pct(r.cam, 95)),
       cameraToPixelsP50: round(pct(r.camDone, 50)),
@@ -393,8 +452,8 @@ export async function runInteractionBench(opts: {
 export function interactionMarkdown(rows: InteractionRow[], abQuery = ""): string {
   const f = (v: unknown) => (v === null || v === undefined ? "–" : String(v));
   const L = [
-    "\n| scale | buildings | page | cold pick ms | warm pick p50 ms | warm p95 ms | hits /20 | camera→frame p50 ms | p95 ms | camera→pixels p50 ms | p95 ms |",
-    "|---|---|---|---|---|---|---|---|---|---|---|",
+    "\n| scale | buildings | page | cold pick ms | warm pick p50 ms | warm p95 ms | hits /20 | empty-grid pick p50 ms (hits) | camera→frame p50 ms | p95 ms | camera→pixels p50 ms | p95 ms |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const r of rows) {
     const pages: [string, InteractionResult][] = [
@@ -404,15 +463,17 @@ export function interactionMarkdown(rows: InteractionRow[], abQuery = ""): strin
     ];
     for (const [name, p] of pages) {
       if (!p.ok) {
-        L.push(`| ${r.scale} | ${r.buildings ? "on" : "off"} | ${name} | failed: ${f(p.error).slice(0, 100)} ||||||||`);
+        L.push(
+          `| ${r.scale} | ${r.buildings ? "on" : "off"} | ${name} | failed: ${f(p.error).slice(0, 100)} |||||||||`,
+        );
         continue;
       }
       L.push(
-        `| ${r.scale} | ${r.buildings ? "on" : "off"} | ${name} | ${f(p.coldPickMs)} | ${f(p.warmPickP50)} | ${f(p.warmPickP95)} | ${f(p.warmHits)} | ${f(p.cameraToFrameP50)} | ${f(p.cameraToFrameP95)} | ${f(p.cameraToPixelsP50)} | ${f(p.cameraToPixelsP95)} |`,
+        `| ${r.scale} | ${r.buildings ? "on" : "off"} | ${name} | ${f(p.coldPickMs)} | ${f(p.warmPickP50)} | ${f(p.warmPickP95)} | ${f(p.warmHits)} | ${f(p.gridPickP50)} (${f(p.gridHits)}) | ${f(p.cameraToFrameP50)} | ${f(p.cameraToFrameP95)} | ${f(p.cameraToPixelsP50)} | ${f(p.cameraToPixelsP95)} |`,
       );
     }
     L.push(
-      `| ${r.scale} | ${r.buildings ? "on" : "off"} | **ours/Entity** | ${f(r.ratio.coldPick)} | ${f(r.ratio.warmPickP50)} | ${f(r.ratio.warmPickP95)} | | | ${f(r.ratio.camera)} | | ${f(r.ratio.cameraPixels)} |`,
+      `| ${r.scale} | ${r.buildings ? "on" : "off"} | **ours/Entity** | ${f(r.ratio.coldPick)} | ${f(r.ratio.warmPickP50)} | ${f(r.ratio.warmPickP95)} | | | | ${f(r.ratio.camera)} | | ${f(r.ratio.cameraPixels)} |`,
     );
   }
   const g = rows.find((r) => r.scale === "30k" && !r.buildings);

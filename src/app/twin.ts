@@ -102,7 +102,7 @@ export function createTwin(opts: TwinOptions): Twin {
   ];
   districts?.raiseLabels();
   const picker = new ScenePicker(scene);
-  picker.exclude(...(districts?.decorations ?? []));
+  picker.exclude(...(districts?.decorations ?? []), ...(landwater?.decorations ?? []));
   for (const l of layers) picker.exclude(...(l.decorations?.() ?? []));
   const vis = uiStore.getState().visible;
   for (const l of layers) if (!vis[l.id]) l.setVisible(false);

@@ -66,6 +66,11 @@ export class LandWaterView {
     scene.requestRender();
   }
 
+  /** the land and water surfaces: drawn for looks only, never the answer to a click (the pick pass skips them) */
+  get decorations(): Primitive[] {
+    return [this.land, this.water];
+  }
+
   /** the water surfaces go above the district tint (at `index`, just after it), below outlines and layers */
   addWater(index: number): void {
     const prims = this.widget.scene.primitives;

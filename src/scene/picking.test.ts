@@ -8,14 +8,14 @@ import { ScenePicker } from "./picking";
 
 function fakeScene(pickResult: unknown = { id: { layer: "sites", index: 7 } }, throws = false) {
   const globe = { show: true };
-  const seen: { globe: boolean; shown: boolean[] }[] = [];
+  const seen: { globe: boolean; shown: boolean[]; size?: number[] }[] = [];
   const prims = [{ show: true }, { show: true }, { show: false }];
   const scene = {
     globe,
     canvas: { clientWidth: 1280, clientHeight: 720 },
     isDestroyed: () => false,
-    pick(pos: { x: number; y: number }) {
-      seen.push({ globe: globe.show, shown: prims.map((p) => p.show) });
+    pick(pos: { x: number; y: number }, width?: number, height?: number) {
+      seen.push({ globe: globe.show, shown: prims.map((p) => p.show), ...(width ? { size: [width, height!] } : {}) });
       if (throws) throw new Error("context lost");
       return { ...(pickResult as object), at: [pos.x, pos.y] };
     },
@@ -47,13 +47,13 @@ describe("ScenePicker", () => {
     expect(f.prims.map((p) => p.show)).toEqual([true, true, false]);
   });
 
-  it("warm() picks once at the canvas centre and swallows failures; released primitives take part again", () => {
+  it("warm() picks once over the whole canvas and swallows failures; released primitives take part again", () => {
     const f = fakeScene();
     const picker = new ScenePicker(f.scene);
     picker.exclude(f.prims[0]);
     picker.release(f.prims[0]);
     picker.warm();
-    expect(f.seen).toEqual([{ globe: false, shown: [true, true, false] }]);
+    expect(f.seen).toEqual([{ globe: false, shown: [true, true, false], size: [1280, 720] }]);
     const g = fakeScene(undefined, true);
     expect(() => new ScenePicker(g.scene).warm()).not.toThrow();
   });

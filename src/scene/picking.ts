@@ -1,15 +1,19 @@
 /**
  * Picking that costs what a click needs. Cesium's `scene.pick` runs a pick pass over every shown primitive and the
  * globe; a click here resolves only to a live-layer object, a CIM building or a planner candidate. Decorations (the
- * district fill and glowing outlines, the river, landmark pins, district names, roads) are registered as excluded
+ * district fill and glowing outlines, the river, landmark pins, district names, roads, the land and water surfaces) are registered as excluded
  * and hidden for the pick pass, and so is the globe (the points are drawn without depth test; nothing is picked
  * through the ground at city scale). Measured under software GL at 30k objects: most of a warm pick and all of the
  * shader compilation of a cold one went to those primitives (bench/interaction.ts --breakdown).
  *
  * The first pick of a page also compiles the pick variants of the shaders; `warmSoon()` does one pick when the
- * page is idle (after load and again when a tileset's first tiles arrive), so the user's first click does not.
+ * page is idle (after load and again when a tileset's first tiles arrive), so the user's first click does not. That
+ * pick covers the whole canvas: a 3×3-pixel pick draws only what is under its pixels (Cesium culls every collection,
+ * every point cell and tile against the pick frustum), so a warm-up at one point compiled the pick shaders of the
+ * layer under the centre and left the other layers' (and their labels') to the user's first click elsewhere.
  */
 import { Cartesian2, type Scene } from "cesium";
+import { UrlFlags } from "../ui/url-flags";
 
 interface Showable {
   show: boolean;
@@ -26,7 +30,11 @@ export class ScenePicker {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private destroyed = false;
 
-  constructor(private readonly scene: Scene) {}
+  /** `wide`: the warm-up pick covers the canvas (`?wideWarm=0`: one 3×3 pick at the centre, for the bench A/B) */
+  constructor(
+    private readonly scene: Scene,
+    private readonly wide = UrlFlags.ofPage().enabled("wideWarm"),
+  ) {}
 
   /** primitives drawn for looks only: never part of a pick */
   exclude(...prims: (Showable | null | undefined)[]): void {
@@ -39,7 +47,7 @@ export class ScenePicker {
   }
 
   /** the top pickable object at a window position (Cesium's pick result), or undefined */
-  pick(pos: Cartesian2): unknown {
+  pick(pos: Cartesian2, width?: number, height?: number): unknown {
     const hidden: Showable[] = [];
     for (const p of this.excluded)
       if (p.show) {
@@ -50,19 +58,23 @@ export class ScenePicker {
     const globeShown = globe?.show === true;
     if (globe && globeShown) globe.show = false;
     try {
-      return this.scene.pick(pos);
+      return this.scene.pick(pos, width, height);
     } finally {
       if (globe && globeShown) globe.show = true;
       for (const p of hidden) p.show = true;
     }
   }
 
-  /** one pick at the canvas centre now: compiles the pick pass's shaders */
+  /** one pick over the whole canvas now: compiles the pick shaders of everything pickable in view */
   warm(): void {
     if (this.destroyed || this.scene.isDestroyed()) return;
     const c = this.scene.canvas;
+    const w = Math.max(1, Math.floor(c.clientWidth));
+    const h = Math.max(1, Math.floor(c.clientHeight));
     try {
-      this.pick(new Cartesian2(Math.floor(c.clientWidth / 2), Math.floor(c.clientHeight / 2)));
+      const centre = new Cartesian2(Math.floor(w / 2), Math.floor(h / 2));
+      if (this.wide) this.pick(centre, w, h);
+      else this.pick(centre);
     } catch {
       /* a lost context or a canvas of size 0: the first real click compiles instead */
     }
