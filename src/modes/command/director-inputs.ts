@@ -19,7 +19,7 @@ export class AlarmNews {
   private readonly unsubscribes: (() => void)[];
 
   constructor(
-    conn: LiveConnection,
+    conn: Pick<LiveConnection, "store" | "onAlarm">,
     private readonly director: Director,
   ) {
     const store = conn.store;
