@@ -60,7 +60,8 @@ export class OperatorInput {
   private lastMove = 0;
 
   constructor(
-    private readonly globe: HTMLCanvasElement,
+    /** the globe's canvas (a new one after a scene rebuild) */
+    private readonly globe: () => HTMLCanvasElement,
     private readonly director: Director,
   ) {
     for (const ev of INPUT_EVENTS) window.addEventListener(ev, this.onInput, { capture: true, passive: true });
@@ -76,7 +77,7 @@ export class OperatorInput {
       if (now - this.lastMove < 500) return;
       this.lastMove = now;
     }
-    const onGlobe = e.target === this.globe && e.type !== "pointermove";
+    const onGlobe = e.target === this.globe() && e.type !== "pointermove";
     this.director.input(onGlobe ? "camera" : "other");
   };
 }

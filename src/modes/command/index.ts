@@ -208,7 +208,7 @@ class CommandWall implements CommandHandle {
     cleanups.push(alarms.destroy);
     const card = new FollowCard(wall.center, director, this.options.tour, this.nameOf);
     cleanups.push(card.destroy, fitTimelineToCentre(wall), liftAboveTimeline(card.el, wall));
-    cleanups.push(new OperatorInput(app.twin.scene.canvas, director).destroy);
+    cleanups.push(new OperatorInput(() => app.twin.scene.canvas, director).destroy);
     // 24/7: rebuild on context loss / render error
     const resilience = installResilience(app, {
       onRebuilt: () => {
