@@ -100,205 +100,258 @@ export function createDirector<Pose, Sel>(
   ports: DirectorPorts<Pose, Sel>,
   options: Partial<DirectorOptions> = {},
 ): Director {
-  const o: DirectorOptions = { ...DEFAULT_DIRECTOR, ...options };
-  const queue: FollowItem[] = [];
-  let current: FollowItem | null = null;
-  let currentStarted = 0;
-  let lastCurrent: { item: FollowItem; endedAt: number } | null = null;
-  let following = false;
-  let returning = false;
-  let touring = false;
-  let tourGen = 0;
-  let tourIndex = 0;
-  let home: { pose: Pose; sel: Sel } | null = null;
-  let lastInput = Date.now();
-  let lastCamera = -Infinity;
-  let dropped = 0;
-  let merged = 0;
-  let followed = 0;
-  let destroyed = false;
-  let endDwell: (() => void) | null = null;
-  const listeners = new Set<(s: DirectorState) => void>();
+  return new CameraDirector(ports, { ...DEFAULT_DIRECTOR, ...options });
+}
 
-  const sameTarget = (a: Alarm, b: Alarm) => a.layer === b.layer && a.objectId === b.objectId && a.kind === b.kind;
+const sameTarget = (a: Alarm, b: Alarm) => a.layer === b.layer && a.objectId === b.objectId && a.kind === b.kind;
 
-  const state = (): DirectorState => ({
-    activity: following ? "alarm" : returning ? "returning" : touring ? "tour" : "idle",
-    current,
-    queued: queue.length,
-    dropped,
-    merged,
-    followed,
-    tourIndex,
-    tourInMs:
-      following || returning || touring || !o.tour.length ? null : Math.max(0, o.idleMs - (Date.now() - lastInput)),
-  });
-  const emit = () => {
-    const s = state();
-    for (const l of listeners) l(s);
+/**
+ * The director's state machine. Lifecycle: the constructor starts the idle / hold tick; `destroy` stops it, ends
+ * any dwell or tour and drops the listeners. Public methods are bound (they are handed around as callbacks).
+ */
+class CameraDirector<Pose, Sel> implements Director {
+  private readonly queue: FollowItem[] = [];
+  private current: FollowItem | null = null;
+  private currentStarted = 0;
+  private lastCurrent: { item: FollowItem; endedAt: number } | null = null;
+  private following = false;
+  private returning = false;
+  private touring = false;
+  private resumeTour = false;
+  private tourGen = 0;
+  private tourIndex = 0;
+  private home: { pose: Pose; sel: Sel } | null = null;
+  private lastInput = Date.now();
+  private lastCamera = -Infinity;
+  private dropped = 0;
+  private merged = 0;
+  private followed = 0;
+  private destroyed = false;
+  private endDwell: (() => void) | null = null;
+  private readonly listeners = new Set<(s: DirectorState) => void>();
+  private readonly timer: ReturnType<typeof setInterval>;
+
+  constructor(
+    private readonly ports: DirectorPorts<Pose, Sel>,
+    private readonly o: DirectorOptions,
+  ) {
+    this.timer = setInterval(() => this.tick(), o.tickMs);
+  }
+
+  readonly state = (): DirectorState => {
+    const busy = this.following || this.returning || this.touring;
+    return {
+      activity: this.following ? "alarm" : this.returning ? "returning" : this.touring ? "tour" : "idle",
+      current: this.current,
+      queued: this.queue.length,
+      dropped: this.dropped,
+      merged: this.merged,
+      followed: this.followed,
+      tourIndex: this.tourIndex,
+      tourInMs: busy || !this.o.tour.length ? null : Math.max(0, this.o.idleMs - (Date.now() - this.lastInput)),
+    };
   };
 
-  /** a sleep that `wake` ends early */
-  const sleep = (ms: number): Promise<void> =>
-    new Promise((resolve) => {
+  readonly offer = (a: Alarm): "ignored" | "queued" | "merged" | "known" => {
+    if (
+      this.destroyed ||
+      !this.o.severities.includes(a.severity) ||
+      a.clearedAt !== undefined ||
+      a.ackedAt !== undefined
+    )
+      return "ignored";
+    const now = Date.now();
+    const dup = this.duplicateOf(a, now);
+    if (dup) {
+      if (dup.alarm.id === a.id) return "known";
+      dup.count++;
+      this.merged++;
+      this.emit();
+      return "merged";
+    }
+    this.queue.push({ alarm: a, count: 1, queuedAt: now });
+    while (this.queue.length > this.o.maxQueue) {
+      this.queue.shift();
+      this.dropped++;
+    }
+    if (this.touring) {
+      this.resumeTour = true;
+      this.stopTour();
+    }
+    if (!this.following && !this.returning) void this.follow();
+    else this.emit();
+    return "queued";
+  };
+
+  readonly input = (kind: "camera" | "other"): void => {
+    this.lastInput = Date.now();
+    this.resumeTour = false;
+    if (kind === "camera") {
+      this.lastCamera = this.lastInput;
+      this.home = null; // the operator moved the camera: do not fly back afterwards
+      if (this.returning) this.ports.camera.cancel();
+    }
+    this.stopTour();
+    this.emit();
+  };
+
+  readonly alarmsChanged = (): void => {
+    if (this.current && !this.ports.stillActive(this.current.alarm.id)) this.endDwell?.();
+  };
+
+  readonly subscribe = (cb: (s: DirectorState) => void): (() => void) => {
+    this.listeners.add(cb);
+    return () => this.listeners.delete(cb);
+  };
+
+  readonly destroy = (): void => {
+    this.destroyed = true;
+    clearInterval(this.timer);
+    this.stopTour();
+    this.endDwell?.();
+    this.listeners.clear();
+    this.queue.length = 0;
+  };
+
+  /** the current, just shown or queued item this alarm repeats (same id, or same target within the dwell) */
+  private duplicateOf(a: Alarm, now: number): FollowItem | undefined {
+    const { current, lastCurrent, o } = this;
+    if (
+      current &&
+      (current.alarm.id === a.id || (sameTarget(current.alarm, a) && now - this.currentStarted < o.dwellMs))
+    )
+      return current;
+    if (
+      lastCurrent &&
+      (lastCurrent.item.alarm.id === a.id ||
+        (sameTarget(lastCurrent.item.alarm, a) && now - lastCurrent.endedAt < o.dwellMs))
+    )
+      return lastCurrent.item;
+    return this.queue.find((q) => q.alarm.id === a.id || sameTarget(q.alarm, a));
+  }
+
+  private emit(): void {
+    const s = this.state();
+    for (const l of this.listeners) l(s);
+  }
+
+  /** the idle / hold check: follow waiting alarms once the hold expires, tour once idle long enough */
+  private tick(): void {
+    if (this.destroyed) return;
+    const busy = this.following || this.returning;
+    if (this.queue.length && !busy && !this.held()) void this.follow();
+    else if (!this.touring && !busy && this.o.tour.length && Date.now() - this.lastInput >= this.o.idleMs)
+      this.startTour(this.tourIndex);
+    this.emit();
+  }
+
+  /** a sleep that `endDwell` ends early */
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
       const t = setTimeout(() => {
-        endDwell = null;
+        this.endDwell = null;
         resolve();
       }, ms);
-      endDwell = () => {
+      this.endDwell = () => {
         clearTimeout(t);
-        endDwell = null;
+        this.endDwell = null;
         resolve();
       };
     });
+  }
 
-  const held = () => Date.now() - lastCamera < o.manualHoldMs;
+  private held(): boolean {
+    return Date.now() - this.lastCamera < this.o.manualHoldMs;
+  }
 
-  async function follow(): Promise<void> {
-    if (following || destroyed) return;
-    if (held()) return; // the tick retries when the hold expires
-    following = true;
-    if (touring) stopTour();
+  private async follow(): Promise<void> {
+    if (this.following || this.destroyed) return;
+    if (this.held()) return; // the tick retries when the hold expires
+    this.following = true;
+    if (this.touring) this.stopTour();
     try {
-      while (queue.length && !destroyed && !held()) {
-        const item = queue.shift()!;
-        if (!ports.stillActive(item.alarm.id)) continue;
-        if (!home) home = { pose: ports.camera.save(), sel: ports.getSelection() };
-        current = item;
-        currentStarted = Date.now();
-        followed++;
-        emit();
-        const ref = { layer: item.alarm.layer, index: item.alarm.objectIndex };
-        ports.selectObject(ref);
-        await ports.camera.flyToObject(ref);
-        if (destroyed) return;
-        if (ports.stillActive(item.alarm.id)) await sleep(o.dwellMs);
-        lastCurrent = { item, endedAt: Date.now() };
-        current = null;
-      }
+      await this.followQueue();
     } finally {
-      following = false;
-      current = null;
+      this.following = false;
+      this.current = null;
     }
-    if (destroyed) return;
-    if (queue.length) {
-      emit(); // held by manual control: waits for the tick
+    if (this.destroyed) return;
+    if (this.queue.length) {
+      this.emit(); // held by manual control: waits for the tick
       return;
     }
-    const back = home;
-    home = null;
-    if (back && !held()) {
-      returning = true;
-      emit();
-      ports.setSelection(back.sel);
-      await ports.camera.restore(back.pose);
-      returning = false;
-      if (queue.length) return void follow();
+    await this.returnHome();
+  }
+
+  /** fly to, select and dwell on each queued alarm still active, until the queue is empty or the operator holds */
+  private async followQueue(): Promise<void> {
+    const { ports } = this;
+    while (this.queue.length && !this.destroyed && !this.held()) {
+      const item = this.queue.shift()!;
+      if (!ports.stillActive(item.alarm.id)) continue;
+      if (!this.home) this.home = { pose: ports.camera.save(), sel: ports.getSelection() };
+      this.current = item;
+      this.currentStarted = Date.now();
+      this.followed++;
+      this.emit();
+      const ref = { layer: item.alarm.layer, index: item.alarm.objectIndex };
+      ports.selectObject(ref);
+      await ports.camera.flyToObject(ref);
+      if (this.destroyed) return;
+      if (ports.stillActive(item.alarm.id)) await this.sleep(this.o.dwellMs);
+      this.lastCurrent = { item, endedAt: Date.now() };
+      this.current = null;
+    }
+  }
+
+  /** fly back to the pose and selection from before the first alarm, then resume the tour it interrupted */
+  private async returnHome(): Promise<void> {
+    const back = this.home;
+    this.home = null;
+    if (back && !this.held()) {
+      this.returning = true;
+      this.emit();
+      this.ports.setSelection(back.sel);
+      await this.ports.camera.restore(back.pose);
+      this.returning = false;
+      if (this.queue.length) return void this.follow();
       // resume the tour if it was running and nobody has touched the screen since
-      if (resumeTour) {
-        resumeTour = false;
-        startTour(tourIndex);
+      if (this.resumeTour) {
+        this.resumeTour = false;
+        this.startTour(this.tourIndex);
       }
     }
-    emit();
+    this.emit();
   }
 
-  let resumeTour = false;
-  function stopTour(): void {
-    if (!touring) return;
-    touring = false;
-    tourGen++;
-    endDwell?.();
-    ports.camera.cancel();
+  private stopTour(): void {
+    if (!this.touring) return;
+    this.touring = false;
+    this.tourGen++;
+    this.endDwell?.();
+    this.ports.camera.cancel();
   }
 
-  function startTour(from = 0): void {
-    if (touring || following || returning || destroyed || !o.tour.length) return;
-    touring = true;
-    tourIndex = from % o.tour.length;
-    const gen = ++tourGen;
-    emit();
-    void (async () => {
-      while (touring && gen === tourGen && !destroyed) {
-        const v = o.tour[tourIndex];
-        emit();
-        await ports.camera.flyToView(v);
-        if (gen !== tourGen) return;
-        await sleep(v.dwellS * 1000);
-        if (gen !== tourGen) return;
-        tourIndex = (tourIndex + 1) % o.tour.length;
-      }
-    })();
+  private startTour(from = 0): void {
+    if (this.touring || this.following || this.returning || this.destroyed || !this.o.tour.length) return;
+    this.touring = true;
+    this.tourIndex = from % this.o.tour.length;
+    const gen = ++this.tourGen;
+    this.emit();
+    void this.runTour(gen);
   }
 
-  const timer = setInterval(() => {
-    if (destroyed) return;
-    if (queue.length && !following && !returning && !held()) void follow();
-    else if (!touring && !following && !returning && o.tour.length && Date.now() - lastInput >= o.idleMs)
-      startTour(tourIndex);
-    emit();
-  }, o.tickMs);
-
-  return {
-    offer(a) {
-      if (destroyed || !o.severities.includes(a.severity) || a.clearedAt !== undefined || a.ackedAt !== undefined)
-        return "ignored";
-      const now = Date.now();
-      const dup =
-        (current &&
-          (current.alarm.id === a.id || (sameTarget(current.alarm, a) && now - currentStarted < o.dwellMs)) &&
-          current) ||
-        (lastCurrent &&
-          (lastCurrent.item.alarm.id === a.id ||
-            (sameTarget(lastCurrent.item.alarm, a) && now - lastCurrent.endedAt < o.dwellMs)) &&
-          lastCurrent.item) ||
-        queue.find((q) => q.alarm.id === a.id || sameTarget(q.alarm, a));
-      if (dup) {
-        if (dup.alarm.id === a.id) return "known";
-        dup.count++;
-        merged++;
-        emit();
-        return "merged";
-      }
-      queue.push({ alarm: a, count: 1, queuedAt: now });
-      while (queue.length > o.maxQueue) {
-        queue.shift();
-        dropped++;
-      }
-      if (touring) {
-        resumeTour = true;
-        stopTour();
-      }
-      if (!following && !returning) void follow();
-      else emit();
-      return "queued";
-    },
-    input(kind) {
-      lastInput = Date.now();
-      resumeTour = false;
-      if (kind === "camera") {
-        lastCamera = lastInput;
-        home = null; // the operator moved the camera: do not fly back afterwards
-        if (returning) ports.camera.cancel();
-      }
-      stopTour();
-      emit();
-    },
-    alarmsChanged() {
-      if (current && !ports.stillActive(current.alarm.id)) endDwell?.();
-    },
-    state,
-    subscribe(cb) {
-      listeners.add(cb);
-      return () => listeners.delete(cb);
-    },
-    destroy() {
-      destroyed = true;
-      clearInterval(timer);
-      stopTour();
-      endDwell?.();
-      listeners.clear();
-      queue.length = 0;
-    },
-  };
+  /** fly through the tour's views, dwelling on each, until a newer tour generation (stop / restart) */
+  private async runTour(gen: number): Promise<void> {
+    const tour = this.o.tour;
+    while (this.touring && gen === this.tourGen && !this.destroyed) {
+      const v = tour[this.tourIndex];
+      this.emit();
+      await this.ports.camera.flyToView(v);
+      if (gen !== this.tourGen) return;
+      await this.sleep(v.dwellS * 1000);
+      if (gen !== this.tourGen) return;
+      this.tourIndex = (this.tourIndex + 1) % tour.length;
+    }
+  }
 }

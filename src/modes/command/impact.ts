@@ -35,86 +35,121 @@ const fmtInt = (v: number) => Math.round(v).toLocaleString("en-US");
 const isTrendWorker = (w: ImpactWorker): w is ImpactWorker & TrendWorker =>
   typeof (w as Partial<TrendWorker>).impactSeries === "function";
 
-export function mountImpact(
-  app: App,
-  host: HTMLElement,
-  store: LiveStore,
-  opts: {
-    districts: readonly DistrictPopulation[] | null;
-    worker?: ImpactWorker;
-    waitMs?: number;
-    /** the last hour's trend: twin time now, and the recorded outages (history store) to fill it on start */
-    trend?: { now: () => number; history?: TrendHistory };
-  },
-): ImpactMount {
-  const worker = opts.worker ?? new CoverageClient();
-  const feed = new ImpactFeed(store, worker);
-  const footprint = new ImpactFootprint(() => app.twin.scene);
-  const tile = new ImpactTile(host);
-  const trend = opts.trend ? new ImpactTrend(tile.trendSlot, opts.trend.now) : null;
-  const listeners = new Set<() => void>();
-  let density: SitesDensity | null = null;
-  const sites = app.twin.data.sites;
-  const recount = (r: ImpactAnswer | null) => {
-    if (!opts.districts) return;
-    density = inServiceDensity(sites, new Set(r?.sites.map((s) => s.id) ?? []), opts.districts);
+export interface ImpactOptions {
+  districts: readonly DistrictPopulation[] | null;
+  worker?: ImpactWorker;
+  waitMs?: number;
+  /** the last hour's trend: twin time now, and the recorded outages (history store) to fill it on start */
+  trend?: { now: () => number; history?: TrendHistory };
+}
+
+export function mountImpact(app: App, host: HTMLElement, store: LiveStore, opts: ImpactOptions): ImpactMount {
+  return new OutageImpact(app, host, store, opts);
+}
+
+/**
+ * Lifecycle: the constructor builds the feed, footprint, tile and trend, follows the feed's answers and the
+ * language and starts the coverage worker; `destroy` unsubscribes, drops the listeners and destroys each part.
+ * Public members are arrow properties (the wall passes them on unbound).
+ */
+class OutageImpact implements ImpactMount {
+  readonly feed: ImpactFeed;
+  readonly footprint: ImpactFootprint;
+  private readonly worker: ImpactWorker;
+  private readonly tile: ImpactTile;
+  private readonly trend: ImpactTrend | null;
+  private readonly listeners = new Set<() => void>();
+  private readonly unsubscribes: (() => void)[];
+  private density: SitesDensity | null = null;
+  private readonly sites: App["twin"]["data"]["sites"];
+
+  constructor(
+    private readonly app: App,
+    host: HTMLElement,
+    store: LiveStore,
+    private readonly opts: ImpactOptions,
+  ) {
+    this.sites = app.twin.data.sites;
+    this.worker = opts.worker ?? new CoverageClient();
+    this.feed = new ImpactFeed(store, this.worker);
+    this.footprint = new ImpactFootprint(() => app.twin.scene);
+    this.tile = new ImpactTile(host);
+    this.trend = opts.trend ? new ImpactTrend(this.tile.trendSlot, opts.trend.now) : null;
+    this.recount(null);
+    this.unsubscribes = [
+      this.feed.onResult((r) => this.onResult(r)),
+      uiLang.subscribe(() => this.tile.render(this.feed.latest())),
+    ];
+    this.start();
+  }
+
+  /** the director's camera port, with site alarms framed as outages (footprint + neighbours) */
+  readonly cameraPort = <P>(base: CameraPort<P>): CameraPort<P> => {
+    const { app, feed } = this;
+    const waitMs = this.opts.waitMs ?? 3000;
+    return {
+      ...base,
+      async flyToObject(ref) {
+        const layer = app.twin.layer(ref.layer);
+        if (ref.layer !== "sites" || !layer) return base.flyToObject(ref);
+        const s = await feed.waitForSite(layer.idOf(ref.index), waitMs);
+        return s?.box
+          ? base.flyToView(lowerOnScreen(fitViewToScreen(app, outageView(s, feed.latest()?.sites))))
+          : base.flyToObject(ref);
+      },
+    };
   };
-  recount(null);
-  const unResult = feed.onResult((r) => {
-    footprint.update(r);
-    trend?.push(r.people);
-    tile.render(r);
-    recount(r);
-    for (const l of listeners) l();
-  });
-  const unLang = uiLang.subscribe(() => tile.render(feed.latest()));
-  const abs = (u: string) => new URL(u, location.href).href;
-  const sitesUrl = abs(app.config.data.sites);
-  void feed
-    .start({
-      sites: sitesUrl,
-      buildings: new URL("buildings.json", sitesUrl).href,
-      districts: abs(app.config.data.districts),
-    })
-    .then(() => {
-      tile.render(feed.latest());
-      const h = opts.trend?.history;
-      if (trend && h && isTrendWorker(worker)) void trend.load(h, worker).catch(() => undefined);
-    })
-    .catch((e: unknown) => tile.failed(e instanceof Error ? e.message : String(e)));
-  const waitMs = opts.waitMs ?? 3000;
-  return {
-    feed,
-    footprint,
-    cameraPort<P>(base: CameraPort<P>): CameraPort<P> {
-      return {
-        ...base,
-        async flyToObject(ref) {
-          const layer = app.twin.layer(ref.layer);
-          if (ref.layer !== "sites" || !layer) return base.flyToObject(ref);
-          const s = await feed.waitForSite(layer.idOf(ref.index), waitMs);
-          return s?.box
-            ? base.flyToView(lowerOnScreen(fitViewToScreen(app, outageView(s, feed.latest()?.sites))))
-            : base.flyToObject(ref);
-        },
-      };
-    },
-    densityInService: () => density,
-    onChange(cb) {
-      listeners.add(cb);
-      return () => listeners.delete(cb);
-    },
-    rebuilt: () => footprint.update(feed.latest()),
-    destroy() {
-      unResult();
-      unLang();
-      listeners.clear();
-      feed.destroy();
-      trend?.destroy();
-      footprint.destroy();
-      tile.destroy();
-    },
+
+  readonly densityInService = (): SitesDensity | null => this.density;
+
+  readonly onChange = (cb: () => void): (() => void) => {
+    this.listeners.add(cb);
+    return () => this.listeners.delete(cb);
   };
+
+  readonly rebuilt = (): void => this.footprint.update(this.feed.latest());
+
+  readonly destroy = (): void => {
+    for (const un of this.unsubscribes) un();
+    this.listeners.clear();
+    this.feed.destroy();
+    this.trend?.destroy();
+    this.footprint.destroy();
+    this.tile.destroy();
+  };
+
+  /** start the coverage worker on the twin's data, then fill the trend from the recorded outages */
+  private start(): void {
+    const { app, feed, tile, trend, worker } = this;
+    const abs = (u: string) => new URL(u, location.href).href;
+    const sitesUrl = abs(app.config.data.sites);
+    void feed
+      .start({
+        sites: sitesUrl,
+        buildings: new URL("buildings.json", sitesUrl).href,
+        districts: abs(app.config.data.districts),
+      })
+      .then(() => {
+        tile.render(feed.latest());
+        const h = this.opts.trend?.history;
+        if (trend && h && isTrendWorker(worker)) void trend.load(h, worker).catch(() => undefined);
+      })
+      .catch((e: unknown) => tile.failed(e instanceof Error ? e.message : String(e)));
+  }
+
+  private onResult(r: ImpactAnswer): void {
+    this.footprint.update(r);
+    this.trend?.push(r.people);
+    this.tile.render(r);
+    this.recount(r);
+    for (const l of this.listeners) l();
+  }
+
+  private recount(r: ImpactAnswer | null): void {
+    if (!this.opts.districts) return;
+    const down = new Set(r?.sites.map((s) => s.id) ?? []);
+    this.density = inServiceDensity(this.sites, down, this.opts.districts);
+  }
 }
 
 /** The "coverage impact" card: people and km² without good coverage, sites down, worst districts. */

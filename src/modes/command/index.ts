@@ -8,23 +8,25 @@
  * URL options: dwell=<s> (alarm dwell, default 12), idle=<s> (tour after, default 60), tour=0 (no tour),
  * follow=critical|major|none (which new alarms drive the camera, default critical), res=<0.1..2> (globe resolution scale, default 1: a wall driven by a weak GPU can trade sharpness for frame rate).
  */
-import { districtPopulation2020, sitesTrajectory } from "../../protocol/population";
+import { districtPopulation2020, sitesTrajectory, type TrajectoryPoint } from "../../protocol/population";
 import "./command.css";
 import { installResilience, type App, type Resilience } from "../../app/mode-api";
+import type { CameraView } from "../../config/schema";
 import type { Alarm, Severity } from "../../protocol/live";
 import type { LayerId } from "../../protocol/data";
 import { select, setLayerVisible, uiStore, type Selection } from "../../state/ui-store";
-import { h } from "../../ui/dom";
 import { UrlFlags } from "../../ui/url-flags";
-import { t, uiLang } from "../../ui/i18n";
+import { t } from "../../ui/i18n";
 import { mountAlarmBoard } from "./alarm-board";
 import { cesiumCameraPort } from "./camera-port";
-import { createDirector, type Director, type DirectorState } from "./director";
-import { sitesPer10k, type SitesDensity } from "./kpi";
-import { mountLiveBoard } from "./live-board";
+import { createDirector, type Director } from "./director";
+import { AlarmNews, OperatorInput } from "./director-inputs";
+import { FollowCard } from "./follow-card";
+import { sitesPer10k, type DistrictPopulation, type SitesDensity } from "./kpi";
+import { mountLiveBoard, type LiveBoard } from "./live-board";
 import { HistoryApi } from "../../history/history-api";
-import { mountPlanBoard } from "./plan-board";
-import { fitTimelineToCentre, liftAboveTimeline, mountWall } from "./wall";
+import { mountPlanBoard, type PlanMeasurements } from "./plan-board";
+import { fitTimelineToCentre, liftAboveTimeline, mountWall, type Wall } from "./wall";
 import { mountImpact, type ImpactMount } from "./impact";
 
 export interface CommandHandle {
@@ -40,29 +42,45 @@ export function startCommand(app: App): void {
 
 /** Mounts command mode and returns its handle (teardown, director, resilience). */
 export function createCommand(app: App): CommandHandle {
+  return new CommandWall(app);
+}
+
+type LiveBinding = NonNullable<App["live"]>;
+type TwinData = App["twin"]["data"];
+
+/** the wall's URL options (see the module comment) */
+interface CommandOptions {
+  dwellMs: number;
+  idleMs: number;
+  tour: readonly CameraView[];
+  res: number;
+  /** which new alarms drive the camera */
+  severities: Severity[];
+}
+
+function commandOptions(app: App): CommandOptions {
   const flags = UrlFlags.ofPage();
-  const dwellMs = flags.number("dwell", 12, { min: 1, max: 600 }) * 1000;
-  const idleMs = flags.number("idle", 60, { min: 2, max: 86400 }) * 1000;
-  const tour = flags.enabled("tour") ? app.config.camera.tour : [];
-  const res = flags.number("res", 1, { min: 0.1, max: 2 });
   const followParam = flags.string("follow");
-  const severities: Severity[] =
-    followParam === "none" || followParam === "0" ? [] : followParam === "major" ? ["critical", "major"] : ["critical"];
-  const applyRes = () => {
-    if (res !== 1) app.twin.widget.resolutionScale = res;
+  return {
+    dwellMs: flags.number("dwell", 12, { min: 1, max: 600 }) * 1000,
+    idleMs: flags.number("idle", 60, { min: 2, max: 86400 }) * 1000,
+    tour: flags.enabled("tour") ? app.config.camera.tour : [],
+    res: flags.number("res", 1, { min: 0.1, max: 2 }),
+    severities:
+      followParam === "none" || followParam === "0"
+        ? []
+        : followParam === "major"
+          ? ["critical", "major"]
+          : ["critical"],
   };
-  applyRes();
-  const live = app.live;
-  const cleanups: (() => void)[] = [];
+}
 
-  let lastTick: number | null = null;
-  if (live) cleanups.push(live.onTick(() => (lastTick = Date.now())));
-  const wall = mountWall(app, () => (lastTick === null ? null : Date.now() - lastTick));
-  cleanups.push(() => wall.destroy());
-
-  // ---- plan board + measured 5G density (from the sites layer and the district populations)
-  const data = app.twin.data;
-  let density: SitesDensity | null = null;
+/** the measured 5G density (from the sites layer and the district populations) and its yearly trajectory */
+function planMeasures(data: TwinData): {
+  districtPops: DistrictPopulation[] | null;
+  density: SitesDensity | null;
+  trajectory: TrajectoryPoint[];
+} {
   const population2020 = districtPopulation2020();
   const trajectory = sitesTrajectory(data.sites.map((s) => s.commissioned));
   const districtPops = data.districts
@@ -72,196 +90,175 @@ export function createCommand(app: App): CommandHandle {
         population: population2020[f.properties.name],
       }))
     : null;
-  if (districtPops)
-    density = sitesPer10k(
-      data.sites.map((s) => s.district),
-      districtPops,
-      35,
-    );
-  // with the live feed, the measured density counts only sites in service (outage impact)
-  let impact: ImpactMount | null = null;
-  const plan = mountPlanBoard(wall.left, () => {
-    const d = impact?.densityInService() ?? density;
-    return {
-      measured: d ? { "5g_sites_per_10k_people": d.per10k } : {},
-      density: d,
-      trajectory,
-      label: impact ? t("cmd.measuredInService") : undefined,
-    };
-  });
-  cleanups.push(plan.destroy);
+  const density = districtPops
+    ? sitesPer10k(
+        data.sites.map((s) => s.district),
+        districtPops,
+        35,
+      )
+    : null;
+  return { districtPops, density, trajectory };
+}
 
-  if (!live) {
-    app.shell.root.dataset.modeReady = "command";
-    return {
-      director: createDirector({
+/**
+ * The wall: stage, plan board and, with the live feed, the outage impact, live KPIs, camera director, alarm board,
+ * follow card, operator input and the 24/7 watchdog. Lifecycle: the constructor mounts everything and records a
+ * cleanup for each part; `destroy` runs them newest first (once).
+ */
+class CommandWall implements CommandHandle {
+  readonly director: Director;
+  readonly resilience: Resilience;
+  readonly density: SitesDensity | null;
+  private readonly cleanups: (() => void)[] = [];
+  private readonly options: CommandOptions;
+  private readonly wall: Wall;
+  private readonly plan: { update(): void; destroy(): void };
+  private readonly trajectory: TrajectoryPoint[];
+  /** with the live feed: the outage impact (the plan board then counts only sites in service) */
+  private impact: ImpactMount | null = null;
+  private lastTick: number | null = null;
+
+  constructor(private readonly app: App) {
+    this.options = commandOptions(app);
+    this.applyRes();
+    const live = app.live;
+    if (live) this.cleanups.push(live.onTick(() => (this.lastTick = Date.now())));
+    this.wall = mountWall(app, () => (this.lastTick === null ? null : Date.now() - this.lastTick));
+    this.cleanups.push(() => this.wall.destroy());
+    const measures = planMeasures(app.twin.data);
+    this.density = measures.density;
+    this.trajectory = measures.trajectory;
+    this.plan = mountPlanBoard(this.wall.left, () => this.planMeasurements());
+    this.cleanups.push(this.plan.destroy);
+    if (live) {
+      const parts = this.mountLive(live, measures.districtPops);
+      this.director = parts.director;
+      this.resilience = parts.resilience;
+    } else {
+      this.director = createDirector({
         camera: cesiumCameraPort(app),
         getSelection: () => null,
         setSelection: () => {},
         selectObject: () => {},
         stillActive: () => false,
-      }),
-      resilience: installResilience(app),
-      density,
-      destroy: () => cleanups.forEach((c) => c()),
+      });
+      this.resilience = installResilience(app);
+      this.cleanups.push(this.director.destroy, this.resilience.destroy);
+    }
+    app.shell.root.dataset.modeReady = "command";
+  }
+
+  readonly destroy = (): void => {
+    for (const c of this.cleanups.splice(0).reverse()) c();
+  };
+
+  private applyRes(): void {
+    if (this.options.res !== 1) this.app.twin.widget.resolutionScale = this.options.res;
+  }
+
+  private readonly nameOf = (a: Alarm): string => this.app.twin.layer(a.layer)?.nameOf(a.objectIndex) ?? a.objectId;
+
+  /** with the live feed, the measured density counts only sites in service (outage impact) */
+  private planMeasurements(): PlanMeasurements {
+    const d = this.impact?.densityInService() ?? this.density;
+    return {
+      measured: d ? { "5g_sites_per_10k_people": d.per10k } : {},
+      density: d,
+      trajectory: this.trajectory,
+      label: this.impact ? t("cmd.measuredInService") : undefined,
     };
   }
-  const store = live.conn.store;
 
-  // ---- live outage impact: footprint, tile, in-service density, outage framing for the director
-  const historyApi = new HistoryApi(
-    new URL(app.config.gatewayUrl || location.origin, location.href).toString(),
-    sessionStorage.getItem("rongtwin.token") ?? undefined,
-  );
-  impact = mountImpact(app, wall.center, store, {
-    districts: districtPops,
-    trend: { now: () => live.conn.twinNow(), history: historyApi },
-  });
-  cleanups.push(impact.onChange(plan.update), impact.destroy);
+  private mountLive(
+    live: LiveBinding,
+    districtPops: DistrictPopulation[] | null,
+  ): { director: Director; resilience: Resilience } {
+    const { app, wall, cleanups } = this;
+    const store = live.conn.store;
+    const historyApi = new HistoryApi(
+      new URL(app.config.gatewayUrl || location.origin, location.href).toString(),
+      sessionStorage.getItem("rongtwin.token") ?? undefined,
+    );
+    // live outage impact: footprint, tile, in-service density, outage framing for the director
+    const impact = mountImpact(app, wall.center, store, {
+      districts: districtPops,
+      trend: { now: () => live.conn.twinNow(), history: historyApi },
+    });
+    this.impact = impact;
+    cleanups.push(impact.onChange(this.plan.update), impact.destroy);
+    // live KPIs + trends
+    const board = mountLiveBoard(wall.right, store, () => app.twin.data, {
+      now: () => live.conn.twinNow(),
+      preload: (from, to) => historyApi.kpis(from, to, 5000),
+    });
+    cleanups.push(board.destroy, wall.onLayout(board.resize));
+    const director = this.wallDirector(live, impact);
+    cleanups.push(director.destroy, new AlarmNews(live.conn, director).destroy);
+    const alarms = mountAlarmBoard(wall.right, {
+      store,
+      nameOf: this.nameOf,
+      ack: (a) => live.conn.ack(a.id),
+      choose: (a) => {
+        director.input("camera");
+        select({ kind: "object", layer: a.layer, index: a.objectIndex });
+        void app.twin.flyToObject({ layer: a.layer, index: a.objectIndex });
+      },
+      following: () => director.state().current?.alarm.id ?? null,
+    });
+    cleanups.push(alarms.destroy);
+    const card = new FollowCard(wall.center, director, this.options.tour, this.nameOf);
+    cleanups.push(card.destroy, fitTimelineToCentre(wall), liftAboveTimeline(card.el, wall));
+    cleanups.push(new OperatorInput(() => app.twin.scene.canvas, director).destroy);
+    // 24/7: rebuild on context loss / render error
+    const resilience = installResilience(app, {
+      onRebuilt: () => {
+        this.applyRes();
+        impact.rebuilt();
+        board.resize();
+        alarms.render();
+      },
+    });
+    cleanups.push(resilience.destroy);
+    this.installTestHook(director, resilience, board, impact);
+    return { director, resilience };
+  }
 
-  // ---- live KPIs + trends
-  const board = mountLiveBoard(wall.right, store, () => app.twin.data, {
-    now: () => live.conn.twinNow(),
-    preload: (from, to) => historyApi.kpis(from, to, 5000),
-  });
-  cleanups.push(board.destroy);
-  cleanups.push(wall.onLayout(board.resize));
+  /** the camera director over the wall's camera (site alarms framed as outages) and the shared selection */
+  private wallDirector(live: LiveBinding, impact: ImpactMount): Director {
+    const store = live.conn.store;
+    const stillActive = (id: string) => {
+      const a = store.getState().alarms.find((x) => x.id === id);
+      return !a || (a.clearedAt === undefined && a.ackedAt === undefined);
+    };
+    const { dwellMs, idleMs, tour, severities } = this.options;
+    return createDirector<ReturnType<ReturnType<typeof cesiumCameraPort>["save"]>, Selection>(
+      {
+        camera: impact.cameraPort(cesiumCameraPort(this.app)),
+        getSelection: () => uiStore.getState().selection,
+        setSelection: (s) => select(s),
+        selectObject: (r) => select({ kind: "object", layer: r.layer, index: r.index }),
+        stillActive,
+      },
+      { dwellMs, idleMs, tour, severities },
+    );
+  }
 
-  // ---- camera director
-  const stillActive = (id: string) => {
-    const a = store.getState().alarms.find((x) => x.id === id);
-    return !a || (a.clearedAt === undefined && a.ackedAt === undefined);
-  };
-  const director = createDirector<ReturnType<ReturnType<typeof cesiumCameraPort>["save"]>, Selection>(
-    {
-      camera: impact.cameraPort(cesiumCameraPort(app)),
-      getSelection: () => uiStore.getState().selection,
-      setSelection: (s) => select(s),
-      selectObject: (r) => select({ kind: "object", layer: r.layer, index: r.index }),
-      stillActive,
-    },
-    { dwellMs, idleMs, tour, severities },
-  );
-  cleanups.push(director.destroy);
-
-  // new alarms: raise events that arrive while the page is open (the initial list is history, not news)
-  cleanups.push(
-    live.conn.onAlarm((e) => {
-      if (e.op === "raise") director.offer(e.alarm);
-    }),
-  );
-  let prevAlarms = store.getState().alarms;
-  // a raise event can be missed (a lagging socket is taken out of the alarm room and gets the list back on
-  // recovery): alarms that first appear in the list while the page is open are news too; offer() merges repeats
-  // (the ids of the list as last seen, not every id ever seen: a wall runs for weeks through thousands of alarms)
-  let known = new Set(prevAlarms.map((a) => a.id));
-  cleanups.push(
-    store.subscribe((s) => {
-      if (s.alarms === prevAlarms) return;
-      prevAlarms = s.alarms;
-      const seen = known;
-      known = new Set();
-      for (const a of s.alarms) {
-        known.add(a.id);
-        if (!seen.has(a.id) && !a.clearedAt && !a.ackedAt) director.offer(a);
-      }
-      director.alarmsChanged();
-    }),
-  );
-
-  const alarms = mountAlarmBoard(wall.right, {
-    store,
-    nameOf: (a: Alarm) => app.twin.layer(a.layer)?.nameOf(a.objectIndex) ?? a.objectId,
-    ack: (a) => live.conn.ack(a.id),
-    choose: (a) => {
-      director.input("camera");
-      select({ kind: "object", layer: a.layer, index: a.objectIndex });
-      void app.twin.flyToObject({ layer: a.layer, index: a.objectIndex });
-    },
-    following: () => director.state().current?.alarm.id ?? null,
-  });
-  cleanups.push(alarms.destroy);
-
-  // ---- follow / tour status card
-  const card = h("div", { class: "cmd-panel follow-card", "data-testid": "cmd-follow", "data-activity": "idle" });
-  wall.center.append(card);
-  let lastCardText = "";
-  const renderCard = (s: DirectorState) => {
-    card.dataset.activity = s.activity;
-    const lang = uiLang.getState().lang;
-    let text: string;
-    if (s.activity === "alarm" && s.current) {
-      const a = s.current.alarm;
-      text = `${t("cmd.following")} · ${app.twin.layer(a.layer)?.nameOf(a.objectIndex) ?? a.objectId} · ${lang === "zh" ? a.text_zh : a.text_en}${s.current.count > 1 ? ` ×${s.current.count}` : ""}`;
-      card.dataset.alarmId = a.id;
-    } else if (s.activity === "returning") text = t("cmd.returning");
-    else if (s.activity === "tour") {
-      const v = tour[s.tourIndex];
-      text = `${t("cmd.touring")} · ${v ? (lang === "zh" ? v.name_zh : v.name_en) : ""}`;
-    } else text = s.tourInMs === null ? "" : `${t("cmd.tourIn")} ${Math.ceil(s.tourInMs / 1000)} s`;
-    const extra =
-      s.queued || s.merged || s.dropped
-        ? `${t("cmd.queued")} ${s.queued} · ${t("cmd.merged")} ${s.merged} · ${t("cmd.dropped")} ${s.dropped}`
-        : "";
-    const full = [text, extra].filter(Boolean).join(" · ");
-    if (full !== lastCardText) {
-      card.textContent = full;
-      lastCardText = full;
-    }
-    card.hidden = !full;
-    if (s.activity !== "alarm") delete card.dataset.alarmId;
-  };
-  cleanups.push(director.subscribe(renderCard));
-  renderCard(director.state());
-  cleanups.push(fitTimelineToCentre(wall), liftAboveTimeline(card, wall));
-
-  // ---- input: any pointer / key stops the tour; pointer or wheel on the globe is manual camera control
-  let lastMove = 0;
-  const onInput = (e: Event) => {
-    if (e.type === "pointermove") {
-      const now = performance.now();
-      if (now - lastMove < 500) return;
-      lastMove = now;
-    }
-    const onGlobe = e.target === app.twin.scene.canvas && e.type !== "pointermove";
-    director.input(onGlobe ? "camera" : "other");
-  };
-  const evs = ["pointerdown", "pointermove", "wheel", "keydown", "touchstart"] as const;
-  for (const ev of evs) window.addEventListener(ev, onInput, { capture: true, passive: true });
-  cleanups.push(() => evs.forEach((ev) => window.removeEventListener(ev, onInput, { capture: true })));
-
-  // ---- 24/7: rebuild on context loss / render error
-  const resilience = installResilience(app, {
-    onRebuilt: () => {
-      applyRes();
-      impact?.rebuilt();
-      board.resize();
-      alarms.render();
-    },
-  });
-  cleanups.push(resilience.destroy);
-
-  const handle: CommandHandle = {
-    director,
-    resilience,
-    density,
-    destroy: () => {
-      for (const c of cleanups.splice(0).reverse()) c();
-    },
-  };
-  if (window.__rt) {
+  /** window.__rt.command (tests and diagnostics) */
+  private installTestHook(director: Director, resilience: Resilience, board: LiveBoard, impact: ImpactMount): void {
+    if (!window.__rt) return;
+    const { app, wall } = this;
     window.__rt.command = {
       state: () => director.state(),
       kpis: () => board.kpis(),
-      density: () => density,
+      density: () => this.density,
       rebuilds: () => resilience.history(),
       rebuild: (reason = "test") => resilience.rebuild(reason),
       layout: () => wall.layout(),
       historyLength: () => board.history.length,
-      impactPrimitives: () => impact?.footprint.primitiveCount() ?? 0,
+      impactPrimitives: () => impact.footprint.primitiveCount(),
       impact: () => {
-        const r = impact?.feed.latest();
-        return r ? { ...r, runs: r.runs.length / 3, drawn: impact!.footprint.drawn } : null;
+        const r = impact.feed.latest();
+        return r ? { ...r, runs: r.runs.length / 3, drawn: impact.footprint.drawn } : null;
       },
       setLayerVisible: (id: LayerId, v: boolean) => {
         setLayerVisible(id, v);
@@ -269,9 +266,7 @@ export function createCommand(app: App): CommandHandle {
       },
       select: (layer: LayerId, index: number) => select({ kind: "object", layer, index }),
       selection: () => uiStore.getState().selection,
-      destroy: handle.destroy,
+      destroy: this.destroy,
     };
   }
-  app.shell.root.dataset.modeReady = "command";
-  return handle;
 }

@@ -6,15 +6,16 @@
  * Test hook: window.__rt.planner (ready, busy, kpis, candidates, snapshotStats, weakSpots, screenOf, …).
  */
 import "./planner.css";
-import { Rectangle, type Cartesian2 } from "cesium";
+import { Rectangle, type Cartesian2, type Scene } from "cesium";
 import { takeToken, type App } from "../../app/mode-api";
 import { CoverageClient } from "../../planner/coverage-client";
 import { ScenarioApi } from "../../planner/scenario-api";
+import type { LiveStore } from "../../state/live-store";
 import { addBanner, setLayerVisible } from "../../state/ui-store";
 import { h } from "../../ui/dom";
 import type { CoverageKpis } from "../../planner/demand";
 import { flyToPoint } from "../../scene/camera";
-import { PlannerController } from "./controller";
+import { PlannerController, type DataUrls, type PlannerState } from "./controller";
 import { closeDrawnPolygon } from "./forms";
 import {
   CandidateMarkers,
@@ -24,6 +25,7 @@ import {
   groundAt,
   installPointer,
   screenOf,
+  type PointerCallbacks,
 } from "./globe";
 import { mountPlannerPanel } from "./panel";
 import { mountRestoreSection } from "./restore-section";
@@ -39,86 +41,133 @@ export function startPlanner(app: App): void {
 }
 
 export function createPlanner(app: App): PlannerHandle {
-  const { twin, shell } = app;
-  const scene = twin.scene;
-  const abs = (u: string) => new URL(u, location.href).href;
-  const sitesUrl = abs(app.config.data.sites);
-  const urls = {
-    sites: sitesUrl,
-    buildings: new URL("buildings.json", sitesUrl).href,
-    districts: abs(app.config.data.districts),
+  return new PlannerMode(app);
+}
+
+const errorText = (e: unknown) => String((e as Error).message ?? e);
+
+/**
+ * The planner's desk and globe wiring. Lifecycle: the constructor builds the worker client, controller, globe
+ * layers, panel, restore card, pointer input and click handler, follows the live outages and starts the analysis;
+ * `destroy` undoes each (subscriptions, the outage interval, the pointer handler, the click handler, the layers,
+ * the panel and the worker).
+ */
+class PlannerMode implements PlannerHandle {
+  readonly controller: PlannerController;
+  private readonly scene: Scene;
+  private readonly client = new CoverageClient();
+  private readonly heat: HeatMapLayer;
+  private readonly markers: CandidateMarkers;
+  private readonly outline: DrawOutline;
+  private readonly side = h("div", { class: "side planner-side" });
+  private readonly panel: { destroy(): void };
+  private readonly restoreCard: { destroy(): void };
+  private readonly outageTimer: ReturnType<typeof setInterval> | null;
+  private readonly unsubscribe: () => void;
+  private readonly pointer: ReturnType<typeof installPointer>;
+  /** the snapshot and area last drawn on the globe */
+  private lastSnap: unknown = null;
+  private lastArea: unknown = null;
+  /** the area's KPIs before the drag in progress */
+  private dragBefore: CoverageKpis | null = null;
+
+  constructor(private readonly app: App) {
+    const { twin, shell } = app;
+    const scene = (this.scene = twin.scene);
+    const token = takeToken();
+    const api = new ScenarioApi({ baseUrl: app.config.gatewayUrl || "", token });
+    const ctl = (this.controller = new PlannerController(this.client, api));
+
+    // the planner's question is about 5G sites: chargers and traffic sensors start hidden (less clutter, fewer
+    // live rooms, cheaper frames); the layer panel turns them back on
+    setLayerVisible("chargers", false);
+    setLayerVisible("sensors", false);
+
+    this.heat = new HeatMapLayer(scene);
+    this.markers = new CandidateMarkers(scene);
+    this.outline = new DrawOutline(scene);
+
+    shell.root.append(this.side);
+    shell.drawers.add("planner", this.side, "drawer.planner");
+    this.panel = mountPlannerPanel(this.side, ctl, {
+      flyToCandidate: (c) => void flyToPoint(scene.camera, c.lon, c.lat, 2500, 1),
+      setHeatVisible: (v) => this.heat.setVisible(v),
+      finishDrawing: () => this.finishDrawing(),
+      canWrite: !!token,
+    });
+    // the live outages (fault / offline sites) for "restore coverage"
+    this.restoreCard = mountRestoreSection(this.side, ctl, {
+      flyTo: (lon, lat) => void flyToPoint(scene.camera, lon, lat, 2500, 1),
+      canWrite: !!token,
+    });
+    const liveStore = app.live?.conn.store;
+    this.outageTimer = liveStore ? setInterval(() => this.followOutages(liveStore), 1000) : null;
+
+    this.unsubscribe = ctl.store.subscribe((s, p) => this.drawState(s, p));
+    this.pointer = installPointer(scene, this.pointerCallbacks());
+    twin.interaction.setClickHandler((pos: Cartesian2, picked: unknown) => this.onClick(pos, picked));
+
+    ctl
+      .init(this.dataUrls())
+      .catch((e: unknown) =>
+        addBanner({ id: "planner-init", level: "error", text: `planner: ${(e as Error).message ?? e}` }),
+      );
+    this.installTestHook();
+  }
+
+  readonly destroy = (): void => {
+    this.unsubscribe();
+    this.panel.destroy();
+    this.restoreCard.destroy();
+    if (this.outageTimer) clearInterval(this.outageTimer);
+    this.pointer.destroy();
+    this.app.twin.interaction.setClickHandler(undefined);
+    this.heat.destroy();
+    this.markers.destroy();
+    this.outline.destroy();
+    this.side.remove();
+    this.client.dispose();
   };
-  const token = takeToken();
-  const client = new CoverageClient();
-  const api = new ScenarioApi({ baseUrl: app.config.gatewayUrl || "", token });
-  const ctl = new PlannerController(client, api);
 
-  // the planner's question is about 5G sites: chargers and traffic sensors start hidden (less clutter, fewer
-  // live rooms, cheaper frames); the layer panel turns them back on
-  setLayerVisible("chargers", false);
-  setLayerVisible("sensors", false);
+  private dataUrls(): DataUrls {
+    const abs = (u: string) => new URL(u, location.href).href;
+    const sitesUrl = abs(this.app.config.data.sites);
+    return {
+      sites: sitesUrl,
+      buildings: new URL("buildings.json", sitesUrl).href,
+      districts: abs(this.app.config.data.districts),
+    };
+  }
 
-  const heat = new HeatMapLayer(scene);
-  const markers = new CandidateMarkers(scene);
-  const outline = new DrawOutline(scene);
+  /** the sites in fault / offline now, from the live store (read once a second) */
+  private followOutages(liveStore: LiveStore): void {
+    const sites = liveStore.getState().layers.sites;
+    if (sites?.ready) this.controller.setOutages(downSites(sites.ids, sites.reported));
+  }
 
-  const side = h("div", { class: "side planner-side" });
-  shell.root.append(side);
-  shell.drawers.add("planner", side, "drawer.planner");
-  const finishDrawing = () => {
-    const pts = ctl.state.drawing;
+  /** close the polygon being drawn and analyse it */
+  private finishDrawing(): void {
+    const pts = this.controller.state.drawing;
     if (!pts) return;
     const r = closeDrawnPolygon(pts, 5);
     if (!r.ok) return addBanner({ id: "planner-draw", level: "warning", text: `${r.field}: ${r.reason}` });
-    void ctl
+    void this.controller
       .setArea(r.value)
-      .catch((e: unknown) =>
-        addBanner({ id: "planner-draw", level: "error", text: String((e as Error).message ?? e) }),
-      );
-  };
-  const panel = mountPlannerPanel(side, ctl, {
-    flyToCandidate: (c) => void flyToPoint(scene.camera, c.lon, c.lat, 2500, 1),
-    setHeatVisible: (v) => heat.setVisible(v),
-    finishDrawing,
-    canWrite: !!token,
-  });
+      .catch((e: unknown) => addBanner({ id: "planner-draw", level: "error", text: errorText(e) }));
+  }
 
-  // the live outages (fault / offline sites) for "restore coverage"
-  const restoreCard = mountRestoreSection(side, ctl, {
-    flyTo: (lon, lat) => void flyToPoint(scene.camera, lon, lat, 2500, 1),
-    canWrite: !!token,
-  });
-  const liveStore = app.live?.conn.store;
-  const followOutages = () => {
-    const sites = liveStore?.getState().layers.sites;
-    if (sites?.ready) ctl.setOutages(downSites(sites.ids, sites.reported));
-  };
-  const outageTimer = liveStore ? setInterval(followOutages, 1000) : null;
+  private dragging(): boolean {
+    return this.pointer.dragging() !== null;
+  }
 
-  // ---------------------------------------------------------- store → globe
-  let lastSnap: unknown = null;
-  let lastArea: unknown = null;
-  const isAuto = (id: string) => ctl.candidates().find((c) => c.id === id)?.source === "auto";
-  const unsub = ctl.store.subscribe((s, p) => {
-    if (s.snap && s.snap !== lastSnap) {
-      lastSnap = s.snap;
-      const g = s.snap.grid;
-      heat.update({
-        rgba: s.snap.rgba,
-        nx: g.nx,
-        ny: g.ny,
-        west: g.west,
-        south: g.south,
-        east: g.east,
-        north: g.north,
-      });
-      if (!dragging()) markers.set(s.snap.candidates);
-      if (s.area !== lastArea) {
-        lastArea = s.area;
-        scene.camera.flyTo({ destination: Rectangle.fromDegrees(g.west, g.south, g.east, g.north), duration: 1.5 });
-      }
-    }
-    if (s.selected !== p.selected) markers.select(s.selected, isAuto);
+  private readonly isAuto = (id: string): boolean =>
+    this.controller.candidates().find((c) => c.id === id)?.source === "auto";
+
+  /** store → globe: heat map, candidates, selection, siting ghosts, drawn outline */
+  private drawState(s: PlannerState, p: PlannerState): void {
+    const { markers, outline } = this;
+    if (s.snap && s.snap !== this.lastSnap) this.drawSnapshot(s.snap, s.area);
+    if (s.selected !== p.selected) markers.select(s.selected, this.isAuto);
     if (s.siting !== p.siting) markers.showProposals(s.siting?.result.proposals.map((x) => x.candidate) ?? []);
     if (s.drawing !== p.drawing || s.area !== p.area) {
       // while drawing: the open outline; afterwards: the closed outline of a drawn analysis polygon
@@ -127,44 +176,66 @@ export function createPlanner(app: App): PlannerHandle {
         outline.set(s.area.geometry.coordinates[0].slice(0, -1) as [number, number][], true);
       else outline.set([], false);
     }
-  });
+  }
 
-  // ---------------------------------------------------------- clicks, drags, double-clicks
-  let dragBefore: CoverageKpis | null = null;
-  const pointer = installPointer(scene, {
-    hit: (pos) => markers.hit(pos),
-    dragStart(id) {
-      if (ctl.state.drawing) return false;
-      ctl.select(id);
-      dragBefore = ctl.state.snap?.kpis.area ?? null;
-      return true;
-    },
-    dragMove(id, lon, lat) {
-      const c = ctl.candidates().find((x) => x.id === id);
-      if (!c) return;
-      markers.move(id, lon, lat, c.heightM);
-      void ctl.drag({ ...c, lon, lat }, dragBefore).catch(() => undefined);
-    },
-    dragEnd(id, lon, lat) {
-      const c = ctl.candidates().find((x) => x.id === id);
-      if (!c) return;
-      void ctl
-        .upsert({ ...c, lon, lat })
-        .then(() => ctl.store.setState({ before: dragBefore }))
-        .catch((e: unknown) =>
-          addBanner({ id: "planner-drag", level: "error", text: String((e as Error).message ?? e) }),
-        );
-    },
-    doubleClick() {
-      if (ctl.state.drawing) finishDrawing();
-    },
-  });
-  const dragging = () => pointer.dragging() !== null;
-  twin.interaction.setClickHandler((pos: Cartesian2, picked: unknown) => {
-    if (pointer.consumeClick()) return true;
+  /** a new analysis: the heat map, the candidates (unless one is being dragged), a flight to a new area */
+  private drawSnapshot(snap: NonNullable<PlannerState["snap"]>, area: PlannerState["area"]): void {
+    this.lastSnap = snap;
+    const g = snap.grid;
+    this.heat.update({
+      rgba: snap.rgba,
+      nx: g.nx,
+      ny: g.ny,
+      west: g.west,
+      south: g.south,
+      east: g.east,
+      north: g.north,
+    });
+    if (!this.dragging()) this.markers.set(snap.candidates);
+    if (area !== this.lastArea) {
+      this.lastArea = area;
+      this.scene.camera.flyTo({ destination: Rectangle.fromDegrees(g.west, g.south, g.east, g.north), duration: 1.5 });
+    }
+  }
+
+  /** drag a candidate to move it (live KPI deltas while moving, saved on release); double-click finishes a polygon */
+  private pointerCallbacks(): PointerCallbacks {
+    const ctl = this.controller;
+    return {
+      hit: (pos) => this.markers.hit(pos),
+      dragStart: (id) => {
+        if (ctl.state.drawing) return false;
+        ctl.select(id);
+        this.dragBefore = ctl.state.snap?.kpis.area ?? null;
+        return true;
+      },
+      dragMove: (id, lon, lat) => {
+        const c = ctl.candidates().find((x) => x.id === id);
+        if (!c) return;
+        this.markers.move(id, lon, lat, c.heightM);
+        void ctl.drag({ ...c, lon, lat }, this.dragBefore).catch(() => undefined);
+      },
+      dragEnd: (id, lon, lat) => {
+        const c = ctl.candidates().find((x) => x.id === id);
+        if (!c) return;
+        void ctl
+          .upsert({ ...c, lon, lat })
+          .then(() => ctl.store.setState({ before: this.dragBefore }))
+          .catch((e: unknown) => addBanner({ id: "planner-drag", level: "error", text: errorText(e) }));
+      },
+      doubleClick: () => {
+        if (ctl.state.drawing) this.finishDrawing();
+      },
+    };
+  }
+
+  /** a click on the globe: a polygon vertex while drawing, select a candidate, or place one */
+  private onClick(pos: Cartesian2, picked: unknown): boolean {
+    const ctl = this.controller;
+    if (this.pointer.consumeClick()) return true;
     const s = ctl.state;
     if (s.drawing) {
-      const g = groundAt(scene, pos);
+      const g = groundAt(this.scene, pos);
       if (g) ctl.addVertex(g[0], g[1]);
       return true;
     }
@@ -174,42 +245,18 @@ export function createPlanner(app: App): PlannerHandle {
       return true;
     }
     if (!s.ready || !s.snap || !s.placeOnClick) return false;
-    const g = groundAt(scene, pos);
+    const g = groundAt(this.scene, pos);
     if (!g) return false;
     void ctl
       .place(g[0], g[1])
-      .catch((e: unknown) =>
-        addBanner({ id: "planner-place", level: "error", text: String((e as Error).message ?? e) }),
-      );
+      .catch((e: unknown) => addBanner({ id: "planner-place", level: "error", text: errorText(e) }));
     return true;
-  });
+  }
 
-  // ---------------------------------------------------------- start
-  ctl
-    .init(urls)
-    .catch((e: unknown) =>
-      addBanner({ id: "planner-init", level: "error", text: `planner: ${(e as Error).message ?? e}` }),
-    );
-
-  const handle: PlannerHandle = {
-    controller: ctl,
-    destroy() {
-      unsub();
-      panel.destroy();
-      restoreCard.destroy();
-      if (outageTimer) clearInterval(outageTimer);
-      pointer.destroy();
-      twin.interaction.setClickHandler(undefined);
-      heat.destroy();
-      markers.destroy();
-      outline.destroy();
-      side.remove();
-      client.dispose();
-    },
-  };
-
-  // ---------------------------------------------------------- test hooks
-  if (window.__rt)
+  /** window.__rt.planner (tests and diagnostics) */
+  private installTestHook(): void {
+    if (!window.__rt) return;
+    const { controller: ctl, scene, heat } = this;
     window.__rt.planner = {
       ready: () => ctl.state.ready,
       busy: () => ctl.state.busy > 0,
@@ -244,7 +291,7 @@ export function createPlanner(app: App): PlannerHandle {
         window.__rt?.lookAt(lon, lat, range);
       },
       controller: ctl,
-      handle,
+      handle: this,
     };
-  return handle;
+  }
 }
