@@ -6,6 +6,8 @@ import { DAY, HOUR, MIN } from "./types";
 
 // 2026-11-29 00:00 Fuzhou time (UTC+8)
 const T0 = Date.UTC(2026, 10, 28, 16, 0, 0);
+// 2026-07-20 00:00 Fuzhou time
+const SUMMER = Date.UTC(2026, 6, 19, 16, 0, 0);
 
 /**
  * Pins the simulator's exact output for one seed: a refactor of the models must leave every record unchanged.
@@ -43,5 +45,20 @@ describe("simulator golden output", () => {
     }
     expect(records).toBeGreaterThan(10_000);
     expect(hash.digest("hex")).toBe("b1f0889487fe236a594e532e345cfc620309f41d6e1d4441e184389cac776e74");
+  });
+
+  it("a seeded summer day (PUE above 1.5) produces the same records", () => {
+    const data = makeFixture({ sites: 10, datacentres: 10, chargers: 8, roads: 2, sensorsPerRoad: 4 });
+    const sim = new Simulator(data, { seed: 77, startMs: SUMMER, reportEverySimMs: 4 * MIN, dcMtbfMs: DAY });
+    const hash = createHash("sha256");
+    const kinds = new Set<string>();
+    while (sim.t < SUMMER + DAY)
+      for (const ev of sim.step(2 * MIN)) {
+        hash.update(JSON.stringify(ev));
+        if (ev.t === "a") kinds.add(`${ev.op}:${ev.alarm.kind}`);
+      }
+    expect(kinds).toContain("raise:pue-high");
+    expect(kinds).toContain("clear:pue-high");
+    expect(hash.digest("hex")).toBe("7344fa1fb9b1e57a0447e6f61cb42fb46c4adf228afec865f439ef6c0e7ca693");
   });
 });
