@@ -34,6 +34,21 @@ describe("gateway lifecycle", () => {
     expect(grownSince(before)).toEqual({});
   });
 
+  it("closing removes the listeners it added to the HTTP server and the socket engine", async () => {
+    const credentials = { chargePoints: { [data.chargers[0].id]: "pw-".padEnd(24, "x") }, unknownDevices: true };
+    const gw = await createGateway({
+      data,
+      log: () => {},
+      feeds: { ocpp: { credentials, credentialsSource: "test", heartbeatS: 1, tickMs: 100 } },
+    });
+    const ownUpgrade = gw.app.server.listeners("upgrade").length;
+    const ownConnection = gw.io.engine.listeners("connection").length;
+    await gw.close();
+    // the OCPP upgrade listener and the admission's connection counter are gone
+    expect(gw.app.server.listeners("upgrade").length).toBe(ownUpgrade - 1);
+    expect(gw.io.engine.listeners("connection").length).toBe(ownConnection - 1);
+  });
+
   it("a gateway that cannot listen rejects, and leaves no timers or sockets behind", async () => {
     blocker = createServer();
     await new Promise<void>((r) => blocker!.listen(0, "127.0.0.1", r));
