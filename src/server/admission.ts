@@ -11,12 +11,19 @@ import type { IncomingMessage } from "node:http";
 import type { Server } from "socket.io";
 import type { HostPolicy, OriginPolicy } from "./security";
 
+interface EngineConnection {
+  remoteAddress: string;
+  once(ev: "close", fn: () => void): void;
+}
+
 export class Admission {
   private readonly perAddress = new Map<string, number>();
   /** handshakes refused for too many connections from one address */
   refusedForCount = 0;
   private readonly sinceLog = new Map<string, number>();
   private timer?: NodeJS.Timeout;
+  /** the engine.io connection listener added by track(), removed on stop */
+  private tracked?: { io: Server; listener: (conn: EngineConnection) => void };
   constructor(
     private readonly hosts: HostPolicy,
     private readonly origins: OriginPolicy,
@@ -28,6 +35,8 @@ export class Admission {
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    this.tracked?.io.engine.off("connection", this.tracked.listener);
+    this.tracked = undefined;
   }
 
   private count(reason: string): void {
@@ -65,7 +74,7 @@ export class Admission {
 
   /** Count open engine.io connections per address (call once, after the Server exists). */
   track(io: Server): void {
-    io.engine.on("connection", (conn: { remoteAddress: string; once(ev: "close", fn: () => void): void }) => {
+    const listener = (conn: EngineConnection) => {
       const addr = conn.remoteAddress ?? "";
       this.perAddress.set(addr, (this.perAddress.get(addr) ?? 0) + 1);
       conn.once("close", () => {
@@ -73,7 +82,9 @@ export class Admission {
         if (n > 0) this.perAddress.set(addr, n);
         else this.perAddress.delete(addr);
       });
-    });
+    };
+    io.engine.on("connection", listener);
+    this.tracked = { io, listener };
   }
 
   connectionsFrom(addr: string): number {

@@ -195,34 +195,6 @@ async function serveApp(app: FastifyInstance, staticDir: string, log: (m: string
   });
 }
 
-/** starts the bus: events go to the history and the state; the leader runs the simulated sources and feeds */
-async function startBus(
-  bus: Bus,
-  state: LiveState,
-  parts: { history?: HistoryService; feeds: Feeds; synthetic?: SyntheticSource; runner?: SimRunner },
-  log: (m: string) => void,
-): Promise<void> {
-  const { history, feeds, synthetic, runner } = parts;
-  await bus.start({
-    apply: (ev) => {
-      history?.record(ev);
-      state.apply(ev);
-    },
-    checkpoint: () => state.toCheckpoint(),
-    load: (c) => state.loadCheckpoint(c),
-    onLeader: (leader) => {
-      feeds.onLeader(leader);
-      if (synthetic) {
-        if (leader) synthetic.start();
-        else synthetic.stop();
-      }
-      if (!runner) return;
-      if (leader) void runner.start().catch((e) => log(`simulator start failed: ${(e as Error).message}`));
-      else runner.stop();
-    },
-  });
-}
-
 function destroyQuietly(client: ReturnType<typeof createClient> | undefined): void {
   try {
     client?.destroy();
@@ -239,146 +211,216 @@ function createHttpServer(hosts: HostPolicy, bodyLimit = 1024 * 1024): FastifyIn
   return app;
 }
 
-/** the history store: its routes, the replay namespace, and the state restored from its last checkpoint */
-async function openHistory(
-  options: HistoryOptions,
-  g: Pick<Gateway, "app" | "io" | "state" | "data" | "bus"> & { tokens: TokenBook; log: (m: string) => void },
-  simSpeed: number,
-): Promise<HistoryService> {
-  const history = await HistoryService.open({ log: g.log, ...options }, g.state, g.data, g.bus);
-  registerHistoryRoutes(g.app, { history, tokens: g.tokens, data: g.data });
-  attachReplay(g.io, history, g.tokens);
-  await history.restore(simSpeed, g.log);
-  return history;
+type RedisClient = ReturnType<typeof createClient>;
+
+/** what a gateway is built on before its socket server exists: policies, live state, bus and the HTTP server */
+interface GatewayBase {
+  log: (m: string) => void;
+  data: LayerData;
+  tokens: TokenBook;
+  origins: OriginPolicy;
+  limits: SocketLimits;
+  state: LiveState;
+  bus: Bus;
+  admission: Admission;
+  app: FastifyInstance;
+  startedAt: number;
 }
 
-/** stops what createGateway started, sources first, the bus last */
-async function stopGateway(
-  g: Pick<Gateway, "app" | "io" | "bus" | "feeds" | "runner" | "synthetic" | "history" | "guard" | "admission"> & {
-    broadcaster: Broadcaster;
-    monitor: ProcessMonitor;
-    log: (m: string) => void;
-  },
-): Promise<void> {
-  await g.feeds.stop().catch((e: unknown) => g.log(`stopping feeds: ${(e as Error).message}`));
-  g.runner?.stop();
-  g.synthetic?.stop();
-  await g.history?.close().catch((e: unknown) => g.log(`history close: ${(e as Error).message}`));
-  g.broadcaster.stop();
-  g.guard.stop();
-  g.monitor.stop();
-  g.admission.stop();
-  g.io.local.disconnectSockets(true);
-  g.io.engine.close();
-  await g.app.close().catch(() => {});
-  await g.bus.close().catch(() => {});
-}
-
-export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway> {
+function gatewayBase(opts: GatewayOptions): GatewayBase {
   const log = opts.log ?? ((m: string) => console.log(`[gateway] ${m}`));
   const loaded = opts.data ?? loadLayerData(opts.dataDir ?? "public/data");
   const data = opts.source === "synthetic" && opts.synthObjects ? scaleLayerData(loaded, opts.synthObjects) : loaded;
   const tokens = opts.tokens instanceof TokenBook ? opts.tokens : new TokenBook(opts.tokens ?? DEV_TOKENS);
-  const dev = opts.dev ?? true;
-  const origins = new OriginPolicy(opts.origins ?? [], dev);
-  const source = opts.source ?? "sim";
-  const simSpeed = opts.simSpeed ?? 1;
+  const origins = new OriginPolicy(opts.origins ?? [], opts.dev ?? true);
   const state = new LiveState(layerIds(data));
   const bus: Bus = opts.redisUrl ? new RedisBus({ url: opts.redisUrl, prefix: opts.redisPrefix, log }) : new LocalBus();
   const startedAt = Date.now();
-
   const limits: SocketLimits = { ...DEFAULT_SOCKET_LIMITS, ...opts.limits };
   const hosts = new HostPolicy(opts.hosts ?? [], opts.host ?? "127.0.0.1");
   const admission = new Admission(hosts, origins, limits.maxConnectionsPerAddress, log);
   const app = createHttpServer(hosts, opts.bodyLimit);
+  return { log, data, tokens, origins, limits, state, bus, admission, app, startedAt };
+}
 
-  const { io, adapterClient } = await createSocketServer(app, admission, opts, log);
+/**
+ * One gateway process's server: built from its options (sockets and REST attached), then started once (routes,
+ * bus, timers, listen) and closed once — the sources first, the bus last.
+ */
+class GatewayRuntime implements Gateway {
+  readonly app: FastifyInstance;
+  readonly state: LiveState;
+  readonly bus: Bus;
+  readonly data: LayerData;
+  readonly admission: Admission;
+  readonly feeds: Feeds;
+  readonly runner?: SimRunner;
+  readonly synthetic?: SyntheticSource;
+  readonly guard: BackpressureGuard;
+  history?: HistoryService;
+  port = 0;
+  url = "";
+  private readonly log: (m: string) => void;
+  private readonly tokens: TokenBook;
+  /** simulated ms per real ms; 0 without a simulator */
+  private readonly simSpeed: number;
+  private readonly broadcaster: Broadcaster;
+  private readonly monitor: ProcessMonitor;
+  private closed = false;
 
-  const feeds = new Feeds(opts.feeds ?? {}, { state, bus, data, log });
-  const { synthetic, runner } = createSources(data, bus, state, feeds, opts, log);
+  constructor(
+    private readonly opts: GatewayOptions,
+    base: GatewayBase,
+    readonly io: GatewayServer,
+    private readonly adapterClient?: RedisClient,
+  ) {
+    ({ app: this.app, state: this.state, bus: this.bus, data: this.data, admission: this.admission } = base);
+    ({ log: this.log, tokens: this.tokens } = base);
+    this.feeds = new Feeds(opts.feeds ?? {}, { state: this.state, bus: this.bus, data: this.data, log: this.log });
+    ({ synthetic: this.synthetic, runner: this.runner } = createSources(
+      this.data,
+      this.bus,
+      this.state,
+      this.feeds,
+      opts,
+      this.log,
+    ));
+    this.simSpeed = this.runner ? (opts.simSpeed ?? 1) : 0;
+    this.admission.track(io);
+    this.attachSockets(base.limits);
+    this.broadcaster = new Broadcaster(io, this.state, this.bus, opts.batchMs ?? 50);
+    this.guard = new BackpressureGuard(io, this.state, this.bus, base.limits);
+    this.monitor = new ProcessMonitor();
+    this.registerRest(base);
+  }
 
-  admission.track(io);
-  attachSocketHandlers({
-    io,
-    state,
-    bus,
-    data,
-    tokens,
-    limits,
-    simSpeed: () => (runner ? simSpeed : 0),
-    simNow: () => (runner?.running ? runner.simNow() : undefined),
-    log,
-  });
-  const broadcaster = new Broadcaster(io, state, bus, opts.batchMs ?? 50);
-  const guard = new BackpressureGuard(io, state, bus, limits);
+  private attachSockets(limits: SocketLimits): void {
+    const runner = this.runner;
+    attachSocketHandlers({
+      io: this.io,
+      state: this.state,
+      bus: this.bus,
+      data: this.data,
+      tokens: this.tokens,
+      limits,
+      simSpeed: () => this.simSpeed,
+      simNow: () => (runner?.running ? runner.simNow() : undefined),
+      log: this.log,
+    });
+  }
 
-  const monitor = new ProcessMonitor();
-  registerRest(app, {
-    process: () => monitor.report(),
-    slowClients: () => ({ lagged: guard.lagged, dropped: guard.dropped, overBudget: guard.budget.dropped }),
-    state,
-    bus,
-    tokens,
-    origins,
-    startedAt,
-    acceptIngest: source !== "sim",
-    sim: () => ({ enabled: !!runner, running: !!runner?.running, speed: simSpeed, simTime: runner?.simNow() }),
-    clients: () => io.engine.clientsCount,
-    ...(feeds.any ? { feeds: () => feeds.health() } : {}),
-  });
-  const history = opts.history
-    ? await openHistory(opts.history, { app, io, state, data, bus, tokens, log }, runner ? simSpeed : 0)
-    : undefined;
-  for (const plugin of ROUTES as RoutePlugin[]) await plugin(app, { tokens, state, log, scenarioDb: opts.scenarioDb });
-  if (opts.extraRoutes) await opts.extraRoutes(app);
+  private registerRest(base: GatewayBase): void {
+    const { guard, runner, monitor, feeds, io } = this;
+    registerRest(this.app, {
+      process: () => monitor.report(),
+      slowClients: () => ({ lagged: guard.lagged, dropped: guard.dropped, overBudget: guard.budget.dropped }),
+      state: this.state,
+      bus: this.bus,
+      tokens: this.tokens,
+      origins: base.origins,
+      startedAt: base.startedAt,
+      acceptIngest: (this.opts.source ?? "sim") !== "sim",
+      sim: () => ({
+        enabled: !!runner,
+        running: !!runner?.running,
+        speed: this.opts.simSpeed ?? 1,
+        simTime: runner?.simNow(),
+      }),
+      clients: () => io.engine.clientsCount,
+      ...(feeds.any ? { feeds: () => feeds.health() } : {}),
+    });
+  }
 
-  if (opts.dataDir && !opts.data) await registerDataFiles(app, opts.dataDir);
-  if (opts.staticDir) await serveApp(app, opts.staticDir, log);
+  /** Register the remaining routes, start the bus and the timers, and listen. */
+  async start(): Promise<void> {
+    await this.registerRoutes();
+    await this.startBus();
+    this.broadcaster.start();
+    this.guard.start();
+    this.monitor.start();
+    this.feeds.start(this.app, this.tokens);
+    this.history?.start();
+    await this.app.listen({ port: this.opts.port ?? 0, host: this.opts.host ?? "127.0.0.1" });
+    const addr = this.app.server.address();
+    this.port = typeof addr === "object" && addr ? addr.port : (this.opts.port ?? 0);
+    this.url = `http://127.0.0.1:${this.port}`;
+  }
 
-  await startBus(bus, state, { history, feeds, synthetic, runner }, log);
-  broadcaster.start();
-  guard.start();
-  monitor.start();
-  feeds.start(app, tokens);
-  history?.start();
+  /** history, route plugins, extra routes, data files and the built app (in this order: the app is the fallback) */
+  private async registerRoutes(): Promise<void> {
+    const { app, opts, tokens, state, log } = this;
+    if (opts.history) this.history = await this.openHistory(opts.history);
+    for (const plugin of ROUTES as RoutePlugin[])
+      await plugin(app, { tokens, state, log, scenarioDb: opts.scenarioDb });
+    if (opts.extraRoutes) await opts.extraRoutes(app);
+    if (opts.dataDir && !opts.data) await registerDataFiles(app, opts.dataDir);
+    if (opts.staticDir) await serveApp(app, opts.staticDir, log);
+  }
 
-  await app.listen({ port: opts.port ?? 0, host: opts.host ?? "127.0.0.1" });
-  const addr = app.server.address();
-  const port = typeof addr === "object" && addr ? addr.port : (opts.port ?? 0);
+  /** the history store: its routes, the replay namespace, and the state restored from its last checkpoint */
+  private async openHistory(options: HistoryOptions): Promise<HistoryService> {
+    const history = await HistoryService.open({ log: this.log, ...options }, this.state, this.data, this.bus);
+    registerHistoryRoutes(this.app, { history, tokens: this.tokens, data: this.data });
+    attachReplay(this.io, history, this.tokens);
+    await history.restore(this.simSpeed, this.log);
+    return history;
+  }
 
-  let closed = false;
-  return {
-    app,
-    io,
-    state,
-    bus,
-    data,
-    port,
-    url: `http://127.0.0.1:${port}`,
-    runner,
-    synthetic,
-    guard,
-    admission,
-    feeds,
-    history,
-    async close() {
-      if (closed) return;
-      closed = true;
-      await stopGateway({
-        app,
-        io,
-        bus,
-        feeds,
-        runner,
-        synthetic,
-        history,
-        broadcaster,
-        guard,
-        monitor,
-        admission,
-        log,
-      });
-      destroyQuietly(adapterClient);
-    },
-  };
+  /** starts the bus: events go to the history and the state; the leader runs the simulated sources and feeds */
+  private async startBus(): Promise<void> {
+    const { state } = this;
+    await this.bus.start({
+      apply: (ev) => {
+        this.history?.record(ev);
+        state.apply(ev);
+      },
+      checkpoint: () => state.toCheckpoint(),
+      load: (c) => state.loadCheckpoint(c),
+      onLeader: (leader) => this.onLeader(leader),
+    });
+  }
+
+  private onLeader(leader: boolean): void {
+    this.feeds.onLeader(leader);
+    if (this.synthetic) {
+      if (leader) this.synthetic.start();
+      else this.synthetic.stop();
+    }
+    if (!this.runner) return;
+    if (leader) void this.runner.start().catch((e) => this.log(`simulator start failed: ${(e as Error).message}`));
+    else this.runner.stop();
+  }
+
+  /** stops what start() started, sources first, the bus last; safe to call twice or after a failed start */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const log = this.log;
+    await this.feeds.stop().catch((e: unknown) => log(`stopping feeds: ${(e as Error).message}`));
+    this.runner?.stop();
+    this.synthetic?.stop();
+    await this.history?.close().catch((e: unknown) => log(`history close: ${(e as Error).message}`));
+    this.broadcaster.stop();
+    this.guard.stop();
+    this.monitor.stop();
+    this.admission.stop();
+    this.io.local.disconnectSockets(true);
+    this.io.engine.close();
+    await this.app.close().catch(() => {});
+    await this.bus.close().catch(() => {});
+    destroyQuietly(this.adapterClient);
+  }
+}
+
+export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway> {
+  const base = gatewayBase(opts);
+  const { io, adapterClient } = await createSocketServer(base.app, base.admission, opts, base.log);
+  const gateway = new GatewayRuntime(opts, base, io, adapterClient);
+  try {
+    await gateway.start();
+  } catch (e) {
+    await gateway.close();
+    throw e;
+  }
+  return gateway;
 }

@@ -65,109 +65,162 @@ function toRecord(r: Row): ScenarioRecord {
   return { ...body, id: r.id, createdAt: r.created_at, updatedAt: r.updated_at };
 }
 
-export async function registerScenarioRoutes(app: FastifyInstance, opts: ScenarioRouteOptions): Promise<void> {
-  const db = openScenarioDb(opts.dbPath);
-  app.addHook("onClose", async () => {
-    db.close();
-  });
-  const q = {
-    insert: db.prepare<[string, string, string, string], Row>(
-      "INSERT INTO scenarios (name, body, created_at, updated_at) VALUES (?, ?, ?, ?) RETURNING *",
-    ),
-    list: db.prepare<[], Row>("SELECT * FROM scenarios ORDER BY updated_at DESC, id DESC"),
-    get: db.prepare<[number], Row>("SELECT * FROM scenarios WHERE id = ?"),
-    update: db.prepare<[string, string, string, number], Row>(
-      "UPDATE scenarios SET name = ?, body = ?, updated_at = ? WHERE id = ? RETURNING *",
-    ),
-    remove: db.prepare<[number]>("DELETE FROM scenarios WHERE id = ?"),
+/** The scenarios table and its prepared statements; closed with the app. */
+class ScenarioStore {
+  private readonly db: Database.Database;
+  private readonly q;
+
+  constructor(dbPath: string) {
+    const db = (this.db = openScenarioDb(dbPath));
+    this.q = {
+      insert: db.prepare<[string, string, string, string], Row>(
+        "INSERT INTO scenarios (name, body, created_at, updated_at) VALUES (?, ?, ?, ?) RETURNING *",
+      ),
+      list: db.prepare<[], Row>("SELECT * FROM scenarios ORDER BY updated_at DESC, id DESC"),
+      get: db.prepare<[number], Row>("SELECT * FROM scenarios WHERE id = ?"),
+      update: db.prepare<[string, string, string, number], Row>(
+        "UPDATE scenarios SET name = ?, body = ?, updated_at = ? WHERE id = ? RETURNING *",
+      ),
+      remove: db.prepare<[number]>("DELETE FROM scenarios WHERE id = ?"),
+    };
+  }
+
+  insert(body: ScenarioBody): Row {
+    const now = new Date().toISOString();
+    return this.q.insert.get(body.name, JSON.stringify(body), now, now)!;
+  }
+  list(): Row[] {
+    return this.q.list.all();
+  }
+  get(id: number): Row | undefined {
+    return this.q.get.get(id);
+  }
+  update(id: number, body: ScenarioBody): Row | undefined {
+    return this.q.update.get(body.name, JSON.stringify(body), new Date().toISOString(), id);
+  }
+  /** true when the scenario existed */
+  remove(id: number): boolean {
+    return this.q.remove.run(id).changes > 0;
+  }
+  close(): void {
+    this.db.close();
+  }
+}
+
+function toSummary(r: Row): ScenarioSummary {
+  const b = JSON.parse(r.body) as ScenarioBody;
+  return {
+    id: r.id,
+    name: b.name,
+    description: b.description,
+    candidateCount: b.candidates.length,
+    kpis: b.kpis,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
   };
-  const bodyLimit = opts.bodyLimit ?? 4 * 1024 * 1024;
-  const guard = (req: FastifyRequest, reply: FastifyReply, access: ScenarioAccess): boolean => {
-    if (!opts.requireRole) return true;
+}
+
+/** the :id parameter as a positive integer, or a 400 sent and undefined */
+function parseId(req: FastifyRequest, reply: FastifyReply): number | undefined {
+  const raw = (req.params as { id?: string }).id ?? "";
+  const id = /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(id)) {
+    void reply.code(400).send({
+      error: "invalid id",
+      fields: [{ field: "id", reason: `expected a positive integer, got ${JSON.stringify(raw)}` }],
+    });
+    return undefined;
+  }
+  return id;
+}
+
+/** the request body as a valid scenario, or a 400 sent and undefined */
+function parseBody(req: FastifyRequest, reply: FastifyReply): ScenarioBody | undefined {
+  const r = ScenarioBody.safeParse(req.body);
+  if (!r.success) {
+    void reply.code(400).send({ error: "invalid scenario", fields: zodFieldErrors(r.error) });
+    return undefined;
+  }
+  return r.data;
+}
+
+const notFound = (reply: FastifyReply, id: number) =>
+  reply.code(404).send({ error: "not found", reason: `no scenario ${id}` });
+
+/** The five scenario routes over one store; each handler checks access first. */
+class ScenarioRoutes {
+  constructor(
+    private readonly store: ScenarioStore,
+    private readonly opts: ScenarioRouteOptions,
+  ) {}
+
+  register(app: FastifyInstance): void {
+    const bodyLimit = this.opts.bodyLimit ?? 4 * 1024 * 1024;
+    app.post("/api/scenarios", { bodyLimit }, (req, reply) => this.create(req, reply));
+    app.get("/api/scenarios", (req, reply) => this.list(req, reply));
+    app.get("/api/scenarios/:id", (req, reply) => this.get(req, reply));
+    app.put("/api/scenarios/:id", { bodyLimit }, (req, reply) => this.update(req, reply));
+    app.delete("/api/scenarios/:id", (req, reply) => this.remove(req, reply));
+  }
+
+  /** false (and the refusal sent) when the caller may not read or write */
+  private allowed(req: FastifyRequest, reply: FastifyReply, access: ScenarioAccess): boolean {
+    if (!this.opts.requireRole) return true;
     try {
-      opts.requireRole(req, access);
+      this.opts.requireRole(req, access);
       return true;
     } catch (e) {
       const code = (e as { statusCode?: number }).statusCode ?? 403;
       void reply.code(code).send({ error: code === 401 ? "unauthorized" : "forbidden", reason: (e as Error).message });
       return false;
     }
-  };
-  const parseId = (req: FastifyRequest, reply: FastifyReply): number | undefined => {
-    const raw = (req.params as { id?: string }).id ?? "";
-    const id = /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : NaN;
-    if (!Number.isSafeInteger(id)) {
-      void reply.code(400).send({
-        error: "invalid id",
-        fields: [{ field: "id", reason: `expected a positive integer, got ${JSON.stringify(raw)}` }],
-      });
-      return undefined;
-    }
-    return id;
-  };
-  const parseBody = (req: FastifyRequest, reply: FastifyReply): ScenarioBody | undefined => {
-    const r = ScenarioBody.safeParse(req.body);
-    if (!r.success) {
-      void reply.code(400).send({ error: "invalid scenario", fields: zodFieldErrors(r.error) });
-      return undefined;
-    }
-    return r.data;
-  };
+  }
 
-  app.post("/api/scenarios", { bodyLimit }, async (req, reply) => {
-    if (!guard(req, reply, "write")) return reply;
+  private async create(req: FastifyRequest, reply: FastifyReply) {
+    if (!this.allowed(req, reply, "write")) return reply;
     const body = parseBody(req, reply);
     if (!body) return reply;
-    const now = new Date().toISOString();
-    const row = q.insert.get(body.name, JSON.stringify(body), now, now)!;
-    return reply.code(201).send(toRecord(row));
-  });
+    return reply.code(201).send(toRecord(this.store.insert(body)));
+  }
 
-  app.get("/api/scenarios", async (req, reply) => {
-    if (!guard(req, reply, "read")) return reply;
-    const items: ScenarioSummary[] = q.list.all().map((r) => {
-      const b = JSON.parse(r.body) as ScenarioBody;
-      return {
-        id: r.id,
-        name: b.name,
-        description: b.description,
-        candidateCount: b.candidates.length,
-        kpis: b.kpis,
-        createdAt: r.created_at,
-        updatedAt: r.updated_at,
-      };
-    });
+  private async list(req: FastifyRequest, reply: FastifyReply) {
+    if (!this.allowed(req, reply, "read")) return reply;
+    const items: ScenarioSummary[] = this.store.list().map(toSummary);
     return { items };
-  });
+  }
 
-  app.get("/api/scenarios/:id", async (req, reply) => {
-    if (!guard(req, reply, "read")) return reply;
+  private async get(req: FastifyRequest, reply: FastifyReply) {
+    if (!this.allowed(req, reply, "read")) return reply;
     const id = parseId(req, reply);
     if (id === undefined) return reply;
-    const row = q.get.get(id);
-    if (!row) return reply.code(404).send({ error: "not found", reason: `no scenario ${id}` });
-    return toRecord(row);
-  });
+    const row = this.store.get(id);
+    return row ? toRecord(row) : notFound(reply, id);
+  }
 
-  app.put("/api/scenarios/:id", { bodyLimit }, async (req, reply) => {
-    if (!guard(req, reply, "write")) return reply;
+  private async update(req: FastifyRequest, reply: FastifyReply) {
+    if (!this.allowed(req, reply, "write")) return reply;
     const id = parseId(req, reply);
     if (id === undefined) return reply;
     const body = parseBody(req, reply);
     if (!body) return reply;
-    const row = q.update.get(body.name, JSON.stringify(body), new Date().toISOString(), id);
-    if (!row) return reply.code(404).send({ error: "not found", reason: `no scenario ${id}` });
-    return toRecord(row);
-  });
+    const row = this.store.update(id, body);
+    return row ? toRecord(row) : notFound(reply, id);
+  }
 
-  app.delete("/api/scenarios/:id", async (req, reply) => {
-    if (!guard(req, reply, "write")) return reply;
+  private async remove(req: FastifyRequest, reply: FastifyReply) {
+    if (!this.allowed(req, reply, "write")) return reply;
     const id = parseId(req, reply);
     if (id === undefined) return reply;
-    const r = q.remove.run(id);
-    if (r.changes === 0) return reply.code(404).send({ error: "not found", reason: `no scenario ${id}` });
-    return reply.code(204).send();
+    return this.store.remove(id) ? reply.code(204).send() : notFound(reply, id);
+  }
+}
+
+export async function registerScenarioRoutes(app: FastifyInstance, opts: ScenarioRouteOptions): Promise<void> {
+  const store = new ScenarioStore(opts.dbPath);
+  app.addHook("onClose", async () => {
+    store.close();
   });
+  new ScenarioRoutes(store, opts).register(app);
 }
 
 /**

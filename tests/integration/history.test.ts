@@ -246,6 +246,27 @@ describe("history on SQLite (in-process gateway)", () => {
       sock.close();
     }
   }, 40_000);
+  it("a stop that arrives while the replay start still reads the store leaves nothing playing", async () => {
+    const g = gw!;
+    const range = (await (await get(g, "/api/history/range")).json()) as { from: number; to: number };
+    const sock = ioc(`${g.url}/replay`, { transports: ["websocket"], auth: { token: VIEWER }, forceNew: true });
+    const clocks: { at: number; clock: ReplayClock }[] = [];
+    sock.on(REPLAY_EVENTS.clock, (clock: ReplayClock, ack: () => void) => {
+      clocks.push({ at: Date.now(), clock });
+      ack();
+    });
+    try {
+      await until(() => sock.connected, 5000, "replay socket");
+      sock.emit(REPLAY_EVENTS.start, { v: PROTOCOL_VERSION, from: range.from + 1000, speed: 60 });
+      sock.emit(REPLAY_EVENTS.stop, { v: PROTOCOL_VERSION });
+      const stoppedAt = Date.now();
+      await sleep(1500);
+      // whichever came first, no clock keeps ticking once the stop is handled
+      expect(clocks.filter((c) => c.at > stoppedAt + 500)).toEqual([]);
+    } finally {
+      sock.close();
+    }
+  }, 20_000);
 });
 
 const pgOk = await hasPostgres("history integration (PostgreSQL)");

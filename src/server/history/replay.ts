@@ -61,6 +61,8 @@ class ReplaySession {
   /** replay:clock messages sent / acknowledged by the client */
   private clocksSent = 0;
   private clocksAcked = 0;
+  /** bumped by stop(): a start still reading the store then gives up (a second start, a disconnect) */
+  private generation = 0;
   private static n = 0;
 
   constructor(
@@ -71,8 +73,10 @@ class ReplaySession {
 
   async start(msg: ReplayStart): Promise<ErrorMsg | undefined> {
     this.stop();
+    const generation = this.generation;
     const range = await this.history.store.range();
     const at = await this.history.reader.stateAt(msg.from);
+    if (generation !== this.generation) return undefined;
     if (!at || !range)
       return { v: PROTOCOL_VERSION, code: "not_found", reason: `nothing recorded at or before t=${msg.from}` };
     this.state = at.state;
@@ -113,6 +117,7 @@ class ReplaySession {
     this.clock();
   }
   stop() {
+    this.generation++;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     this.state = undefined;
@@ -211,6 +216,57 @@ class ReplaySession {
   }
 }
 
+/** The /replay namespace: who may open a session (viewing roles, at most maxSessions), one session per socket. */
+class ReplayHub {
+  private sessions = 0;
+
+  constructor(
+    private readonly history: HistoryService,
+    private readonly tokens: TokenBook,
+    private readonly o: Required<ReplayOptions>,
+  ) {}
+
+  admit(socket: Socket, next: (err?: Error) => void): void {
+    const auth = socket.handshake.auth as { token?: unknown } | undefined;
+    const raw = auth?.token ?? socket.handshake.query?.token;
+    const p = this.tokens.resolve(typeof raw === "string" ? raw : undefined);
+    if (!p || p.role === "ingest") return next(new Error("unauthorized: this token may not view history"));
+    if (this.sessions >= this.o.maxSessions) return next(new Error(`too many replay sessions (${this.o.maxSessions})`));
+    next();
+  }
+
+  connect(socket: Socket): void {
+    this.sessions++;
+    const s = new ReplaySession(socket, this.history, this.o);
+    const on = handlerOn(socket, new TokenBucket(5, 10));
+    on<ReplayStart>(REPLAY_EVENTS.start, ReplayStart, async (m) => {
+      const err = await s.start(m);
+      if (err) socket.emit(EVENTS.error, { ...err, event: REPLAY_EVENTS.start });
+    });
+    on<{ speed: number }>(REPLAY_EVENTS.speed, ReplaySpeed, (m) => s.setSpeed(m.speed));
+    on(REPLAY_EVENTS.pause, ReplayPlain, () => s.pause());
+    on("replay:resume", ReplayPlain, () => s.resume());
+    on(REPLAY_EVENTS.stop, ReplayPlain, () => s.stop());
+    socket.on("disconnect", () => {
+      this.sessions--;
+      s.stop();
+    });
+  }
+}
+
+/** `on(event, schema, fn)` for one socket: rate-limited, validated, errors answered as live-protocol errors */
+function handlerOn(socket: Socket, bucket: TokenBucket) {
+  const reject = (code: ErrorCode, reason: string, event: string) =>
+    socket.emit(EVENTS.error, { v: PROTOCOL_VERSION, code, reason, event } satisfies ErrorMsg);
+  return <T>(event: string, schema: Parameters<typeof parseMessage>[0], fn: (m: T) => void | Promise<void>) =>
+    socket.on(event, (raw: unknown) => {
+      if (!bucket.take()) return reject("rate_limited", "too many replay messages (5/s)", event);
+      const r = parseMessage(schema, raw);
+      if (!r.ok) return reject(r.code, r.reason, event);
+      Promise.resolve(fn(r.value as T)).catch((e: unknown) => reject("invalid", (e as Error).message, event));
+    });
+}
+
 export function attachReplay(
   io: Server,
   history: HistoryService,
@@ -225,41 +281,9 @@ export function attachReplay(
     maxUnacked: 2,
     ...opts,
   };
+  const hub = new ReplayHub(history, tokens, o);
   const nsp = io.of(REPLAY_NAMESPACE);
-  let sessions = 0;
-  nsp.use((socket, next) => {
-    const auth = socket.handshake.auth as { token?: unknown } | undefined;
-    const raw = auth?.token ?? socket.handshake.query?.token;
-    const p = tokens.resolve(typeof raw === "string" ? raw : undefined);
-    if (!p || p.role === "ingest") return next(new Error("unauthorized: this token may not view history"));
-    if (sessions >= o.maxSessions) return next(new Error(`too many replay sessions (${o.maxSessions})`));
-    next();
-  });
-  nsp.on("connection", (socket) => {
-    sessions++;
-    const s = new ReplaySession(socket, history, o);
-    const bucket = new TokenBucket(5, 10);
-    const reject = (code: ErrorCode, reason: string, event: string) =>
-      socket.emit(EVENTS.error, { v: PROTOCOL_VERSION, code, reason, event } satisfies ErrorMsg);
-    const on = <T>(event: string, schema: Parameters<typeof parseMessage>[0], fn: (m: T) => void | Promise<void>) =>
-      socket.on(event, (raw: unknown) => {
-        if (!bucket.take()) return reject("rate_limited", "too many replay messages (5/s)", event);
-        const r = parseMessage(schema, raw);
-        if (!r.ok) return reject(r.code, r.reason, event);
-        Promise.resolve(fn(r.value as T)).catch((e: unknown) => reject("invalid", (e as Error).message, event));
-      });
-    on<ReplayStart>(REPLAY_EVENTS.start, ReplayStart, async (m) => {
-      const err = await s.start(m);
-      if (err) socket.emit(EVENTS.error, { ...err, event: REPLAY_EVENTS.start });
-    });
-    on<{ speed: number }>(REPLAY_EVENTS.speed, ReplaySpeed, (m) => s.setSpeed(m.speed));
-    on(REPLAY_EVENTS.pause, ReplayPlain, () => s.pause());
-    on("replay:resume", ReplayPlain, () => s.resume());
-    on(REPLAY_EVENTS.stop, ReplayPlain, () => s.stop());
-    socket.on("disconnect", () => {
-      sessions--;
-      s.stop();
-    });
-  });
+  nsp.use((socket, next) => hub.admit(socket, next));
+  nsp.on("connection", (socket) => hub.connect(socket));
   return nsp;
 }

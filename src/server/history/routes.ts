@@ -22,6 +22,7 @@ import type { LayerData } from "../layer-data";
 import { KeyedLimiter } from "../ratelimit";
 import { requireRole } from "../security";
 import { MAX_OUTAGE_CHANGES, outageHistory } from "./outages";
+import type { StateAt } from "./reader";
 import type { HistoryService } from "./service";
 
 export interface HistoryRouteDeps {
@@ -103,39 +104,79 @@ export function bucketKpis(samples: readonly KpiPoint[], from: number, step: num
   return out;
 }
 
-export function registerHistoryRoutes(app: FastifyInstance, d: HistoryRouteDeps): void {
-  const heavy = new KeyedLimiter(...(d.heavy ?? [2, 6]));
-  const { history } = d;
-  const viewer = (req: FastifyRequest, reply: FastifyReply) => !!requireRole(d.tokens, req, reply, [...VIEW_ROLES]);
-  const costly = (req: FastifyRequest, reply: FastifyReply) => {
-    if (heavy.take(req.ip)) return true;
+const notRecorded = (reply: FastifyReply, t: number) =>
+  reply.code(404).send({ error: "not_found", reason: `nothing recorded at or before t=${t}` });
+
+/** One layer's objects at the state `at` as a GeoJSON FeatureCollection of points (status, last seen, metrics). */
+function geoJson(layer: LayerId, t: number, items: readonly { id: string; lon: number; lat: number }[], at: StateAt) {
+  const L = at.state.layers[layer];
+  const features = items.map((it, i) => ({
+    type: "Feature" as const,
+    geometry: { type: "Point" as const, coordinates: [it.lon, it.lat] },
+    properties: {
+      id: it.id,
+      status: STATUS_NAMES[L.status[i]],
+      lastSeen: L.lastSeen[i] ? new Date(L.lastSeen[i]).toISOString() : null,
+      ...Object.fromEntries(LAYER_METRICS[layer].map((m) => [m, L.metrics[m][i]])),
+    },
+  }));
+  return { type: "FeatureCollection", properties: { layer, t: new Date(t).toISOString() }, features };
+}
+
+/** The history routes of one gateway: access and the costly-read limit first, then one named handler per route. */
+class HistoryRoutes {
+  private readonly heavy: KeyedLimiter;
+  private readonly history: HistoryService;
+
+  constructor(private readonly d: HistoryRouteDeps) {
+    this.heavy = new KeyedLimiter(...(d.heavy ?? [2, 6]));
+    this.history = d.history;
+  }
+
+  register(app: FastifyInstance): void {
+    app.get("/api/history/range", (req, reply) => this.range(req, reply));
+    app.get("/api/history/state", (req, reply) => this.state(req, reply));
+    app.get("/api/history/kpis", (req, reply) => this.kpis(req, reply));
+    app.get("/api/history/outages", (req, reply) => this.outages(req, reply));
+    app.get("/api/history/alarms", (req, reply) => this.alarms(req, reply));
+    app.get("/api/history/export", (req, reply) => this.export(req, reply));
+  }
+
+  private viewer(req: FastifyRequest, reply: FastifyReply): boolean {
+    return !!requireRole(this.d.tokens, req, reply, [...VIEW_ROLES]);
+  }
+
+  /** a costly read: false (and a 429 sent) when this address used up its bucket */
+  private costly(req: FastifyRequest, reply: FastifyReply): boolean {
+    if (this.heavy.take(req.ip)) return true;
     void reply
       .code(429)
       .header("retry-after", "1")
-      .send({ error: "rate_limited", reason: `too many history reads from ${req.ip} (limit ${heavy.rate}/s)` });
+      .send({ error: "rate_limited", reason: `too many history reads from ${req.ip} (limit ${this.heavy.rate}/s)` });
     return false;
-  };
+  }
 
-  app.get("/api/history/range", async (req, reply) => {
-    if (!viewer(req, reply)) return;
-    const r = await history.store.range();
+  private async range(req: FastifyRequest, reply: FastifyReply) {
+    if (!this.viewer(req, reply)) return;
+    const { store, writer } = this.history;
+    const r = await store.range();
     const body: HistoryRange = {
       v: PROTOCOL_VERSION,
-      ...(r ? { from: r.from, to: Math.max(r.to, history.writer.time) } : {}),
-      now: history.writer.time,
-      retentionMs: history.writer.retentionMs,
-      blockMs: history.writer.blockMs,
-      store: history.store.kind,
+      ...(r ? { from: r.from, to: Math.max(r.to, writer.time) } : {}),
+      now: writer.time,
+      retentionMs: writer.retentionMs,
+      blockMs: writer.blockMs,
+      store: store.kind,
     };
     return body;
-  });
+  }
 
-  app.get("/api/history/state", async (req, reply) => {
-    if (!viewer(req, reply) || !costly(req, reply)) return;
+  private async state(req: FastifyRequest, reply: FastifyReply) {
+    if (!this.viewer(req, reply) || !this.costly(req, reply)) return;
     const q = parse(StateQuery, req, reply);
     if (!q) return;
-    const at = await history.reader.stateAt(q.t);
-    if (!at) return reply.code(404).send({ error: "not_found", reason: `nothing recorded at or before t=${q.t}` });
+    const at = await this.history.reader.stateAt(q.t);
+    if (!at) return notRecorded(reply, q.t);
     const layers: LayerId[] = q.layers?.length ? q.layers : [...LAYER_IDS];
     const epoch = `history-${Math.round(q.t).toString(36)}`;
     const body: HistoryState = {
@@ -146,74 +187,64 @@ export function registerHistoryRoutes(app: FastifyInstance, d: HistoryRouteDeps)
       alarms: at.alarms,
     };
     return body;
-  });
+  }
 
-  app.get("/api/history/kpis", async (req, reply) => {
-    if (!viewer(req, reply)) return;
+  private async kpis(req: FastifyRequest, reply: FastifyReply) {
+    if (!this.viewer(req, reply)) return;
     const q = parse(KpiQuery, req, reply);
     if (!q) return;
-    const samples = await history.store.kpis(q.from, q.to);
+    const samples = await this.history.store.kpis(q.from, q.to);
     return { v: PROTOCOL_VERSION, from: q.from, to: q.to, step: q.step, points: bucketKpis(samples, q.from, q.step) };
-  });
+  }
 
-  app.get("/api/history/outages", async (req, reply) => {
-    if (!viewer(req, reply) || !costly(req, reply)) return;
+  private async outages(req: FastifyRequest, reply: FastifyReply) {
+    if (!this.viewer(req, reply) || !this.costly(req, reply)) return;
     const q = parse(OutageQuery, req, reply);
     if (!q) return;
-    const r = await outageHistory(
-      history,
-      q.from,
-      q.to,
-      d.data.sites.map((s) => s.id),
-    );
-    if (r === undefined)
-      return reply.code(404).send({ error: "not_found", reason: `nothing recorded at or before t=${q.from}` });
+    const siteIds = this.d.data.sites.map((s) => s.id);
+    const r = await outageHistory(this.history, q.from, q.to, siteIds);
+    if (r === undefined) return notRecorded(reply, q.from);
     if (r === "too_large")
       return reply.code(413).send({
         error: "too_large",
         reason: `more than ${MAX_OUTAGE_CHANGES} site outage changes in this window; ask for a shorter one`,
       });
     return r;
-  });
+  }
 
-  app.get("/api/history/alarms", async (req, reply) => {
-    if (!viewer(req, reply)) return;
+  private async alarms(req: FastifyRequest, reply: FastifyReply) {
+    if (!this.viewer(req, reply)) return;
     const q = parse(AlarmQuery, req, reply);
     if (!q) return;
-    const alarms = await history.store.alarms(q);
+    const alarms = await this.history.store.alarms(q);
     if (q.format === "csv")
       return reply
         .header("content-type", "text/csv; charset=utf-8")
         .header("content-disposition", 'attachment; filename="alarms.csv"')
         .send(alarmsCsv(alarms));
     return { v: PROTOCOL_VERSION, alarms };
-  });
+  }
 
-  app.get("/api/history/export", async (req, reply) => {
-    if (!viewer(req, reply) || !costly(req, reply)) return;
+  private async export(req: FastifyRequest, reply: FastifyReply) {
+    if (!this.viewer(req, reply) || !this.costly(req, reply)) return;
     const q = parse(ExportQuery, req, reply);
     if (!q) return;
-    const items = d.data[q.layer];
-    if (q.format === "geojson") {
-      const at = await history.reader.stateAt(q.to);
-      if (!at) return reply.code(404).send({ error: "not_found", reason: `nothing recorded at or before t=${q.to}` });
-      const L = at.state.layers[q.layer];
-      const features = items.map((it, i) => ({
-        type: "Feature" as const,
-        geometry: { type: "Point" as const, coordinates: [it.lon, it.lat] },
-        properties: {
-          id: it.id,
-          status: STATUS_NAMES[L.status[i]],
-          lastSeen: L.lastSeen[i] ? new Date(L.lastSeen[i]).toISOString() : null,
-          ...Object.fromEntries(LAYER_METRICS[q.layer].map((m) => [m, L.metrics[m][i]])),
-        },
-      }));
-      return reply
-        .header("content-type", "application/geo+json")
-        .header("content-disposition", `attachment; filename="${q.layer}.geojson"`)
-        .send({ type: "FeatureCollection", properties: { layer: q.layer, t: new Date(q.to).toISOString() }, features });
-    }
-    const csv = await exportCsv(history, q.layer, q.from, q.to, items);
+    return q.format === "geojson" ? this.exportGeoJson(reply, q.layer, q.to) : this.exportCsv(reply, q);
+  }
+
+  /** the layer's state at `to` */
+  private async exportGeoJson(reply: FastifyReply, layer: LayerId, to: number) {
+    const at = await this.history.reader.stateAt(to);
+    if (!at) return notRecorded(reply, to);
+    return reply
+      .header("content-type", "application/geo+json")
+      .header("content-disposition", `attachment; filename="${layer}.geojson"`)
+      .send(geoJson(layer, to, this.d.data[layer], at));
+  }
+
+  /** the layer's updates in [from, to] */
+  private async exportCsv(reply: FastifyReply, q: { layer: LayerId; from: number; to: number }) {
+    const csv = await exportCsv(this.history, q.layer, q.from, q.to, this.d.data[q.layer]);
     if (csv === undefined)
       return reply.code(413).send({
         error: "too_large",
@@ -223,7 +254,11 @@ export function registerHistoryRoutes(app: FastifyInstance, d: HistoryRouteDeps)
       .header("content-type", "text/csv; charset=utf-8")
       .header("content-disposition", `attachment; filename="${q.layer}.csv"`)
       .send(csv);
-  });
+  }
+}
+
+export function registerHistoryRoutes(app: FastifyInstance, d: HistoryRouteDeps): void {
+  new HistoryRoutes(d).register(app);
 }
 
 /** Every recorded update of `layer` in [from, to] as CSV rows (time, id, status, changed metrics). */

@@ -121,126 +121,154 @@ export class ChargerModel implements LayerModel {
   }
 
   private stepInner(t: number, dtMs: number, ctx: SimContext, out: UpdateCollector): void {
-    const { rng, alarms } = ctx;
-    const o = this.opts;
-    this.cloud = ouStep(this.cloud, Math.max(0, t - this.lastCloudT), 3 * HOUR, 0.25, rng);
+    this.cloud = ouStep(this.cloud, Math.max(0, t - this.lastCloudT), 3 * HOUR, 0.25, ctx.rng);
     this.lastCloudT = t;
     const arrivalShape = interpHourly(CHARGING_ARRIVALS, localHour(t));
-    for (let i = 0; i < this.n; i++) {
-      const s = this.stations[i];
-      const dt = Math.max(0, t - this.lastT[i]);
-      this.lastT[i] = t;
-      let changed = false;
-      // station communication loss
-      if (this.offline[i] && this.offlineUntil[i] <= t) {
-        this.offline[i] = 0;
-        this.nextOffline[i] = this.offlineUntil[i] + rng.exp(o.stationMtbfMs);
-        alarms.clear("chargers", s.id, "charger-offline", this.offlineUntil[i]);
-        this.offlineUntil[i] = Infinity;
-        changed = true;
-      } else if (!this.offline[i] && this.nextOffline[i] <= t) {
-        this.offline[i] = 1;
-        this.offlineUntil[i] = this.nextOffline[i] + rng.exp(o.stationMttrMs);
-        alarms.raise(
-          "chargers",
-          s.id,
-          i,
-          "charger-offline",
-          "major",
-          this.nextOffline[i],
-          `${s.name} 通信中断`,
-          `${s.id}: station offline (no communication)`,
-        );
-        changed = true;
-      }
-      // connectors: session ends, faults, repairs
-      const beforeFault = this.faultCount(i);
-      for (let c = this.offset[i]; c < this.offset[i + 1]; c++) {
-        if (this.conn[c] !== CONN.fault && this.connNextFault[c] <= t) {
-          this.conn[c] = CONN.fault;
-          this.connUntil[c] = this.connNextFault[c] + rng.exp(o.connectorMttrMs);
-          changed = true;
-        } else if (this.connUntil[c] <= t) {
-          if (this.conn[c] === CONN.fault) this.connNextFault[c] = this.connUntil[c] + rng.exp(o.connectorMtbfMs);
-          this.conn[c] = CONN.idle;
-          this.connUntil[c] = Infinity;
-          changed = true;
-        }
-      }
-      // arrivals
-      const rate = (s.kind === "super" ? o.superPeakRate : o.ordinaryPeakRate) * arrivalShape * s.connectors; // per hour
-      const k = rng.poisson((rate * dt) / HOUR);
-      for (let a = 0; a < k; a++) {
-        this.arrivals++;
-        let free = -1;
-        for (let c = this.offset[i]; c < this.offset[i + 1]; c++)
-          if (this.conn[c] === CONN.idle) {
-            free = c;
-            break;
-          }
-        if (free < 0) {
-          this.lost++;
-          continue;
-        }
-        this.conn[free] = CONN.charging;
-        this.connUntil[free] = t + Math.max(8 * MIN, rng.exp(this.sessionMs(s)));
-        this.taper[free] = 0.45 + 0.5 * rng.next();
-        changed = true;
-      }
-      // solar + storage (energy balance over dt)
-      const solarKw = s.solarKwp > 0 ? this.solar(s, t) : 0;
-      let powerKw = 0;
-      for (let c = this.offset[i]; c < this.offset[i + 1]; c++)
-        if (this.conn[c] === CONN.charging) powerKw += s.connectorKw * this.taper[c];
-      if (s.storageKwh > 0) {
-        const h = localHour(t);
-        let flowKw = Math.min(solarKw, 0.5 * s.storageKwh); // solar surplus into storage
-        if (h < 7) flowKw += 0.2 * s.storageKwh; // valley tariff
-        if ((h >= 8 && h < 11) || (h >= 18 && h < 21)) flowKw -= Math.min(0.25 * s.storageKwh, powerKw); // peak shaving
-        this.soc[i] = clamp(this.soc[i] + ((flowKw * dt) / HOUR / s.storageKwh) * 100, 5, 98);
-      }
-      const fault = this.faultCount(i);
-      if (fault !== beforeFault) changed = true;
-      if (!changed && this.nextReport[i] > t) continue;
-      this.nextReport[i] = t + ctx.reportEverySimMs * (this.started ? 0.75 + 0.5 * rng.next() : rng.next());
-      const cnt = this.counts(i);
-      const half = Math.ceil(s.connectors / 2);
-      const status = this.offline[i] ? 3 : fault >= half ? 2 : fault > 0 ? 1 : 0;
-      out.push(i, status, [
-        cnt.charging,
-        cnt.idle,
-        cnt.fault,
-        cnt.offline,
-        this.offline[i] ? null : powerKw,
-        solarKw,
-        s.storageKwh > 0 ? this.soc[i] : 0,
-      ]);
-      if (fault === 0) alarms.clear("chargers", s.id, "charger-fault", t);
-      else if (fault >= half)
-        alarms.raise(
-          "chargers",
-          s.id,
-          i,
-          "charger-fault",
-          "major",
-          t,
-          `${s.name} ${fault}/${s.connectors} 个充电枪故障`,
-          `${s.id}: ${fault} of ${s.connectors} connectors faulty`,
-          fault,
-        );
-      else
-        alarms.raise(
-          "chargers",
-          s.id,
-          i,
-          "charger-fault",
-          "minor",
-          t,
-          `${s.name} ${fault}个充电枪故障`,
-          `${s.id}: ${fault} connector(s) faulty`,
-          fault,
-        );
+    for (let i = 0; i < this.n; i++) this.stepStation(i, t, arrivalShape, ctx, out);
+  }
+
+  /** Advance one station to t; report it when something changed or its routine report is due. */
+  private stepStation(i: number, t: number, arrivalShape: number, ctx: SimContext, out: UpdateCollector): void {
+    const s = this.stations[i];
+    const dt = Math.max(0, t - this.lastT[i]);
+    this.lastT[i] = t;
+    const linkChanged = this.stepLink(i, t, ctx);
+    const beforeFault = this.faultCount(i);
+    const connectorsChanged = this.stepConnectors(i, t, ctx.rng);
+    const arrived = this.arrive(i, t, dt, arrivalShape, ctx.rng);
+    const solarKw = s.solarKwp > 0 ? this.solar(s, t) : 0;
+    const powerKw = this.powerKw(i);
+    if (s.storageKwh > 0) this.stepStorage(i, t, dt, solarKw, powerKw);
+    const fault = this.faultCount(i);
+    const changed = linkChanged || connectorsChanged || arrived || fault !== beforeFault;
+    if (!changed && this.nextReport[i] > t) return;
+    this.nextReport[i] = t + ctx.reportEverySimMs * (this.started ? 0.75 + 0.5 * ctx.rng.next() : ctx.rng.next());
+    const cnt = this.counts(i);
+    const status = this.offline[i] ? 3 : fault >= Math.ceil(s.connectors / 2) ? 2 : fault > 0 ? 1 : 0;
+    out.push(i, status, [
+      cnt.charging,
+      cnt.idle,
+      cnt.fault,
+      cnt.offline,
+      this.offline[i] ? null : powerKw,
+      solarKw,
+      s.storageKwh > 0 ? this.soc[i] : 0,
+    ]);
+    this.faultAlarm(i, fault, t, ctx.alarms);
+  }
+
+  /** Whole-station communication loss and its recovery; true when the station's link changed. */
+  private stepLink(i: number, t: number, { rng, alarms }: SimContext): boolean {
+    const s = this.stations[i];
+    if (this.offline[i] && this.offlineUntil[i] <= t) {
+      this.offline[i] = 0;
+      this.nextOffline[i] = this.offlineUntil[i] + rng.exp(this.opts.stationMtbfMs);
+      alarms.clear("chargers", s.id, "charger-offline", this.offlineUntil[i]);
+      this.offlineUntil[i] = Infinity;
+      return true;
     }
+    if (!this.offline[i] && this.nextOffline[i] <= t) {
+      this.offline[i] = 1;
+      this.offlineUntil[i] = this.nextOffline[i] + rng.exp(this.opts.stationMttrMs);
+      alarms.raise(
+        "chargers",
+        s.id,
+        i,
+        "charger-offline",
+        "major",
+        this.nextOffline[i],
+        `${s.name} 通信中断`,
+        `${s.id}: station offline (no communication)`,
+      );
+      return true;
+    }
+    return false;
+  }
+
+  /** Connector session ends, faults and repairs; true when any connector changed state. */
+  private stepConnectors(i: number, t: number, rng: Rng): boolean {
+    let changed = false;
+    for (let c = this.offset[i]; c < this.offset[i + 1]; c++) {
+      if (this.conn[c] !== CONN.fault && this.connNextFault[c] <= t) {
+        this.conn[c] = CONN.fault;
+        this.connUntil[c] = this.connNextFault[c] + rng.exp(this.opts.connectorMttrMs);
+        changed = true;
+      } else if (this.connUntil[c] <= t) {
+        if (this.conn[c] === CONN.fault) this.connNextFault[c] = this.connUntil[c] + rng.exp(this.opts.connectorMtbfMs);
+        this.conn[c] = CONN.idle;
+        this.connUntil[c] = Infinity;
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  /** Poisson arrivals over dt, each taking the first idle connector or leaving; true when a session started. */
+  private arrive(i: number, t: number, dt: number, arrivalShape: number, rng: Rng): boolean {
+    const s = this.stations[i];
+    const o = this.opts;
+    const rate = (s.kind === "super" ? o.superPeakRate : o.ordinaryPeakRate) * arrivalShape * s.connectors; // per hour
+    const k = rng.poisson((rate * dt) / HOUR);
+    let started = false;
+    for (let a = 0; a < k; a++) {
+      this.arrivals++;
+      const free = this.idleConnector(i);
+      if (free < 0) {
+        this.lost++;
+        continue;
+      }
+      this.conn[free] = CONN.charging;
+      this.connUntil[free] = t + Math.max(8 * MIN, rng.exp(this.sessionMs(s)));
+      this.taper[free] = 0.45 + 0.5 * rng.next();
+      started = true;
+    }
+    return started;
+  }
+
+  /** the station's first idle connector, -1 when none */
+  private idleConnector(i: number): number {
+    for (let c = this.offset[i]; c < this.offset[i + 1]; c++) if (this.conn[c] === CONN.idle) return c;
+    return -1;
+  }
+
+  /** power drawn by the charging connectors, kW */
+  private powerKw(i: number): number {
+    const s = this.stations[i];
+    let powerKw = 0;
+    for (let c = this.offset[i]; c < this.offset[i + 1]; c++)
+      if (this.conn[c] === CONN.charging) powerKw += s.connectorKw * this.taper[c];
+    return powerKw;
+  }
+
+  /** Storage state of charge over dt: solar surplus and valley tariff in, peak shaving out. */
+  private stepStorage(i: number, t: number, dt: number, solarKw: number, powerKw: number): void {
+    const s = this.stations[i];
+    const h = localHour(t);
+    let flowKw = Math.min(solarKw, 0.5 * s.storageKwh); // solar surplus into storage
+    if (h < 7) flowKw += 0.2 * s.storageKwh; // valley tariff
+    if ((h >= 8 && h < 11) || (h >= 18 && h < 21)) flowKw -= Math.min(0.25 * s.storageKwh, powerKw); // peak shaving
+    this.soc[i] = clamp(this.soc[i] + ((flowKw * dt) / HOUR / s.storageKwh) * 100, 5, 98);
+  }
+
+  /** charger-fault: cleared without faults, minor for a few connectors, major when half or more */
+  private faultAlarm(i: number, fault: number, t: number, alarms: SimContext["alarms"]): void {
+    const s = this.stations[i];
+    if (fault === 0) {
+      alarms.clear("chargers", s.id, "charger-fault", t);
+      return;
+    }
+    const major = fault >= Math.ceil(s.connectors / 2);
+    alarms.raise(
+      "chargers",
+      s.id,
+      i,
+      "charger-fault",
+      major ? "major" : "minor",
+      t,
+      major ? `${s.name} ${fault}/${s.connectors} 个充电枪故障` : `${s.name} ${fault}个充电枪故障`,
+      major ? `${s.id}: ${fault} of ${s.connectors} connectors faulty` : `${s.id}: ${fault} connector(s) faulty`,
+      fault,
+    );
   }
 
   faultCount(i: number): number {

@@ -83,98 +83,104 @@ export class DataCentreModel implements LayerModel {
   }
 
   private stepInner(t: number, dtMs: number, ctx: SimContext, out: UpdateCollector): void {
-    const { rng, alarms } = ctx;
-    this.weather = ouStep(this.weather, Math.max(0, t - this.lastWeatherT), 6 * HOUR, 1.5, rng);
+    this.weather = ouStep(this.weather, Math.max(0, t - this.lastWeatherT), 6 * HOUR, 1.5, ctx.rng);
     this.lastWeatherT = t;
     for (let i = 0; i < this.n; i++) {
-      const d = this.dcs[i];
-      let changed = false;
-      if (this.fault[i] && this.faultEnd[i] <= t) {
-        this.fault[i] = 0;
-        this.nextFault[i] = this.faultEnd[i] + rng.exp(this.mtbfMs);
-        alarms.clear("datacentres", d.id, "cooling-fault", this.faultEnd[i]);
-        this.faultEnd[i] = Infinity;
-        changed = true;
-      } else if (!this.fault[i] && this.nextFault[i] <= t) {
-        this.fault[i] = 1;
-        this.faultEnd[i] = this.nextFault[i] + rng.exp(this.mttrMs);
-        alarms.raise(
-          "datacentres",
-          d.id,
-          i,
-          "cooling-fault",
-          "major",
-          this.nextFault[i],
-          `${d.name} 冷机跳闸，制冷能力下降`,
-          `${d.nameEn}: chiller trip, cooling capacity reduced`,
-        );
-        changed = true;
-      }
-      if (!changed && this.nextReport[i] > t) continue;
-      const dt = Math.max(0, t - this.lastReport[i]);
-      this.lastReport[i] = t;
-      this.nextReport[i] = t + ctx.reportEverySimMs * (this.started ? 0.75 + 0.5 * rng.next() : rng.next());
-      this.noise[i] = ouStep(
-        this.noise[i],
-        dt,
-        d.kind === "ai-computing" ? 2 * HOUR : 30 * MIN,
-        d.kind === "ai-computing" ? 0.06 : 0.03,
-        rng,
-      );
-      const swing =
-        d.kind === "carrier" || d.kind === "enterprise" || d.kind === "government"
-          ? 0.1 * interpHourly(BUSINESS_SWING, localHour(t)) - 0.05
-          : 0;
-      const util = clamp(this.util0[i] + swing + this.noise[i], 0.05, 0.98);
-      const itMw = d.itCapacityMw * util;
-      const outdoorC = this.outdoor(i, t);
-      const pue = pueModel(d.designPue, util, outdoorC, !!this.fault[i]);
-      const rackUtil = clamp(util * (0.96 + 0.08 * hash01(d.id, 5)), 0, 1);
-      const inletC =
-        21.5 + 0.08 * (outdoorC - 20) + 3 * (rackUtil - 0.6) + (this.fault[i] ? 7 : 0) + 0.3 * this.noise[i] * 10;
-      let status = 0;
-      if (pue > 1.5 || inletC > 27 || this.fault[i]) status = 1;
-      if (inletC > 32) status = 2;
-      out.push(i, status, [itMw, itMw * pue, pue, rackUtil, inletC, outdoorC]);
-      // threshold alarms with hysteresis
-      if (pue > 1.5)
-        alarms.raise(
-          "datacentres",
-          d.id,
-          i,
-          "pue-high",
-          "major",
-          t,
-          `${d.name} PUE ${pue.toFixed(2)} 超过1.5`,
-          `${d.nameEn}: PUE ${pue.toFixed(2)} above 1.5`,
-          pue,
-        );
-      else if (pue < 1.48) alarms.clear("datacentres", d.id, "pue-high", t);
-      if (inletC > 32)
-        alarms.raise(
-          "datacentres",
-          d.id,
-          i,
-          "inlet-high",
-          "critical",
-          t,
-          `${d.name} 进风温度 ${inletC.toFixed(1)}°C 超过32°C`,
-          `${d.nameEn}: inlet ${inletC.toFixed(1)} °C above 32 °C`,
-          inletC,
-        );
-      else if (inletC > 27)
-        alarms.raise(
-          "datacentres",
-          d.id,
-          i,
-          "inlet-high",
-          "major",
-          t,
-          `${d.name} 进风温度 ${inletC.toFixed(1)}°C 超过27°C`,
-          `${d.nameEn}: inlet ${inletC.toFixed(1)} °C above 27 °C`,
-          inletC,
-        );
-      else if (inletC < 26.5) alarms.clear("datacentres", d.id, "inlet-high", t);
+      const changed = this.stepCooling(i, t, ctx);
+      if (changed || this.nextReport[i] <= t) this.report(i, t, ctx, out);
     }
+  }
+
+  /** a chiller trips or is repaired; true when the cooling state changed */
+  private stepCooling(i: number, t: number, { rng, alarms }: SimContext): boolean {
+    const d = this.dcs[i];
+    if (this.fault[i] && this.faultEnd[i] <= t) {
+      this.fault[i] = 0;
+      this.nextFault[i] = this.faultEnd[i] + rng.exp(this.mtbfMs);
+      alarms.clear("datacentres", d.id, "cooling-fault", this.faultEnd[i]);
+      this.faultEnd[i] = Infinity;
+      return true;
+    }
+    if (!this.fault[i] && this.nextFault[i] <= t) {
+      this.fault[i] = 1;
+      this.faultEnd[i] = this.nextFault[i] + rng.exp(this.mttrMs);
+      alarms.raise(
+        "datacentres",
+        d.id,
+        i,
+        "cooling-fault",
+        "major",
+        this.nextFault[i],
+        `${d.name} 冷机跳闸，制冷能力下降`,
+        `${d.nameEn}: chiller trip, cooling capacity reduced`,
+      );
+      return true;
+    }
+    return false;
+  }
+
+  /** Load, PUE and temperatures since the last report, pushed with their status and threshold alarms. */
+  private report(i: number, t: number, ctx: SimContext, out: UpdateCollector): void {
+    const { rng } = ctx;
+    const d = this.dcs[i];
+    const dt = Math.max(0, t - this.lastReport[i]);
+    this.lastReport[i] = t;
+    this.nextReport[i] = t + ctx.reportEverySimMs * (this.started ? 0.75 + 0.5 * rng.next() : rng.next());
+    const ai = d.kind === "ai-computing";
+    this.noise[i] = ouStep(this.noise[i], dt, ai ? 2 * HOUR : 30 * MIN, ai ? 0.06 : 0.03, rng);
+    const swing =
+      d.kind === "carrier" || d.kind === "enterprise" || d.kind === "government"
+        ? 0.1 * interpHourly(BUSINESS_SWING, localHour(t)) - 0.05
+        : 0;
+    const util = clamp(this.util0[i] + swing + this.noise[i], 0.05, 0.98);
+    const itMw = d.itCapacityMw * util;
+    const outdoorC = this.outdoor(i, t);
+    const pue = pueModel(d.designPue, util, outdoorC, !!this.fault[i]);
+    const rackUtil = clamp(util * (0.96 + 0.08 * hash01(d.id, 5)), 0, 1);
+    const inletC =
+      21.5 + 0.08 * (outdoorC - 20) + 3 * (rackUtil - 0.6) + (this.fault[i] ? 7 : 0) + 0.3 * this.noise[i] * 10;
+    let status = 0;
+    if (pue > 1.5 || inletC > 27 || this.fault[i]) status = 1;
+    if (inletC > 32) status = 2;
+    out.push(i, status, [itMw, itMw * pue, pue, rackUtil, inletC, outdoorC]);
+    this.pueAlarm(i, pue, t, ctx.alarms);
+    this.inletAlarm(i, inletC, t, ctx.alarms);
+  }
+
+  /** pue-high (major) above 1.5, cleared below 1.48 */
+  private pueAlarm(i: number, pue: number, t: number, alarms: SimContext["alarms"]): void {
+    const d = this.dcs[i];
+    if (pue > 1.5)
+      alarms.raise(
+        "datacentres",
+        d.id,
+        i,
+        "pue-high",
+        "major",
+        t,
+        `${d.name} PUE ${pue.toFixed(2)} 超过1.5`,
+        `${d.nameEn}: PUE ${pue.toFixed(2)} above 1.5`,
+        pue,
+      );
+    else if (pue < 1.48) alarms.clear("datacentres", d.id, "pue-high", t);
+  }
+
+  /** inlet-high: major above 27 °C, critical above 32 °C, cleared below 26.5 °C */
+  private inletAlarm(i: number, inletC: number, t: number, alarms: SimContext["alarms"]): void {
+    const d = this.dcs[i];
+    if (inletC < 26.5) alarms.clear("datacentres", d.id, "inlet-high", t);
+    if (inletC <= 27) return;
+    const limit = inletC > 32 ? 32 : 27;
+    alarms.raise(
+      "datacentres",
+      d.id,
+      i,
+      "inlet-high",
+      inletC > 32 ? "critical" : "major",
+      t,
+      `${d.name} 进风温度 ${inletC.toFixed(1)}°C 超过${limit}°C`,
+      `${d.nameEn}: inlet ${inletC.toFixed(1)} °C above ${limit} °C`,
+      inletC,
+    );
   }
 }

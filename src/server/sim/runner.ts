@@ -27,6 +27,10 @@ export class SimRunner {
   private lastReal = 0;
   private lastClockSave = 0;
   private publishing = false;
+  /** bumped by stop(), so a start still waiting on the bus gives up */
+  private generation = 0;
+  /** the generation a start() is under way for, -1 when none */
+  private startingGeneration = -1;
 
   constructor(
     private readonly data: LayerData,
@@ -40,11 +44,23 @@ export class SimRunner {
     return !!this.timer;
   }
 
+  /** Start the clock (once; a second call while starting or running does nothing). */
   async start(): Promise<void> {
-    if (this.timer) return;
+    if (this.timer || this.startingGeneration === this.generation) return;
+    const generation = (this.startingGeneration = this.generation);
+    try {
+      await this.begin(generation);
+    } finally {
+      if (this.startingGeneration === generation) this.startingGeneration = -1;
+    }
+  }
+
+  /** the saved clock and the stale alarms are awaited: a stop() meanwhile (a new generation) cancels the start */
+  private async begin(generation: number): Promise<void> {
     const o = this.opts;
     let startMs = o.startMs;
     const saved = await this.bus.getMeta("simClock").catch(() => undefined);
+    if (generation !== this.generation) return;
     if (saved) {
       const c = JSON.parse(saved) as { simMs: number; wallMs: number; speed: number };
       startMs = c.simMs + (Date.now() - c.wallMs) * o.speed;
@@ -61,6 +77,7 @@ export class SimRunner {
       .filter((a) => a.id.startsWith("S") && !a.id.startsWith(prefix))
       .map((a) => ({ t: "a", op: "clear", alarm: { ...a, clearedAt: Math.round(startMs) } }));
     if (stale.length) await this.bus.publish(stale);
+    if (generation !== this.generation) return;
     this.lastReal = Date.now();
     this.timer = setInterval(() => void this.tick(), o.tickMs ?? 100);
     o.log?.(`simulator started: seed ${o.seed}, speed x${o.speed}, sim time ${new Date(startMs).toISOString()}`);
@@ -93,6 +110,7 @@ export class SimRunner {
   }
 
   stop(): void {
+    this.generation++;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
   }

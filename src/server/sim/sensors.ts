@@ -127,100 +127,107 @@ export class SensorModel implements LayerModel {
   }
 
   private stepInner(t: number, dtMs: number, ctx: SimContext, out: UpdateCollector): void {
-    const { rng, alarms } = ctx;
-    const o = this.opts;
     const shape = interpHourly(ROAD_DEMAND, localHour(t));
-    // 1) events
     for (let i = 0; i < this.n; i++) {
-      if (this.incident[i] && this.incidentEnd[i] <= t) {
-        this.incident[i] = 0;
-        this.nextIncident[i] = this.incidentEnd[i] + rng.exp(o.incidentMtbfMs);
-        this.incidentEnd[i] = Infinity;
-      } else if (!this.incident[i] && this.nextIncident[i] <= t) {
-        this.incident[i] = 1;
-        this.incidentEnd[i] = this.nextIncident[i] + rng.exp(o.incidentMttrMs);
-      }
-      if (this.device[i] && this.deviceEnd[i] <= t) {
-        this.device[i] = 0;
-        this.nextDevice[i] = this.deviceEnd[i] + rng.exp(o.deviceMtbfMs);
-        this.deviceEnd[i] = Infinity;
-        alarms.clear("sensors", this.sensors[i].id, "sensor-fault", t);
-        this.nextReport[i] = t;
-      } else if (!this.device[i] && this.nextDevice[i] <= t) {
-        this.device[i] = rng.next() < 0.6 ? 2 : 3;
-        this.deviceEnd[i] = this.nextDevice[i] + rng.exp(o.deviceMttrMs);
-        const s = this.sensors[i];
-        alarms.raise(
-          "sensors",
-          s.id,
-          i,
-          "sensor-fault",
-          "minor",
-          this.nextDevice[i],
-          `${s.name} 检测器${this.device[i] === 2 ? "故障" : "离线"}`,
-          `${s.id}: detector ${this.device[i] === 2 ? "fault" : "offline"}`,
-        );
-        this.nextReport[i] = t;
-      }
+      this.stepIncident(i, t, ctx.rng);
+      this.stepDevice(i, t, ctx);
     }
-    // 2) traffic state: pressure and upstream spreading (downstream values from the previous step)
+    // downstream values from the previous step
     const prevQ = Float32Array.from(this.q);
-    for (let i = 0; i < this.n; i++) {
-      this.noise[i] = ouStep(this.noise[i], dtMs, 15 * MIN, 0.06, rng);
-      const x = this.demand0[i] * shape * (1 + this.noise[i]);
-      const own = this.incident[i] ? 1 : clamp((x - 0.93) * 5, 0, 1);
-      const d = this.downstream[i];
-      let target = own;
-      let tauMs = 10 * MIN;
-      if (d >= 0) {
-        const spill = prevQ[d] * Math.exp(-this.gapKm[i] / 6);
-        if (spill > target) {
-          target = spill;
-          tauMs = (this.gapKm[i] / o.waveKmh) * HOUR; // queue reaches this sensor after gap / wave speed
-        }
-      }
-      const a = 1 - Math.exp(-dtMs / Math.max(tauMs, 1000));
-      this.q[i] = this.q[i] + (target - this.q[i]) * a;
-      const xc = Math.min(x, 1);
-      const speed = Math.max(3, this.vfree[i] * (1 - 0.35 * xc * xc * xc) * (1 - 0.88 * this.q[i]));
-      const flow = Math.min(x, 1) * this.capacity[i] * (1 - 0.55 * this.q[i]);
-      const density = flow / this.lanes[i] / speed; // veh per km per lane
-      this.speed[i] = speed;
-      this.flow[i] = flow;
-      this.occupancy[i] = clamp((density * 6.5) / 1000, 0, 0.98);
-      const lvl = congestionLevel(speed / this.vfree[i]);
-      if (lvl !== this.level[i]) {
-        const s = this.sensors[i];
-        if (lvl === 4 && this.level[i] < 4)
-          alarms.raise(
-            "sensors",
-            s.id,
-            i,
-            "congestion-severe",
-            "major",
-            t,
-            `${s.road} ${s.name} 严重拥堵，车速 ${speed.toFixed(0)} km/h`,
-            `${s.id}: severe congestion, ${speed.toFixed(0)} km/h`,
-            speed,
-          );
-        else if (lvl <= 2) alarms.clear("sensors", s.id, "congestion-severe", t);
-        if ((lvl === 4) !== (this.level[i] === 4)) this.nextReport[i] = t; // report status changes now
-        this.level[i] = lvl;
+    for (let i = 0; i < this.n; i++) this.stepTraffic(i, t, dtMs, shape, prevQ, ctx);
+    for (let i = 0; i < this.n; i++) if (this.nextReport[i] <= t) this.report(i, t, ctx, out);
+  }
+
+  /** a random incident at sensor i starts or ends */
+  private stepIncident(i: number, t: number, rng: Rng): void {
+    if (this.incident[i] && this.incidentEnd[i] <= t) {
+      this.incident[i] = 0;
+      this.nextIncident[i] = this.incidentEnd[i] + rng.exp(this.opts.incidentMtbfMs);
+      this.incidentEnd[i] = Infinity;
+    } else if (!this.incident[i] && this.nextIncident[i] <= t) {
+      this.incident[i] = 1;
+      this.incidentEnd[i] = this.nextIncident[i] + rng.exp(this.opts.incidentMttrMs);
+    }
+  }
+
+  /** the detector at i fails (fault or offline) or is repaired; either is reported now */
+  private stepDevice(i: number, t: number, { rng, alarms }: SimContext): void {
+    const s = this.sensors[i];
+    if (this.device[i] && this.deviceEnd[i] <= t) {
+      this.device[i] = 0;
+      this.nextDevice[i] = this.deviceEnd[i] + rng.exp(this.opts.deviceMtbfMs);
+      this.deviceEnd[i] = Infinity;
+      alarms.clear("sensors", s.id, "sensor-fault", t);
+      this.nextReport[i] = t;
+    } else if (!this.device[i] && this.nextDevice[i] <= t) {
+      this.device[i] = rng.next() < 0.6 ? 2 : 3;
+      this.deviceEnd[i] = this.nextDevice[i] + rng.exp(this.opts.deviceMttrMs);
+      alarms.raise(
+        "sensors",
+        s.id,
+        i,
+        "sensor-fault",
+        "minor",
+        this.nextDevice[i],
+        `${s.name} 检测器${this.device[i] === 2 ? "故障" : "离线"}`,
+        `${s.id}: detector ${this.device[i] === 2 ? "fault" : "offline"}`,
+      );
+      this.nextReport[i] = t;
+    }
+  }
+
+  /** Traffic state at i: own pressure and the queue spilling back from downstream, then speed, flow, level. */
+  private stepTraffic(i: number, t: number, dtMs: number, shape: number, prevQ: Float32Array, ctx: SimContext): void {
+    this.noise[i] = ouStep(this.noise[i], dtMs, 15 * MIN, 0.06, ctx.rng);
+    const x = this.demand0[i] * shape * (1 + this.noise[i]);
+    const own = this.incident[i] ? 1 : clamp((x - 0.93) * 5, 0, 1);
+    const d = this.downstream[i];
+    let target = own;
+    let tauMs = 10 * MIN;
+    if (d >= 0) {
+      const spill = prevQ[d] * Math.exp(-this.gapKm[i] / 6);
+      if (spill > target) {
+        target = spill;
+        tauMs = (this.gapKm[i] / this.opts.waveKmh) * HOUR; // queue reaches this sensor after gap / wave speed
       }
     }
-    // 3) reports
-    for (let i = 0; i < this.n; i++) {
-      if (this.nextReport[i] > t) continue;
-      this.nextReport[i] = t + ctx.reportEverySimMs * (this.started ? 0.75 + 0.5 * rng.next() : rng.next());
-      if (this.device[i] === 3) {
-        out.push(i, 3, [null, null, null, null]);
-        continue;
-      }
-      if (this.device[i] === 2) {
-        out.push(i, 2, [null, null, null, null]);
-        continue;
-      }
-      out.push(i, this.level[i] === 4 ? 1 : 0, [this.flow[i], this.speed[i], this.occupancy[i], this.level[i]]);
-    }
+    const a = 1 - Math.exp(-dtMs / Math.max(tauMs, 1000));
+    this.q[i] = this.q[i] + (target - this.q[i]) * a;
+    const xc = Math.min(x, 1);
+    const speed = Math.max(3, this.vfree[i] * (1 - 0.35 * xc * xc * xc) * (1 - 0.88 * this.q[i]));
+    const flow = Math.min(x, 1) * this.capacity[i] * (1 - 0.55 * this.q[i]);
+    const density = flow / this.lanes[i] / speed; // veh per km per lane
+    this.speed[i] = speed;
+    this.flow[i] = flow;
+    this.occupancy[i] = clamp((density * 6.5) / 1000, 0, 0.98);
+    const lvl = congestionLevel(speed / this.vfree[i]);
+    if (lvl !== this.level[i]) this.changeLevel(i, lvl, speed, t, ctx.alarms);
+  }
+
+  /** congestion-severe raised on reaching level 4, cleared at 2 or below; entering or leaving 4 is reported now */
+  private changeLevel(i: number, lvl: number, speed: number, t: number, alarms: SimContext["alarms"]): void {
+    const s = this.sensors[i];
+    if (lvl === 4 && this.level[i] < 4)
+      alarms.raise(
+        "sensors",
+        s.id,
+        i,
+        "congestion-severe",
+        "major",
+        t,
+        `${s.road} ${s.name} 严重拥堵，车速 ${speed.toFixed(0)} km/h`,
+        `${s.id}: severe congestion, ${speed.toFixed(0)} km/h`,
+        speed,
+      );
+    else if (lvl <= 2) alarms.clear("sensors", s.id, "congestion-severe", t);
+    if ((lvl === 4) !== (this.level[i] === 4)) this.nextReport[i] = t; // report status changes now
+    this.level[i] = lvl;
+  }
+
+  /** the routine (or immediate) report of sensor i; a faulty or offline detector reports no values */
+  private report(i: number, t: number, ctx: SimContext, out: UpdateCollector): void {
+    this.nextReport[i] = t + ctx.reportEverySimMs * (this.started ? 0.75 + 0.5 * ctx.rng.next() : ctx.rng.next());
+    if (this.device[i] === 3 || this.device[i] === 2) out.push(i, this.device[i], [null, null, null, null]);
+    else out.push(i, this.level[i] === 4 ? 1 : 0, [this.flow[i], this.speed[i], this.occupancy[i], this.level[i]]);
   }
 }

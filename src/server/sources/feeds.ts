@@ -7,6 +7,8 @@
  *   POST /api/ocpp/charge-points/:id/command     role operator: {action: RemoteStartTransaction|Reset|
  *                                                ChangeAvailability, …} -> the charge point's reply; audited in the log
  */
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import { zodReason } from "../../protocol/live";
 import type { Bus } from "../bus";
@@ -30,6 +32,11 @@ export class Feeds {
   readonly mqtt?: MqttBridge;
   readonly ocpp?: CentralSystem;
   private readonly log: (m: string) => void;
+  /** the OCPP WebSocket upgrade listener on the gateway's HTTP server, removed on stop */
+  private upgrade?: {
+    server: FastifyInstance["server"];
+    listener: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  };
 
   constructor(o: FeedsOptions, deps: { state: LiveState; bus: Bus; data: LayerData; log: (m: string) => void }) {
     this.log = deps.log;
@@ -57,7 +64,10 @@ export class Feeds {
   start(app: FastifyInstance, tokens: TokenBook): void {
     if (this.ocpp) {
       const ocpp = this.ocpp;
-      app.server.on("upgrade", (req, socket, head: Buffer) => void ocpp.handleUpgrade(req, socket, head));
+      const listener = (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+        void ocpp.handleUpgrade(req, socket, head);
+      app.server.on("upgrade", listener);
+      this.upgrade = { server: app.server, listener };
       ocpp.start();
     }
     this.routes(app, tokens);
@@ -114,6 +124,8 @@ export class Feeds {
   }
 
   async stop(): Promise<void> {
+    this.upgrade?.server.off("upgrade", this.upgrade.listener);
+    this.upgrade = undefined;
     await Promise.all([this.mqtt?.stop(), this.ocpp?.stop()]);
   }
 }
