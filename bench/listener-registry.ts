@@ -20,14 +20,15 @@ process.on("SIGINT", () => process.exit(130));
 
 /** runs in the page before any of its scripts */
 function installRegistry(): void {
-  type Rec = { target: WeakRef<EventTarget>; type: string; fn: unknown; capture: boolean; stack: string };
+  // weak both ways: the registry must not keep a target (or, through a handler's closure, anything) alive
+  type Rec = { target: WeakRef<EventTarget>; type: string; fn: WeakRef<object>; capture: boolean; stack: string };
   const recs = new Set<Rec>();
   const add = EventTarget.prototype.addEventListener;
   const remove = EventTarget.prototype.removeEventListener;
   const cap = (o: unknown) => (typeof o === "boolean" ? o : !!(o as { capture?: boolean } | undefined)?.capture);
   const find = (t: EventTarget, type: string, fn: unknown, capture: boolean) => {
     for (const r of recs)
-      if (r.fn === fn && r.type === type && r.capture === capture && r.target.deref() === t) return r;
+      if (r.fn.deref() === fn && r.type === type && r.capture === capture && r.target.deref() === t) return r;
     return null;
   };
   EventTarget.prototype.addEventListener = function (type, fn, opts) {
@@ -38,7 +39,7 @@ function installRegistry(): void {
         .slice(2, 7)
         .map((l) => l.trim())
         .join(" < ");
-      recs.add({ target: new WeakRef(this), type, fn, capture, stack });
+      recs.add({ target: new WeakRef(this), type, fn: new WeakRef(fn), capture, stack });
     }
     return add.call(this, type, fn, opts);
   };
