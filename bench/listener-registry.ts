@@ -84,7 +84,8 @@ const gw = await startGateway({
 const browser = await chromium.launch(chromiumLaunchOptions(true));
 const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
 page.on("pageerror", (e) => console.log(`page error: ${e.message}`));
-await page.addInitScript(installRegistry);
+// as source text: tsx's transform wraps named functions in a `__name` helper that the page does not have
+await page.addInitScript({ content: `var __name = (f) => f; (${installRegistry.toString()})();` });
 const cdp = await page.context().newCDPSession(page);
 console.log(`gateway up at ${gw.url}; loading the command wall`);
 await page.goto(`${gw.url}/?mode=command&dwell=5&idle=20`);

@@ -204,6 +204,11 @@ class SceneTwin implements Twin {
         ...this.layers.map((l) => () => l.destroy()),
         () => this.districts?.destroy(),
         () => this.landwater?.destroy(),
+        // CesiumWidget.destroy leaves the widget's own ScreenSpaceEventHandler on the canvas (6 listeners per rebuild)
+        () =>
+          !widget.isDestroyed() &&
+          !widget.screenSpaceEventHandler.isDestroyed() &&
+          widget.screenSpaceEventHandler.destroy(),
         () => !widget.isDestroyed() && widget.destroy(),
         () => this.widgetStyles.forEach((el) => el.remove()),
       ]);
