@@ -68,14 +68,28 @@ export interface TwinOptions {
 }
 
 export function createTwin(opts: TwinOptions): Twin {
-  const { config, data } = opts;
+  return new SceneTwin(opts);
+}
+
+/**
+ * The Cesium widget, plus the <style> Cesium's CreditDisplay appends to document.head per widget and leaves there on
+ * destroy (one DOM node more per scene rebuild): the twin removes the one its widget added.
+ */
+function createWidget(opts: TwinOptions): { widget: CesiumWidget; styles: Element[] } {
   const stylesBefore = new Set(document.head.querySelectorAll("style"));
-  const widget = createViewer({ container: opts.container, config, msaaSamples: opts.msaaSamples });
-  // Cesium's CreditDisplay appends a <style> to document.head per widget and leaves it there on destroy: one DOM
-  // node more per scene rebuild. The twin removes the one its widget added.
-  const widgetStyles = [...document.head.querySelectorAll("style")].filter(
+  const widget = createViewer({ container: opts.container, config: opts.config, msaaSamples: opts.msaaSamples });
+  const styles = [...document.head.querySelectorAll("style")].filter(
     (el) => !stylesBefore.has(el) && el.textContent?.includes(".cesium-credit"),
   );
+  return { widget, styles };
+}
+
+/** the city under the live layers: land and water, the districts (and the river when nothing else draws water) */
+function drawBasemap(
+  widget: CesiumWidget,
+  config: SceneConfig,
+  data: TwinData,
+): { landwater: LandWaterView | null; districts: DistrictsView | null } {
   const scene = widget.scene;
   // a configured basemap (imagery) already shows land and water: the opaque land surface would hide it
   const imagery = config.basemap.type !== "embedded";
@@ -93,105 +107,152 @@ export function createTwin(opts: TwinOptions): Twin {
     : null;
   landwater?.addWater(districtsAt + 1);
   if (data.districts) widget.creditDisplay.addStaticCredit(new Credit(data.districts.attribution));
+  return { landwater, districts };
+}
 
+function createLayers(scene: Scene, data: TwinData): Layer[] {
   const layers: Layer[] = [
     createSitesLayer(scene, data.sites),
     createDataCentresLayer(scene, data.datacentres),
     createChargersLayer(scene, data.chargers),
     new SensorsLayer(scene, data.sensors, data.roads),
   ];
-  districts?.raiseLabels();
-  const picker = new ScenePicker(scene);
-  picker.exclude(...(districts?.decorations ?? []), ...(landwater?.decorations ?? []));
-  for (const l of layers) picker.exclude(...(l.decorations?.() ?? []));
   const vis = uiStore.getState().visible;
   for (const l of layers) if (!vis[l.id]) l.setVisible(false);
+  return layers;
+}
 
-  const twin: Twin = {
-    widget,
-    scene,
-    config,
-    data,
-    layers,
-    layer: (id) => layers.find((l) => l.id === id),
-    buildings: null,
-    districts,
-    picker,
-    interaction: installInteraction(scene, layers, picker),
-    flyToObject(ref, range = 2500) {
-      const l = twin.layer(ref.layer);
-      if (!l) return Promise.resolve(false);
-      const p = l.position(ref.index);
-      return flyToPoint(scene.camera, p.lon, p.lat, range);
-    },
-    destroy() {
-      // every step runs even if an earlier one throws (after a WebGL context loss Cesium's destroy can throw), so no
-      // store subscription, listener or DOM node of this twin outlives it; the first error is rethrown at the end
-      const widgetEl = widget.isDestroyed() ? null : widget.canvas.parentElement;
-      let first: unknown = null;
-      const steps: (() => void)[] = [
-        unfence,
-        unLang,
-        () => twin.interaction.destroy(),
-        () => picker.destroy(),
-        ...layers.map((l) => () => l.destroy()),
-        () => districts?.destroy(),
-        () => landwater?.destroy(),
+/** runs every step even if an earlier one throws; rethrows the first error at the end */
+function runAll(steps: readonly (() => void)[]): void {
+  let first: unknown = null;
+  for (const step of steps) {
+    try {
+      step();
+    } catch (e) {
+      first ??= e;
+    }
+  }
+  if (first) throw first;
+}
+
+/**
+ * The twin of one widget. Lifecycle: the constructor creates the widget, draws the basemap and the layers, installs
+ * picking and interaction, starts loading the tilesets and follows the ui language; `destroy` undoes all of it.
+ */
+class SceneTwin implements Twin {
+  readonly widget: CesiumWidget;
+  readonly scene: Scene;
+  readonly config: SceneConfig;
+  readonly data: TwinData;
+  readonly layers: readonly Layer[];
+  buildings: Cesium3DTileset | null = null;
+  readonly districts: DistrictsView | null;
+  readonly interaction: ReturnType<typeof installInteraction>;
+  readonly picker: ScenePicker;
+  private readonly landwater: LandWaterView | null;
+  private readonly widgetStyles: readonly Element[];
+  private readonly unfence: () => void;
+  private readonly unLang: () => void;
+
+  constructor(opts: TwinOptions) {
+    this.config = opts.config;
+    this.data = opts.data;
+    const { widget, styles } = createWidget(opts);
+    this.widget = widget;
+    this.widgetStyles = styles;
+    this.scene = widget.scene;
+    ({ landwater: this.landwater, districts: this.districts } = drawBasemap(widget, this.config, this.data));
+    const layers = createLayers(this.scene, this.data);
+    this.layers = layers;
+    this.districts?.raiseLabels();
+    this.picker = new ScenePicker(this.scene);
+    this.picker.exclude(...(this.districts?.decorations ?? []), ...(this.landwater?.decorations ?? []));
+    for (const l of layers) this.picker.exclude(...(l.decorations?.() ?? []));
+    this.interaction = installInteraction(this.scene, layers, this.picker);
+    this.loadTilesets();
+    this.unfence = fenceCamera(this.scene, this.config.camera);
+    setView(this.scene.camera, this.config.camera.presets[0]);
+    this.applyLang();
+    this.unLang = uiLang.subscribe(() => this.applyLang());
+    select(null);
+    this.scene.requestRender();
+    this.warmPickingAfterFirstFrame();
+  }
+
+  readonly layer = (id: LayerId): Layer | undefined => this.layers.find((l) => l.id === id);
+
+  readonly flyToObject = (ref: PickRef, range = 2500): Promise<boolean> => {
+    const l = this.layer(ref.layer);
+    if (!l) return Promise.resolve(false);
+    const p = l.position(ref.index);
+    return flyToPoint(this.scene.camera, p.lon, p.lat, range);
+  };
+
+  /**
+   * every step runs even if an earlier one throws (after a WebGL context loss Cesium's destroy can throw), so no
+   * store subscription, listener or DOM node of this twin outlives it; the first error is rethrown at the end
+   */
+  destroy(): void {
+    const { widget } = this;
+    const widgetEl = widget.isDestroyed() ? null : widget.canvas.parentElement;
+    try {
+      runAll([
+        this.unfence,
+        this.unLang,
+        () => this.interaction.destroy(),
+        () => this.picker.destroy(),
+        ...this.layers.map((l) => () => l.destroy()),
+        () => this.districts?.destroy(),
+        () => this.landwater?.destroy(),
+        // CesiumWidget.destroy leaves the widget's own ScreenSpaceEventHandler on the canvas (6 listeners per rebuild)
+        () =>
+          !widget.isDestroyed() &&
+          !widget.screenSpaceEventHandler.isDestroyed() &&
+          widget.screenSpaceEventHandler.destroy(),
         () => !widget.isDestroyed() && widget.destroy(),
-        () => widgetStyles.forEach((el) => el.remove()),
-      ];
-      for (const step of steps) {
-        try {
-          step();
-        } catch (e) {
-          first ??= e;
-        }
-      }
+        () => this.widgetStyles.forEach((el) => el.remove()),
+      ]);
+    } finally {
       if (widgetEl?.isConnected) widgetEl.remove();
-      if (first) throw first;
-    },
-  };
-
-  if (config.buildingsTileset) {
-    loadBuildings(scene, config.buildingsTileset)
-      .then((ts) => {
-        if (widget.isDestroyed()) return;
-        twin.buildings = ts;
-        setBuildingsOrigin(buildingsOrigin(ts, config.buildingsTileset ?? ""));
-        ts.show = uiStore.getState().buildingsVisible;
-        // the buildings' pick shaders: compiled when the first tiles are in, not on the first click
-        ts.initialTilesLoaded.addEventListener(() => picker.warmSoon(500));
-        scene.requestRender();
-      })
-      .catch((e: unknown) =>
-        addBanner({
-          id: "buildings",
-          level: "warning",
-          text: `3D Tiles ${config.buildingsTileset}: ${(e as Error).message}`,
-        }),
-      );
-  }
-  for (const url of config.extraTilesets) {
-    loadBuildings(scene, url).catch((e: unknown) =>
-      addBanner({ id: `tiles-${url}`, level: "warning", text: `3D Tiles ${url}: ${(e as Error).message}` }),
-    );
+    }
   }
 
-  const unfence = fenceCamera(scene, config.camera);
-  setView(scene.camera, config.camera.presets[0]);
-  const applyLang = () => {
+  private applyLang(): void {
     const lang = uiLang.getState().lang;
-    districts?.setLang(lang);
-    for (const l of layers) l.setLang(lang);
-  };
-  applyLang();
-  const unLang = uiLang.subscribe(applyLang);
-  select(null);
-  scene.requestRender();
-  // the pick pass's shaders: compiled once the first frame is drawn and the page is idle, not on the first click
-  const offFirstFrame = scene.postRender.addEventListener(() => {
-    offFirstFrame();
-    picker.warmSoon(500);
-  });
-  return twin;
+    this.districts?.setLang(lang);
+    for (const l of this.layers) l.setLang(lang);
+  }
+
+  /** the CIM buildings (their pick shaders compiled once the first tiles are in) and any extra tilesets */
+  private loadTilesets(): void {
+    const { config, scene, widget } = this;
+    if (config.buildingsTileset) {
+      const url = config.buildingsTileset;
+      loadBuildings(scene, url)
+        .then((ts) => {
+          if (widget.isDestroyed()) return;
+          this.buildings = ts;
+          setBuildingsOrigin(buildingsOrigin(ts, url));
+          ts.show = uiStore.getState().buildingsVisible;
+          ts.initialTilesLoaded.addEventListener(() => this.picker.warmSoon(500));
+          scene.requestRender();
+        })
+        .catch((e: unknown) =>
+          addBanner({ id: "buildings", level: "warning", text: `3D Tiles ${url}: ${(e as Error).message}` }),
+        );
+    }
+    for (const url of config.extraTilesets) {
+      loadBuildings(scene, url).catch((e: unknown) =>
+        addBanner({ id: `tiles-${url}`, level: "warning", text: `3D Tiles ${url}: ${(e as Error).message}` }),
+      );
+    }
+  }
+
+  /** the pick pass's shaders: compiled once the first frame is drawn and the page is idle, not on the first click */
+  private warmPickingAfterFirstFrame(): void {
+    const off = this.scene.postRender.addEventListener(() => {
+      off();
+      this.picker.warmSoon(500);
+    });
+  }
 }
