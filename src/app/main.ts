@@ -132,14 +132,24 @@ async function boot(): Promise<void> {
   const hooks = exposeTestHooks(app);
 
   if (mode !== "kiosk" && mode !== "command") {
-    mountSearch(shell.top, twin.layers, (hit) => {
-      select({ kind: "object", layer: hit.layer, index: hit.index });
-      void twin.flyToObject(hit, hit.layer === "sites" ? 1500 : 3000);
+    // panels ask for app.twin when they act: a scene rebuild replaces the twin (and its camera and layers)
+    mountSearch(
+      shell.top,
+      () => app.twin.layers,
+      (hit) => {
+        select({ kind: "object", layer: hit.layer, index: hit.index });
+        void app.twin.flyToObject(hit, hit.layer === "sites" ? 1500 : 3000);
+      },
+    );
+    mountLayerPanel(shell.left, () => app.twin.layers, {
+      setVisible: (v) => {
+        const { buildings, scene } = app.twin;
+        if (!buildings) return;
+        buildings.show = v;
+        scene.requestRender();
+      },
     });
-    mountLayerPanel(shell.left, twin.layers, {
-      setVisible: (v) => twin.buildings && ((twin.buildings.show = v), twin.scene.requestRender()),
-    });
-    mountViews(shell.bottom, twin.scene.camera, config.camera.presets);
+    mountViews(shell.bottom, () => app.twin.scene.camera, config.camera.presets);
     shell.drawers.add("layers", shell.left, "drawer.layers");
     shell.drawers.add("info", shell.right, mode === "default" ? "drawer.info" : "drawer.details");
     // on a narrow screen a chosen object opens its details
@@ -165,11 +175,11 @@ async function boot(): Promise<void> {
     role: () => live.conn.store.getState().server?.role,
     token: () => sessionStorage.getItem("rongtwin.token") ?? undefined,
     baseUrl: config.gatewayUrl,
-    idOf: (i) => twin.layer("chargers")?.idOf(i) ?? "",
+    idOf: (i) => app.twin.layer("chargers")?.idOf(i) ?? "",
   });
   const inspect = installInspect(app); // facility drill-down ("look inside"), three.js loaded on first open
   mountInspector(shell.right, {
-    layers: twin.layers,
+    layers: () => app.twin.layers,
     live: live.view,
     onLiveTick: live.onTick,
     actions: (sel) => [
@@ -186,10 +196,10 @@ async function boot(): Promise<void> {
   if (mode === "default") {
     mountAlarms(shell.right, {
       store: live.conn.store,
-      nameOf: (a) => twin.layer(a.layer)?.nameOf(a.objectIndex) ?? a.objectId,
+      nameOf: (a) => app.twin.layer(a.layer)?.nameOf(a.objectIndex) ?? a.objectId,
       onChoose: (a) => {
         select({ kind: "object", layer: a.layer, index: a.objectIndex });
-        void twin.flyToObject({ layer: a.layer, index: a.objectIndex });
+        void app.twin.flyToObject({ layer: a.layer, index: a.objectIndex });
       },
       ack: (a) => live.conn.ack(a.id),
     });

@@ -65,7 +65,7 @@ describe("inspector panel", () => {
     document.body.append(host);
     live = new OneMetricLive();
     ticks = new Ticks();
-    unmount = mountInspector(host, { layers: [sites], live, onLiveTick: ticks.on });
+    unmount = mountInspector(host, { layers: () => [sites], live, onLiveTick: ticks.on });
   });
 
   afterEach(() => {

@@ -12,7 +12,8 @@ import { STATUS_CSS } from "../theme";
 export type InspectorLayer = Pick<Layer, "id" | "titleKey" | "idOf" | "fields">;
 
 export interface InspectorDeps {
-  layers: readonly InspectorLayer[];
+  /** asked on each render: a scene rebuild replaces the layers */
+  layers: () => readonly InspectorLayer[];
   live: LiveView | null;
   /** subscribe to "live state changed" ticks; returns unsubscribe */
   onLiveTick?: (cb: () => void) => () => void;
@@ -107,7 +108,7 @@ class InspectorPanel {
 
   /** a twin object's fields and data source (null: its layer is not shown here) */
   private objectRows(sel: Extract<Selection, { kind: "object" }>): Array<[StringKey, FieldValue]> | null {
-    const l = this.deps.layers.find((x) => x.id === sel.layer);
+    const l = this.deps.layers().find((x) => x.id === sel.layer);
     if (!l) return null;
     this.title.textContent = `${t(l.titleKey)}`;
     const rows: Array<[StringKey, FieldValue]> = [...l.fields(sel.index)];

@@ -6,7 +6,8 @@ import { both, t, uiLang } from "../i18n";
 
 export function mountLayerPanel(
   host: HTMLElement,
-  layers: readonly Layer[],
+  /** asked on each render: a scene rebuild replaces the layers */
+  layers: () => readonly Layer[],
   buildings: { setVisible(v: boolean): void } | null,
 ): () => void {
   const list = h("div", { class: "layer-list", role: "group" });
@@ -28,7 +29,7 @@ export function mountLayerPanel(
     legendTitle.textContent = t("legend");
     list.setAttribute("aria-label", t("layers"));
     clear(list);
-    for (const l of layers) {
+    for (const l of layers()) {
       const count = l.count.toLocaleString("en-US");
       const box = h("input", {
         type: "checkbox",
@@ -72,7 +73,7 @@ export function mountLayerPanel(
       );
     }
     clear(legend);
-    for (const l of layers) {
+    for (const l of layers()) {
       if (!uiStore.getState().visible[l.id]) continue;
       legend.append(h("div", { class: "legend-layer" }, t(l.titleKey)));
       for (const item of l.legend()) {
@@ -93,7 +94,7 @@ export function mountLayerPanel(
     uiStore,
     (s) => s.visible,
     (vis) => {
-      for (const l of layers) if (l.visible !== vis[l.id]) l.setVisible(vis[l.id]);
+      for (const l of layers()) if (l.visible !== vis[l.id]) l.setVisible(vis[l.id]);
       render();
     },
   );

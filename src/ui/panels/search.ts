@@ -26,9 +26,10 @@ export function searchLayers(layers: readonly Layer[], query: string, limit = 8)
   return [...exact, ...partial].slice(0, limit);
 }
 
+/** `layers` is asked on each search: a scene rebuild replaces them. */
 export function mountSearch(
   host: HTMLElement,
-  layers: readonly Layer[],
+  layers: () => readonly Layer[],
   onChoose: (hit: SearchHit) => void,
 ): () => void {
   const input = h("input", { type: "search", class: "search-input", "data-testid": "search", autocomplete: "off" });
@@ -44,7 +45,7 @@ export function mountSearch(
     onChoose(hit);
   };
   const run = () => {
-    hits = searchLayers(layers, input.value);
+    hits = searchLayers(layers(), input.value);
     clear(results);
     if (input.value.trim() && !hits.length)
       results.append(h("li", { class: "search-empty", role: "option", "aria-disabled": "true" }, t("noResults")));
