@@ -369,7 +369,9 @@ test.describe("alarms (own gateway, ingest only)", () => {
     const ctxB = await browser.newContext({ viewport: { width: 960, height: 540 } });
     const a = await ctxA.newPage();
     const b = await ctxB.newPage();
-    await openCommand(a, `${base}/?mode=command&tour=0&dwell=25&token=dev-operator-token`, { kpis: false });
+    // a long dwell: on a loaded machine the camera-arrival poll can return late, and the checks below must still
+    // find the alarm being followed; the ack ends the dwell early, so the test does not wait it out
+    await openCommand(a, `${base}/?mode=command&tour=0&dwell=90&token=dev-operator-token`, { kpis: false });
     await openCommand(b, `${base}/?mode=command&tour=0`, { kpis: false });
     const far = await a.evaluate(
       ([lon, lat]) => {
