@@ -8,7 +8,7 @@ import { loadAll } from "../layers/load-data";
 import { LandWaterFile, parseDataFile, type LayerId, type LonLat } from "../protocol/data";
 import { createTwin, type TwinData } from "./twin";
 import { addBanner, select, setOrigins, subscribeSlice, uiStore, type DataOrigin } from "../state/ui-store";
-import { bindLive, takeToken } from "./live-wiring";
+import { bindLive, takeToken, type LiveBinding } from "./live-wiring";
 import { mountAlarms } from "../ui/panels/alarms";
 import { t, setLang } from "../ui/i18n";
 import { mountHeader } from "../ui/panels/header";
@@ -110,6 +110,80 @@ function followTimelineHeight(root: HTMLElement): void {
   new ResizeObserver(() => root.style.setProperty("--tl-h", `${Math.ceil(tl.offsetHeight)}px`)).observe(tl);
 }
 
+/** the overview's and planner's own panels: search, layers, camera views, and the drawers they fold into */
+function mountOverviewPanels(app: App): void {
+  const { shell, config, mode } = app;
+  // panels ask for app.twin when they act: a scene rebuild replaces the twin (and its camera and layers)
+  mountSearch(
+    shell.top,
+    () => app.twin.layers,
+    (hit) => {
+      select({ kind: "object", layer: hit.layer, index: hit.index });
+      void app.twin.flyToObject(hit, hit.layer === "sites" ? 1500 : 3000);
+    },
+  );
+  mountLayerPanel(shell.left, () => app.twin.layers, {
+    setVisible: (v) => {
+      const { buildings, scene } = app.twin;
+      if (!buildings) return;
+      buildings.show = v;
+      scene.requestRender();
+    },
+  });
+  mountViews(shell.bottom, () => app.twin.scene.camera, config.camera.presets);
+  shell.drawers.add("layers", shell.left, "drawer.layers");
+  shell.drawers.add("info", shell.right, mode === "default" ? "drawer.info" : "drawer.details");
+  // on a narrow screen a chosen object opens its details
+  subscribeSlice(
+    uiStore,
+    (s) => s.selection,
+    (sel) => {
+      if (sel && Drawers.narrow()) shell.drawers.open("info");
+    },
+  );
+}
+
+/** the inspector with its actions: "look inside" (three.js, loaded on first open) and, for operators, OCPP commands */
+function mountInspectorPanel(app: App, live: LiveBinding): void {
+  const ocppActions = chargePointActions({
+    role: () => live.conn.store.getState().server?.role,
+    token: () => sessionStorage.getItem("rongtwin.token") ?? undefined,
+    baseUrl: app.config.gatewayUrl,
+    idOf: (i) => app.twin.layer("chargers")?.idOf(i) ?? "",
+  });
+  const inspect = installInspect(app);
+  mountInspector(app.shell.right, {
+    layers: () => app.twin.layers,
+    live: live.view,
+    onLiveTick: live.onTick,
+    actions: (sel) => [...inspect.actions(sel), ...ocppActions(sel)],
+  });
+}
+
+/** the overview's alarm list: choosing an alarm selects its object and flies there */
+function mountOverviewAlarms(app: App, live: LiveBinding): void {
+  mountAlarms(app.shell.right, {
+    store: live.conn.store,
+    nameOf: (a) => app.twin.layer(a.layer)?.nameOf(a.objectIndex) ?? a.objectId,
+    onChoose: (a) => {
+      select({ kind: "object", layer: a.layer, index: a.objectIndex });
+      void app.twin.flyToObject({ layer: a.layer, index: a.objectIndex });
+    },
+    ack: (a) => live.conn.ack(a.id),
+  });
+}
+
+function connectLive(app: App, token: string | undefined): LiveBinding {
+  const { config } = app;
+  return bindLive(app.twin, {
+    url: config.gatewayUrl,
+    token,
+    staleMs: config.staleAfterS * 1000,
+    frameMs: Number(UrlFlags.ofPage().string("liveMs") ?? config.liveFrameMs),
+    replay: replayParams(location.search) ?? undefined,
+  });
+}
+
 async function boot(): Promise<void> {
   const flags = UrlFlags.ofPage();
   const mode = parseMode(flags.string("mode"));
@@ -131,79 +205,19 @@ async function boot(): Promise<void> {
   const app: App = { mode, config, twin, shell, live: null };
   const hooks = exposeTestHooks(app);
 
-  if (mode !== "kiosk" && mode !== "command") {
-    // panels ask for app.twin when they act: a scene rebuild replaces the twin (and its camera and layers)
-    mountSearch(
-      shell.top,
-      () => app.twin.layers,
-      (hit) => {
-        select({ kind: "object", layer: hit.layer, index: hit.index });
-        void app.twin.flyToObject(hit, hit.layer === "sites" ? 1500 : 3000);
-      },
-    );
-    mountLayerPanel(shell.left, () => app.twin.layers, {
-      setVisible: (v) => {
-        const { buildings, scene } = app.twin;
-        if (!buildings) return;
-        buildings.show = v;
-        scene.requestRender();
-      },
-    });
-    mountViews(shell.bottom, () => app.twin.scene.camera, config.camera.presets);
-    shell.drawers.add("layers", shell.left, "drawer.layers");
-    shell.drawers.add("info", shell.right, mode === "default" ? "drawer.info" : "drawer.details");
-    // on a narrow screen a chosen object opens its details
-    subscribeSlice(
-      uiStore,
-      (s) => s.selection,
-      (sel) => {
-        if (sel && Drawers.narrow()) shell.drawers.open("info");
-      },
-    );
-  }
+  if (mode !== "kiosk" && mode !== "command") mountOverviewPanels(app);
   const token = takeToken();
-  const live = bindLive(twin, {
-    url: config.gatewayUrl,
-    token,
-    staleMs: config.staleAfterS * 1000,
-    frameMs: Number(flags.string("liveMs") ?? config.liveFrameMs),
-    replay: replayParams(location.search) ?? undefined,
-  });
+  const live = connectLive(app, token);
   app.live = live;
   hooks.attachLive(live);
-  const ocppActions = chargePointActions({
-    role: () => live.conn.store.getState().server?.role,
-    token: () => sessionStorage.getItem("rongtwin.token") ?? undefined,
-    baseUrl: config.gatewayUrl,
-    idOf: (i) => app.twin.layer("chargers")?.idOf(i) ?? "",
-  });
-  const inspect = installInspect(app); // facility drill-down ("look inside"), three.js loaded on first open
-  mountInspector(shell.right, {
-    layers: () => app.twin.layers,
-    live: live.view,
-    onLiveTick: live.onTick,
-    actions: (sel) => [
-      ...inspect.actions(sel),
-      ...ocppActions(sel), // OCPP commands to a charge point: operators only
-    ],
-  });
+  mountInspectorPanel(app, live);
   subscribeSlice(
     live.conn.store,
     (s) => s.connection,
     (c) => header.setConnection({ state: c.state, since: c.since }),
   );
   header.setConnection(live.conn.store.getState().connection);
-  if (mode === "default") {
-    mountAlarms(shell.right, {
-      store: live.conn.store,
-      nameOf: (a) => app.twin.layer(a.layer)?.nameOf(a.objectIndex) ?? a.objectId,
-      onChoose: (a) => {
-        select({ kind: "object", layer: a.layer, index: a.objectIndex });
-        void app.twin.flyToObject({ layer: a.layer, index: a.objectIndex });
-      },
-      ack: (a) => live.conn.ack(a.id),
-    });
-  }
+  if (mode === "default") mountOverviewAlarms(app, live);
   if (mode !== "kiosk")
     mountTimeline(shell.top.querySelector(".app-header") ?? shell.top, shell.root, {
       api: new HistoryApi(new URL(config.gatewayUrl || location.origin, location.href).toString(), token),
