@@ -46,92 +46,112 @@ const savePose = (scene: Scene): Pose => ({
 });
 
 export function installResilience(app: App, opts: ResilienceOptions = {}): Resilience {
-  const minInterval = opts.minIntervalMs ?? 5000;
-  const records: RebuildRecord[] = [];
-  let detach: (() => void) | null = null;
-  let rebuilding: Promise<void> | null = null;
-  let lastRebuild = -Infinity;
-  let destroyed = false;
-  let deferred: ReturnType<typeof setTimeout> | null = null;
+  return new SceneResilience(app, opts);
+}
 
-  const watch = (twin: Twin) => {
+/**
+ * Watches the current twin's canvas (context loss) and scene (render errors) and a render-loop watchdog; `rebuild`
+ * swaps in a new twin; `destroy` stops the watchdog and any deferred rebuild and drops the listeners.
+ */
+class SceneResilience implements Resilience {
+  private readonly minInterval: number;
+  private readonly records: RebuildRecord[] = [];
+  private detach: (() => void) | null = null;
+  private rebuilding: Promise<void> | null = null;
+  private lastRebuild = -Infinity;
+  private destroyed = false;
+  private deferred: ReturnType<typeof setTimeout> | null = null;
+  private readonly dog: ReturnType<typeof setInterval>;
+
+  constructor(
+    private readonly app: App,
+    private readonly opts: ResilienceOptions,
+  ) {
+    this.minInterval = opts.minIntervalMs ?? 5000;
+    this.watch(app.twin);
+    this.dog = setInterval(() => this.checkRenderLoop(), opts.watchdogMs ?? 10_000);
+  }
+
+  readonly history = (): readonly RebuildRecord[] => this.records;
+
+  readonly rebuild = (reason: string): Promise<void> => {
+    if (this.rebuilding) return this.rebuilding;
+    this.rebuilding = this.swapTwin(reason).finally(() => {
+      this.rebuilding = null;
+    });
+    return this.rebuilding;
+  };
+
+  readonly destroy = (): void => {
+    this.destroyed = true;
+    clearInterval(this.dog);
+    if (this.deferred) clearTimeout(this.deferred);
+    this.detach?.();
+  };
+
+  private watch(twin: Twin): void {
     const canvas = twin.scene.canvas;
-    const onLost = () => schedule("webgl-context-lost");
+    const onLost = () => this.schedule("webgl-context-lost");
     const onError = (_s: Scene, err: unknown) => {
       // a lost context usually shows up first as a render error (the contextlost event is queued as a task)
       const gl = canvas.getContext("webgl2") ?? canvas.getContext("webgl");
       const lost = !!gl && gl.isContextLost();
       if (!lost) console.error("render error; rebuilding the scene", err);
-      schedule(lost ? "webgl-context-lost" : "render-error");
+      this.schedule(lost ? "webgl-context-lost" : "render-error");
     };
     canvas.addEventListener("webglcontextlost", onLost);
     const unErr = twin.scene.renderError.addEventListener(onError);
-    detach = () => {
+    this.detach = () => {
       canvas.removeEventListener("webglcontextlost", onLost);
       unErr();
     };
-  };
-
-  const schedule = (reason: string) => {
-    if (destroyed || rebuilding || deferred) return;
-    const wait = Math.max(0, lastRebuild + minInterval - performance.now());
-    deferred = setTimeout(() => {
-      deferred = null;
-      void rebuild(reason);
-    }, wait);
-  };
-
-  async function rebuild(reason: string): Promise<void> {
-    if (rebuilding) return rebuilding;
-    rebuilding = (async () => {
-      const t0 = performance.now();
-      const old = app.twin;
-      const pose = savePose(old.scene);
-      const sel = uiStore.getState().selection;
-      const msaaSamples = old.scene.msaaSamples;
-      detach?.();
-      detach = null;
-      try {
-        old.destroy();
-      } catch (e) {
-        console.warn(`destroying the old scene failed (continuing): ${(e as Error)?.message ?? e}`);
-      }
-      const next = createTwin({ container: app.shell.globe, config: app.config, data: old.data, msaaSamples });
-      app.twin = next;
-      next.scene.camera.setView({
-        destination: pose.position,
-        orientation: { heading: pose.heading, pitch: pose.pitch, roll: pose.roll },
-      });
-      app.live?.attach(next);
-      select(sel);
-      watch(next);
-      next.scene.requestRender();
-      lastRebuild = performance.now();
-      records.push({ at: Date.now(), reason, ms: Math.round(lastRebuild - t0) });
-      if (records.length > 50) records.shift();
-      console.warn(`scene rebuilt after ${reason} in ${Math.round(lastRebuild - t0)} ms`);
-      opts.onRebuilt?.(next, reason);
-    })().finally(() => {
-      rebuilding = null;
-    });
-    return rebuilding;
   }
 
-  watch(app.twin);
-  const dog = setInterval(() => {
-    if (destroyed || rebuilding || document.visibilityState !== "visible") return;
-    const w = app.twin.widget;
-    if (!w.isDestroyed() && !w.useDefaultRenderLoop) schedule("render-loop-stopped");
-  }, opts.watchdogMs ?? 10_000);
+  /** rebuilds closer together than minInterval wait (a crash loop must not spin the CPU) */
+  private schedule(reason: string): void {
+    if (this.destroyed || this.rebuilding || this.deferred) return;
+    const wait = Math.max(0, this.lastRebuild + this.minInterval - performance.now());
+    this.deferred = setTimeout(() => {
+      this.deferred = null;
+      void this.rebuild(reason);
+    }, wait);
+  }
 
-  return {
-    rebuild,
-    history: () => records,
-    destroy() {
-      destroyed = true;
-      clearInterval(dog);
-      if (deferred) clearTimeout(deferred);
-      detach?.();
-    },
-  };
+  private checkRenderLoop(): void {
+    if (this.destroyed || this.rebuilding || document.visibilityState !== "visible") return;
+    const w = this.app.twin.widget;
+    if (!w.isDestroyed() && !w.useDefaultRenderLoop) this.schedule("render-loop-stopped");
+  }
+
+  private async swapTwin(reason: string): Promise<void> {
+    const { app } = this;
+    const t0 = performance.now();
+    const old = app.twin;
+    const pose = savePose(old.scene);
+    const sel = uiStore.getState().selection;
+    const msaaSamples = old.scene.msaaSamples;
+    this.detach?.();
+    this.detach = null;
+    try {
+      old.destroy();
+    } catch (e) {
+      console.warn(`destroying the old scene failed (continuing): ${(e as Error)?.message ?? e}`);
+    }
+    const next = createTwin({ container: app.shell.globe, config: app.config, data: old.data, msaaSamples });
+    app.twin = next;
+    next.scene.camera.setView({
+      destination: pose.position,
+      orientation: { heading: pose.heading, pitch: pose.pitch, roll: pose.roll },
+    });
+    app.live?.attach(next);
+    select(sel);
+    this.watch(next);
+    next.scene.requestRender();
+    this.lastRebuild = performance.now();
+    const ms = Math.round(this.lastRebuild - t0);
+    this.records.push({ at: Date.now(), reason, ms });
+    if (this.records.length > 50) this.records.shift();
+    console.warn(`scene rebuilt after ${reason} in ${ms} ms`);
+    this.opts.onRebuilt?.(next, reason);
+  }
 }
