@@ -1,21 +1,10 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Alarm } from "../../protocol/live";
 import { createLiveModel } from "../../state/live-store";
 import { mountAlarmBoard } from "./alarm-board";
+import { testAlarm } from "../../testing/alarms";
 
-const alarm = (id: string, extra: Partial<Alarm> = {}): Alarm => ({
-  id,
-  layer: "sites",
-  objectId: `S-${id}`,
-  objectIndex: 0,
-  kind: "site-down",
-  severity: "critical",
-  raisedAt: Date.parse("2026-01-01T08:00:00Z"),
-  text_zh: `告警 ${id}`,
-  text_en: `alarm ${id}`,
-  ...extra,
-});
+const alarm = testAlarm;
 
 describe("wall alarm board", () => {
   beforeEach(() => vi.useFakeTimers());

@@ -3,19 +3,9 @@ import type { Alarm, AlarmEvent } from "../../protocol/live";
 import { createLiveModel } from "../../state/live-store";
 import type { Director, DirectorState } from "./director";
 import { AlarmNews } from "./director-inputs";
+import { testAlarm } from "../../testing/alarms";
 
-const alarm = (id: string, extra: Partial<Alarm> = {}): Alarm => ({
-  id,
-  layer: "sites",
-  objectId: `S-${id}`,
-  objectIndex: 0,
-  kind: "site-down",
-  severity: "critical",
-  raisedAt: Date.parse("2026-01-01T00:00:00Z"),
-  text_zh: "x",
-  text_en: "x",
-  ...extra,
-});
+const alarm = testAlarm;
 
 /** a director that records what it is told */
 function recordingDirector() {
