@@ -102,15 +102,15 @@ export class FacilityScene {
     const geos = new Set<BufferGeometry>();
     const mats = new Set<Material>();
     this.scene.traverse((o: Object3D) => {
-      const any = o as Object3D & {
+      const part = o as Object3D & {
         geometry?: BufferGeometry;
         material?: Material | Material[];
         dispose?: () => void;
       };
-      if (any.geometry) geos.add(any.geometry);
-      if (any.material) for (const mm of Array.isArray(any.material) ? any.material : [any.material]) mats.add(mm);
+      if (part.geometry) geos.add(part.geometry);
+      if (part.material) for (const mm of Array.isArray(part.material) ? part.material : [part.material]) mats.add(mm);
       if (o instanceof InstancedMesh) o.dispose();
-      else if (typeof any.dispose === "function" && !(o instanceof Scene)) any.dispose(); // lights
+      else if (typeof part.dispose === "function" && !(o instanceof Scene)) part.dispose(); // lights
     });
     for (const g of geos) g.dispose();
     for (const mm of mats) {
