@@ -7,7 +7,7 @@
  * functions). Memory.getDOMCounters is printed alongside (it also counts `onX =` handlers, which this does not see).
  *
  *   npx vite build --outDir .tmp/dist-diag --minify false
- *   flock /tmp/rt-browser.lock npx tsx bench/listener-registry.ts [rebuilds=3]   (env STATIC_DIR, PORT)
+ *   npx tsx bench/listener-registry.ts [rebuilds=3]   (env STATIC_DIR, PORT)
  *
  * Not part of npm test.
  */
