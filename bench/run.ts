@@ -26,7 +26,7 @@ import { gzipSync } from "node:zlib";
 import { chromiumLaunchOptions } from "../src/testing/chromium";
 import { decodeBench } from "./decode";
 import { historyMarkdown, runHistoryBench } from "./history";
-import { interactionMarkdown, runInteractionBench } from "./interaction";
+import { CAMERA_STOPS, interactionMarkdown, runInteractionBench } from "./interaction";
 import { runFanout, type FanoutResult } from "./fanout";
 import { pct, startGateway } from "./lib/gateway";
 import { prepareStatic, RESULTS, ROOT, STATIC, writeScenarioData } from "./lib/scenario-data";
@@ -250,14 +250,6 @@ const RECORDERS = (sceneExpr: string) => `(() => {
     return out;
   };
 })()`;
-
-const CAMERA_STOPS: [number, number, number][] = [
-  [119.3, 26.08, 20000],
-  [119.45, 25.95, 60000],
-  [119.2, 26.1, 8000],
-  [119.35, 26.0, 120000],
-  [119.22, 25.98, 240000],
-];
 
 async function measureWindow(
   page: Page,
