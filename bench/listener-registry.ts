@@ -9,10 +9,15 @@
  *   npx vite build --outDir .tmp/dist-diag --minify false
  *   npx tsx bench/listener-registry.ts [rebuilds=3]   (env STATIC_DIR, PORT)
  *
+ * NO_REBUILD=1 takes a snapshot a minute instead of rebuilding (what grows with time alone); COUNTERS_ONLY=1 runs
+ * without the registry and prints only Memory.getDOMCounters (the registry's weak references must not be what keeps
+ * an old canvas alive).
+ *
  * Not part of npm test.
  */
 import { chromium } from "@playwright/test";
-import { chromiumLaunchOptions, freePort, sleep, startGateway, until } from "../src/testing";
+import { chromiumLaunchOptions, freePort, sleep, startGateway } from "../src/testing";
+import { collectGarbage, forceRebuild, openWall } from "./lib/wall-page";
 
 const rebuilds = Number(process.argv[2] ?? 3);
 const staticDir = process.env.STATIC_DIR ?? ".tmp/dist-diag";
@@ -85,27 +90,19 @@ const browser = await chromium.launch(chromiumLaunchOptions(true));
 const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
 page.on("pageerror", (e) => console.log(`page error: ${e.message}`));
 // as source text: tsx's transform wraps named functions in a `__name` helper that the page does not have
-await page.addInitScript({ content: `var __name = (f) => f; (${installRegistry.toString()})();` });
+if (!process.env.COUNTERS_ONLY)
+  await page.addInitScript({ content: `var __name = (f) => f; (${installRegistry.toString()})();` });
 const cdp = await page.context().newCDPSession(page);
 console.log(`gateway up at ${gw.url}; loading the command wall`);
-await page.goto(`${gw.url}/?mode=command&dwell=5&idle=20`);
-await page.waitForFunction(() => document.body.dataset.ready === "true", null, { timeout: 180_000 });
-await page.waitForFunction(() => !!(window.__rt as unknown as { command?: unknown }).command, null, {
-  timeout: 120_000,
-});
+await openWall(page, `${gw.url}/?mode=command&dwell=5&idle=20`);
 console.log("command wall ready");
 
-const rebuildCount = () =>
-  page.evaluate(() => (window.__rt as unknown as { command: { rebuilds(): unknown[] } }).command.rebuilds().length);
-
 async function snapshot(): Promise<{ groups: Map<string, number>; counters: string }> {
-  await cdp.send("HeapProfiler.collectGarbage");
-  await sleep(300);
-  await cdp.send("HeapProfiler.collectGarbage");
+  await collectGarbage(cdp);
   const c = (await cdp.send("Memory.getDOMCounters")) as { nodes: number; jsEventListeners: number };
-  const g = await page.evaluate(() =>
-    (window as unknown as { __listeners: () => Record<string, number> }).__listeners(),
-  );
+  const g = process.env.COUNTERS_ONLY
+    ? {}
+    : await page.evaluate(() => (window as unknown as { __listeners: () => Record<string, number> }).__listeners());
   return { groups: new Map(Object.entries(g)), counters: `nodes ${c.nodes}, jsEventListeners ${c.jsEventListeners}` };
 }
 
@@ -115,13 +112,14 @@ let s = await snapshot();
 snaps.push(s.groups);
 console.log(`start: ${total(s.groups)} registered listeners alive; ${s.counters}`);
 for (let i = 1; i <= rebuilds; i++) {
-  const before = await rebuildCount();
-  await page.evaluate(() => {
-    const c = document.querySelector<HTMLCanvasElement>(".globe canvas")!;
-    (c.getContext("webgl2") ?? c.getContext("webgl"))!.getExtension("WEBGL_lose_context")!.loseContext();
-  });
-  await until(async () => (await rebuildCount()) > before, 60_000, "the rebuild after a context loss", 250);
-  await sleep(4000);
+  if (process.env.NO_REBUILD) {
+    await sleep(60_000);
+    s = await snapshot();
+    snaps.push(s.groups);
+    console.log(`minute ${i}: ${total(s.groups)} registered listeners alive; ${s.counters}`);
+    continue;
+  }
+  await forceRebuild(page);
   s = await snapshot();
   snaps.push(s.groups);
   console.log(`rebuild ${i}: ${total(s.groups)} registered listeners alive; ${s.counters}`);

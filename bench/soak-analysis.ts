@@ -10,7 +10,7 @@
  *     garbage is a sawtooth; a leak raises its floor. The raw slope of a sawtooth depends on where the run
  *     happens to stop (phase), the floor slope does not.
  * Verdict per quantity: FLAT when the fitted floor rise over the run is within max(5 % of the mean, an absolute
- * tolerance: 2 MB heap, 50 nodes, 20 listeners, 2 primitives, 5 MB RSS); else RISING.
+ * tolerance: 2 MB heap, 50 nodes, 20 listeners, 5 document listeners, 2 primitives, 5 MB RSS); else RISING.
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -21,6 +21,8 @@ export interface Sample {
   dom: number;
   cdpNodes: number;
   listeners: number;
+  /** listeners on the document's nodes and the window (exactly those; no garbage waiting to be finalised) */
+  domListeners: number;
   prims: number;
   gwRssMB: number;
   gwHeapMB: number;
@@ -33,6 +35,7 @@ export const QUANTITIES = [
   "dom",
   "cdpNodes",
   "listeners",
+  "domListeners",
   "prims",
   "gwRssMB",
   "gwHeapMB",
@@ -43,6 +46,7 @@ const TOLERANCE: Record<(typeof QUANTITIES)[number], number> = {
   dom: 50,
   cdpNodes: 50,
   listeners: 20,
+  domListeners: 5,
   prims: 2,
   gwRssMB: 5,
   gwHeapMB: 2,
@@ -147,34 +151,38 @@ export function parseLog(text: string): Sample[] {
   for (const line of text.split("\n")) {
     const f = line.trim().split(/\s+/).map(Number);
     if (!f.every(Number.isFinite)) continue;
-    // 10 columns: logs from before gwExtMB was sampled (reported as 0)
-    if (f.length === 10)
+    // 10 columns: logs from before gwExtMB was sampled (reported as 0); 11: before domListeners (reported as 0)
+    if (f.length === 10 || f.length === 11) {
+      const ext = f.length === 11 ? 1 : 0;
       out.push({
         tMin: f[0],
         heapMB: f[1],
         dom: f[2],
         cdpNodes: f[3],
         listeners: f[4],
+        domListeners: 0,
         prims: f[5],
         gwRssMB: f[6],
         gwHeapMB: f[7],
-        gwExtMB: 0,
-        seq: f[8],
-        alarms: f[9],
+        gwExtMB: ext ? f[8] : 0,
+        seq: f[8 + ext],
+        alarms: f[9 + ext],
       });
-    if (f.length === 11)
+    }
+    if (f.length === 12)
       out.push({
         tMin: f[0],
         heapMB: f[1],
         dom: f[2],
         cdpNodes: f[3],
         listeners: f[4],
-        prims: f[5],
-        gwRssMB: f[6],
-        gwHeapMB: f[7],
-        gwExtMB: f[8],
-        seq: f[9],
-        alarms: f[10],
+        domListeners: f[5],
+        prims: f[6],
+        gwRssMB: f[7],
+        gwHeapMB: f[8],
+        gwExtMB: f[9],
+        seq: f[10],
+        alarms: f[11],
       });
   }
   return out;

@@ -6,7 +6,10 @@
  *   heapMB    JS heap used (performance.memory after HeapProfiler.collectGarbage + window.gc())
  *   dom       DOM nodes in the document (document.getElementsByTagName("*"), right after the GC)
  *   cdpNodes  all DOM nodes alive incl. detached ones not yet collected, and listeners: JS event listeners
- *             (CDP Memory.getDOMCounters; transient spikes appear while a big list is being re-rendered)
+ *             (CDP Memory.getDOMCounters; transient spikes appear while a big list is being re-rendered; the
+ *             counter also holds listeners on objects Blink has not finalised yet, so it lags what is released)
+ *   domListeners  the listeners on the document's nodes and on the window, listed by DOMDebugger.getEventListeners:
+ *             exactly what is attached, the number a leak of listeners shows in
  *   prims     Cesium primitives incl. points in collections (window.__rt.primitiveCount())
  *   gwRssMB   gateway RSS (/proc/<pid>/status VmRSS of the gateway node process)
  *   gwHeapMB  gateway JS heap used after a forced GC (the gateway runs with --inspect on a random loopback
@@ -29,6 +32,7 @@ import { chromium } from "@playwright/test";
 import { existsSync, readFileSync } from "node:fs";
 import WebSocket from "ws";
 import { chromiumLaunchOptions, freePort, startGateway, sleep } from "../src/testing";
+import { collectGarbage, loseContext } from "./lib/wall-page";
 import { report, type Sample } from "./soak-analysis";
 
 const args = process.argv.slice(2);
@@ -123,11 +127,22 @@ async function commandState(): Promise<string> {
   return `          command: followed ${c.followed}, dropped ${c.dropped}, rebuilds ${c.rebuilds}, connection ${c.conn}`;
 }
 
-async function loseContext(): Promise<void> {
-  await page.evaluate(() => {
-    const c = document.querySelector<HTMLCanvasElement>(".globe canvas")!;
-    (c.getContext("webgl2") ?? c.getContext("webgl"))!.getExtension("WEBGL_lose_context")!.loseContext();
-  });
+/** listeners on the document's nodes (every depth, shadow roots included) and on the window */
+async function attachedListeners(): Promise<number> {
+  let n = 0;
+  for (const expression of ["document", "window"]) {
+    const { result } = (await cdp.send("Runtime.evaluate", { expression })) as { result: { objectId: string } };
+    const r = (await cdp.send("DOMDebugger.getEventListeners", {
+      objectId: result.objectId,
+      depth: -1,
+      pierce: true,
+    })) as {
+      listeners: unknown[];
+    };
+    n += r.listeners.length;
+    await cdp.send("Runtime.releaseObject", { objectId: result.objectId });
+  }
+  return n;
 }
 
 const samples: Sample[] = [];
@@ -137,7 +152,7 @@ console.log(
   `soak: ${command ? "command wall, " : ""}${minutes} min at SIM_SPEED=${SPEED}, a sample every ${EVERY_MS / 1000} s${rebuildEvery ? `, context loss every ${rebuildEvery} samples` : ""}, gateway pid ${gw.proc.pid}`,
 );
 console.log(
-  "  t(min)  heapMB  domNodes  cdpNodes  listeners  primitives  gwRssMB  gwHeapMB  gwExtMB   sitesSeq  alarms",
+  "  t(min)  heapMB  domNodes  cdpNodes  listeners  domListeners  primitives  gwRssMB  gwHeapMB  gwExtMB   sitesSeq  alarms",
 );
 for (let i = 0; i < n; i++) {
   if (i > 0) await sleep(Math.max(0, start + i * EVERY_MS - Date.now()));
@@ -147,11 +162,8 @@ for (let i = 0; i < n; i++) {
     console.log(`  (time is up after ${i} samples: each took ${((Date.now() - start) / i / 1000).toFixed(0)} s)`);
     break;
   }
-  if (rebuildEvery && i > 0 && i % rebuildEvery === 0) await loseContext();
-  // two full collections 300 ms apart: DOM nodes whose JS wrappers die in the first are swept by the second
-  await cdp.send("HeapProfiler.collectGarbage");
-  await sleep(300);
-  await cdp.send("HeapProfiler.collectGarbage");
+  if (rebuildEvery && i > 0 && i % rebuildEvery === 0) await loseContext(page);
+  await collectGarbage(cdp);
   const counters = (await cdp.send("Memory.getDOMCounters")) as {
     documents: number;
     nodes: number;
@@ -177,6 +189,7 @@ for (let i = 0; i < n; i++) {
     dom: s.dom,
     cdpNodes: counters.nodes,
     listeners: counters.jsEventListeners,
+    domListeners: await attachedListeners(),
     prims: s.prims,
     gwRssMB: rssMB(gw.proc.pid!),
     gwHeapMB: 0,
@@ -189,7 +202,7 @@ for (let i = 0; i < n; i++) {
   row.gwExtMB = g.ext;
   samples.push(row);
   console.log(
-    `  ${row.tMin.toFixed(2).padStart(6)}  ${row.heapMB.toFixed(1).padStart(6)}  ${String(row.dom).padStart(8)}  ${String(row.cdpNodes).padStart(8)}  ${String(row.listeners).padStart(9)}  ${String(row.prims).padStart(10)}  ${row.gwRssMB.toFixed(1).padStart(7)}  ${row.gwHeapMB.toFixed(1).padStart(8)}  ${row.gwExtMB.toFixed(1).padStart(7)}  ${String(row.seq).padStart(9)}  ${String(row.alarms).padStart(6)}`,
+    `  ${row.tMin.toFixed(2).padStart(6)}  ${row.heapMB.toFixed(1).padStart(6)}  ${String(row.dom).padStart(8)}  ${String(row.cdpNodes).padStart(8)}  ${String(row.listeners).padStart(9)}  ${String(row.domListeners).padStart(12)}  ${String(row.prims).padStart(10)}  ${row.gwRssMB.toFixed(1).padStart(7)}  ${row.gwHeapMB.toFixed(1).padStart(8)}  ${row.gwExtMB.toFixed(1).padStart(7)}  ${String(row.seq).padStart(9)}  ${String(row.alarms).padStart(6)}`,
   );
   if (command) console.log(await commandState());
 }
