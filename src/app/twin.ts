@@ -29,6 +29,7 @@ import { createDataCentresLayer } from "../layers/datacentres";
 import { createChargersLayer } from "../layers/chargers";
 import { SensorsLayer } from "../layers/sensors";
 import type { Layer, PickRef } from "../layers/types";
+import { forgetContextBuffers } from "../scene/terrain-cache";
 import { addBanner, select, setBuildingsOrigin, uiStore } from "../state/ui-store";
 import { uiLang } from "../ui/i18n";
 
@@ -195,6 +196,7 @@ class SceneTwin implements Twin {
   destroy(): void {
     const { widget } = this;
     const widgetEl = widget.isDestroyed() ? null : widget.canvas.parentElement;
+    const contextId = widget.isDestroyed() ? null : (widget.scene as unknown as { context: { id: string } }).context.id;
     try {
       runAll([
         this.unfence,
@@ -210,6 +212,8 @@ class SceneTwin implements Twin {
           !widget.screenSpaceEventHandler.isDestroyed() &&
           widget.screenSpaceEventHandler.destroy(),
         () => !widget.isDestroyed() && widget.destroy(),
+        // Cesium's terrain index cache would keep the destroyed context (and its canvas) alive
+        () => contextId !== null && forgetContextBuffers(contextId),
         () => this.widgetStyles.forEach((el) => el.remove()),
       ]);
     } finally {
