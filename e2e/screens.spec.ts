@@ -173,7 +173,7 @@ test("planner at 1080x1920, 768x1024, 390x844: drawers, no overlap or overflow, 
 test("kiosk at 1080x1920, 768x1024, 390x844: bar on screen, map in view, no serious axe violation", async ({
   page,
 }) => {
-  test.setTimeout(300_000);
+  test.setTimeout(480_000);
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
   await openApp(page, "?mode=kiosk&liveMs=4000&fly=0.5");
