@@ -149,14 +149,17 @@ class SceneInteraction implements Interaction {
     const picked = this.picker.pick(pos);
     const ref = resolvePick(this.layers, picked);
     const { hovered } = this;
-    if (hovered && (!ref || ref.layer !== hovered.layer || ref.index !== hovered.index))
-      this.layerById(hovered.layer)?.highlight(null, "hover");
+    const sameObject = hovered && ref && ref.layer === hovered.layer && ref.index === hovered.index;
+    if (hovered && !sameObject) this.layerById(hovered.layer)?.highlight(null, "hover");
     if (ref) this.layerById(ref.layer)?.highlight(ref.index, "hover");
     this.hovered = ref;
     const feat = !ref && picked instanceof Cesium3DTileFeature ? picked : null;
+    const changed = (hovered !== null || ref !== null) && !sameObject;
+    const featureChanged = this.hoveredFeature !== feat;
     this.hoverFeature(feat);
     this.scene.canvas.style.cursor = ref || feat ? "pointer" : "";
-    this.scene.requestRender();
+    // a hover over the same object (or over nothing, again) changes nothing on screen: no frame for it
+    if (changed || featureChanged) this.scene.requestRender();
   }
 
   private hoverFeature(feat: Cesium3DTileFeature | null): void {
