@@ -1,9 +1,10 @@
 /**
  * Interaction latency, ours beside Cesium's Entity API page (bench/baseline) in the same run: per scale, the first
  * (cold) `scene.pick`, 20 warm picks at different screen points (p50/p95), and camera jump -> next rendered frame
- * (p95 of 10 jumps; once to the page's frame callback, once until the GPU is done with the frame) — once with the
+ * (p95 of 20 jumps; once to the page's frame callback, once until the GPU is done with the frame) — once with the
  * live layers only and once with the CIM buildings tileset on (the baseline loads the same tileset with the same
- * style). Both pages are put at the same view before measuring.
+ * style). Both pages are put at the same view, draw into the same canvas size (checked: a row whose canvases
+ * differ has no ratios) and use the same anti-aliasing before measuring.
  *
  *   npm run bench -- --only=interaction [--quick] [--scales=10k,30k] [--breakdown] [--no-buildings] [--ab=flag=0]
  *
@@ -17,7 +18,7 @@
 import { chromium, type Browser, type Page } from "@playwright/test";
 import { existsSync } from "node:fs";
 import { pct, startGateway } from "./lib/gateway";
-import { BUILDINGS_TILESET, prepareStatic, STATIC, writeScenarioData } from "./lib/scenario-data";
+import { baselineUrl, BUILDINGS_TILESET, prepareStatic, STATIC, writeScenarioData } from "./lib/scenario-data";
 
 export const CAMERA_STOPS: [number, number, number][] = [
   [119.3, 26.08, 20000],
@@ -59,6 +60,8 @@ export interface InteractionResult {
   /** camera jump -> next frame drawn and the GPU done with it (finish + 1-pixel read) */
   cameraToPixelsP95?: number | null;
   cameraToPixelsP50?: number | null;
+  /** the drawing buffer, width x height: the two pages' must match for their frames to compare */
+  canvas?: string;
   breakdown?: unknown;
 }
 
@@ -175,7 +178,7 @@ const MEASURE = (
   const pickShaders = { byCold: sh1 - sh0, byWarm: shaders() - sh1 };
   const camera = async (next) => {
     const out = [];
-    for (const round of [0, 1]) for (const [lon, lat, h] of ${JSON.stringify(CAMERA_STOPS)}) {
+    for (const round of [0, 1, 2, 3]) for (const [lon, lat, h] of ${JSON.stringify(CAMERA_STOPS)}) {
       const t0 = performance.now();
       view(lon, lat, h);
       await next();
@@ -188,7 +191,7 @@ const MEASURE = (
   const cam = await camera(frame);
   const camGl = glDiff(g2, glSnap());
   const camDone = await camera(frameDone);
-  const result = { cold: cold.ms, coldHit: cold.hit, backlog, idleFrames, coldGl, coldFrames, warm, warmGl, hits, grid, gridHits, pickShaders, cam, camGl, camDone };
+  const result = { canvas: gl.drawingBufferWidth + "x" + gl.drawingBufferHeight, cold: cold.ms, coldHit: cold.hit, backlog, idleFrames, coldGl, coldFrames, warm, warmGl, hits, grid, gridHits, pickShaders, cam, camGl, camDone };
   if (!${breakdown}) return result;
 
   // where the time goes: warm picks and camera frames with one group of primitives hidden at a time
@@ -259,7 +262,7 @@ async function openOurs(page: Page, base: string, objects: number, buildings: bo
 
 async function openBaseline(page: Page, base: string, objects: number, buildings: boolean): Promise<void> {
   const tiles = buildings ? `&tiles=${BUILDINGS_TILESET}` : "";
-  await page.goto(`${base}/baseline/index.html?data=bench-data/${objects}${tiles}`, { waitUntil: "commit" });
+  await page.goto(baselineUrl(base, objects, tiles), { waitUntil: "commit" });
   await page.waitForFunction(
     `(() => { const b = window.__base; return !!b && (b.readyAt > 0 || !!b.error) && (${!buildings} || !!b.tileset || !!b.error); })()`,
     null,
@@ -270,6 +273,7 @@ async function openBaseline(page: Page, base: string, objects: number, buildings
 }
 
 interface RawResult {
+  canvas: string;
   cold: number;
   backlog: number;
   idleFrames: number;
@@ -324,6 +328,7 @@ async function measurePage(
     )) as RawResult;
     return {
       ok: true,
+      canvas: r.canvas,
       coldPickMs: round(r.cold),
       warmPickP50: round(pct(r.warm, 50), 2),
       warmPickP95: round(pct(r.warm, 95), 2),
@@ -424,6 +429,13 @@ export async function runInteractionBench(opts: {
             oursAb = await measurePage(browser, gw.url, "ours", objects, buildings, false, opts.ab);
             log(`${what}: ours ?${opts.ab} ${JSON.stringify(oursAb)}`);
           }
+          // frames of different sizes do not compare (the baseline once drew into a 300 x 150 canvas)
+          const sameCanvas = ours.canvas === baseline.canvas;
+          if (!sameCanvas) {
+            log(`${what}: canvases differ (ours ${ours.canvas}, baseline ${baseline.canvas}): no ratios`);
+            baseline.error = `canvas ${baseline.canvas}, ours ${ours.canvas}`;
+          }
+          const vs = (a: number | null | undefined, b: number | null | undefined) => (sameCanvas ? ratio(a, b) : null);
           rows.push({
             scale,
             buildings,
@@ -431,11 +443,11 @@ export async function runInteractionBench(opts: {
             ...(oursAb ? { oursAb } : {}),
             baseline,
             ratio: {
-              coldPick: ratio(ours.coldPickMs, baseline.coldPickMs),
-              warmPickP50: ratio(ours.warmPickP50, baseline.warmPickP50),
-              warmPickP95: ratio(ours.warmPickP95, baseline.warmPickP95),
-              camera: ratio(ours.cameraToFrameP95, baseline.cameraToFrameP95),
-              cameraPixels: ratio(ours.cameraToPixelsP95, baseline.cameraToPixelsP95),
+              coldPick: vs(ours.coldPickMs, baseline.coldPickMs),
+              warmPickP50: vs(ours.warmPickP50, baseline.warmPickP50),
+              warmPickP95: vs(ours.warmPickP95, baseline.warmPickP95),
+              camera: vs(ours.cameraToFrameP95, baseline.cameraToFrameP95),
+              cameraPixels: vs(ours.cameraToPixelsP95, baseline.cameraToPixelsP95),
             },
           });
         }
@@ -469,7 +481,7 @@ export function interactionMarkdown(rows: InteractionRow[], abQuery = ""): strin
         continue;
       }
       L.push(
-        `| ${r.scale} | ${r.buildings ? "on" : "off"} | ${name} | ${f(p.coldPickMs)} | ${f(p.warmPickP50)} | ${f(p.warmPickP95)} | ${f(p.warmHits)} | ${f(p.gridPickP50)} (${f(p.gridHits)}) | ${f(p.cameraToFrameP50)} | ${f(p.cameraToFrameP95)} | ${f(p.cameraToPixelsP50)} | ${f(p.cameraToPixelsP95)} |`,
+        `| ${r.scale} | ${r.buildings ? "on" : "off"} | ${name} (${f(p.canvas)}) | ${f(p.coldPickMs)} | ${f(p.warmPickP50)} | ${f(p.warmPickP95)} | ${f(p.warmHits)} | ${f(p.gridPickP50)} (${f(p.gridHits)}) | ${f(p.cameraToFrameP50)} | ${f(p.cameraToFrameP95)} | ${f(p.cameraToPixelsP50)} | ${f(p.cameraToPixelsP95)} |`,
       );
     }
     L.push(

@@ -29,7 +29,7 @@ import { historyMarkdown, runHistoryBench } from "./history";
 import { CAMERA_STOPS, interactionMarkdown, runInteractionBench } from "./interaction";
 import { runFanout, type FanoutResult } from "./fanout";
 import { pct, startGateway } from "./lib/gateway";
-import { prepareStatic, RESULTS, ROOT, STATIC, writeScenarioData } from "./lib/scenario-data";
+import { baselineUrl, prepareStatic, RESULTS, ROOT, STATIC, writeScenarioData } from "./lib/scenario-data";
 
 process.chdir(ROOT);
 const argv = process.argv.slice(2);
@@ -489,7 +489,7 @@ async function measureBaseline(browser: Browser, base: string, s: Scenario): Pro
           .evaluate((m) => ((window as unknown as { __benchErr?: string }).__benchErr = m), e.message)
           .catch(() => {}),
     );
-    await page.goto(`${base}/baseline/index.html?data=bench-data/${s.objects}`, { waitUntil: "commit" });
+    await page.goto(baselineUrl(base, s.objects), { waitUntil: "commit" });
     await page.waitForFunction(
       () => {
         const b = (window as unknown as { __base?: { readyAt: number; error?: string } }).__base;
@@ -505,6 +505,11 @@ async function measureBaseline(browser: Browser, base: string, s: Scenario): Pro
       return { readyAt: b.readyAt, error: b.error };
     });
     if (r?.error || !r?.readyAt) throw new Error(r?.error ?? errors[0] ?? "baseline page failed");
+    // its frames compare with ours only at the same size (without Cesium's widget styles the canvas was 300 x 150)
+    const canvas = await page.evaluate(
+      `(() => { const c = window.__base.viewer.scene.canvas; return [c.width, c.height]; })()`,
+    );
+    if (JSON.stringify(canvas) !== "[1280,720]") throw new Error(`baseline canvas ${String(canvas)}, not 1280x720`);
     await page.evaluate(
       `window.Cesium_Cartesian3_fromDegrees = (lon, lat, h) => Cesium.Cartesian3.fromDegrees(lon, lat, h)`,
     );

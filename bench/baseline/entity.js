@@ -24,6 +24,8 @@
   base.viewer = viewer;
   const scene = viewer.scene;
   scene.globe.baseColor = Cesium.Color.fromCssColorString("#04101f");
+  // ?fxaa=1: the anti-aliasing the app uses when MSAA is off (the bench's `msaa=1`)
+  scene.postProcessStages.fxaa.enabled = params.get("fxaa") === "1";
   scene.camera.setView({ destination: Cesium.Cartesian3.fromDegrees(119.22, 25.98, 240000) });
   let rs = 0;
   scene.preUpdate.addEventListener(() => (rs = performance.now()));

@@ -13,6 +13,15 @@ export const STATIC = join(RESULTS, "static");
 /** the CIM buildings tileset the app ships (public/tiles -> dist/tiles), the same file for ours and the baseline */
 export const BUILDINGS_TILESET = "tiles/buildings/tileset.json";
 
+/**
+ * The Entity API baseline page for `objects` (bench/baseline). It draws with the anti-aliasing our page has under
+ * the bench (`msaa=1`: MSAA off, FXAA on, src/scene/viewer.ts), so a frame's cost compares the scenes, not the
+ * anti-aliasing.
+ */
+export function baselineUrl(base: string, objects: number, extraQuery = ""): string {
+  return `${base}/baseline/index.html?data=bench-data/${objects}&fxaa=1${extraQuery}`;
+}
+
 export function prepareStatic(): void {
   rmSync(STATIC, { recursive: true, force: true });
   mkdirSync(STATIC, { recursive: true });
