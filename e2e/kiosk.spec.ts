@@ -1,7 +1,8 @@
 /**
  * Kiosk: 1920x1080 with touch emulation. The attract loop starts by itself and changes chapters;
  * a tap stops it; after the idle time it resets and restarts; the language toggle switches the captions; rapid and
- * multi-finger taps cannot break it; with the gateway unreachable the story still plays, with a discreet badge.
+ * multi-finger taps cannot break it; with the gateway unreachable the story still plays, with a discreet badge; a
+ * lost WebGL context rebuilds the scene with the visitor's layers.
  * Times are shortened by URL (?idle=60&chapter=6&fly=1) because this test is about time.
  */
 import { expect, test, type Page } from "@playwright/test";
@@ -219,5 +220,66 @@ test("with the gateway unreachable the story still plays and a discreet badge sa
   const after = await kstate(page);
   expect(after.autoChanges).toBe(gone.autoChanges);
   expect(after.mode).toBe(gone.mode);
+  expect(errors).toEqual([]);
+});
+
+test("a lost WebGL context rebuilds the kiosk's scene with the chosen layers, camera and fence", async ({ page }) => {
+  test.setTimeout(300_000);
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await openApp(page, URL_Q);
+  await expect.poll(async () => (await kstate(page)).autoChanges, { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
+  // a visitor picks the computing chapter and adds the chargers: a choice the rebuilt scene must keep
+  await page.getByTestId("kiosk-chapter-computing").tap();
+  await expect.poll(async () => (await kstate(page)).chapterId).toBe("computing");
+  await page.getByTestId("kiosk-layer-chargers").tap();
+  const snap = () =>
+    page.evaluate(() => {
+      const rt = window.__rt!;
+      const twin = rt.app.twin;
+      const c = twin.scene.camera.positionCartographic;
+      const k = rt.kiosk as { fence(): { target: unknown } | null; rebuilds(): { reason: string }[] };
+      return {
+        visible: Object.fromEntries(twin.layers.map((l) => [l.id, l.visible])),
+        cam: { lon: c.longitude, lat: c.latitude, height: c.height },
+        fence: k.fence() !== null,
+        rebuilds: k.rebuilds().map((r) => r.reason),
+      };
+    });
+  // the chapter's flight (1 s) has ended: the camera pose is compared below
+  await page.waitForTimeout(3000);
+  const before = await snap();
+  expect(before.visible).toEqual({ sites: false, datacentres: true, chargers: true, sensors: false });
+  expect(before.fence).toBe(true);
+  expect(before.rebuilds).toEqual([]);
+
+  await page.evaluate(() => {
+    const c = window.__rt!.app.twin.scene.canvas;
+    c.dataset.e2eOld = "1";
+    const gl = c.getContext("webgl2") ?? c.getContext("webgl");
+    gl!.getExtension("WEBGL_lose_context")!.loseContext();
+  });
+  await expect.poll(async () => (await snap()).rebuilds, { timeout: 60_000 }).toEqual(["webgl-context-lost"]);
+  const after = await snap();
+  expect(after.visible).toEqual(before.visible);
+  expect(after.fence).toBe(true);
+  expect(Math.abs(after.cam.lon - before.cam.lon)).toBeLessThan(1e-6);
+  expect(Math.abs(after.cam.lat - before.cam.lat)).toBeLessThan(1e-6);
+  expect(Math.abs(after.cam.height - before.cam.height)).toBeLessThan(1);
+  expect(await page.locator("canvas[data-e2e-old]").count(), "the old canvas is gone").toBe(0);
+  // the new scene draws, and the kiosk's buttons act on it
+  const drawn = await page.evaluate(async () => {
+    const s = window.__rt!.app.twin.scene;
+    const frame = () => (s as unknown as { frameState: { frameNumber: number } }).frameState.frameNumber;
+    const f0 = frame();
+    s.requestRender();
+    await new Promise((r) => setTimeout(r, 3000));
+    return frame() > f0;
+  });
+  expect(drawn).toBe(true);
+  await page.getByTestId("kiosk-layer-sites").tap();
+  await expect.poll(async () => (await snap()).visible.sites).toBe(true);
+  await expect(page.getByTestId("kiosk")).toBeVisible();
+  await shot(page, "kiosk-after-context-loss");
   expect(errors).toEqual([]);
 });

@@ -49,12 +49,16 @@ export class TargetFence {
     this.listen(window, "pointerup", up);
     this.listen(window, "pointercancel", up);
     this.listen(this.canvas, "wheel", start);
+    // the events themselves are kept: a scene rebuilt after a lost context destroys the old one (and drops its
+    // camera) before the fence that watched it is destroyed
+    const { preUpdate } = scene;
+    const { moveEnd } = scene.camera;
     const onPre = () => this.onFrame();
-    scene.preUpdate.addEventListener(onPre);
-    this.offs.push(() => scene.preUpdate.removeEventListener(onPre));
+    preUpdate.addEventListener(onPre);
+    this.offs.push(() => preUpdate.removeEventListener(onPre));
     const onEnd = () => this.onMoveEnd();
-    scene.camera.moveEnd.addEventListener(onEnd);
-    this.offs.push(() => scene.camera.moveEnd.removeEventListener(onEnd));
+    moveEnd.addEventListener(onEnd);
+    this.offs.push(() => moveEnd.removeEventListener(onEnd));
   }
 
   /** the ground point at the focus (lon/lat degrees), or the point under the camera at the horizon */

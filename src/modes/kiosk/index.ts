@@ -9,14 +9,16 @@
  * - Touch-hardened: no context menu, no browser pinch-zoom / overscroll / double-tap zoom / text selection; every
  *   target at least 64 px. The story does not depend on the gateway: it plays on the last known (or sample) state and
  *   a discreet badge says the gateway is offline.
+ * - Unattended all day: a lost WebGL context or a render error rebuilds the scene (src/app/resilience.ts) with the
+ *   chapter's layers, the camera and the fence; the loop goes on.
  *
  * Units: attract.ts (the loop and its idle timer), story.ts (the chapters), caption.ts (the caption card), bar.ts
  * (the buttons), layers.ts (what is shown), language.ts (the language switch), figures.ts (live and measured
  * figures), touch.ts (the hardening); the Kiosk class below wires them and owns their lifecycle.
  *
- * Test hook: window.__rt.kiosk.state() -> { mode, chapter, autoChanges, starts, lang, title }.
+ * Test hook: window.__rt.kiosk.state() -> { mode, chapter, autoChanges, starts, lang, title }; rebuilds().
  */
-import type { App } from "../../app/mode-api";
+import { installResilience, type App, type Resilience } from "../../app/mode-api";
 import { flyToView } from "../../scene/camera";
 import { LandFence } from "../../scene/land-fence";
 import { TargetFence } from "../../scene/target-fence";
@@ -76,9 +78,9 @@ const ACTIVITY_OPTS: AddEventListenerOptions = { capture: true, passive: true };
 
 /**
  * The kiosk's lifecycle: the constructor builds its units (caption, button bar, layers, language, the attract loop
- * with its idle timer) and its DOM; `start` hardens the page, shows the UI, fences the map, listens for activity,
- * language changes and live ticks, and starts the loop; `destroy` (on pagehide) stops the loop and the fence and
- * undoes every listener, timer and subscription.
+ * with its idle timer) and its DOM; `start` hardens the page, shows the UI, fences the map, installs the scene's
+ * rebuild on context loss, listens for activity, language changes and live ticks, and starts the loop; `destroy` (on
+ * pagehide) stops the loop, the fence and the rebuild watch and undoes every listener, timer and subscription.
  */
 class Kiosk {
   private readonly times: KioskTimes;
@@ -95,6 +97,7 @@ class Kiosk {
   });
   private readonly ui: HTMLElement;
   private fence: TargetFence | null = null;
+  private resilience: Resilience | null = null;
   private readonly loop: AttractLoop;
   /** transitions with timestamps, for tests and diagnostics (bounded) */
   private readonly history: Transition[] = [];
@@ -108,7 +111,7 @@ class Kiosk {
       dwellS: secondsFlag(flags, "chapter", 20, 3, 600),
       flyS: secondsFlag(flags, "fly", 4, 0.5, 30),
     };
-    this.layers = new KioskLayers(app.twin);
+    this.layers = new KioskLayers(() => app.twin);
     this.caption = new KioskCaption(app, this.times.dwellS);
     this.bar = new KioskBar({
       chooseChapter: (i) => this.loop.choose(i),
@@ -142,6 +145,9 @@ class Kiosk {
     this.offs.push(hardenTouch(shell.root));
     shell.root.append(this.ui);
     this.fence = this.createFence();
+    const resilience = installResilience(this.app, { onRebuilt: () => this.onRebuilt() });
+    this.resilience = resilience;
+    this.offs.push(resilience.destroy);
     this.listen(window, "pagehide", () => this.destroy());
     // destroy took the UI down: a page the browser restores from its back/forward cache starts afresh instead of
     // coming back blank (kept outside `offs`, since it must outlive destroy)
@@ -232,6 +238,13 @@ class Kiosk {
 
   // ------------------------------------------------------------------ wiring
 
+  /** the scene was rebuilt (lost WebGL context, render error): the chosen layers and the fence on the new one */
+  private onRebuilt(): void {
+    this.layers.reapply();
+    this.fence?.destroy();
+    this.fence = this.createFence();
+  }
+
   /** drags and flicks keep the ground at the centre of the map's visible part over Fuzhou's land or near coast */
   private createFence(): TargetFence | null {
     const { twin } = this.app;
@@ -261,6 +274,7 @@ class Kiosk {
       times: { ...times },
       history: () => this.history.slice(),
       fence: () => (this.fence ? { target: this.fence.target(), corrections: this.fence.corrections } : null),
+      rebuilds: () => this.resilience?.history().slice() ?? [],
     };
   }
 }
