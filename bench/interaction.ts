@@ -147,10 +147,14 @@ const MEASURE = (
 
   view(${PICK_VIEW.join(", ")});
   await settle(${60_000});
-  const onScreen = sites.map((s) => scene.cartesianToCanvasCoordinates(Cart.fromDegrees(s.lon, s.lat, 0))).filter((c) => c && c.x > 20 && c.y > 20 && c.x < scene.canvas.clientWidth - 20 && c.y < scene.canvas.clientHeight - 20);
-  const nearest = (g) => { let best = null, bd = Infinity; for (const c of onScreen) { const d = (c.x - g.x) ** 2 + (c.y - g.y) ** 2; if (d < bd) { bd = d; best = c; } } return best ? { x: Math.round(best.x), y: Math.round(best.y) } : g; };
+  // the sites drawn on the canvas at the current view, and the one nearest a screen point (null: none on screen)
+  const onScreenSites = () => sites.map((s) => scene.cartesianToCanvasCoordinates(Cart.fromDegrees(s.lon, s.lat, 0))).filter((c) => c && c.x > 20 && c.y > 20 && c.x < scene.canvas.clientWidth - 20 && c.y < scene.canvas.clientHeight - 20);
+  const nearestIn = (list, g) => { let best = null, bd = Infinity; for (const c of list) { const d = (c.x - g.x) ** 2 + (c.y - g.y) ** 2; if (d < bd) { bd = d; best = c; } } return best ? { x: Math.round(best.x), y: Math.round(best.y) } : null; };
+  const canvasCentre = () => ({ x: scene.canvas.clientWidth / 2, y: scene.canvas.clientHeight / 2 });
+  const onScreen = onScreenSites();
+  const nearest = (g) => nearestIn(onScreen, g) ?? g;
   const POINTS = GRID.map(nearest);
-  const centre = nearest({ x: scene.canvas.clientWidth / 2, y: scene.canvas.clientHeight / 2 });
+  const centre = nearest(canvasCentre());
   // shader programs the pick passes add to Cesium's cache: a warm-up that compiled what a real pick uses leaves none
   // (the cache's entries, derived pick programs included: its numberOfShaders counts only the base programs)
   const shaders = () => Object.keys(scene.context.shaderCache._shaders).length;
@@ -188,14 +192,7 @@ const MEASURE = (
     await settle(20000);
     await sleep(2000);
     gl.finish(); gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px);
-    const w = scene.canvas.clientWidth, hgt = scene.canvas.clientHeight;
-    let best = null, bd = Infinity;
-    for (const s of sites) {
-      const c = scene.cartesianToCanvasCoordinates(Cart.fromDegrees(s.lon, s.lat, 0));
-      if (!c || c.x < 20 || c.y < 20 || c.x > w - 20 || c.y > hgt - 20) continue;
-      const d = (c.x - w / 2) ** 2 + (c.y - hgt / 2) ** 2;
-      if (d < bd) { bd = d; best = { x: Math.round(c.x), y: Math.round(c.y) }; }
-    }
+    const best = nearestIn(onScreenSites(), canvasCentre());
     if (best) firsts.push(pickAt(best).ms);
   }
   const camera = async (next) => {
