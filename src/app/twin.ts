@@ -169,6 +169,7 @@ class SceneTwin implements Twin {
     this.picker = new ScenePicker(this.scene);
     this.picker.exclude(...(this.districts?.decorations ?? []), ...(this.landwater?.decorations ?? []));
     for (const l of layers) this.picker.exclude(...(l.decorations?.() ?? []));
+    this.picker.addHitTesters(...layers);
     this.interaction = installInteraction(this.scene, layers, this.picker);
     this.loadTilesets();
     this.unfence = fenceCamera(this.scene, this.config.camera);

@@ -2,7 +2,8 @@
  * ScenePicker in Node with a scene double that records what was shown during the pick pass: decorations and the
  * globe take no part in a pick, and everything is shown again afterwards (also when the pick throws).
  */
-import type { Scene } from "cesium";
+import { Cartesian3, Ellipsoid, type Scene } from "cesium";
+import type { ScreenHitQuery } from "../layers/types";
 import { describe, expect, it } from "vitest";
 import { ScenePicker } from "./picking";
 
@@ -11,7 +12,14 @@ function fakeScene(pickResult: unknown = { id: { layer: "sites", index: 7 } }, t
   const seen: { globe: boolean; shown: boolean[]; size?: number[] }[] = [];
   const prims = [{ show: true }, { show: true }, { show: false }];
   const scene = {
-    globe,
+    globe: Object.assign(globe, { ellipsoid: Ellipsoid.WGS84 }),
+    drawingBufferWidth: 2560,
+    // straight down from 30 km over (119.3, 26); the sky above y < 0
+    camera: {
+      positionWC: Cartesian3.fromDegrees(119.3, 26, 30000),
+      pickEllipsoid: (p: { x: number; y: number }) =>
+        p.y < 0 ? undefined : Cartesian3.fromDegrees(119.3 + (p.x - 640) * 1e-4, 26 - (p.y - 360) * 1e-4),
+    },
     canvas: { clientWidth: 1280, clientHeight: 720 },
     isDestroyed: () => false,
     pick(pos: { x: number; y: number }, width?: number, height?: number) {
@@ -69,5 +77,39 @@ describe("ScenePicker", () => {
     picker.destroy();
     await new Promise((r) => setTimeout(r, 60));
     expect(f.seen.length).toBe(1);
+  });
+
+  it("answers a dot under the cursor without a pick pass, and falls back to the pass elsewhere", () => {
+    const f = fakeScene();
+    const picker = new ScenePicker(f.scene, true, true);
+    const queries: ScreenHitQuery[] = [];
+    const dot = { primitive: "dot", id: { layer: "chargers", index: 3 } };
+    picker.addHitTesters(
+      { maxHitRadiusPx: () => 12, hitTest: (q) => (queries.push(q), q.x === 100 ? { picked: dot, d2: 4 } : null) },
+      {
+        maxHitRadiusPx: () => 5,
+        hitTest: (q) => (q.x === 100 ? { picked: { primitive: "far", id: 1 }, d2: 9 } : null),
+      },
+      {},
+    );
+    expect(picker.pick({ x: 100, y: 200 } as never)).toBe(dot); // the nearer of the two layers' hits
+    expect(f.seen).toEqual([]); // no pick pass
+    const q = queries[0];
+    // the ground under (100, 200): 1 px = 1e-4° here; 12 px left/right = 0.0012° of longitude = 120.1 m at 26° N,
+    // up/down 0.0012° of latitude = 132.7 m: the footprint is the farther. That ground is 5403 m east-west and
+    // 1769 m north-south of the point under the camera, 30 km below it: a dot h m high shows h × 5685 / 30000 away
+    expect(q.lon).toBeCloseTo(119.3 - 540e-4, 9);
+    expect(q.lat).toBeCloseTo(26 + 160e-4, 9);
+    expect(q.radiusPx).toBe(12);
+    expect(q.footprintM).toBeGreaterThan(132);
+    expect(q.footprintM).toBeLessThan(134);
+    expect(q.heightShift).toBeCloseTo(0.19, 2);
+    expect(q.pixelRatio).toBe(2);
+    // nothing under the cursor, the sky, a pick of an area, or the CPU path turned off: the pick pass
+    expect((picker.pick({ x: 300, y: 200 } as never) as { id: unknown }).id).toEqual({ layer: "sites", index: 7 });
+    picker.pick({ x: 100, y: -5 } as never);
+    picker.pick({ x: 100, y: 200 } as never, 5, 5);
+    new ScenePicker(f.scene, true, false).pick({ x: 100, y: 200 } as never);
+    expect(f.seen.length).toBe(4);
   });
 });

@@ -239,7 +239,8 @@ class PlannerMode implements PlannerHandle {
       if (g) ctl.addVertex(g[0], g[1]);
       return true;
     }
-    const cid = candidateIdOfPick(picked);
+    // a marker over a live site's dot: the pick answers the dot (found on the CPU), the marker is drawn on top
+    const cid = this.markers.hit(pos) ?? candidateIdOfPick(picked);
     if (cid) {
       ctl.select(cid);
       return true;
