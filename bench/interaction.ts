@@ -44,7 +44,7 @@ export interface InteractionResult {
   coldPickMs?: number | null;
   /** the cold pick repeated at once (p50 of 5): the same pick, warm */
   coldAgainMs?: number | null;
-  /** the cold pick repeated after the same rest as the cold one (p50 of 3): first after a rest, not first on the page */
+  /** the cold pick again after the same rest (p50 of 3): the first pick after a rest, not the first on the page */
   coldRestedMs?: number | null;
   /** p50 of the first pick at each new view (the page's first pick and the first after each camera stop) */
   firstPickP50?: number | null;

@@ -85,9 +85,10 @@ test("click on a site -> the inspector shows its id (latency printed); dots are 
 });
 
 /**
- * Objects of every shown layer with no other within 40 px (100-200 m, close in), at a straight-down and an oblique view (elevated dots
- * drawn away from the ground under them): its centre finds it both on the CPU and by the pick pass, 20 px to its
- * left (labels are on the right; the largest dot reaches 13 px) neither does. Runs on the click test's page (buildings on).
+ * Objects of every shown layer with no other within 40 px (100-200 m, close in), at a straight-down and an oblique
+ * view (elevated dots drawn away from the ground under them): its centre finds it both on the CPU and by the pick
+ * pass, 20 px to its left (labels are on the right; the largest dot reaches 13 px) neither does. Runs on the click
+ * test's page (buildings on).
  */
 async function expectDotsFoundWherePickPassFinds(page: Page): Promise<void> {
   // the cursor away from every dot (a hovered dot is drawn larger)
