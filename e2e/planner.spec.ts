@@ -47,6 +47,8 @@ type PlannerHook = {
   area(): { kind: string; name?: string } | null;
   kpis(): { area: AreaKpis; districts: Record<string, AreaKpis> } | null;
   candidates(): Cand[];
+  selected(): string | null;
+  rebuilds(): string[];
   snapshotStats(): {
     kind: string;
     ms: number;
@@ -334,6 +336,33 @@ test("planner: district, candidate, siting, scenarios, import/export", async ({ 
   await expect(page.getByTestId("planner-compare")).toContainText("覆盖人口");
   await page.getByTestId("planner-compare").scrollIntoViewIfNeeded();
   await shot(page, "planner-07-compare");
+
+  // ---- a lost WebGL context: the rebuilt scene shows the heat map and the candidates, and a click selects one
+  await timed("contextLoss", async () => {
+    await page.evaluate(() => {
+      const c = window.__rt!.app.twin.scene.canvas;
+      c.dataset.e2eOld = "1";
+      const gl = c.getContext("webgl2") ?? c.getContext("webgl");
+      gl!.getExtension("WEBGL_lose_context")!.loseContext();
+    });
+    await expect
+      .poll(() => page.evaluate(() => window.__pl!.rebuilds()), { timeout: 60_000 })
+      .toEqual(["webgl-context-lost"]);
+  });
+  expect(await page.locator("canvas[data-e2e-old]").count(), "the old canvas is gone").toBe(0);
+  expect((await page.evaluate(() => window.__pl!.snapshotStats()))!.heatUpdates).toBe(1); // drawn on the new scene
+  const cands = await page.evaluate(() => window.__pl!.candidates());
+  expect(cands).toHaveLength(8);
+  const target = cands[0];
+  await page.evaluate(([lon, lat]) => window.__pl!.lookAt(lon, lat, 3000), [target.lon, target.lat]);
+  await page.waitForTimeout(500);
+  const at = (await page.evaluate(
+    ([lon, lat, h]) => window.__pl!.screenOf(lon, lat, h),
+    [target.lon, target.lat, target.heightM],
+  ))!;
+  await page.mouse.click(at.x, at.y);
+  await expect.poll(() => page.evaluate(() => window.__pl!.selected())).toBe(target.id);
+  await shot(page, "planner-08-after-context-loss");
 
   console.log(
     "planner e2e timings (ms):",

@@ -7,7 +7,7 @@
  */
 import "./planner.css";
 import { Rectangle, type Cartesian2, type Scene } from "cesium";
-import { takeToken, type App } from "../../app/mode-api";
+import { installResilience, takeToken, type App, type Resilience } from "../../app/mode-api";
 import { CoverageClient } from "../../planner/coverage-client";
 import { ScenarioApi } from "../../planner/scenario-api";
 import type { LiveStore } from "../../state/live-store";
@@ -49,22 +49,25 @@ const errorText = (e: unknown) => String((e as Error).message ?? e);
 /**
  * The planner's desk and globe wiring. Lifecycle: the constructor builds the worker client, controller, globe
  * layers, panel, restore card, pointer input and click handler, follows the live outages and starts the analysis;
- * `destroy` undoes each (subscriptions, the outage interval, the pointer handler, the click handler, the layers,
- * the panel and the worker).
+ * after a lost WebGL context the globe layers, pointer input and click handler are made again on the rebuilt scene
+ * and the current analysis redrawn on it; `destroy` undoes each (subscriptions, the outage interval, the rebuild
+ * watch, the pointer handler, the click handler, the layers, the panel and the worker).
  */
 class PlannerMode implements PlannerHandle {
   readonly controller: PlannerController;
-  private readonly scene: Scene;
   private readonly client = new CoverageClient();
-  private readonly heat: HeatMapLayer;
-  private readonly markers: CandidateMarkers;
-  private readonly outline: DrawOutline;
+  /** on the current scene (bindScene: made again when the scene is rebuilt) */
+  private heat!: HeatMapLayer;
+  private markers!: CandidateMarkers;
+  private outline!: DrawOutline;
+  private pointer!: ReturnType<typeof installPointer>;
+  private heatVisible = true;
+  private readonly resilience: Resilience;
   private readonly side = h("div", { class: "side planner-side" });
   private readonly panel: { destroy(): void };
   private readonly restoreCard: { destroy(): void };
   private readonly outageTimer: ReturnType<typeof setInterval> | null;
   private readonly unsubscribe: () => void;
-  private readonly pointer: ReturnType<typeof installPointer>;
   /** the snapshot and area last drawn on the globe */
   private lastSnap: unknown = null;
   private lastArea: unknown = null;
@@ -72,8 +75,7 @@ class PlannerMode implements PlannerHandle {
   private dragBefore: CoverageKpis | null = null;
 
   constructor(private readonly app: App) {
-    const { twin, shell } = app;
-    const scene = (this.scene = twin.scene);
+    const { shell } = app;
     const token = takeToken();
     const api = new ScenarioApi({ baseUrl: app.config.gatewayUrl || "", token });
     const ctl = (this.controller = new PlannerController(this.client, api));
@@ -83,29 +85,29 @@ class PlannerMode implements PlannerHandle {
     setLayerVisible("chargers", false);
     setLayerVisible("sensors", false);
 
-    this.heat = new HeatMapLayer(scene);
-    this.markers = new CandidateMarkers(scene);
-    this.outline = new DrawOutline(scene);
+    this.bindScene();
 
     shell.root.append(this.side);
     shell.drawers.add("planner", this.side, "drawer.planner");
     this.panel = mountPlannerPanel(this.side, ctl, {
-      flyToCandidate: (c) => void flyToPoint(scene.camera, c.lon, c.lat, 2500, 1),
-      setHeatVisible: (v) => this.heat.setVisible(v),
+      flyToCandidate: (c) => void flyToPoint(this.scene.camera, c.lon, c.lat, 2500, 1),
+      setHeatVisible: (v) => {
+        this.heatVisible = v;
+        this.heat.setVisible(v);
+      },
       finishDrawing: () => this.finishDrawing(),
       canWrite: !!token,
     });
     // the live outages (fault / offline sites) for "restore coverage"
     this.restoreCard = mountRestoreSection(this.side, ctl, {
-      flyTo: (lon, lat) => void flyToPoint(scene.camera, lon, lat, 2500, 1),
+      flyTo: (lon, lat) => void flyToPoint(this.scene.camera, lon, lat, 2500, 1),
       canWrite: !!token,
     });
     const liveStore = app.live?.conn.store;
     this.outageTimer = liveStore ? setInterval(() => this.followOutages(liveStore), 1000) : null;
 
     this.unsubscribe = ctl.store.subscribe((s, p) => this.drawState(s, p));
-    this.pointer = installPointer(scene, this.pointerCallbacks());
-    twin.interaction.setClickHandler((pos: Cartesian2, picked: unknown) => this.onClick(pos, picked));
+    this.resilience = installResilience(app, { onRebuilt: () => this.onRebuilt() });
 
     ctl
       .init(this.dataUrls())
@@ -116,6 +118,7 @@ class PlannerMode implements PlannerHandle {
   }
 
   readonly destroy = (): void => {
+    this.resilience.destroy();
     this.unsubscribe();
     this.panel.destroy();
     this.restoreCard.destroy();
@@ -128,6 +131,39 @@ class PlannerMode implements PlannerHandle {
     this.side.remove();
     this.client.dispose();
   };
+
+  /** the scene of the current twin (a rebuild swaps the twin) */
+  private get scene(): Scene {
+    return this.app.twin.scene;
+  }
+
+  /** the heat map, candidate markers, drawn outline, pointer input and click handler, on the current scene */
+  private bindScene(): void {
+    const { twin } = this.app;
+    this.heat = new HeatMapLayer(twin.scene);
+    this.heat.setVisible(this.heatVisible);
+    this.markers = new CandidateMarkers(twin.scene);
+    this.outline = new DrawOutline(twin.scene);
+    this.pointer = installPointer(twin.scene, this.pointerCallbacks());
+    twin.interaction.setClickHandler((pos: Cartesian2, picked: unknown) => this.onClick(pos, picked));
+  }
+
+  /**
+   * The scene was rebuilt (lost WebGL context, render error): the old one took the heat map and markers with it and
+   * its canvas is gone; the globe objects are made on the new scene and the current state drawn there, without a
+   * flight (the camera pose was kept).
+   */
+  private onRebuilt(): void {
+    this.pointer.destroy();
+    this.bindScene();
+    const s = this.controller.state;
+    this.lastSnap = null;
+    this.lastArea = s.area;
+    if (s.snap) this.drawSnapshot(s.snap, s.area);
+    this.markers.select(s.selected, this.isAuto);
+    this.markers.showProposals(s.siting?.result.proposals.map((x) => x.candidate) ?? []);
+    this.drawOutline(s);
+  }
 
   private dataUrls(): DataUrls {
     const abs = (u: string) => new URL(u, location.href).href;
@@ -165,17 +201,20 @@ class PlannerMode implements PlannerHandle {
 
   /** store → globe: heat map, candidates, selection, siting ghosts, drawn outline */
   private drawState(s: PlannerState, p: PlannerState): void {
-    const { markers, outline } = this;
+    const { markers } = this;
     if (s.snap && s.snap !== this.lastSnap) this.drawSnapshot(s.snap, s.area);
     if (s.selected !== p.selected) markers.select(s.selected, this.isAuto);
     if (s.siting !== p.siting) markers.showProposals(s.siting?.result.proposals.map((x) => x.candidate) ?? []);
-    if (s.drawing !== p.drawing || s.area !== p.area) {
-      // while drawing: the open outline; afterwards: the closed outline of a drawn analysis polygon
-      if (s.drawing) outline.set(s.drawing, false);
-      else if (s.area?.kind === "polygon")
-        outline.set(s.area.geometry.coordinates[0].slice(0, -1) as [number, number][], true);
-      else outline.set([], false);
-    }
+    if (s.drawing !== p.drawing || s.area !== p.area) this.drawOutline(s);
+  }
+
+  /** while drawing: the open outline; afterwards: the closed outline of a drawn analysis polygon */
+  private drawOutline(s: PlannerState): void {
+    const { outline } = this;
+    if (s.drawing) outline.set(s.drawing, false);
+    else if (s.area?.kind === "polygon")
+      outline.set(s.area.geometry.coordinates[0].slice(0, -1) as [number, number][], true);
+    else outline.set([], false);
   }
 
   /** a new analysis: the heat map, the candidates (unless one is being dragged), a flight to a new area */
@@ -257,13 +296,20 @@ class PlannerMode implements PlannerHandle {
   /** window.__rt.planner (tests and diagnostics) */
   private installTestHook(): void {
     if (!window.__rt) return;
-    const { controller: ctl, scene, heat } = this;
+    const { controller: ctl } = this;
+    // the scene and heat map through `this`: a rebuilt scene replaces both
+    const mode = () => this;
     window.__rt.planner = {
       ready: () => ctl.state.ready,
       busy: () => ctl.state.busy > 0,
       area: () => ctl.state.area,
       kpis: () => ctl.state.snap?.kpis ?? null,
       candidates: () => ctl.candidates(),
+      selected: () => ctl.state.selected,
+      rebuilds: () =>
+        mode()
+          .resilience.history()
+          .map((r) => r.reason),
       snapshotStats: () => {
         const sn = ctl.state.snap;
         return sn
@@ -272,7 +318,7 @@ class PlannerMode implements PlannerHandle {
               nx: sn.grid.nx,
               ny: sn.grid.ny,
               cellSizeM: sn.grid.cellSizeM,
-              heatUpdates: heat.updates,
+              heatUpdates: mode().heat.updates,
               workerMs: ctl.state.workerMs,
             }
           : null;
@@ -285,10 +331,10 @@ class PlannerMode implements PlannerHandle {
       current: () => ctl.state.current,
       importReport: () => ctl.state.importReport,
       weakSpots: (n = 10) => ctl.weakSpots(n),
-      screenOf: (lon: number, lat: number, height = 0) => screenOf(scene, lon, lat, height),
+      screenOf: (lon: number, lat: number, height = 0) => screenOf(mode().scene, lon, lat, height),
       /** stop any flight and look straight down at a point (tests) */
       lookAt: (lon: number, lat: number, range: number) => {
-        scene.camera.cancelFlight();
+        mode().scene.camera.cancelFlight();
         window.__rt?.lookAt(lon, lat, range);
       },
       controller: ctl,
