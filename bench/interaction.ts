@@ -182,11 +182,13 @@ const MEASURE = (
   const backlog = performance.now() - tb;
   const g0 = glSnap(), f0 = frames;
   const cold = pickAt(centre);
+  const sh1 = shaders();
+  const coldGl = glDiff(g0, glSnap());
+  const coldFrames = frames - f0;
   // the same pick again, five times: what it costs warm (a pick answered on the CPU costs more where dots are dense,
   // so a cold pick is compared with itself, not with picks elsewhere)
   const again = (p) => { const t = []; for (let k = 0; k < 5; k++) t.push(pickAt(p).ms); return t.sort((a, b) => a - b)[2]; };
   const coldAgain = again(centre);
-  const sh1 = shaders();
   // the same pick after the same rest (idle 2 s, the GPU done), three times: what the first pick costs when it is not
   // the page's first. A rest alone slows the next call: a 2,000-step loop's first run after one took 3× its second
   const rested = [];
@@ -196,8 +198,6 @@ const MEASURE = (
     rested.push(pickAt(centre).ms);
   }
   const coldRested = rested.sort((a, b) => a - b)[1];
-  const coldGl = glDiff(g0, glSnap());
-  const coldFrames = frames - f0;
   const warm = [];
   let hits = 0;
   const g1 = glSnap();
