@@ -43,6 +43,12 @@ const LIVE_MS = opt("live-ms");
 const AB_QUERY = opt("ab") ?? "liveWorker=0";
 const PORT = Number(process.env.BENCH_PORT ?? 8877);
 const TILES_WAIT_S = Number(opt("tiles-wait") ?? 60);
+/** `--cold-pages=N` (interaction): pages whose first pick is measured, 1-10 (default 3) */
+function coldPages(): number {
+  const n = Number(opt("cold-pages") ?? 3);
+  if (!Number.isInteger(n) || n < 1 || n > 10) throw new Error(`--cold-pages=${opt("cold-pages")}: expected 1-10`);
+  return n;
+}
 
 interface Scenario {
   objects: number;
@@ -573,6 +579,7 @@ async function interactionOnly(): Promise<void> {
     buildings: !flag("no-buildings"),
     breakdown: flag("breakdown"),
     ab: opt("ab"),
+    coldPages: coldPages(),
   });
   mkdirSync(RESULTS, { recursive: true });
   const file = join(RESULTS, `interaction-${started.toISOString().replace(/[:.]/g, "-")}.json`);
