@@ -36,7 +36,8 @@ describe("point size and pick radius", () => {
 
 describe("PointHitIndex", () => {
   it("finds objects within a ground radius", () => {
-    // 0.01° of longitude at 26° N: 111320 × cos 26° × 0.01 = 1000.5 m; 0.01° of latitude: 1105.7 m
+    // the shared local projection (planner/geo: a sphere of 6371.0088 km, about the items' mean latitude 26.0033°):
+    // 0.01° of longitude = 111195 × cos 26.0033° × 0.01 = 999.4 m; 0.01° of latitude = 1112.0 m
     const idx = new PointHitIndex([
       { lon: 119.3, lat: 26 },
       { lon: 119.31, lat: 26 },
@@ -44,7 +45,7 @@ describe("PointHitIndex", () => {
     ]);
     expect(idx.near(119.3, 26, 600)).toEqual([0]);
     expect(idx.near(119.3, 26, 1010).sort()).toEqual([0, 1]);
-    expect(idx.near(119.3, 26, 1110).sort()).toEqual([0, 1, 2]);
+    expect(idx.near(119.3, 26, 1115).sort()).toEqual([0, 1, 2]);
     expect(new PointHitIndex([]).near(119.3, 26, 1e9)).toEqual([]);
   });
 });

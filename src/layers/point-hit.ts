@@ -10,6 +10,7 @@
  * pick in several took 4-6× the others); this answers in well under a millisecond, the same every time.
  */
 import KDBush from "kdbush";
+import { makeProjection, toLocal, type LocalProjection } from "../planner/geo";
 
 interface LonLat {
   lon: number;
@@ -27,9 +28,6 @@ export interface DisplayRange {
   near: number;
   far: number;
 }
-
-const M_PER_DEG_LAT = 110_574;
-const M_PER_DEG_LON_EQUATOR = 111_320;
 
 /** Cesium's czm_nearFarScalar: the value at a camera distance (squared), eased with t^0.2 between near and far */
 export function nearFarValue(s: NearFar | undefined, distSq: number): number {
@@ -55,13 +53,11 @@ export function hitRadiusPx(pixelSize: number, outlineWidth: number, scale: numb
   return drawn / 2 + (3 / 2 + 1) / pixelRatio;
 }
 
-/** the objects of one layer by ground position (local metres around the layer's centre), built once */
+/** the objects of one layer by ground position (the shared local metric projection about their centre), built once */
 export class PointHitIndex {
   /** null for a layer without objects */
   private readonly tree: KDBush | null;
-  private readonly lon0: number;
-  private readonly lat0: number;
-  private readonly mPerDegLon: number;
+  private readonly proj: LocalProjection;
 
   constructor(items: readonly LonLat[]) {
     let lon = 0,
@@ -71,27 +67,20 @@ export class PointHitIndex {
       lat += it.lat;
     }
     const n = Math.max(1, items.length);
-    this.lon0 = lon / n;
-    this.lat0 = lat / n;
-    this.mPerDegLon = M_PER_DEG_LON_EQUATOR * Math.cos((this.lat0 * Math.PI) / 180);
+    this.proj = makeProjection(lon / n, lat / n);
     if (!items.length) {
       this.tree = null;
       return;
     }
     const tree = new KDBush(items.length);
-    for (const it of items) tree.add(this.x(it.lon), this.y(it.lat));
+    for (const it of items) tree.add(...toLocal(this.proj, it.lon, it.lat));
     this.tree = tree.finish();
   }
 
   /** indices of the objects within `radiusM` metres of a ground position (an approximation: callers re-check) */
   near(lon: number, lat: number, radiusM: number): number[] {
-    return this.tree ? this.tree.within(this.x(lon), this.y(lat), radiusM) : [];
-  }
-
-  private x(lon: number): number {
-    return (lon - this.lon0) * this.mPerDegLon;
-  }
-  private y(lat: number): number {
-    return (lat - this.lat0) * M_PER_DEG_LAT;
+    if (!this.tree) return [];
+    const [x, y] = toLocal(this.proj, lon, lat);
+    return this.tree.within(x, y, radiusM);
   }
 }
