@@ -424,6 +424,7 @@ async function measurePage(
         coldAgainMs: round(r.coldAgain, 3),
         coldRestedMs: round(r.coldRested, 3),
       };
+    const firstOverAgain = r.firsts.map((v, i) => v / r.firstsAgain[i]);
     return {
       ok: true,
       canvas: r.canvas,
@@ -433,14 +434,8 @@ async function measurePage(
       coldPickMs: round(r.cold, 3),
       coldAgainMs: round(r.coldAgain, 3),
       coldRestedMs: round(r.coldRested, 3),
-      firstOverAgain: r.firsts.map((v, i) => round(v / r.firstsAgain[i], 2)),
-      firstOverAgainP50: round(
-        pct(
-          r.firsts.map((v, i) => v / r.firstsAgain[i]),
-          50,
-        ),
-        2,
-      ),
+      firstOverAgain: firstOverAgain.map((v) => round(v, 2)),
+      firstOverAgainP50: round(pct(firstOverAgain, 50), 2),
       firstPickP50: round(pct(r.firsts, 50), 3),
       firstPicks: r.firsts.map((v) => round(v, 3)),
       warmPickP50: round(pct(r.warm, 50), 3),
@@ -517,8 +512,8 @@ export async function runInteractionBench(opts: {
       "--enable-unsafe-swiftshader",
       "--disable-background-timer-throttling",
       "--disable-renderer-backgrounding",
-      // a page the bench fulfils itself (isolate) has no address of its own, so Chromium counts it as public and
-      // refuses its socket to localhost
+      // on a page the bench fulfils itself (isolate), Chromium's local-network check refused the socket to
+      // localhost (ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS)
       "--disable-features=LocalNetworkAccessChecks",
     ],
   });
